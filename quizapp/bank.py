@@ -1,0 +1,828 @@
+"""Reading, validating and loading the question bank (docs/question-bank.md).
+
+`read_bank` parses and checks every file and returns a `Bank`, or raises `BankError` with
+every problem found; it never touches the database. `write_bank` then mirrors a valid bank
+into the database in one transaction, changing only what differs. No Flask here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+)
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session, SQLModel
+
+from quizapp import slots
+from quizapp.models import (
+    Article,
+    Entity,
+    Fact,
+    FactEntity,
+    FactKind,
+    Question,
+    Template,
+)
+
+LITERAL_TYPES = ("text", "number")
+MAX_EVIDENCE_LENGTH = 1000
+
+Slug = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Name = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Text = Annotated[StrictStr, StringConstraints(min_length=1, max_length=200, strip_whitespace=False)]
+
+
+# --- Problems -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the bank, located as precisely as the files allow."""
+
+    file: str
+    line: int | None
+    record: str | None
+    message: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        text = (
+            f"{where}: {self.record}: {self.message}" if self.record else f"{where}: {self.message}"
+        )
+        if self.value is not None:
+            text += f" (got {_short(self.value)})"
+        return text
+
+
+class BankError(Exception):
+    """The bank has problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the question bank")
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- YAML with line numbers -----------------------------------------------------------------
+
+
+class LineDict(dict):
+    """A mapping from YAML that remembers where it and each of its keys stood."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+    duplicates: list[tuple[Any, int]]
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    mapping.duplicates = []
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            # PyYAML silently keeps the last duplicate; an editor deserves to hear about it.
+            mapping.duplicates.append((key, key_node.start_mark.line + 1))
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = value_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(data: Any, loc: Iterable[Any] = ()) -> int | None:
+    """The line of the value at ``loc`` inside ``data``, or of the nearest enclosing mapping."""
+    line = data.line if isinstance(data, LineDict) else None
+    for key in loc:
+        if isinstance(data, LineDict) and key in data:
+            line = data.key_lines.get(key, line)
+            data = data[key]
+        elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+            data = data[key]
+            line = data.line if isinstance(data, LineDict) else line
+        else:
+            break
+    return line
+
+
+# --- Schemas of the files -------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RoleSpec(_Strict):
+    """What may fill one role of a fact kind."""
+
+    type: Name | list[Name]
+    many: StrictBool = False
+    optional: StrictBool = False
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return (self.type,) if isinstance(self.type, str) else tuple(self.type)
+
+    @property
+    def literal(self) -> str | None:
+        """'text' or 'number' when the role holds a literal rather than entities."""
+        return self.types[0] if self.types[0] in LITERAL_TYPES else None
+
+
+class KindIn(_Strict):
+    """A fact kind in kinds.yaml."""
+
+    description: StrictStr = ""
+    roles: dict[Name, RoleSpec]
+
+
+class EntityIn(_Strict):
+    """An entity in entities/*.yaml."""
+
+    id: Slug
+    name: Text
+    type: Name
+    aliases: list[Text] = []
+
+
+class ArticleHeader(_Strict):
+    """The YAML header of an article file."""
+
+    id: Slug
+    title: Annotated[StrictStr, StringConstraints(min_length=1, max_length=300)]
+    date: dt.date
+    source: Text
+    event: Slug | None = None
+    url: Annotated[StrictStr, StringConstraints(max_length=500)] | None = None
+
+
+class FactIn(_Strict):
+    """A fact in facts/*.yaml."""
+
+    id: Slug
+    kind: Name
+    article: Slug
+    roles: dict[Name, StrictInt | StrictStr | list[StrictStr]]
+    evidence: Annotated[StrictStr, StringConstraints(min_length=1, max_length=MAX_EVIDENCE_LENGTH)]
+
+
+class TemplateIn(_Strict):
+    """A template in templates/*.yaml."""
+
+    id: Slug
+    kind: Name
+    style: Literal["multiple_choice", "true_false", "typed"]
+    prompt: StrictStr
+    answer: Name
+    explanation: StrictStr | None = None
+    status: Literal["draft", "published"] = "published"
+
+
+@dataclass
+class ArticleIn:
+    """An article: its header and its text, exactly as in the file."""
+
+    header: ArticleHeader
+    text: str
+
+
+@dataclass
+class Bank:
+    """A validated question bank, keyed by id."""
+
+    kinds: dict[str, KindIn] = field(default_factory=dict)
+    entities: dict[str, EntityIn] = field(default_factory=dict)
+    articles: dict[str, ArticleIn] = field(default_factory=dict)
+    facts: dict[str, FactIn] = field(default_factory=dict)
+    templates: dict[str, TemplateIn] = field(default_factory=dict)
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Collects records and problems file by file; checks references once all are read."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+        self.bank = Bank()
+        # Where each record came from, for problems found in the cross-checks.
+        self.where: dict[tuple[str, str], tuple[str, int | None, LineDict | None]] = {}
+
+    def problem(self, file: str, line: int | None, record: str | None, message: str, value=None):
+        self.problems.append(Problem(file, line, record, message, value))
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def load_yaml(self, path: Path) -> Any:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(self.rel(path), None, None, f"is not UTF-8 text ({exc.reason})")
+            return None
+        try:
+            return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else None
+            reason = getattr(exc, "problem", None) or str(exc)
+            self.problem(self.rel(path), line, None, f"is not valid YAML: {reason}")
+            return None
+
+    def validate(self, model: type[BaseModel], data: Any, file: str, label: str, offset: int = 0):
+        if isinstance(data, LineDict):
+            for key, line in data.duplicates:
+                self.problem(file, line + offset, label, f"the key {key!r} appears twice")
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = error["loc"]
+                line = _line_of(data, loc)
+                path = ".".join(str(part) for part in loc) or "record"
+                message = error["msg"]
+                if error["type"] == "extra_forbidden":
+                    message = "is not a field of this record (check the spelling)"
+                elif error["type"] == "string_pattern_mismatch":
+                    message = "must be a lower-case slug: letters, digits and '-' (or '_' in names)"
+                value = error.get("input") if error["type"] != "missing" else None
+                self.problem(
+                    file, (line + offset) if line else None, label, f"{path}: {message}", value
+                )
+            return None
+
+    def add(self, table: str, record_id: str, record: Any, file: str, data: LineDict) -> None:
+        store: dict = getattr(self.bank, table)
+        line = data.line if isinstance(data, LineDict) else None
+        if record_id in store:
+            first_file, first_line, _ = self.where[(table, record_id)]
+            self.problem(
+                file,
+                line,
+                f"{table[:-1]} {record_id}",
+                f"duplicate id: already defined at {first_file}:{first_line}",
+            )
+            return
+        store[record_id] = record
+        self.where[(table, record_id)] = (file, line, data)
+
+    def locate(self, table: str, record_id: str, *loc: Any) -> tuple[str, int | None]:
+        file, line, data = self.where[(table, record_id)]
+        return file, (_line_of(data, loc) if data is not None else line) or line
+
+    # Each kind of file.
+
+    def read_kinds(self, path: Path) -> None:
+        file = self.rel(path)
+        if not path.is_file():
+            self.problem(file, None, None, "is missing: the bank needs kinds.yaml")
+            return
+        data = self.load_yaml(path)
+        if data is None:
+            return
+        if not isinstance(data, LineDict):
+            self.problem(
+                file, 1, None, "must be a mapping of kind name to kind", type(data).__name__
+            )
+            return
+        for name, body in data.items():
+            label = f"kind {name}"
+            if not isinstance(name, str) or not _is_name(name):
+                self.problem(
+                    file, data.key_lines.get(name), label, "a kind name must be lower case"
+                )
+                continue
+            kind = self.validate(KindIn, body, file, label)
+            if kind is None:
+                continue
+            for role, spec in kind.roles.items():
+                if any(t in LITERAL_TYPES for t in spec.types) and len(spec.types) > 1:
+                    self.problem(
+                        file,
+                        _line_of(body, ("roles", role)),
+                        label,
+                        f"role {role}: a literal type (text, number) cannot be mixed with others",
+                        spec.types,
+                    )
+                if spec.literal and spec.many:
+                    self.problem(
+                        file,
+                        _line_of(body, ("roles", role)),
+                        label,
+                        f"role {role}: a literal role cannot be many",
+                    )
+            self.add("kinds", name, kind, file, body)
+
+    def read_list(self, folder: str, model: type[BaseModel], table: str, noun: str) -> None:
+        files = sorted((self.root / folder).glob("*.yaml")) + sorted(
+            (self.root / folder).glob("*.yml")
+        )
+        if not files and folder != "templates":
+            self.problem(folder + "/", None, None, f"holds no .yaml files: the bank needs {folder}")
+        for path in files:
+            file = self.rel(path)
+            data = self.load_yaml(path)
+            if data is None:
+                continue
+            if not isinstance(data, list):
+                self.problem(file, 1, None, f"must be a list of {folder}", type(data).__name__)
+                continue
+            for index, item in enumerate(data):
+                raw_id = item.get("id") if isinstance(item, dict) else None
+                label = f"{noun} {raw_id}" if raw_id else f"{noun} #{index + 1}"
+                record = self.validate(model, item, file, label)
+                if record is not None:
+                    self.add(table, record.id, record, file, item)
+
+    def read_articles(self) -> None:
+        files = sorted((self.root / "articles").glob("*.txt"))
+        if not files:
+            self.problem("articles/", None, None, "holds no .txt files: the bank needs articles")
+        for path in files:
+            file = self.rel(path)
+            try:
+                content = path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.problem(file, None, None, f"is not UTF-8 text ({exc.reason})")
+                continue
+            if not content.startswith("---\n"):
+                self.problem(file, 1, None, "must start with a '---' line, then the YAML header")
+                continue
+            end = content.find("\n---\n", 3)
+            if end < 0:
+                self.problem(file, 1, None, "the header has no closing '---' line")
+                continue
+            header_text = content[4 : end + 1]
+            text = content[end + 5 :]
+            try:
+                header = yaml.load(header_text, Loader=_LineLoader)  # noqa: S506
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                self.problem(
+                    file,
+                    mark.line + 2 if mark else None,
+                    None,
+                    f"the header is not valid YAML: {getattr(exc, 'problem', exc)}",
+                )
+                continue
+            if not text.strip():
+                self.problem(file, None, None, "has no text after the header")
+                continue
+            label = f"article {header.get('id')}" if isinstance(header, dict) else "article"
+            parsed = self.validate(ArticleHeader, header, file, label, offset=1)
+            if parsed is not None:
+                if isinstance(header, LineDict):
+                    header.line = 1
+                    header.key_lines = {k: v + 1 for k, v in header.key_lines.items()}
+                self.add("articles", parsed.id, ArticleIn(parsed, text), file, header)
+
+    # Cross-checks, once everything is read.
+
+    def check_references(self) -> None:
+        bank = self.bank
+        for article_id, article in bank.articles.items():
+            event = article.header.event
+            if event is not None:
+                self.check_entity_ref("articles", article_id, ("event",), event, ("event",))
+
+        for fact_id, fact in bank.facts.items():
+            self.check_fact(fact_id, fact)
+        for template_id, template in bank.templates.items():
+            self.check_template(template_id, template)
+
+    def check_entity_ref(
+        self, table: str, record_id: str, loc: tuple, entity_id: str, types: tuple[str, ...]
+    ) -> bool:
+        file, line = self.locate(table, record_id, *loc)
+        label = f"{table[:-1]} {record_id}"
+        entity = self.bank.entities.get(entity_id)
+        if entity is None:
+            self.problem(
+                file,
+                line,
+                label,
+                f"{'.'.join(map(str, loc))}: unknown entity"
+                f"{_did_you_mean(entity_id, self.bank.entities)}",
+                entity_id,
+            )
+            return False
+        if entity.type not in types:
+            self.problem(
+                file,
+                line,
+                label,
+                f"{'.'.join(map(str, loc))}: {entity_id} is a {entity.type}, "
+                f"but this role takes {' or '.join(types)}",
+            )
+            return False
+        return True
+
+    def check_fact(self, fact_id: str, fact: FactIn) -> None:
+        label = f"fact {fact_id}"
+        kind = self.bank.kinds.get(fact.kind)
+        if kind is None:
+            file, line = self.locate("facts", fact_id, "kind")
+            self.problem(
+                file,
+                line,
+                label,
+                f"unknown kind{_did_you_mean(fact.kind, self.bank.kinds)}",
+                fact.kind,
+            )
+        else:
+            for role, value in fact.roles.items():
+                spec = kind.roles.get(role)
+                file, line = self.locate("facts", fact_id, "roles", role)
+                if spec is None:
+                    self.problem(
+                        file,
+                        line,
+                        label,
+                        f"roles.{role}: kind {fact.kind} has no role {role!r} "
+                        f"(it has: {', '.join(kind.roles)})",
+                    )
+                    continue
+                self.check_role_value(fact_id, role, spec, value)
+            for role, spec in kind.roles.items():
+                if not spec.optional and role not in fact.roles:
+                    file, line = self.locate("facts", fact_id, "roles")
+                    self.problem(file, line, label, f"roles: the required role {role!r} is missing")
+
+        article = self.bank.articles.get(fact.article)
+        file, line = self.locate("facts", fact_id, "article")
+        if article is None:
+            self.problem(
+                file,
+                line,
+                label,
+                f"article: unknown article{_did_you_mean(fact.article, self.bank.articles)}",
+                fact.article,
+            )
+        elif fact.evidence not in article.text:
+            file, line = self.locate("facts", fact_id, "evidence")
+            closest = _closest_passage(fact.evidence, article.text)
+            self.problem(
+                file,
+                line,
+                label,
+                f"evidence: not found verbatim in article {fact.article}; "
+                f"the closest passage is {closest!r}",
+            )
+
+    def check_role_value(self, fact_id: str, role: str, spec: RoleSpec, value: Any) -> None:
+        file, line = self.locate("facts", fact_id, "roles", role)
+        label = f"fact {fact_id}"
+        if spec.literal == "number":
+            if not isinstance(value, int):
+                self.problem(file, line, label, f"roles.{role}: must be a whole number", value)
+            return
+        if spec.literal == "text":
+            if not isinstance(value, str) or not value.strip():
+                self.problem(file, line, label, f"roles.{role}: must be a text", value)
+            return
+        if isinstance(value, list):
+            if not spec.many:
+                self.problem(
+                    file,
+                    line,
+                    label,
+                    f"roles.{role}: holds one entity, not a list (the kind does not say many)",
+                    value,
+                )
+                return
+            if not value:
+                self.problem(file, line, label, f"roles.{role}: the list is empty")
+                return
+            if len(set(value)) != len(value):
+                self.problem(file, line, label, f"roles.{role}: names an entity twice", value)
+            ids = value
+        elif isinstance(value, str):
+            ids = [value]
+        else:
+            self.problem(file, line, label, f"roles.{role}: must be an entity id", value)
+            return
+        for entity_id in ids:
+            self.check_entity_ref("facts", fact_id, ("roles", role), entity_id, spec.types)
+
+    def check_template(self, template_id: str, template: TemplateIn) -> None:
+        label = f"template {template_id}"
+        kind = self.bank.kinds.get(template.kind)
+        roles = set(kind.roles) if kind else set()
+        if kind is None:
+            file, line = self.locate("templates", template_id, "kind")
+            self.problem(
+                file,
+                line,
+                label,
+                f"unknown kind{_did_you_mean(template.kind, self.bank.kinds)}",
+                template.kind,
+            )
+        elif template.answer not in roles:
+            file, line = self.locate("templates", template_id, "answer")
+            self.problem(
+                file,
+                line,
+                label,
+                f"answer: kind {template.kind} has no role {template.answer!r} "
+                f"(it has: {', '.join(sorted(roles))})",
+            )
+        for field_name in ("prompt", "explanation"):
+            text = getattr(template, field_name)
+            if text is None:
+                continue
+            file, line = self.locate("templates", template_id, field_name)
+            try:
+                parsed = slots.parse_template(text)
+            except slots.TemplateSyntaxError as exc:
+                for error in exc.errors:
+                    self.problem(file, line, label, f"{field_name}: {error}")
+                continue
+            if kind is not None:
+                for role in sorted(parsed.roles - roles):
+                    self.problem(
+                        file,
+                        line,
+                        label,
+                        f"{field_name}: the slot {{{role}}} names no role of kind {template.kind}"
+                        f"{_did_you_mean(role, roles)}",
+                    )
+            if field_name != "prompt" or kind is None or template.answer not in roles:
+                continue
+            if template.style == "true_false" and template.answer not in parsed.roles:
+                self.problem(
+                    file,
+                    line,
+                    label,
+                    f"prompt: a true/false statement must contain the answer slot "
+                    f"{{{template.answer}}}, which the generator swaps to make it false",
+                )
+            elif template.style != "true_false" and template.answer in parsed.roles:
+                self.problem(
+                    file,
+                    line,
+                    label,
+                    f"prompt: the question would print its own answer: remove the slot "
+                    f"{{{template.answer}}} (or make the template true_false)",
+                )
+
+
+def _is_name(text: str) -> bool:
+    return bool(text) and text[0].isalpha() and text.replace("_", "a").isalnum() and text.islower()
+
+
+def _did_you_mean(value: str, known: Iterable[str]) -> str:
+    match = process.extractOne(value, list(known), scorer=fuzz.ratio, score_cutoff=70)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _closest_passage(needle: str, text: str) -> str:
+    alignment = fuzz.partial_ratio_alignment(needle, text)
+    if alignment is None:
+        return ""
+    return text[alignment.dest_start : alignment.dest_end]
+
+
+def read_bank(root: str | Path) -> Bank:
+    """Read and validate the bank at ``root``; raise BankError listing every problem."""
+    root = Path(root)
+    if not root.is_dir():
+        raise BankError([Problem(str(root), None, None, "is not a folder")])
+    reader = _Reader(root)
+    reader.read_kinds(root / "kinds.yaml")
+    reader.read_list("entities", EntityIn, "entities", "entity")
+    reader.read_articles()
+    reader.read_list("facts", FactIn, "facts", "fact")
+    reader.read_list("templates", TemplateIn, "templates", "template")
+    reader.check_references()
+    if reader.problems:
+        raise BankError(reader.problems)
+    return reader.bank
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TableChange:
+    """What loading did to one table."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class LoadReport:
+    """What loading the bank changed, table by table."""
+
+    tables: dict[str, TableChange] = field(default_factory=dict)
+    questions_removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(c.added or c.updated or c.removed for c in self.tables.values())
+
+    def lines(self) -> Iterator[str]:
+        for name, c in self.tables.items():
+            yield (
+                f"{name:<10} {c.added} added, {c.updated} updated, {c.removed} removed, "
+                f"{c.unchanged} unchanged"
+            )
+        if self.questions_removed:
+            yield f"questions  {self.questions_removed} removed (their facts or templates changed)"
+
+
+def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
+    """The rows a bank puts in each table, keyed by primary key."""
+    kinds = {
+        name: {
+            "name": name,
+            "description": kind.description,
+            "roles": {
+                role: {"types": list(spec.types), "many": spec.many, "optional": spec.optional}
+                for role, spec in kind.roles.items()
+            },
+        }
+        for name, kind in bank.kinds.items()
+    }
+    entities = {
+        e.id: {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases)}
+        for e in bank.entities.values()
+    }
+    articles = {
+        a.header.id: {
+            "id": a.header.id,
+            "title": a.header.title,
+            "date": a.header.date,
+            "event_id": a.header.event,
+            "source": a.header.source,
+            "url": a.header.url,
+            "text": a.text,
+        }
+        for a in bank.articles.values()
+    }
+    facts = {
+        f.id: {
+            "id": f.id,
+            "kind": f.kind,
+            "article_id": f.article,
+            "roles": dict(f.roles),
+            "evidence": f.evidence,
+        }
+        for f in bank.facts.values()
+    }
+    fact_entities: dict[Any, dict[str, Any]] = {}
+    for f in bank.facts.values():
+        spec_roles = bank.kinds[f.kind].roles
+        for role, value in f.roles.items():
+            if spec_roles[role].literal:
+                continue
+            for entity_id in value if isinstance(value, list) else [value]:
+                fact_entities[(f.id, role, entity_id)] = {
+                    "fact_id": f.id,
+                    "role": role,
+                    "entity_id": entity_id,
+                }
+    templates = {
+        t.id: {
+            "id": t.id,
+            "kind": t.kind,
+            "style": t.style,
+            "prompt": t.prompt,
+            "answer_role": t.answer,
+            "explanation": t.explanation,
+            "status": t.status,
+        }
+        for t in bank.templates.values()
+    }
+    return {
+        FactKind: kinds,
+        Entity: entities,
+        Article: articles,
+        Fact: facts,
+        FactEntity: fact_entities,
+        Template: templates,
+    }
+
+
+def _primary_key(model: type[SQLModel], row: dict[str, Any]) -> Any:
+    keys = [c.name for c in model.__table__.primary_key.columns]
+    return row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+
+
+def _current_rows(session: Session, model: type[SQLModel]) -> dict[Any, dict[str, Any]]:
+    table = model.__table__
+    return {
+        _primary_key(model, row): row
+        for row in (dict(r._mapping) for r in session.exec(select(table)))
+    }
+
+
+def write_bank(session: Session, bank: Bank) -> LoadReport:
+    """Make the database hold exactly ``bank``, in one transaction; return what changed.
+
+    Questions made from a fact or template that changed or went away are removed, since
+    their prompt, answer or evidence may no longer be true; `generate` rebuilds them.
+    """
+    wanted = bank_rows(bank)
+    report = LoadReport()
+    plan: dict[type[SQLModel], tuple[list, list, list]] = {}
+    try:
+        for model, rows in wanted.items():
+            current = _current_rows(session, model)
+            added = [row for key, row in rows.items() if key not in current]
+            updated = [row for key, row in rows.items() if key in current and current[key] != row]
+            removed = [key for key in current if key not in rows]
+            plan[model] = (added, updated, removed)
+            if model is not FactEntity:
+                report.tables[model.__tablename__] = TableChange(
+                    len(added), len(updated), len(removed), len(rows) - len(added) - len(updated)
+                )
+
+        stale_facts = {r["id"] for r in plan[Fact][1]} | set(plan[Fact][2])
+        stale_templates = {r["id"] for r in plan[Template][1]} | set(plan[Template][2])
+        report.questions_removed = _delete_questions(session, stale_facts, stale_templates)
+
+        # Deletes run child-first and inserts parent-first so foreign keys hold at every step.
+        _delete(session, FactEntity, plan[FactEntity][2])
+        _delete(session, Fact, plan[Fact][2])
+        _delete(session, Template, plan[Template][2])
+        for model in (FactKind, Entity, Article, Fact, FactEntity, Template):
+            added, updated, _ = plan[model]
+            if added:
+                session.exec(insert(model.__table__), params=added)
+            if updated:
+                session.exec(update(model), params=updated)
+        _delete(session, Article, plan[Article][2])
+        _delete(session, Entity, plan[Entity][2])
+        _delete(session, FactKind, plan[FactKind][2])
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return report
+
+
+def _delete(session: Session, model: type[SQLModel], keys: list[Any]) -> None:
+    columns = list(model.__table__.primary_key.columns)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        if len(columns) == 1:
+            session.exec(delete(model.__table__).where(columns[0].in_(chunk)))
+        else:
+            for key in chunk:
+                condition = [col == value for col, value in zip(columns, key, strict=True)]
+                session.exec(delete(model.__table__).where(*condition))
+
+
+def _delete_questions(session: Session, fact_ids: set[str], template_ids: set[str]) -> int:
+    table = Question.__table__
+    removed = 0
+    for column, ids in ((table.c.fact_id, fact_ids), (table.c.template_id, template_ids)):
+        ids_list = sorted(ids)
+        for start in range(0, len(ids_list), 500):
+            result = session.exec(delete(table).where(column.in_(ids_list[start : start + 500])))
+            removed += result.rowcount or 0
+    return removed
+
+
+def load_bank(session: Session, root: str | Path) -> LoadReport:
+    """Validate the bank at ``root`` and, only if it is valid, mirror it into the database."""
+    return write_bank(session, read_bank(root))

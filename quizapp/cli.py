@@ -1,0 +1,159 @@
+"""The `quizapp` command line: thin click wrappers around the domain functions (STYLE.md 7)."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from quizapp import create_app
+from quizapp.bank import BankError, read_bank, write_bank
+from quizapp.db import create_schema, get_engine, get_session
+from quizapp.generation import GenerationReport, rebuild_questions
+from quizapp.questions import iter_question_exports
+
+# Below this many (template, fact) pairs a run is instant and a bar would only flicker.
+PROGRESS_THRESHOLD = 5000
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the database tables that do not exist yet."""
+    create_schema(get_engine())
+    click.echo(f"Database ready: {_safe_url()}")
+
+
+@click.command("load-bank")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def load_bank_command(path: Path | None) -> None:
+    """Validate the question bank at PATH (default: the bundled one) and load it.
+
+    Every problem is listed at once and nothing is written unless the whole bank is valid.
+    Loading an unchanged bank changes nothing.
+    """
+    load_bundle(path)
+
+
+@click.command("generate")
+@click.option("--seed", type=int, default=None, help="Seed for wrong answers and choice order.")
+@click.option("--verbose", "-v", is_flag=True, help="List every skipped pair, not a summary.")
+@with_appcontext
+def generate_command(seed: int | None, verbose: bool) -> None:
+    """(Re)build every question from the loaded facts and published templates."""
+    create_schema(get_engine())
+    report = _generate(seed)
+    _print_generation(report, verbose)
+
+
+@click.command("export-questions")
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="File to write (default: standard output).",
+)
+@with_appcontext
+def export_questions_command(output) -> None:
+    """Print every question as one JSON object per line (JSON Lines)."""
+    create_schema(get_engine())
+    for record in iter_question_exports(get_session()):
+        output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@click.command("start")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def start_command(host: str, port: int) -> None:
+    """Set up the database from the bundled bank, generate, and serve the web app."""
+    load_bundle(None)
+    _print_generation(_generate(None), verbose=False)
+    from werkzeug.serving import run_simple
+
+    click.echo(f"Serving quizapp on http://{host}:{port}/ (Ctrl+C to stop)")
+    # Flask.run refuses to start from inside a CLI command, so serve through Werkzeug directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+def load_bundle(path: Path | None) -> None:
+    """Validate and load the bank at ``path``, exiting with status 1 on any problem."""
+    path = path or Path(current_app.config["BANK_PATH"])
+    try:
+        bank = read_bank(path)
+    except BankError as exc:
+        click.echo(
+            f"The question bank at {path} has {len(exc.problems)} problem(s); nothing was loaded:",
+            err=True,
+        )
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    create_schema(get_engine())
+    report = write_bank(get_session(), bank)
+    click.echo(f"Loaded {path}" + ("" if report.changed else " (nothing changed)"))
+    for line in report.lines():
+        click.echo(f"  {line}")
+
+
+def _generate(seed: int | None) -> GenerationReport:
+    seed = current_app.config["GENERATION_SEED"] if seed is None else seed
+    bar = None
+
+    def start(total: int) -> None:
+        nonlocal bar
+        if total >= PROGRESS_THRESHOLD:
+            bar = click.progressbar(length=total, label="Generating", file=sys.stderr)
+            bar.__enter__()
+
+    def advance(count: int) -> None:
+        if bar is not None:
+            bar.update(count)
+
+    try:
+        return rebuild_questions(get_session(), seed, on_progress=advance, on_start=start)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _print_generation(report: GenerationReport, verbose: bool) -> None:
+    styles = ", ".join(f"{n} {style}" for style, n in sorted(report.made.items()))
+    click.echo(f"Generated {report.total} questions ({styles or 'none'}).")
+    if report.removed:
+        click.echo(f"Removed {report.removed} questions no longer made by the bank.")
+    if not report.skipped:
+        return
+    click.echo(f"Left out {len(report.skipped)} template/fact pairs:")
+    shown = report.skipped if verbose else report.skipped[:20]
+    for skip in shown:
+        fact = f" x {skip.fact_id}" if skip.fact_id else ""
+        click.echo(f"  {skip.template_id}{fact}: {skip.reason}")
+    if len(shown) < len(report.skipped):
+        click.echo(f"  ... and {len(report.skipped) - len(shown)} more (use --verbose)")
+
+
+def _safe_url() -> str:
+    return get_engine().url.render_as_string(hide_password=True)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the quizapp commands to the app's CLI."""
+    for command in (
+        init_db_command,
+        load_bank_command,
+        generate_command,
+        export_questions_command,
+        start_command,
+    ):
+        app.cli.add_command(command)
+
+
+main = FlaskGroup(
+    create_app=lambda: create_app(),
+    help="quizapp: trivia quizzes generated from entertainment-news facts.",
+)

@@ -1,0 +1,1 @@
+"""The web blueprints: they parse requests, call the domain and render."""

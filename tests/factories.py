@@ -1,0 +1,197 @@
+"""Small make_* builders for question banks written to disk (STYLE.md 10).
+
+Random values come from the seeded ``faker`` fixture passed in, never from import time.
+"""
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def make_entity(faker, **overrides: Any) -> dict[str, Any]:
+    """An entity record; a person with a Faker name unless told otherwise."""
+    name = overrides.pop("name", None) or faker.unique.name()
+    entity = {"id": slug(name), "name": name, "type": "person", "aliases": []}
+    entity.update(overrides)
+    return entity
+
+
+def make_article(faker, sentences: list[str], **overrides: Any) -> dict[str, Any]:
+    """An article whose text holds ``sentences`` among some filler."""
+    title = overrides.pop("title", None) or faker.sentence(nb_words=5).rstrip(".")
+    filler = faker.paragraph(nb_sentences=3)
+    article = {
+        "id": slug(title)[:40].strip("-"),
+        "title": title,
+        "date": "2011-08-29",
+        "source": "MTV News",
+        "event": "show-2011",
+        "text": f"{title}\n\n{filler}\n\n" + " ".join(sentences) + "\n",
+    }
+    article.update(overrides)
+    return article
+
+
+def make_fact(**overrides: Any) -> dict[str, Any]:
+    """A fact record; callers give at least id, article, roles and evidence."""
+    fact = {"kind": "award_win"}
+    fact.update(overrides)
+    return fact
+
+
+def make_template(**overrides: Any) -> dict[str, Any]:
+    """A published multiple-choice award template unless told otherwise."""
+    template = {
+        "id": "award-win-winner-mc",
+        "kind": "award_win",
+        "style": "multiple_choice",
+        "prompt": "Who won {award} at the {event}?",
+        "answer": "winner",
+    }
+    template.update(overrides)
+    return template
+
+
+KINDS: dict[str, Any] = {
+    "award_win": {
+        "description": "Someone won an award at an event.",
+        "roles": {
+            "winner": {"type": ["person", "group"]},
+            "award": {"type": "award"},
+            "event": {"type": "event"},
+            "presenter": {"type": "person", "optional": True},
+        },
+    },
+    "caught": {
+        "description": "People caught someone who fell.",
+        "roles": {
+            "catchers": {"type": "person", "many": True},
+            "caught": {"type": "person"},
+            "event": {"type": "event"},
+        },
+    },
+    "edition": {
+        "description": "Which edition of a show an event was.",
+        "roles": {"event": {"type": "event"}, "number": {"type": "number"}},
+    },
+}
+
+
+def make_small_bank(faker) -> dict[str, Any]:
+    """A complete, valid bank: six people, four awards, one show, one article, four facts."""
+    people = [make_entity(faker) for _ in range(6)]
+    awards = [
+        make_entity(faker, name=name, type="award")
+        for name in ("Video of the Year", "Best New Artist", "Best Pop Video", "Best Rock Video")
+    ]
+    show = make_entity(faker, name="2011 Music Awards", type="event", id="show-2011")
+    a, b, c, d, e, f = (p["name"] for p in people)
+    sentences = [
+        f"{a} won Video of the Year, handed over by {f}.",
+        f"{b} took Best New Artist.",
+        f"{c} and {d} caught {e} when he fell off the stage.",
+        "The 28th annual show was a blast.",
+    ]
+    article = make_article(faker, sentences)
+    facts = [
+        make_fact(
+            id="f-video",
+            article=article["id"],
+            roles={
+                "winner": people[0]["id"],
+                "award": awards[0]["id"],
+                "event": "show-2011",
+                "presenter": people[5]["id"],
+            },
+            evidence=sentences[0],
+        ),
+        make_fact(
+            id="f-new-artist",
+            article=article["id"],
+            roles={"winner": people[1]["id"], "award": awards[1]["id"], "event": "show-2011"},
+            evidence=sentences[1],
+        ),
+        make_fact(
+            id="f-caught",
+            kind="caught",
+            article=article["id"],
+            roles={
+                "catchers": [people[2]["id"], people[3]["id"]],
+                "caught": people[4]["id"],
+                "event": "show-2011",
+            },
+            evidence=sentences[2],
+        ),
+        make_fact(
+            id="f-edition",
+            kind="edition",
+            article=article["id"],
+            roles={"event": "show-2011", "number": 28},
+            evidence=sentences[3],
+        ),
+    ]
+    templates = [
+        make_template(),
+        make_template(
+            id="award-win-winner-tf",
+            style="true_false",
+            prompt="{winner} won {award} at the {event}.",
+        ),
+        make_template(id="award-win-winner-typed", style="typed"),
+        make_template(
+            id="caught-mc",
+            kind="caught",
+            prompt="Who caught {caught} at the {event}?",
+            answer="catchers",
+        ),
+        make_template(
+            id="caught-typed",
+            kind="caught",
+            style="typed",
+            prompt="Which two stars caught {caught} at the {event}?",
+            answer="catchers",
+        ),
+        make_template(
+            id="edition-mc",
+            kind="edition",
+            prompt="Which edition of the show was the {event}?",
+            answer="number",
+        ),
+    ]
+    return {
+        "kinds": copy.deepcopy(KINDS),
+        "entities": people + awards + [show],
+        "articles": [article],
+        "facts": facts,
+        "templates": templates,
+    }
+
+
+def write_bank(root: Path, bank: dict[str, Any]) -> Path:
+    """Write ``bank`` (as make_small_bank returns it) as bank files under ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in ("entities", "articles", "facts", "templates"):
+        (root / folder).mkdir(exist_ok=True)
+    _dump(root / "kinds.yaml", bank["kinds"])
+    _dump(root / "entities" / "all.yaml", bank["entities"])
+    _dump(root / "facts" / "all.yaml", bank["facts"])
+    _dump(root / "templates" / "all.yaml", bank["templates"])
+    for article in bank["articles"]:
+        header = {k: v for k, v in article.items() if k != "text"}
+        body = "---\n" + yaml.safe_dump(header, sort_keys=False, allow_unicode=True) + "---\n"
+        (root / "articles" / f"{article['id']}.txt").write_text(
+            body + article["text"], encoding="utf-8"
+        )
+    return root
+
+
+def _dump(path: Path, data: Any) -> None:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def slug(text: str) -> str:
+    """A bank id for ``text``."""
+    cleaned = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    return "-".join(part for part in cleaned.split("-") if part)

@@ -1,0 +1,312 @@
+"""Loading and validating the question bank: every rule refuses the whole bank, clearly."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from quizapp.bank import BankError, load_bank, read_bank
+from quizapp.models import Entity, Fact, Question, Template
+from tests.factories import write_bank
+
+
+def _fact(bank, fact_id):
+    return next(f for f in bank["facts"] if f["id"] == fact_id)
+
+
+def _template(bank, template_id):
+    return next(t for t in bank["templates"] if t["id"] == template_id)
+
+
+def unknown_entity(bank):
+    _fact(bank, "f-video")["roles"]["winner"] = "nobody-at-all"
+
+
+def unknown_article(bank):
+    _fact(bank, "f-video")["article"] = "no-such-article"
+
+
+def unknown_kind(bank):
+    _fact(bank, "f-video")["kind"] = "award_wins"
+
+
+def role_kind_lacks(bank):
+    _fact(bank, "f-video")["roles"]["venue"] = "show-2011"
+
+
+def missing_required_role(bank):
+    del _fact(bank, "f-video")["roles"]["award"]
+
+
+def evidence_not_in_article(bank):
+    _fact(bank, "f-video")["evidence"] = "Somebody won something, said nobody."
+
+
+def evidence_paraphrased(bank):
+    fact = _fact(bank, "f-new-artist")
+    fact["evidence"] = fact["evidence"].replace("took", "won")
+
+
+def duplicate_fact_id(bank):
+    _fact(bank, "f-new-artist")["id"] = "f-video"
+
+
+def duplicate_entity_id(bank):
+    bank["entities"][1]["id"] = bank["entities"][0]["id"]
+
+
+def entity_of_wrong_type(bank):
+    _fact(bank, "f-video")["roles"]["winner"] = bank["entities"][6]["id"]  # an award
+
+
+def list_in_single_role(bank):
+    people = [e["id"] for e in bank["entities"][:2]]
+    _fact(bank, "f-video")["roles"]["winner"] = people
+
+
+def number_as_text(bank):
+    _fact(bank, "f-edition")["roles"]["number"] = "28"
+
+
+def misspelt_field(bank):
+    fact = _fact(bank, "f-video")
+    fact["evidnce"] = fact.pop("evidence")
+
+
+def id_not_a_slug(bank):
+    _fact(bank, "f-video")["id"] = "Video Of The Year"
+
+
+def slot_names_no_role(bank):
+    _template(bank, "award-win-winner-mc")["prompt"] = "Who won {award} at the {venue}?"
+
+
+def answer_role_missing(bank):
+    _template(bank, "award-win-winner-mc")["answer"] = "champion"
+
+
+def answer_field_missing(bank):
+    del _template(bank, "award-win-winner-mc")["answer"]
+
+
+def malformed_slot(bank):
+    _template(bank, "award-win-winner-mc")["prompt"] = "Who won {award at the {event}?"
+
+
+def unknown_filter(bank):
+    _template(bank, "award-win-winner-mc")["prompt"] = "Who won {award|upper} at the {event}?"
+
+
+def answer_printed_in_question(bank):
+    _template(bank, "award-win-winner-mc")["prompt"] = "Did {winner} win {award}?"
+
+
+def true_false_without_answer_slot(bank):
+    _template(bank, "award-win-winner-tf")["prompt"] = "Someone won {award} at the {event}."
+
+
+def unknown_style(bank):
+    _template(bank, "award-win-winner-mc")["style"] = "essay"
+
+
+def article_unknown_event(bank):
+    bank["articles"][0]["event"] = "show-1999"
+
+
+def article_bad_date(bank):
+    bank["articles"][0]["date"] = "29 August 2011"
+
+
+def kind_with_mixed_literal(bank):
+    bank["kinds"]["edition"]["roles"]["number"]["type"] = ["number", "person"]
+
+
+CASES = [
+    (unknown_entity, "facts/all.yaml", "unknown entity", "nobody-at-all"),
+    (unknown_article, "facts/all.yaml", "unknown article", "no-such-article"),
+    (unknown_kind, "facts/all.yaml", "unknown kind (did you mean 'award_win'?)", "award_wins"),
+    (role_kind_lacks, "facts/all.yaml", "kind award_win has no role 'venue'", None),
+    (missing_required_role, "facts/all.yaml", "the required role 'award' is missing", None),
+    (evidence_not_in_article, "facts/all.yaml", "not found verbatim in article", None),
+    (evidence_paraphrased, "facts/all.yaml", "the closest passage is", "took Best New Artist"),
+    (duplicate_fact_id, "facts/all.yaml", "duplicate id: already defined at facts/all.yaml:", None),
+    (duplicate_entity_id, "entities/all.yaml", "duplicate id", None),
+    (
+        entity_of_wrong_type,
+        "facts/all.yaml",
+        "is a award, but this role takes person or group",
+        None,
+    ),
+    (list_in_single_role, "facts/all.yaml", "holds one entity, not a list", None),
+    (number_as_text, "facts/all.yaml", "must be a whole number", "'28'"),
+    (misspelt_field, "facts/all.yaml", "evidnce: is not a field of this record", None),
+    (id_not_a_slug, "facts/all.yaml", "must be a lower-case slug", "Video Of The Year"),
+    (slot_names_no_role, "templates/all.yaml", "the slot {venue} names no role", None),
+    (answer_role_missing, "templates/all.yaml", "kind award_win has no role 'champion'", None),
+    (answer_field_missing, "templates/all.yaml", "answer: Field required", None),
+    (malformed_slot, "templates/all.yaml", "prompt: column 9", "{award"),
+    (unknown_filter, "templates/all.yaml", "upper", None),
+    (answer_printed_in_question, "templates/all.yaml", "would print its own answer", None),
+    (true_false_without_answer_slot, "templates/all.yaml", "must contain the answer slot", None),
+    (unknown_style, "templates/all.yaml", "style:", "essay"),
+    (article_unknown_event, "articles/", "unknown entity", "show-1999"),
+    (article_bad_date, "articles/", "date:", "29 August 2011"),
+    (kind_with_mixed_literal, "kinds.yaml", "cannot be mixed", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "file", "message", "value"), CASES, ids=[c[0].__name__ for c in CASES]
+)
+def test_bad_bank_is_refused_with_a_located_message(
+    tmp_path, small_bank, mutate, file, message, value
+):
+    mutate(small_bank)
+    root = write_bank(tmp_path / "bank", small_bank)
+
+    with pytest.raises(BankError) as caught:
+        read_bank(root)
+
+    problems = [str(p) for p in caught.value.problems]
+    matching = [p for p in problems if message in p]
+    assert matching, problems
+    assert any(p.startswith(file) for p in matching), matching
+    if file.endswith(".yaml"):
+        # file:line: a line number a person can jump to.
+        assert all(p.split(":")[1].isdigit() for p in matching), matching
+    if value is not None:
+        assert any(value in p for p in matching), matching
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Who won {{7*7}} at the {event}?",
+        "Who won {0.__class__} at the {event}?",
+        "Who won {award.__init__.__globals__} at the {event}?",
+        "Who won ${award} at the {event}?",
+        "Who won {award:>99999999} at the {event}?",
+        "Who won {award!r} at the {event}?",
+        "Who won {award[0]} at the {event}?",
+        "Who won {award {event}}?",
+        "Who won " + "x" * 300 + " {award}?",
+    ],
+)
+def test_slot_injection_is_refused_at_load(tmp_path, small_bank, prompt):
+    _template(small_bank, "award-win-winner-mc")["prompt"] = prompt
+    root = write_bank(tmp_path / "bank", small_bank)
+
+    with pytest.raises(BankError) as caught:
+        read_bank(root)
+
+    assert any(
+        "award-win-winner-mc" in str(p) and "prompt" in str(p) for p in caught.value.problems
+    )
+
+
+def test_every_problem_is_reported_at_once(tmp_path, small_bank):
+    unknown_entity(small_bank)
+    slot_names_no_role(small_bank)
+    article_unknown_event(small_bank)
+    root = write_bank(tmp_path / "bank", small_bank)
+
+    with pytest.raises(BankError) as caught:
+        read_bank(root)
+
+    text = str(caught.value)
+    assert "nobody-at-all" in text and "{venue}" in text and "show-1999" in text
+
+
+def test_yaml_syntax_error_names_file_and_line(small_bank_path):
+    path = small_bank_path / "templates" / "all.yaml"
+    lines = path.read_text().splitlines()
+    lines.insert(3, "  prompt: [unclosed")
+    path.write_text("\n".join(lines))
+
+    with pytest.raises(BankError) as caught:
+        read_bank(small_bank_path)
+
+    problem = caught.value.problems[0]
+    assert problem.file == "templates/all.yaml" and problem.line is not None
+    assert "not valid YAML" in problem.message, caught.value.problems
+
+
+def test_duplicate_yaml_key_is_reported(small_bank_path):
+    path = small_bank_path / "entities" / "all.yaml"
+    path.write_text(
+        path.read_text().replace("  type: person\n", "  type: person\n  type: group\n", 1)
+    )
+
+    with pytest.raises(BankError) as caught:
+        read_bank(small_bank_path)
+
+    assert any("'type' appears twice" in str(p) for p in caught.value.problems)
+
+
+def test_article_text_is_kept_byte_for_byte(small_bank_path, small_bank):
+    bank = read_bank(small_bank_path)
+
+    (article,) = bank.articles.values()
+    assert article.text == small_bank["articles"][0]["text"]
+
+
+def _snapshot(session: Session) -> dict:
+    return {
+        model.__name__: sorted(
+            tuple(sorted(row.model_dump().items(), key=lambda kv: kv[0]))
+            for row in session.scalars(select(model))
+        )
+        for model in (Entity, Fact, Template, Question)
+    }
+
+
+def test_failed_load_leaves_the_database_as_it_was(runner, session, small_bank_path):
+    assert runner.invoke(args=["load-bank", str(small_bank_path)]).exit_code == 0
+    assert runner.invoke(args=["generate"]).exit_code == 0
+    before = _snapshot(session)
+    facts = small_bank_path / "facts" / "all.yaml"
+    facts.write_text(facts.read_text().replace("f-new-artist", "f-video"))
+
+    result = runner.invoke(args=["load-bank", str(small_bank_path)])
+
+    assert result.exit_code == 1
+    assert "duplicate id" in result.output and "nothing was loaded" in result.output
+    session.expire_all()
+    assert _snapshot(session) == before
+
+
+def test_loading_twice_changes_nothing(app, small_bank_path):
+    from quizapp.db import get_engine
+
+    with Session(get_engine(app)) as session:
+        load_bank(session, small_bank_path)
+    with Session(get_engine(app)) as session:
+        before = _snapshot(session)
+        report = load_bank(session, small_bank_path)
+        assert not report.changed
+        assert all(c.unchanged > 0 for c in report.tables.values())
+        assert _snapshot(session) == before
+
+
+def test_loading_an_edited_bank_updates_what_changed(app, runner, session, tmp_path, small_bank):
+    root = write_bank(tmp_path / "bank", small_bank)
+    assert runner.invoke(args=["load-bank", str(root)]).exit_code == 0
+    assert runner.invoke(args=["generate"]).exit_code == 0
+    small_bank["entities"][0]["aliases"] = ["The Winner"]
+    small_bank["facts"] = [f for f in small_bank["facts"] if f["id"] != "f-new-artist"]
+    write_bank(root, small_bank)
+
+    result = runner.invoke(args=["load-bank", str(root)])
+
+    assert result.exit_code == 0, result.output
+    assert "entity     0 added, 1 updated, 0 removed" in result.output
+    assert "fact       0 added, 0 updated, 1 removed" in result.output
+    assert session.get(Entity, small_bank["entities"][0]["id"]).aliases == ["The Winner"]
+    assert session.get(Fact, "f-new-artist") is None
+    assert not session.scalars(select(Question).where(Question.fact_id == "f-new-artist")).all()
+
+
+def test_missing_bank_folder_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(BankError, match="is not a folder"):
+        read_bank(tmp_path / "nowhere")

@@ -1,0 +1,367 @@
+"""Tests for quizapp.matching: grading typed answers."""
+
+import dataclasses
+import time
+
+import pytest
+
+from quizapp.matching import (
+    MAX_ANSWER_LENGTH,
+    MatchResult,
+    is_typo_of,
+    match_answer,
+    normalize,
+)
+
+GAGA = [["Lady Gaga", "Gaga"]]
+BEYONCE = [["Beyoncé", "Queen Bey"]]
+JAY_Z = [["Jay-Z", "Jay Z", "Jay", "Hova"]]
+JAY_Z_NO_JAY = [["Jay-Z", "Hova"]]
+JAY_SEAN = [["Jay Sean"]]
+POWER_COUPLE = [["Jay-Z", "Jay Z", "Jay"], ["Beyoncé", "Beyonce Knowles"]]
+CATCHERS = [["Kanye West", "Kanye", "Ye"], ["Kid Cudi", "Cudi"]]
+# "Name one of the catchers": both entities' forms in a single part.
+ONE_CATCHER = [["Kanye West", "Kanye", "Ye", "Kid Cudi", "Cudi"]]
+TYLER = [["Tyler, the Creator", "Tyler"]]
+SIMON = [["Simon & Garfunkel"]]
+DUOS = [["Simon & Garfunkel"], ["Hall & Oates"]]
+KIM = [["Kim Kardashian"]]
+KARDASHIANS = ["Kourtney Kardashian", "Khloé Kardashian"]
+JT = [["Justin Timberlake"]]
+
+CASES = [
+    # Case, accents, punctuation and spacing.
+    (GAGA, "Lady Gaga", (), True),
+    (GAGA, "lady gaga", (), True),
+    (GAGA, "  LADY   GAGA!! ", (), True),
+    (GAGA, "Ladygaga", (), True),
+    (BEYONCE, "beyonce", (), True),
+    (BEYONCE, "BEYONCÉ", (), True),
+    (BEYONCE, "Beyonce\u0301", (), True),  # accent typed as a separate combining mark
+    (JAY_Z_NO_JAY, "JAY Z", (), True),
+    (JAY_Z_NO_JAY, "jay-z", (), True),
+    (JAY_Z_NO_JAY, "JayZ", (), True),
+    (TYLER, "tyler the creator", (), True),
+    (TYLER, "Tyler, the Creator", (), True),
+    ([["Guns N' Roses"]], "guns n roses", (), True),
+    ([["Guns N' Roses"]], "Guns N’ Roses", (), True),
+    ([["Røyksopp"]], "Royksopp", (), True),
+    ([["Earth, Wind & Fire"]], "earth wind and fire", (), True),
+    # Aliases.
+    (GAGA, "Gaga", (), True),
+    (BEYONCE, "queen bey", (), True),
+    (JAY_Z, "Jay", (), True),
+    (JAY_Z, "Hova", (), True),
+    (JAY_Z_NO_JAY, "Jay", (), False),
+    # Typos: tolerated on long names, never on short ones (aliases judged on their own length).
+    (GAGA, "Lady Gag", (), True),
+    (GAGA, "Lady Gagaa", (), True),
+    (GAGA, "Gagaa", (), False),
+    (BEYONCE, "Beyonse", (), True),
+    ([["Rihanna"]], "Rihana", (), True),
+    ([["Eminem"]], "Eminen", (), False),
+    ([["Cher"]], "cher", (), True),
+    ([["Cher"]], "Chet", (), False),
+    ([["Adele"]], "Adela", (), False),
+    ([["Adele"]], "ADELE", (), True),
+    (TYLER, "Tyler the Creater", (), True),
+    (JT, "Jutsin Timberlaek", (), True),
+    (JT, "Jutsin Timbrelaek", (), False),
+    (JAY_Z_NO_JAY, "Jay-Zee", (), False),
+    # Never a different person.
+    ([["Kid Cudi"]], "Kid Rock", ["Kid Rock"], False),
+    ([["Kid Cudi"]], "Kid Cudy", ["Kid Rock"], True),
+    (KIM, "Kim Kardashain", KARDASHIANS, True),
+    (KIM, "Khloe Kardashian", KARDASHIANS, False),
+    # Invented near-namesake: a typo exactly as close to another name is refused.
+    (JT, "Justin Timberlane", ["Justin Timberland"], False),
+    (JT, "Justin Timberlak", ["Justin Timberland"], True),
+    (JAY_Z, "Jay Sean", ["Jay Sean"], False),
+    (JAY_Z, "Jay Leno", (), False),
+    (JAY_SEAN, "Jay Sean", ["Jay-Z", "Jay Z", "Jay", "Hova"], True),
+    (JAY_SEAN, "Jay Shean", ["Jay-Z", "Jay Z", "Jay", "Hova"], True),
+    (JAY_SEAN, "Jay", ["Jay-Z", "Jay Z", "Jay", "Hova"], False),
+    (JAY_SEAN, "Jay-Z", ["Jay-Z", "Jay Z", "Jay", "Hova"], False),
+    # An accepted form wins even when the caller also lists it among other names.
+    (JAY_Z, "Jay", ["Jay", "Jay Sean"], True),
+    # Several parts: any order, any separator.
+    (CATCHERS, "Kanye West and Kid Cudi", (), True),
+    (CATCHERS, "Kid Cudi & Kanye West", (), True),
+    (CATCHERS, "kanye, kid cudi", (), True),
+    (CATCHERS, "Ye + Cudi", (), True),
+    (CATCHERS, "Kanye West / Kid Cudi", (), True),
+    (CATCHERS, "Kanye West with Kid Cudi", (), True),
+    (CATCHERS, "Kanye West; Kid Cudi", (), True),
+    (CATCHERS, "Kanye West Kid Cudi", (), True),
+    (CATCHERS, "Kanye Wset and Kid Cudy", ["Kid Rock"], True),
+    (CATCHERS, "Kanye West", (), False),
+    (CATCHERS, "Kanye and Kanye West", (), False),
+    (CATCHERS, "Kanye West and Jay Z", (), False),
+    (CATCHERS, "Kanye West, Kid Cudi and Jay Z", (), False),
+    (CATCHERS, "Kanye West and Kid Rock", ["Kid Rock"], False),
+    (POWER_COUPLE, "Jay Z and Beyonce", (), True),
+    (POWER_COUPLE, "Jay & Beyoncé", (), True),
+    (POWER_COUPLE, "JayZ, Beyonce", (), True),
+    (POWER_COUPLE, "Beyonce Knowles and Jay", (), True),
+    # Names that contain a separator stay whole.
+    (SIMON, "Simon and Garfunkel", (), True),
+    (SIMON, "simon & garfunkle", (), True),
+    (SIMON, "Simon", (), False),
+    (DUOS, "Hall and Oates, Simon & Garfunkel", (), True),
+    (DUOS, "Simon & Garfunkle and Hall & Oates", (), True),
+    ([["Tyler, the Creator"], ["Kanye West", "Kanye"]], "Kanye and Tyler, the Creator", (), True),
+    ([["Tyler, the Creator"], ["Kanye West", "Kanye"]], "Tyler, the Creater and Kanye", (), True),
+    ([["AC/DC"], ["Queen"]], "Queen and AC/DC", (), True),
+    ([["AC/DC"], ["Queen"]], "ACDC + queen", (), True),
+    # Several entities acceptable for one part.
+    (ONE_CATCHER, "Kid Cudi", (), True),
+    (ONE_CATCHER, "Kid Cudi and Kanye", (), True),
+    # Nothing, or far too much.
+    (GAGA, "", (), False),
+    (GAGA, "   ", (), False),
+    (GAGA, "?!", (), False),
+    (GAGA, "Lady Gaga " * 30, (), False),
+]
+
+
+@pytest.mark.parametrize(("expected", "given", "other_names", "correct"), CASES)
+def test_match_answer_table(
+    expected: list[list[str]], given: str, other_names: list[str], correct: bool
+) -> None:
+    assert match_answer(expected, given, other_names=other_names).correct is correct
+
+
+def test_table_is_large_enough() -> None:
+    assert len(CASES) >= 35
+
+
+def test_right_answer_lists_parts_in_expected_order() -> None:
+    result = match_answer(CATCHERS, "Kid Cudi and Kanye West")
+    assert result == MatchResult(
+        correct=True,
+        accepted_as=("Kanye West", "Kid Cudi"),
+        missing=(),
+        extra=(),
+        message="Right: Kanye West and Kid Cudi.",
+    )
+
+
+def test_alias_and_typo_are_reported_under_display_name() -> None:
+    result = match_answer(GAGA, "lady gagaa")
+    assert result.accepted_as == ("Lady Gaga",)
+    assert result.message == "Right: Lady Gaga."
+
+
+def test_missing_part_is_named() -> None:
+    result = match_answer(CATCHERS, "Kanye")
+    assert not result.correct
+    assert result.accepted_as == ("Kanye West",)
+    assert result.missing == ("Kid Cudi",)
+    assert result.extra == ()
+    assert result.message == "Almost: you named Kanye West but not Kid Cudi."
+
+
+def test_extra_chunk_is_reported_as_typed() -> None:
+    result = match_answer(CATCHERS, "Kanye West and  Jay-Z ")
+    assert not result.correct
+    assert result.accepted_as == ("Kanye West",)
+    assert result.missing == ("Kid Cudi",)
+    assert result.extra == ("Jay-Z",)
+    assert result.message == (
+        "Almost: you named Kanye West but not Kid Cudi, and Jay-Z is not part of the answer."
+    )
+
+
+def test_extra_with_every_part_named_is_still_wrong() -> None:
+    result = match_answer(CATCHERS, "Kanye, Kid Cudi & Jay-Z")
+    assert not result.correct
+    assert result.accepted_as == ("Kanye West", "Kid Cudi")
+    assert result.missing == ()
+    assert result.extra == ("Jay-Z",)
+    assert result.message == (
+        "Almost: Kanye West and Kid Cudi are right, but Jay-Z is not part of the answer."
+    )
+
+
+def test_one_part_with_extra() -> None:
+    result = match_answer(GAGA, "Lady Gaga & Beyoncé")
+    assert not result.correct
+    assert result.accepted_as == ("Lady Gaga",)
+    assert result.missing == ()
+    assert result.extra == ("Beyoncé",)
+    assert result.message == "Almost: Lady Gaga is right, but Beyoncé is not part of the answer."
+
+
+def test_wrong_one_part_answer() -> None:
+    result = match_answer(GAGA, "Madonna")
+    assert result == MatchResult(False, (), (), ("Madonna",), "Not quite.")
+
+
+def test_other_name_is_extra_as_typed() -> None:
+    result = match_answer([["Kid Cudi"]], "kid ROCK", other_names=["Kid Rock"])
+    assert not result.correct
+    assert result.extra == ("kid ROCK",)
+    assert result.message == "Not quite."
+
+
+def test_alias_inside_another_name_is_not_picked_out() -> None:
+    result = match_answer(JAY_Z, "Jay Leno")
+    assert result.accepted_as == ()
+    assert result.extra == ("Jay Leno",)
+
+
+def test_duplicate_is_neither_a_second_part_nor_extra() -> None:
+    result = match_answer(CATCHERS, "Kanye and Kanye West")
+    assert result.accepted_as == ("Kanye West",)
+    assert result.missing == ("Kid Cudi",)
+    assert result.extra == ()
+    result = match_answer(CATCHERS, "Kanye West, Kanye Wset and Kid Cudi")
+    assert result.correct
+    assert result.extra == ()
+
+
+def test_nothing_right_in_several_parts() -> None:
+    result = match_answer(CATCHERS, "Drake and Rihanna")
+    assert not result.correct
+    assert result.accepted_as == ()
+    assert result.missing == ("Kanye West", "Kid Cudi")
+    assert result.extra == ("Drake", "Rihanna")
+    assert result.message == "Not quite."
+
+
+def test_three_parts_message_lists_names() -> None:
+    trio = [["Lady Gaga"], ["Beyoncé"], ["Rihanna"], ["Adele"]]
+    result = match_answer(trio, "Adele")
+    assert result.missing == ("Lady Gaga", "Beyoncé", "Rihanna")
+    assert result.message == "Almost: you named Adele but not Lady Gaga, Beyoncé and Rihanna."
+
+
+@pytest.mark.parametrize("given", ["", "   ", "\n\t", "...", "&"])
+def test_empty_answer_asks_for_one(given: str) -> None:
+    result = match_answer(GAGA, given)
+    # "&" alone reads as "and": something was typed, but no name.
+    if given == "&":
+        assert result == MatchResult(False, (), (), (), "Not quite.")
+    else:
+        assert result == MatchResult(False, (), (), (), "Please type an answer.")
+
+
+def test_answer_at_the_length_limit_is_graded() -> None:
+    given = "Lady Gaga".rjust(MAX_ANSWER_LENGTH, ".")
+    assert match_answer(GAGA, given).correct
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "x" * (MAX_ANSWER_LENGTH + 1),
+        "Lady Gaga, " * 1000,
+        "é" * 1_000_000,
+    ],
+)
+def test_too_long_answer_is_wrong_and_fast(given: str) -> None:
+    start = time.perf_counter()
+    result = match_answer(GAGA, given)
+    assert time.perf_counter() - start < 1.0
+    assert not result.correct
+    assert result.accepted_as == ()
+    assert "too long" in result.message
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "a, " * 66,
+        "a " * 99,
+        "kanye, " * 28,
+        ", ".join(["kid cudy"] * 20),
+        "Kanye Wset " * 18,
+    ],
+)
+def test_worst_cases_under_the_limit_stay_fast(given: str) -> None:
+    many_others = [f"Person {n} Surname{n}" for n in range(2000)]
+    start = time.perf_counter()
+    match_answer(CATCHERS + GAGA, given, other_names=many_others)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_malformed_expected_is_refused() -> None:
+    with pytest.raises(TypeError):
+        match_answer(["Lady Gaga"], "Lady Gaga")  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        match_answer("Lady Gaga", "Lady Gaga")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        match_answer([], "Lady Gaga")
+    with pytest.raises(ValueError):
+        match_answer([[]], "Lady Gaga")
+    with pytest.raises(ValueError):
+        match_answer([["?!"]], "Lady Gaga")
+
+
+def test_other_names_as_a_string_is_refused() -> None:
+    with pytest.raises(TypeError):
+        match_answer(GAGA, "Lady Gaga", other_names="Madonna")
+
+
+def test_result_is_frozen() -> None:
+    result = match_answer(GAGA, "Gaga")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.correct = False  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("Beyoncé", "beyonce"),
+        ("BEYONCÉ", "beyonce"),
+        ("Jay-Z", "jay z"),
+        ("JAY Z", "jay z"),
+        ("  jay   z ", "jay z"),
+        ("Tyler, the Creator", "tyler the creator"),
+        ("Guns N' Roses", "guns n roses"),
+        ("Guns N’ Roses", "guns n roses"),
+        ("Destiny’s Child", "destinys child"),
+        ("Simon & Garfunkel", "simon and garfunkel"),
+        ("“Bad Romance”", "bad romance"),
+        ("AC/DC", "ac dc"),
+        ("M.I.A.", "m i a"),
+        ("Panic! at the Disco", "panic at the disco"),
+        ("Røyksopp", "royksopp"),
+        ("Straße", "strasse"),
+        ("", ""),
+        ("?!", ""),
+    ],
+)
+def test_normalize(text: str, normalized: str) -> None:
+    assert normalize(text) == normalized
+
+
+def test_normalize_is_idempotent() -> None:
+    for text in ["Tyler, the Creator", "Beyoncé & JAY-Z", "Guns N’ Roses", "AC/DC"]:
+        assert normalize(normalize(text)) == normalize(text)
+
+
+@pytest.mark.parametrize(
+    ("given", "form", "typo"),
+    [
+        ("Lady Gaga", "Lady Gaga", True),
+        ("lady gag", "Lady Gaga", True),
+        ("Kanye Wset", "Kanye West", True),
+        ("Beyonse", "Beyoncé", True),
+        ("Chet", "Cher", False),
+        ("Adela", "Adele", False),
+        ("Eminen", "Eminem", False),  # 6 letters: still exact
+        ("Rihana", "Rihanna", True),  # 7 letters: one edit
+        ("Rhiana", "Rihanna", False),  # 7 letters: not two
+        ("Justn Biebr", "Justin Bieber", False),  # 12 letters: one edit only
+        ("Justn Bieber", "Justin Bieber", True),
+        ("Tylr the Creater", "Tyler, the Creator", True),  # 15 letters: two edits
+        ("Tylr the Creatr", "Tyler, the Creator", True),
+        ("Tylr th Creatr", "Tyler, the Creator", False),
+        ("jayz", "Jay-Z", True),
+        ("", "Jay-Z", False),
+        ("Jay-Z", "?!", False),
+    ],
+)
+def test_is_typo_of(given: str, form: str, typo: bool) -> None:
+    assert is_typo_of(given, form) is typo
