@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from quizapp import slots
+from quizapp.bank import Bank
 from quizapp.db import upsert_rows
 from quizapp.matching import normalize
 from quizapp.models import Article, Entity, Fact, FactKind, Question, Template
@@ -564,45 +565,45 @@ def _pick_wrong_groups(
     rng: random.Random,
     needed: int,
 ) -> list[tuple[Value, bool]]:
-    """Wrong answers for a several-part answer: the same number of parts, not the same set.
+    """Wrong answers for a several-part answer: as many parts, never the right set.
 
-    The first wrong answers swap one part (hard: they share a right name), the last swaps all.
+    Most swap one part (hard: they share a right name); the last swaps every part when the
+    pool allows, so that knowing one name is not enough to pick the right choice.
     """
     members = sorted(answer.entities)
     answer_readings = set().union(*(ctx.entity_readings(i) for i in members))
-    replacements: list[tuple[str, bool]] = []
-    used: set[str] = set()
     entity_type = ctx.bank.entities[members[0]].type
     excluded_ids = {i for v in excluded for i in v.entities}
+    replacements: list[tuple[str, bool]] = []
     for near, pool in _entity_tiers(fact, entity_type, ctx):
         for candidate in _draw(pool, rng):
             if len(replacements) >= needed + len(members):
                 break
-            if candidate in excluded_ids or candidate in used:
+            if candidate in excluded_ids or ctx.entity_readings(candidate) & answer_readings:
                 continue
-            if ctx.entity_readings(candidate) & answer_readings:
-                continue
-            used.add(candidate)
+            excluded_ids.add(candidate)
             replacements.append((candidate, near))
+
+    near_of = dict(replacements)
+    single = [
+        frozenset(members[:position] + [c] + members[position + 1 :])
+        for c, _ in replacements
+        for position in range(len(members))
+    ]
+    rng.shuffle(single)
+    everyone_else = frozenset(c for c, _ in replacements[-len(members) :])
+    full = [everyone_else] if len(everyone_else) == len(members) else []
+    ordered = single[: needed - 1] + full + single[needed - 1 :]
+
+    seen = {answer.entities} | {v.entities for v in excluded}
     picked: list[tuple[Value, bool]] = []
-    seen_sets = {answer.entities} | {v.entities for v in excluded}
-    pool_iter = iter(replacements)
-    for index in range(needed):
-        swap_all = index == needed - 1 and needed > 1
-        count = len(members) if swap_all else 1
-        chosen = [next(pool_iter, None) for _ in range(count)]
-        if any(c is None for c in chosen):
+    for group in ordered:
+        if len(picked) == needed:
             break
-        new_members = list(members)
-        if swap_all:
-            new_members = [c[0] for c in chosen]
-        else:
-            new_members[rng.randrange(len(members))] = chosen[0][0]
-        group = frozenset(new_members)
-        if group in seen_sets or len(group) != len(members):
+        if group in seen:
             continue
-        seen_sets.add(group)
-        near = all(c[1] for c in chosen)
+        seen.add(group)
+        near = all(near_of.get(i, True) for i in group)
         picked.append((Value(entities=group, order=tuple(sorted(group))), near))
     return picked
 
@@ -699,6 +700,33 @@ def snapshot(session: Session) -> BankSnapshot:
     templates = [
         TemplateInfo(t.id, t.kind, t.style, t.prompt, t.answer_role, t.explanation, t.status)
         for t in session.scalars(select(Template).order_by(Template.id))
+    ]
+    return BankSnapshot(kinds, entities, articles, facts, templates)
+
+
+def snapshot_of_bank(bank: Bank) -> BankSnapshot:
+    """The snapshot of a validated bank as read from files, with no database involved."""
+    kinds = {
+        name: {
+            role: RoleInfo(spec.types, spec.many, spec.optional)
+            for role, spec in kind.roles.items()
+        }
+        for name, kind in bank.kinds.items()
+    }
+    entities = {
+        e.id: EntityInfo(e.id, e.name, e.type, tuple(e.aliases)) for e in bank.entities.values()
+    }
+    articles = {
+        a.header.id: ArticleInfo(a.header.id, a.header.title, a.header.event)
+        for a in bank.articles.values()
+    }
+    facts = [
+        FactInfo(f.id, f.kind, f.article, dict(f.roles), f.evidence)
+        for f in sorted(bank.facts.values(), key=lambda f: f.id)
+    ]
+    templates = [
+        TemplateInfo(t.id, t.kind, t.style, t.prompt, t.answer, t.explanation, t.status)
+        for t in sorted(bank.templates.values(), key=lambda t: t.id)
     ]
     return BankSnapshot(kinds, entities, articles, facts, templates)
 

@@ -1,0 +1,127 @@
+"""The quizapp command line, driven through Flask's CLI runner (STYLE.md 7)."""
+
+import json
+
+from sqlalchemy import func, select
+
+from quizapp.models import Question
+
+
+def test_init_db_creates_the_database(runner):
+    result = runner.invoke(args=["init-db"])
+
+    assert result.exit_code == 0 and "Database ready: sqlite:///" in result.output
+
+
+def test_load_bank_reports_what_it_loaded(runner, small_bank_path):
+    result = runner.invoke(args=["load-bank", str(small_bank_path)])
+
+    assert result.exit_code == 0, result.output
+    assert "fact       4 added" in result.output
+    again = runner.invoke(args=["load-bank", str(small_bank_path)])
+    assert "(nothing changed)" in again.output
+
+
+def test_load_bank_refuses_a_bad_bank_with_every_problem(runner, small_bank_path):
+    facts = small_bank_path / "facts" / "all.yaml"
+    text = facts.read_text()
+    cut = text.index("id: f-edition")  # break one fact's event and another fact's id
+    text = text[:cut].replace("f-video", "F Video", 1) + text[cut:].replace("show-2011", "show-1999")
+    facts.write_text(text)
+
+    result = runner.invoke(args=["load-bank", str(small_bank_path)])
+
+    assert result.exit_code == 1
+    assert "2 problem(s); nothing was loaded" in result.output
+    assert "facts/all.yaml:" in result.output and "show-1999" in result.output
+
+
+def test_generate_builds_and_rebuilds_the_same_questions(runner, session, small_bank_path):
+    runner.invoke(args=["load-bank", str(small_bank_path)])
+
+    first = runner.invoke(args=["generate"])
+    ids = set(session.scalars(select(Question.id)))
+    second = runner.invoke(args=["generate"])
+
+    assert first.exit_code == 0 and "Generated 9 questions" in first.output
+    assert "(4 multiple_choice, 2 true_false, 3 typed)" in first.output
+    assert second.output == first.output
+    session.expire_all()
+    assert set(session.scalars(select(Question.id))) == ids
+
+
+def test_generate_removes_questions_of_a_retired_template(runner, session, small_bank, tmp_path):
+    from tests.factories import write_bank
+
+    root = write_bank(tmp_path / "bank", small_bank)
+    runner.invoke(args=["load-bank", str(root)])
+    runner.invoke(args=["generate"])
+    small_bank["templates"][0]["status"] = "draft"
+    write_bank(root, small_bank)
+    runner.invoke(args=["load-bank", str(root)])
+
+    result = runner.invoke(args=["generate"])
+
+    assert result.exit_code == 0
+    count = session.scalar(
+        select(func.count()).where(Question.template_id == small_bank["templates"][0]["id"])
+    )
+    assert count == 0
+
+
+def test_generate_says_which_pairs_it_left_out(runner, small_bank, tmp_path):
+    from tests.factories import make_template, write_bank
+
+    small_bank["entities"] = [
+        e for e in small_bank["entities"] if e["id"] not in ("best-pop-video", "best-rock-video")
+    ]
+    small_bank["templates"].append(
+        make_template(
+            id="which-award-mc", prompt="Which award did {winner} win at the {event}?",
+            answer="award",
+        )
+    )
+    root = write_bank(tmp_path / "bank", small_bank)
+    runner.invoke(args=["load-bank", str(root)])
+
+    result = runner.invoke(args=["generate"])
+
+    assert result.exit_code == 0
+    assert "Left out 2 template/fact pairs:" in result.output
+    assert "which-award-mc x f-video: only 1 wrong answer(s) of type award exist" in result.output
+
+
+EXPORT_FIELDS = {
+    "id", "template", "fact", "style", "prompt", "choices", "answer", "accepted",
+    "difficulty", "article", "evidence",
+}
+
+
+def test_export_questions_prints_one_json_object_per_line(runner, small_bank_path):
+    runner.invoke(args=["load-bank", str(small_bank_path)])
+    runner.invoke(args=["generate"])
+
+    result = runner.invoke(args=["export-questions"])
+
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert len(records) == 9
+    assert all(EXPORT_FIELDS <= record.keys() for record in records)
+    styles = {r["style"] for r in records}
+    assert styles == {"multiple_choice", "true_false", "typed"}
+    for record in records:
+        if record["style"] == "true_false":
+            assert record["answer"] in (["true"], ["false"])
+        if record["style"] == "multiple_choice":
+            assert len(record["choices"]) == 4
+
+
+def test_console_script_help_lists_the_commands():
+    from click.testing import CliRunner
+
+    from quizapp.cli import main
+
+    result = CliRunner().invoke(main, ["--help"])
+
+    assert result.exit_code == 0
+    for command in ("init-db", "load-bank", "generate", "export-questions", "start"):
+        assert command in result.output
