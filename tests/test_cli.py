@@ -26,7 +26,9 @@ def test_load_bank_refuses_a_bad_bank_with_every_problem(runner, small_bank_path
     facts = small_bank_path / "facts" / "all.yaml"
     text = facts.read_text()
     cut = text.index("id: f-edition")  # break one fact's event and another fact's id
-    text = text[:cut].replace("f-video", "F Video", 1) + text[cut:].replace("show-2011", "show-1999")
+    text = text[:cut].replace("f-video", "F Video", 1) + text[cut:].replace(
+        "show-2011", "show-1999"
+    )
     facts.write_text(text)
 
     result = runner.invoke(args=["load-bank", str(small_bank_path)])
@@ -77,7 +79,8 @@ def test_generate_says_which_pairs_it_left_out(runner, small_bank, tmp_path):
     ]
     small_bank["templates"].append(
         make_template(
-            id="which-award-mc", prompt="Which award did {winner} win at the {event}?",
+            id="which-award-mc",
+            prompt="Which award did {winner} win at the {event}?",
             answer="award",
         )
     )
@@ -92,8 +95,17 @@ def test_generate_says_which_pairs_it_left_out(runner, small_bank, tmp_path):
 
 
 EXPORT_FIELDS = {
-    "id", "template", "fact", "style", "prompt", "choices", "answer", "accepted",
-    "difficulty", "article", "evidence",
+    "id",
+    "template",
+    "fact",
+    "style",
+    "prompt",
+    "choices",
+    "answer",
+    "accepted",
+    "difficulty",
+    "article",
+    "evidence",
 }
 
 

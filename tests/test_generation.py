@@ -116,7 +116,8 @@ def test_too_few_wrong_answers_leaves_the_style_out_and_says_why(tmp_path, small
     ]
     small_bank["templates"].append(
         make_template(
-            id="award-which-mc", prompt="Which award did {winner} win at the {event}?",
+            id="award-which-mc",
+            prompt="Which award did {winner} win at the {event}?",
             answer="award",
         )
     )

@@ -1,0 +1,29 @@
+"""The app factory (STYLE.md 1)."""
+
+from quizapp import create_app
+from quizapp.paths import resource_dir
+
+
+def test_config_defaults_to_sqlite_in_the_instance_folder(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app()
+
+    assert not app.testing
+    assert app.config["DATABASE_URL"].startswith("sqlite:///")
+    assert app.config["DATABASE_URL"].endswith("instance/quizapp.sqlite")
+
+
+def test_database_url_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
+
+    assert create_app().config["DATABASE_URL"] == "postgresql+psycopg://postgres@127.0.0.1/test"
+
+
+def test_test_config_wins():
+    assert create_app({"TESTING": True, "DATABASE_URL": "sqlite://"}).testing
+
+
+def test_templates_and_static_are_found_by_absolute_path(app):
+    assert app.template_folder == str(resource_dir("templates"))
+    assert (resource_dir("templates") / "base.html").is_file()
+    assert (resource_dir("static") / "style.css").is_file()

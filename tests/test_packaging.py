@@ -1,0 +1,34 @@
+"""An installed wheel must carry the pages, styles and bundled bank (DESIGN.md layout)."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_carries_templates_static_and_the_bank(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+    (wheel,) = tmp_path.glob("quizapp-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "quizapp/templates/base.html" in names
+    assert "quizapp/static/style.css" in names
+    assert "quizapp/question_bank/kinds.yaml" in names
+    assert any(n.startswith("quizapp/question_bank/articles/") for n in names)

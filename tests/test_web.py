@@ -1,0 +1,65 @@
+"""The question browser in the web app."""
+
+import pytest
+
+from tests.factories import write_bank
+
+
+@pytest.fixture
+def loaded(runner, small_bank_path):
+    """The small bank loaded and generated."""
+    assert runner.invoke(args=["load-bank", str(small_bank_path)]).exit_code == 0
+    assert runner.invoke(args=["generate"]).exit_code == 0
+
+
+def test_home_lists_questions_with_their_sources(client, loaded, small_bank):
+    response = client.get("/")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "9 questions" in page
+    assert "Who won Video of the Year at the 2011 Music Awards?" in page
+    assert small_bank["facts"][0]["evidence"] in page
+    assert small_bank["articles"][0]["title"] in page
+
+
+def test_filter_by_style(client, loaded):
+    page = client.get("/?style=typed").get_data(as_text=True)
+
+    assert "3 questions" in page and "true false</span>" not in page
+
+
+@pytest.mark.parametrize("query", ["style=essay", "page=0"])
+def test_bad_filters_are_a_clear_400(client, loaded, query):
+    response = client.get(f"/?{query}")
+
+    assert response.status_code == 400
+    assert b"must be" in response.data
+
+
+def test_empty_database_says_how_to_fill_it(client):
+    page = client.get("/").get_data(as_text=True)
+
+    assert "0 questions" in page and "quizapp load-bank" in page
+
+
+def test_names_and_text_from_the_bank_are_escaped(client, runner, tmp_path, small_bank):
+    small_bank["entities"][0]["name"] = "<script>alert(1)</script>"
+    root = write_bank(tmp_path / "bank", small_bank)
+    assert runner.invoke(args=["load-bank", str(root)]).exit_code == 0
+    assert runner.invoke(args=["generate"]).exit_code == 0
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_pages_split_a_long_list(app, client, loaded):
+    app.config["QUESTIONS_PER_PAGE"] = 4
+
+    first = client.get("/").get_data(as_text=True)
+    last = client.get("/?page=3").get_data(as_text=True)
+
+    assert "Page 1 of 3" in first and 'rel="next"' in first
+    assert "Page 3 of 3" in last and 'rel="next"' not in last
