@@ -2,19 +2,23 @@
 
 import os
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from quizapp.paths import resource_dir
 
+if TYPE_CHECKING:
+    from flask import Flask
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+
+def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
     """Create and configure the app (the flaskr factory, STYLE.md 1).
 
     Defaults come first, then instance/config.py and the environment (DATABASE_URL and any
     QUIZAPP_* variable), then ``test_config``.
     """
+    # Imported here so that importing a domain module (quizapp.bank, ...) never loads Flask.
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_relative_config=True,

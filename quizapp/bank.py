@@ -8,6 +8,7 @@ into the database in one transaction, changing only what differs. No Flask here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -603,7 +604,7 @@ class _Reader:
 
 
 def _is_name(text: str) -> bool:
-    return bool(text) and text[0].isalpha() and text.replace("_", "a").isalnum() and text.islower()
+    return re.fullmatch(r"[a-z][a-z0-9_]{0,39}", text) is not None
 
 
 def _did_you_mean(value: str, known: Iterable[str]) -> str:

@@ -98,6 +98,8 @@ def load_bundle(path: Path | None) -> None:
     click.echo(f"Loaded {path}" + ("" if report.changed else " (nothing changed)"))
     for line in report.lines():
         click.echo(f"  {line}")
+    if report.changed:
+        click.echo("Run `quizapp generate` to rebuild the questions from it.")
 
 
 def _generate(seed: int | None) -> GenerationReport:

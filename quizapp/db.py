@@ -3,12 +3,8 @@
 Shaped like flaskr's get_db/close_db/init_app (STYLE.md 5).
 """
 
-from collections.abc import Iterable, Sequence
-from typing import Any
-
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, Table, event
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, event
 from sqlmodel import Session, SQLModel, create_engine
 
 from quizapp import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -57,28 +53,6 @@ def close_session(_exc: BaseException | None = None) -> None:
 def create_schema(engine: Engine) -> None:
     """Create any missing tables."""
     SQLModel.metadata.create_all(engine)
-
-
-def upsert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` into ``table``, replacing rows whose primary key already exists.
-
-    One statement per batch, on SQLite and PostgreSQL alike; used where rebuilding derived
-    rows must keep their ids (questions that games point at).
-    """
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    keys = [c.name for c in table.primary_key.columns]
-    for batch in _batches(rows, 2000):
-        statement = insert(table).values(batch)
-        updates = {c: statement.excluded[c] for c in batch[0] if c not in keys}
-        session.exec(statement.on_conflict_do_update(index_elements=keys, set_=updates))
-
-
-def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 def init_app(app: Flask) -> None:

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from quizapp import slots
 from quizapp.bank import Bank
-from quizapp.db import upsert_rows
 from quizapp.matching import normalize
 from quizapp.models import Article, Entity, Fact, FactKind, Question, Template
 
@@ -731,6 +731,22 @@ def snapshot_of_bank(bank: Bank) -> BankSnapshot:
     return BankSnapshot(kinds, entities, articles, facts, templates)
 
 
+def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows``, replacing those whose primary key exists: one statement per batch.
+
+    Questions are rebuilt in place rather than deleted and re-inserted so that anything that
+    points at a question id keeps pointing at it.
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    keys = [c.name for c in table.primary_key.columns]
+    statement = insert(table).values(list(rows))
+    updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
+    session.exec(statement.on_conflict_do_update(index_elements=keys, set_=updates))
+
+
 def rebuild_questions(
     session: Session,
     seed: int,
@@ -753,9 +769,9 @@ def rebuild_questions(
             made.add(draft.id)
             batch.append(draft.as_row())
             if len(batch) >= 2000:
-                upsert_rows(session, table, batch)
+                _upsert(session, table, batch)
                 batch = []
-        upsert_rows(session, table, batch)
+        _upsert(session, table, batch)
         stale = [qid for (qid,) in session.exec(select(table.c.id)) if qid not in made]
         for start in range(0, len(stale), 500):
             session.exec(delete(table).where(table.c.id.in_(stale[start : start + 500])))
