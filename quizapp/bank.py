@@ -8,8 +8,10 @@ into the database in one transaction, changing only what differs. No Flask here.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -619,9 +621,30 @@ def _closest_passage(needle: str, text: str) -> str:
     return text[alignment.dest_start : alignment.dest_end]
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large bank is parsed.
+
+    Parsing creates millions of small objects that all stay alive, so every collection walks a
+    growing heap for nothing (half the read time on a 100k-fact bank). Reference counting still
+    frees everything; collection resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_bank(root: str | Path) -> Bank:
     """Read and validate the bank at ``root``; raise BankError listing every problem."""
-    root = Path(root)
+    with collector_paused():
+        return _read_bank(Path(root))
+
+
+def _read_bank(root: Path) -> Bank:
     if not root.is_dir():
         raise BankError([Problem(str(root), None, None, "is not a folder")])
     reader = _Reader(root)

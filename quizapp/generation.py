@@ -12,7 +12,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, delete, select
@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from quizapp import slots
-from quizapp.bank import Bank
+from quizapp.bank import Bank, collector_paused
 from quizapp.matching import normalize
 from quizapp.models import Article, Entity, Fact, FactKind, Question, Template
 
@@ -126,7 +126,8 @@ class QuestionDraft:
     evidence: str
 
     def as_row(self) -> dict[str, Any]:
-        return asdict(self)
+        # A shallow copy: dataclasses.asdict deep-copies every list, per question.
+        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,14 @@ class _Context:
             self.readings[entity_id] = readings
         return readings
 
+    def display_raw(self, raw: Any, spec: RoleInfo) -> str | int | list[str]:
+        """How a role's value as the fact states it reads in a question."""
+        if spec.literal:
+            return raw
+        if isinstance(raw, list):
+            return [self.bank.entities[i].name for i in raw]
+        return self.bank.entities[raw].name
+
     def display(self, value: Value) -> str | int | list[str]:
         if value.literal is not None:
             return value.literal
@@ -288,6 +297,8 @@ class _TemplatePlan:
         self.partial: dict[tuple[str, ...], dict[tuple, set[Value]]] = defaultdict(
             lambda: defaultdict(set)
         )
+        # Each fact's answer and key, kept for when its own question is made.
+        self.facts: dict[str, tuple[Value, tuple]] = {}
         for fact in ctx.facts_by_kind.get(template.kind, ()):
             answer = _value(fact, self.answer_role, self.answer_spec)
             if answer is None:
@@ -296,14 +307,12 @@ class _TemplatePlan:
             key = tuple(_value(fact, r, self.specs[r]) for r in present)
             if len(present) == len(self.key_roles):
                 self.answers[key].add(answer)
+                self.facts[fact.id] = (answer, key)
             else:
                 self.partial[present][key].add(answer)
 
     def fits(self, fact: FactInfo) -> bool:
         return all(role in fact.roles for role in self.needed)
-
-    def key(self, fact: FactInfo) -> tuple:
-        return tuple(_value(fact, r, self.specs[r]) for r in self.key_roles)
 
     def possibly_correct(self, key: tuple) -> set[Value]:
         found: set[Value] = set()
@@ -365,9 +374,7 @@ def _make_question(
     template = plan.template
     qid = question_id(template.id, fact.id)
     rng = random.Random(f"{seed}:{qid}")
-    answer = _value(fact, plan.answer_role, plan.answer_spec)
-    assert answer is not None  # fits() checked it
-    key = plan.key(fact)
+    answer, key = plan.facts[fact.id]  # fits() made sure the fact states every key role
     correct = plan.answers.get(key, {answer})
     # Whoever the question already names is no plausible wrong answer ("Who caught Tyler?").
     stated = {Value(frozenset([i]), order=(i,)) for v in key if v for i in v.entities}
@@ -380,7 +387,7 @@ def _make_question(
             template.id, fact.id, f"answer is not unique: {_names(others)} also fit the question"
         )
 
-    values = {role: ctx.display(_value(fact, role, plan.specs[role])) for role in plan.needed}
+    values = {role: ctx.display_raw(fact.roles[role], plan.specs[role]) for role in plan.needed}
     parts = ctx.parts(answer)
     solution = slots.join_names(parts)
     accepted = _accepted_forms(answer, correct, ctx)
@@ -732,19 +739,22 @@ def snapshot_of_bank(bank: Bank) -> BankSnapshot:
 
 
 def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows``, replacing those whose primary key exists: one statement per batch.
+    """Insert ``rows``, replacing those whose primary key exists.
 
     Questions are rebuilt in place rather than deleted and re-inserted so that anything that
-    points at a question id keeps pointing at it.
+    points at a question id keeps pointing at it. One statement run for many parameter sets:
+    a multi-row VALUES statement costs far more to compile than the driver's executemany.
     """
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     keys = [c.name for c in table.primary_key.columns]
-    statement = insert(table).values(list(rows))
-    updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
-    session.exec(statement.on_conflict_do_update(index_elements=keys, set_=updates))
+    statement = insert(table)
+    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    session.exec(
+        statement.on_conflict_do_update(index_elements=keys, set_=updates), params=list(rows)
+    )
 
 
 def rebuild_questions(
@@ -757,6 +767,16 @@ def rebuild_questions(
 
     Questions keep their ids; questions whose template or fact no longer makes one are removed.
     """
+    with collector_paused():
+        return _rebuild(session, seed, on_progress, on_start)
+
+
+def _rebuild(
+    session: Session,
+    seed: int,
+    on_progress: Callable[[int], None] | None,
+    on_start: Callable[[int], None] | None,
+) -> GenerationReport:
     bank = snapshot(session)
     if on_start:
         on_start(count_pairs(bank))
