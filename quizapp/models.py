@@ -8,7 +8,7 @@ templates by `quizapp generate` and can be rebuilt at any time.
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 STYLES = ("multiple_choice", "true_false", "typed")
@@ -107,3 +107,131 @@ class Question(SQLModel, table=True):
     explanation: str | None = Field(default=None, sa_column=Column(Text))
     difficulty: float
     evidence: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# --- The game ---------------------------------------------------------------------------------
+
+SCOPES = ("article", "event", "entity", "daily")
+OVERALL_BOARD = "*"  # board_entry.board for the overall ranking; quiz ids never contain "*"
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, naive, as every timestamp in the database is stored."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Player(SQLModel, table=True):
+    """Someone who plays: a nickname, no account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    nickname: str = Field(max_length=24)
+    # The nickname casefolded: "unique ignoring case" is a plain unique index on it.
+    nickname_key: str = Field(max_length=24, unique=True)
+    # SHA-256 of the API token; the token itself is shown once and never stored.
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Quiz(SQLModel, table=True):
+    """A fixed, titled list of questions built from a scope, with its settings."""
+
+    id: str = Field(primary_key=True, max_length=120)
+    title: str = Field(max_length=300)
+    scope: str = Field(max_length=20)
+    scope_id: str = Field(max_length=80)
+    question_count: int
+    seconds_per_question: int = 20
+    scoring_mode: str = Field(default="timed", max_length=20)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class QuizItem(SQLModel, table=True):
+    """One question of a quiz, frozen as it was when the quiz was built.
+
+    A copy, not a reference: regenerating the bank rewrites questions in place, and a quiz
+    that players have scored on must not change under them.
+    """
+
+    __tablename__ = "quiz_item"
+
+    quiz_id: str = Field(foreign_key="quiz.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    question_id: str = Field(max_length=20, index=True)
+    style: str = Field(max_length=20)
+    prompt: str = Field(sa_column=Column(Text, nullable=False))
+    choices: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answer: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    accepted: list[list[str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    solution: str = Field(sa_column=Column(Text, nullable=False))
+    explanation: str | None = Field(default=None, sa_column=Column(Text))
+    difficulty: float
+    evidence: str = Field(sa_column=Column(Text, nullable=False))
+    article_id: str = Field(max_length=80)
+    article_title: str = Field(max_length=300)
+
+
+class Attempt(SQLModel, table=True):
+    """One player's run through a quiz."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    quiz_id: str = Field(foreign_key="quiz.id", index=True)
+    player_id: int = Field(foreign_key="player.id", index=True)
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+    position: int = 0  # the current question; equals the quiz's count once finished
+    score: int = 0
+    correct: int = 0
+    streak: int = 0
+    seed: int  # shuffles this attempt's choices, so order never tells the answer
+
+
+class AttemptAnswer(SQLModel, table=True):
+    """A question served to an attempt and, once answered, the answer and its points.
+
+    The row is written when the question is first served, so the server's clock decides the
+    elapsed time and fetching the question again does not restart it.
+    """
+
+    __tablename__ = "attempt_answer"
+
+    attempt_id: int = Field(foreign_key="attempt.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    question_id: str = Field(max_length=20)
+    served_at: dt.datetime
+    answered_at: dt.datetime | None = None
+    given: str | None = Field(default=None, max_length=200)
+    correct: bool = False
+    late: bool = False
+    points: int = 0
+    elapsed_ms: int | None = None
+
+
+class BoardEntry(SQLModel, table=True):
+    """A player's standing on one board for one period: their best on a quiz, or overall.
+
+    Kept up to date in the transaction that finishes an attempt, so a leaderboard page reads a
+    few index entries instead of aggregating every attempt.
+    """
+
+    __tablename__ = "board_entry"
+
+    board: str = Field(primary_key=True, max_length=120)  # a quiz id, or OVERALL_BOARD
+    period: str = Field(primary_key=True, max_length=10)  # "all", or an ISO week "2026-W47"
+    player_id: int = Field(foreign_key="player.id", primary_key=True)
+    score: int
+    finished_at: dt.datetime
+    attempt_id: int | None = Field(default=None, foreign_key="attempt.id")
+
+
+# Top-N is a walk of this index in ranking order (best score, then who finished first), and
+# "my rank" a count over its front part: no leaderboard query scans the table.
+Index(
+    "ix_board_entry_rank",
+    BoardEntry.board,
+    BoardEntry.period,
+    BoardEntry.score.desc(),
+    BoardEntry.finished_at,
+    BoardEntry.player_id,
+)
