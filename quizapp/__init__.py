@@ -31,6 +31,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
         BANK_PATH=str(resource_dir("question_bank")),
         GENERATION_SEED=2026,
         QUESTIONS_PER_PAGE=50,
+        QUESTIONS_PER_QUIZ=10,
+        SECONDS_PER_QUESTION=20,
+        SCORING_MODE="timed",
+        # Request bodies larger than this are refused with 413 before any view runs.
+        MAX_CONTENT_LENGTH=64 * 1024,
+        # The question browser shows every answer: a tool for editors, off for players
+        # until the editors' workspace puts it behind a login.
+        QUESTION_BROWSER=False,
+        WTF_CSRF_TIME_LIMIT=None,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -46,7 +55,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
 
     db.init_app(app)
 
-    from quizapp.web import questions
+    from flask_wtf.csrf import CSRFProtect
 
-    app.register_blueprint(questions.bp)
+    from quizapp.api import bp as api_bp
+    from quizapp.web import boards, play, questions
+
+    csrf = CSRFProtect(app)
+    # API clients authenticate with a bearer token, not a cookie, so CSRF cannot reach them.
+    csrf.exempt(api_bp)
+    app.register_blueprint(play.bp)
+    app.register_blueprint(boards.bp)
+    app.register_blueprint(api_bp)
+    if app.config["QUESTION_BROWSER"]:
+        app.register_blueprint(questions.bp, url_prefix="/questions")
     return app

@@ -12,7 +12,9 @@ from quizapp import create_app
 from quizapp.bank import BankError, read_bank, write_bank
 from quizapp.db import create_schema, get_engine, get_session
 from quizapp.generation import GenerationReport, rebuild_questions
+from quizapp.models import utcnow
 from quizapp.questions import iter_question_exports
+from quizapp.quizzes import build_quizzes
 
 # Below this many (template, fact) pairs a run is instant and a bar would only flicker.
 PROGRESS_THRESHOLD = 5000
@@ -43,10 +45,11 @@ def load_bank_command(path: Path | None) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="List every skipped pair, not a summary.")
 @with_appcontext
 def generate_command(seed: int | None, verbose: bool) -> None:
-    """(Re)build every question from the loaded facts and published templates."""
+    """(Re)build every question, then the quizzes (played quizzes never change)."""
     create_schema(get_engine())
     report = _generate(seed)
     _print_generation(report, verbose)
+    _build_quizzes()
 
 
 @click.command("export-questions")
@@ -73,6 +76,7 @@ def start_command(host: str, port: int) -> None:
     """Set up the database from the bundled bank, generate, and serve the web app."""
     load_bundle(None)
     _print_generation(_generate(None), verbose=False)
+    _build_quizzes()
     from werkzeug.serving import run_simple
 
     click.echo(f"Serving quizapp on http://{host}:{port}/ (Ctrl+C to stop)")
@@ -121,6 +125,18 @@ def _generate(seed: int | None) -> GenerationReport:
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+def _build_quizzes() -> None:
+    config = current_app.config
+    report = build_quizzes(
+        get_session(),
+        today=utcnow().date(),
+        count=config["QUESTIONS_PER_QUIZ"],
+        seconds=config["SECONDS_PER_QUESTION"],
+        mode=config["SCORING_MODE"],
+    )
+    click.echo(report.line())
 
 
 def _print_generation(report: GenerationReport, verbose: bool) -> None:

@@ -116,8 +116,8 @@ OVERALL_BOARD = "*"  # board_entry.board for the overall ranking; quiz ids never
 
 
 def utcnow() -> dt.datetime:
-    """The current time in UTC, naive, as every timestamp in the database is stored."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """The current time, timezone-aware in UTC: SQLModel stores and returns timestamps so."""
+    return dt.datetime.now(dt.UTC)
 
 
 class Player(SQLModel, table=True):
@@ -161,9 +161,7 @@ class QuizItem(SQLModel, table=True):
     prompt: str = Field(sa_column=Column(Text, nullable=False))
     choices: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     answer: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    accepted: list[list[str]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
+    accepted: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     solution: str = Field(sa_column=Column(Text, nullable=False))
     explanation: str | None = Field(default=None, sa_column=Column(Text))
     difficulty: float

@@ -6,8 +6,9 @@ answer, and knows the question's time ``limit``. The rules, in the order they ar
 Validation
     ``limit`` must be a finite number above 0. ``elapsed`` must be a number; a negative one
     (clock skew between the server's own timestamps) counts as 0, an answer cannot be faster
-    than instant. ``streak_before`` must be an int of 0 or more. ``mode`` must be one of
-    ``SCORING_MODES``. Anything else raises ValueError naming the bad value.
+    than instant; an infinite one is simply late. ``streak_before`` must be an int of 0 or
+    more. ``mode`` must be one of ``SCORING_MODES``. Anything else raises ValueError naming the
+    bad value.
 
 In time or late (``is_late``)
     An answer is in time when ``elapsed <= limit + GRACE_SECONDS`` (1.0 s of grace for the
@@ -21,8 +22,8 @@ Wrong or skipped
 Timed mode (``"timed"``, the default)
     A right answer in time scores ``base + bonus``:
 
-        base  = MAX_POINTS                                 if elapsed <= FULL_POINTS_SECONDS
-              = round(MAX_POINTS * (1 - e / limit / 2))    otherwise, e = min(elapsed, limit)
+        base  = MAX_POINTS                              if elapsed <= FULL_POINTS_SECONDS (0.5)
+              = round(MAX_POINTS * (1 - e / limit / 2)) otherwise, with e = min(elapsed, limit)
         bonus = min(STREAK_STEP * (streak - 1), MAX_STREAK_BONUS)
 
     So 1000 within half a second, falling linearly to 500 at the limit, and an answer in the
@@ -30,9 +31,8 @@ Timed mode (``"timed"``, the default)
     ``round(1000 * (1 - 3/20/2)) = 925``. ``round`` is Python's (halves to even); measured
     times rarely land on a half. ``streak`` is the streak after this answer, this one
     included: the first right answer has no bonus, the 2nd in a row +100, the 3rd +200, the
-    6th and every later one +500 (``streak_bonus``). The half-second rule is checked against
-    the measured elapsed, so with a limit under half a second a grace-window answer still
-    scores 500, not 1000.
+    6th and every later one +500 (``streak_bonus``). The half-second rule applies only up to
+    the limit: with a limit under half a second, a grace-window answer still scores 500.
 
 Plain mode (``"plain"``)
     A right answer in time scores a flat ``MAX_POINTS`` (1000), with no speed part and no
@@ -114,7 +114,9 @@ def streak_bonus(streak: int) -> int:
 
 
 def _speed_points(elapsed: float, limit: float) -> int:
-    if elapsed <= FULL_POINTS_SECONDS:
+    # Only before the limit: a grace-window answer is never worth more than one at the limit,
+    # even under a limit shorter than half a second.
+    if elapsed <= min(FULL_POINTS_SECONDS, limit):
         return MAX_POINTS
     # Clamped so that the grace window scores like the limit: never under half.
     fraction = min(elapsed, limit) / limit

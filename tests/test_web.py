@@ -1,8 +1,30 @@
-"""The question browser in the web app."""
+"""The question browser: an editors' tool, off unless QUESTION_BROWSER is set."""
 
 import pytest
 
 from tests.factories import write_bank
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app with the question browser switched on."""
+    from quizapp import create_app
+    from quizapp.db import create_schema, get_engine
+    from tests.conftest import BUNDLED_BANK
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "BANK_PATH": str(BUNDLED_BANK),
+            "QUESTION_BROWSER": True,
+        }
+    )
+    with app.app_context():
+        create_schema(get_engine())
+    yield app
+    get_engine(app).dispose()
 
 
 @pytest.fixture
@@ -13,7 +35,7 @@ def loaded(runner, small_bank_path):
 
 
 def test_home_lists_questions_with_their_sources(client, loaded, small_bank):
-    response = client.get("/")
+    response = client.get("/questions/")
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -24,21 +46,21 @@ def test_home_lists_questions_with_their_sources(client, loaded, small_bank):
 
 
 def test_filter_by_style(client, loaded):
-    page = client.get("/?style=typed").get_data(as_text=True)
+    page = client.get("/questions/?style=typed").get_data(as_text=True)
 
     assert "3 questions" in page and "true false</span>" not in page
 
 
 @pytest.mark.parametrize("query", ["style=essay", "page=0"])
 def test_bad_filters_are_a_clear_400(client, loaded, query):
-    response = client.get(f"/?{query}")
+    response = client.get(f"/questions/?{query}")
 
     assert response.status_code == 400
     assert b"must be" in response.data
 
 
 def test_empty_database_says_how_to_fill_it(client):
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/questions/").get_data(as_text=True)
 
     assert "0 questions" in page and "quizapp load-bank" in page
 
@@ -49,7 +71,7 @@ def test_names_and_text_from_the_bank_are_escaped(client, runner, tmp_path, smal
     assert runner.invoke(args=["load-bank", str(root)]).exit_code == 0
     assert runner.invoke(args=["generate"]).exit_code == 0
 
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/questions/").get_data(as_text=True)
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -58,8 +80,16 @@ def test_names_and_text_from_the_bank_are_escaped(client, runner, tmp_path, smal
 def test_pages_split_a_long_list(app, client, loaded):
     app.config["QUESTIONS_PER_PAGE"] = 4
 
-    first = client.get("/").get_data(as_text=True)
-    last = client.get("/?page=3").get_data(as_text=True)
+    first = client.get("/questions/").get_data(as_text=True)
+    last = client.get("/questions/?page=3").get_data(as_text=True)
 
     assert "Page 1 of 3" in first and 'rel="next"' in first
     assert "Page 3 of 3" in last and 'rel="next"' not in last
+
+
+def test_question_browser_is_off_by_default(tmp_path):
+    from quizapp import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+
+    assert app.test_client().get("/questions/").status_code == 404

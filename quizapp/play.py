@@ -1,0 +1,485 @@
+"""Playing a quiz: players, attempts, serving questions and taking answers. No Flask.
+
+The server is the only judge: it stamps when a question is first served and when its answer
+arrives, grades the answer, scores it (quizapp.scoring) and never sends the right answer
+before the player has answered. Every failure is a `PlayError` with a code and a message a
+client can show; the web and API layers map codes to HTTP statuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from quizapp import ranking
+from quizapp.matching import match_answer
+from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, utcnow
+from quizapp.scoring import score_answer
+
+NICKNAME_MIN, NICKNAME_MAX = 2, 24
+MAX_ANSWER_LENGTH = 200
+TRUE_FALSE = ("true", "false")
+
+
+class PlayError(Exception):
+    """A request the game refuses; ``code`` says which kind, ``message`` says what to fix."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, **details: object):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InvalidInput(PlayError):
+    """The input is malformed or not allowed (HTTP 400)."""
+
+    code = "invalid"
+
+
+class NotFound(PlayError):
+    """No such quiz, attempt or question (HTTP 404)."""
+
+    code = "not_found"
+
+
+class Forbidden(PlayError):
+    """It exists but belongs to another player (HTTP 403)."""
+
+    code = "forbidden"
+
+
+class Conflict(PlayError):
+    """It clashes with the current state: a taken name, an answered question (HTTP 409)."""
+
+    code = "conflict"
+
+
+# --- Players ----------------------------------------------------------------------------------
+
+_NICKNAME_CHARS = re.compile(r"^[\w .\-]+$")
+
+
+def clean_nickname(raw: object) -> str:
+    """Return the nickname as it will be shown, or raise InvalidInput saying what to fix.
+
+    2-24 characters: letters (any alphabet), digits, spaces and . _ -; spaces at the ends are
+    dropped and runs of spaces become one.
+    """
+    if not isinstance(raw, str):
+        raise InvalidInput("nickname must be a text")
+    nickname = " ".join(unicodedata.normalize("NFC", raw).split())
+    if not NICKNAME_MIN <= len(nickname) <= NICKNAME_MAX:
+        raise InvalidInput(
+            f"nickname must be {NICKNAME_MIN} to {NICKNAME_MAX} characters long "
+            f"(it is {len(nickname)})"
+        )
+    if not _NICKNAME_CHARS.match(nickname):
+        bad = sorted({ch for ch in nickname if not (ch.isalnum() or ch in " ._-")})
+        raise InvalidInput(
+            "nickname may hold only letters, digits, spaces and . _ - "
+            f"(not {' '.join(repr(ch) for ch in bad)})",
+            suggestion=_fallback_nickname(nickname),
+        )
+    return nickname
+
+
+def _fallback_nickname(nickname: str) -> str:
+    kept = "".join(ch for ch in nickname if ch.isalnum() or ch in " ._-").strip()
+    return kept[:NICKNAME_MAX] if len(kept) >= NICKNAME_MIN else "player"
+
+
+def nickname_key(nickname: str) -> str:
+    """The form nicknames are compared in: "unique ignoring case"."""
+    return nickname.casefold()
+
+
+def suggest_nickname(session: Session, nickname: str) -> str:
+    """A free nickname close to ``nickname``: it with the smallest free number appended."""
+    base = nickname[: NICKNAME_MAX - 3].rstrip()
+    for number in range(2, 1000):
+        candidate = f"{base}{number}"
+        if (
+            session.exec(
+                select(Player.id).where(Player.nickname_key == nickname_key(candidate))
+            ).first()
+            is None
+        ):
+            return candidate
+    return f"{base[: NICKNAME_MAX - 7]}{secrets.randbelow(10**6):06d}"
+
+
+def hash_token(token: str) -> str:
+    """What is stored of a token: its SHA-256, so a leaked database leaks no tokens."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_player(session: Session, raw_nickname: object) -> tuple[Player, str]:
+    """Create a player; return it with its secret token (shown once, stored hashed).
+
+    Raises InvalidInput for a bad nickname and Conflict, with a suggestion, for a taken one;
+    two requests racing for one name give one owner (the unique index decides).
+    """
+    nickname = clean_nickname(raw_nickname)
+    token = secrets.token_urlsafe(32)
+    player = Player(
+        nickname=nickname, nickname_key=nickname_key(nickname), token_hash=hash_token(token)
+    )
+    session.add(player)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            f"the nickname {nickname!r} is taken", suggestion=suggest_nickname(session, nickname)
+        ) from None
+    session.refresh(player)
+    return player, token
+
+
+def player_for_token(session: Session, token: str | None) -> Player | None:
+    """The player a token belongs to, or None."""
+    if not token or len(token) > 200:
+        return None
+    return session.exec(select(Player).where(Player.token_hash == hash_token(token))).first()
+
+
+# --- Attempts -----------------------------------------------------------------------------------
+
+
+def get_quiz(session: Session, quiz_id: str) -> Quiz:
+    """The quiz, or NotFound."""
+    quiz = session.get(Quiz, quiz_id) if isinstance(quiz_id, str) else None
+    if quiz is None:
+        raise NotFound(f"there is no quiz {quiz_id!r}")
+    return quiz
+
+
+def start_attempt(session: Session, player: Player, quiz_id: str) -> Attempt:
+    """Start a new run of the quiz for the player."""
+    get_quiz(session, quiz_id)
+    attempt = Attempt(quiz_id=quiz_id, player_id=player.id, seed=secrets.randbits(31))
+    session.add(attempt)
+    session.commit()
+    session.refresh(attempt)
+    return attempt
+
+
+def get_attempt(session: Session, attempt_id: object, player: Player) -> Attempt:
+    """The player's attempt; NotFound if there is none, Forbidden if it is someone else's."""
+    attempt = session.get(Attempt, attempt_id) if isinstance(attempt_id, int) else None
+    if attempt is None:
+        raise NotFound(f"there is no attempt {attempt_id!r}")
+    if attempt.player_id != player.id:
+        raise Forbidden("this attempt belongs to another player")
+    return attempt
+
+
+@dataclass(frozen=True)
+class ServedQuestion:
+    """A question as the player sees it: never its answer."""
+
+    id: str
+    position: int  # 0-based
+    count: int
+    prompt: str
+    style: str
+    choices: list[str]
+    seconds: int
+    remaining: float  # seconds left, by the server's clock
+    served_at: dt.datetime
+
+
+def shuffled_choices(item: QuizItem, attempt: Attempt) -> list[str]:
+    """The choices in this attempt's own order (true/false keeps its natural order)."""
+    if item.style != "multiple_choice":
+        return list(item.choices)
+    choices = list(item.choices)
+    random.Random(f"{attempt.seed}:{item.position}").shuffle(choices)
+    return choices
+
+
+def current_question(
+    session: Session, attempt: Attempt, *, now: dt.datetime | None = None
+) -> ServedQuestion | None:
+    """Serve the attempt's current question, or None once it is finished.
+
+    The first serve is stamped; serving it again returns the same deadline.
+    """
+    now = now or utcnow()
+    quiz = get_quiz(session, attempt.quiz_id)
+    if attempt.finished_at is not None or attempt.position >= quiz.question_count:
+        return None
+    item = session.get(QuizItem, (quiz.id, attempt.position))
+    served = session.get(AttemptAnswer, (attempt.id, attempt.position))
+    if served is None:
+        served = AttemptAnswer(
+            attempt_id=attempt.id,
+            position=attempt.position,
+            question_id=item.question_id,
+            served_at=now,
+        )
+        session.add(served)
+        try:
+            session.commit()
+        except IntegrityError:
+            # Another request served it a moment ago: its stamp stands.
+            session.rollback()
+            served = session.get(AttemptAnswer, (attempt.id, attempt.position))
+    elapsed = (now - served.served_at).total_seconds()
+    return ServedQuestion(
+        id=item.question_id,
+        position=item.position,
+        count=quiz.question_count,
+        prompt=item.prompt,
+        style=item.style,
+        choices=shuffled_choices(item, attempt),
+        seconds=quiz.seconds_per_question,
+        remaining=max(0.0, quiz.seconds_per_question - elapsed),
+        served_at=served.served_at,
+    )
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What the player learns after answering."""
+
+    correct: bool
+    points: int
+    score: int  # the attempt's total so far
+    streak: int
+    late: bool
+    correct_answer: str
+    explanation: str | None
+    article_title: str
+    evidence: str
+    message: str
+    given: str
+    finished: bool
+    position: int
+    count: int
+
+
+def _grade(item: QuizItem, given: str) -> tuple[bool, str]:
+    """Is ``given`` right for ``item``? Raises InvalidInput for an answer not on offer."""
+    if item.style == "multiple_choice":
+        if given not in item.choices:
+            raise InvalidInput("the answer must be one of the choices offered")
+        right = given == item.accepted[0][0]
+        return right, ("Right!" if right else "Not quite.")
+    if item.style == "true_false":
+        value = given.strip().casefold()
+        if value not in TRUE_FALSE:
+            raise InvalidInput('the answer must be "true" or "false"')
+        right = value == item.answer[0]
+        return right, ("Right!" if right else "Not quite.")
+    result = match_answer(item.accepted, given) if given.strip() else None
+    if result is None:
+        return False, "No answer."
+    return result.correct, result.message
+
+
+def answer_question(
+    session: Session,
+    attempt: Attempt,
+    *,
+    question_id: object,
+    answer: object,
+    now: dt.datetime | None = None,
+) -> AnswerOutcome:
+    """Take the answer to the attempt's current question, score it and move on.
+
+    Refuses (Conflict) an answer to any question but the current, served one, and a second
+    answer to a question, even one racing the first: the conditional updates below let
+    exactly one through. An empty typed answer counts as skipped. Late answers are kept and
+    score 0.
+    """
+    now = now or utcnow()
+    if not isinstance(question_id, str):
+        raise InvalidInput("question_id must be a text")
+    if not isinstance(answer, str):
+        raise InvalidInput("answer must be a text")
+    if len(answer) > MAX_ANSWER_LENGTH:
+        raise InvalidInput(f"answer must be at most {MAX_ANSWER_LENGTH} characters")
+    quiz = get_quiz(session, attempt.quiz_id)
+    if attempt.finished_at is not None:
+        raise Conflict("this attempt is finished")
+    position = attempt.position
+    item = session.get(QuizItem, (quiz.id, position))
+    served = session.get(AttemptAnswer, (attempt.id, position))
+    if question_id != item.question_id:
+        raise Conflict("that is not the current question of this attempt")
+    if served is None:
+        raise Conflict("fetch the question before answering it")
+    if served.answered_at is not None:
+        raise Conflict("this question is already answered")
+
+    correct, message = _grade(item, answer)
+    elapsed = (now - served.served_at).total_seconds()
+    scored = score_answer(
+        correct=correct,
+        elapsed=elapsed,
+        limit=quiz.seconds_per_question,
+        streak_before=attempt.streak,
+        mode=quiz.scoring_mode,
+    )
+    if scored.late:
+        message = "Too late: the time was up."
+    finished = position + 1 >= quiz.question_count
+    try:
+        taken = session.exec(
+            update(AttemptAnswer)
+            .where(
+                AttemptAnswer.attempt_id == attempt.id,
+                AttemptAnswer.position == position,
+                AttemptAnswer.answered_at.is_(None),
+            )
+            .values(
+                answered_at=now,
+                given=answer,
+                correct=correct and not scored.late,
+                late=scored.late,
+                points=scored.points,
+                elapsed_ms=round(elapsed * 1000),
+            )
+        ).rowcount
+        moved = session.exec(
+            update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.position == position)
+            .values(
+                position=position + 1,
+                score=Attempt.score + scored.points,
+                correct=Attempt.correct + (1 if correct and not scored.late else 0),
+                streak=scored.streak,
+                finished_at=now if finished else None,
+            )
+        ).rowcount
+        if taken != 1 or moved != 1:
+            raise Conflict("this question is already answered")
+        session.flush()
+        session.refresh(attempt)
+        if finished:
+            ranking.record_finish(session, attempt=attempt)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return AnswerOutcome(
+        correct=correct and not scored.late,
+        points=scored.points,
+        score=attempt.score,
+        streak=scored.streak,
+        late=scored.late,
+        correct_answer=item.solution if item.style != "true_false" else item.answer[0],
+        explanation=item.explanation,
+        article_title=item.article_title,
+        evidence=item.evidence,
+        message=message,
+        given=answer,
+        finished=finished,
+        position=position,
+        count=quiz.question_count,
+    )
+
+
+# --- Results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One answered question, for the results page."""
+
+    position: int
+    prompt: str
+    style: str
+    given: str | None
+    correct: bool
+    late: bool
+    points: int
+    correct_answer: str
+    solution: str
+    article_title: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    """An attempt's outcome: its total, its rank and every answer with its source."""
+
+    attempt_id: int
+    quiz_id: str
+    quiz_title: str
+    score: int
+    correct: int
+    count: int
+    finished: bool
+    seconds: float | None
+    rank: int | None
+    players: int
+    review: list[ReviewItem] = field(default_factory=list)
+
+
+def summarize_attempt(session: Session, attempt: Attempt) -> AttemptSummary:
+    """The attempt's score, rank on the quiz's all-time board and answer review."""
+    quiz = get_quiz(session, attempt.quiz_id)
+    items = {
+        i.position: i for i in session.exec(select(QuizItem).where(QuizItem.quiz_id == quiz.id))
+    }
+    answers = session.exec(
+        select(AttemptAnswer)
+        .where(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.answered_at.is_not(None))
+        .order_by(AttemptAnswer.position)
+    ).all()
+    review = [
+        ReviewItem(
+            position=a.position,
+            prompt=items[a.position].prompt,
+            style=items[a.position].style,
+            given=a.given,
+            correct=a.correct,
+            late=a.late,
+            points=a.points,
+            correct_answer=(
+                items[a.position].solution
+                if items[a.position].style != "true_false"
+                else items[a.position].answer[0]
+            ),
+            solution=items[a.position].solution,
+            article_title=items[a.position].article_title,
+            evidence=items[a.position].evidence,
+        )
+        for a in answers
+    ]
+    rank, players = None, 0
+    if attempt.finished_at is not None:
+        standings = ranking.get_quiz_standings(
+            session, quiz_id=quiz.id, period="all", limit=0, player_id=attempt.player_id
+        )
+        rank = standings.me.rank if standings.me else None
+        players = standings.total
+    seconds = (
+        (attempt.finished_at - attempt.started_at).total_seconds() if attempt.finished_at else None
+    )
+    return AttemptSummary(
+        attempt_id=attempt.id,
+        quiz_id=quiz.id,
+        quiz_title=quiz.title,
+        score=attempt.score,
+        correct=attempt.correct,
+        count=quiz.question_count,
+        finished=attempt.finished_at is not None,
+        seconds=seconds,
+        rank=rank,
+        players=players,
+        review=review,
+    )

@@ -1,0 +1,5 @@
+"""Leaderboards in the browser."""
+
+from flask import Blueprint
+
+bp = Blueprint("boards", __name__)
