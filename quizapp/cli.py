@@ -68,6 +68,28 @@ def export_questions_command(output) -> None:
         output.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+@click.command("seed-demo")
+@click.option("--players", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--seed", default=None, type=int, help="Seed for Faker (default: random).")
+@with_appcontext
+def seed_demo_command(players: int, seed: int | None) -> None:
+    """Add demo players with plausible finished attempts, to fill the leaderboards."""
+    from faker import Faker
+
+    from quizapp.demo import seed_demo
+
+    faker = Faker()
+    if seed is not None:
+        faker.seed_instance(seed)
+    try:
+        report = seed_demo(get_session(), players=players, faker=faker)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Added {report.players} players, {report.attempts} attempts, {report.answers} answers."
+    )
+
+
 @click.command("start")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -166,6 +188,7 @@ def register_commands(app: Flask) -> None:
         load_bank_command,
         generate_command,
         export_questions_command,
+        seed_demo_command,
         start_command,
     ):
         app.cli.add_command(command)

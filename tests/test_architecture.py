@@ -12,6 +12,11 @@ DOMAIN_MODULES = [
     "quizapp.matching",
     "quizapp.questions",
     "quizapp.models",
+    "quizapp.scoring",
+    "quizapp.ranking",
+    "quizapp.quizzes",
+    "quizapp.play",
+    "quizapp.demo",
 ]
 
 

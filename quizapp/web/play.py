@@ -1,5 +1,244 @@
-"""The game in the browser: nickname, quizzes, one question at a time, results."""
+"""The game in the browser: nickname, quizzes, one question at a time, results.
 
-from flask import Blueprint
+Views parse the request, call quizapp.play (which judges, times and scores everything) and
+render. The player is remembered by id in Flask's signed session cookie. Errors raised here
+become friendly HTML pages; paths under /api/ are left to the API's own JSON handlers.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from quizapp import charts, play, ranking
+from quizapp.db import get_session
+from quizapp.models import Player, QuizItem, utcnow
+from quizapp.quizzes import ensure_daily_quiz, list_quizzes
 
 bp = Blueprint("play", __name__)
+
+ERROR_STATUS = {"invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409}
+SCOPE_LABELS = {"daily": "Daily mix", "event": "Event", "entity": "Topic", "article": "Article"}
+CHART_BUCKETS = 10
+
+
+# --- The player in the cookie -------------------------------------------------------------------
+
+
+def current_player() -> Player | None:
+    """The player this browser plays as, or None; looked up once per request."""
+    if "player" not in g:
+        player_id = session.get("player_id")
+        player = get_session().get(Player, player_id) if isinstance(player_id, int) else None
+        if player is None and player_id is not None:
+            session.pop("player_id", None)  # the database was reset under the cookie
+        g.player = player
+    return g.player
+
+
+def remember_player(player: Player) -> None:
+    """Make this browser play as ``player`` from now on, across browser restarts."""
+    session["player_id"] = player.id
+    session.permanent = True
+    g.player = player
+
+
+def ask_for_nickname(next_url: str):
+    """Send the browser to the nickname form, coming back to ``next_url`` afterwards."""
+    return redirect(url_for("play.player", next=next_url))
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a path on this site, else the home page (no open redirects)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("play.home")
+
+
+@bp.app_context_processor
+def inject_player() -> dict:
+    """Every page's header names the player."""
+    return {"current_player": current_player, "scope_labels": SCOPE_LABELS}
+
+
+# --- Errors -------------------------------------------------------------------------------------
+
+
+@bp.errorhandler(play.PlayError)
+def play_error(error: play.PlayError):
+    """A refused request as a page saying what happened, with the status its code maps to."""
+    status = ERROR_STATUS.get(error.code, 400)
+    return render_template("play/error.html", status=status, message=error.message), status
+
+
+@bp.errorhandler(CSRFError)
+def csrf_error(error: CSRFError):
+    """A form without a valid token: most often a page left open too long."""
+    return render_template("play/error.html", status=400, csrf=True, message=error.description), 400
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def http_error(error: HTTPException):
+    """Friendly pages for unknown paths; the API answers its own paths in JSON."""
+    if request.path.startswith("/api/"):
+        return error
+    return render_template(
+        "play/error.html", status=error.code, message=error.description
+    ), error.code
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+def _config_quiz_settings() -> dict:
+    config = current_app.config
+    return {
+        "count": config["QUESTIONS_PER_QUIZ"],
+        "seconds": config["SECONDS_PER_QUESTION"],
+        "mode": config["SCORING_MODE"],
+    }
+
+
+@bp.get("/")
+def home():
+    """The quizzes on offer, today's daily mix first, with the player's best on each."""
+    db = get_session()
+    today = utcnow().date()
+    ensure_daily_quiz(db, today, **_config_quiz_settings())
+    quizzes = list_quizzes(db, today=today)
+    player = current_player()
+    bests = ranking.get_player_bests(db, player_id=player.id) if player else {}
+    return render_template("play/home.html", quizzes=quizzes, bests=bests)
+
+
+@bp.route("/player", methods=["GET", "POST"])
+def player():
+    """Pick a nickname: creates a new player and remembers it in this browser."""
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("play/player.html", next_url=next_url, nickname="")
+    nickname = request.form.get("nickname", "")
+    try:
+        new_player, _token = play.create_player(get_session(), nickname)
+    except play.PlayError as error:
+        return render_template(
+            "play/player.html",
+            next_url=next_url,
+            nickname=nickname,
+            error=error.message,
+            suggestion=error.details.get("suggestion"),
+        ), ERROR_STATUS[error.code]
+    remember_player(new_player)
+    return redirect(next_url)
+
+
+@bp.get("/quizzes/<quiz_id>")
+def quiz(quiz_id: str):
+    """One quiz before playing: its settings, the player's best and the top of its board."""
+    db = get_session()
+    the_quiz = play.get_quiz(db, quiz_id)
+    player = current_player()
+    standings = ranking.get_quiz_standings(
+        db, quiz_id=quiz_id, limit=3, player_id=player.id if player else None
+    )
+    return render_template("play/quiz.html", quiz=the_quiz, standings=standings)
+
+
+@bp.post("/quizzes/<quiz_id>/start")
+def start(quiz_id: str):
+    """Start a new attempt at the quiz and show its first question."""
+    player = current_player()
+    if player is None:
+        return ask_for_nickname(url_for("play.quiz", quiz_id=quiz_id))
+    attempt = play.start_attempt(get_session(), player, quiz_id)
+    return redirect(url_for("play.question", attempt_id=attempt.id))
+
+
+def _player_attempt(attempt_id: int):
+    """The player's attempt, or a redirect to the nickname form when nobody is playing."""
+    player = current_player()
+    if player is None:
+        return None, ask_for_nickname(request.path)
+    return play.get_attempt(get_session(), attempt_id, player), None
+
+
+def _render_question(attempt, question, *, error: str | None = None, status: int = 200):
+    quiz = play.get_quiz(get_session(), attempt.quiz_id)
+    return render_template(
+        "play/question.html", attempt=attempt, quiz=quiz, question=question, error=error
+    ), status
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def question(attempt_id: int):
+    """The attempt's current question (its clock starts on the first view), or the results."""
+    attempt, detour = _player_attempt(attempt_id)
+    if detour:
+        return detour
+    served = play.current_question(get_session(), attempt)
+    if served is None:
+        return redirect(url_for("play.results", attempt_id=attempt_id))
+    return _render_question(attempt, served)
+
+
+@bp.post("/attempts/<int:attempt_id>/answer")
+def answer(attempt_id: int):
+    """Take an answer and show right or wrong, the points, the right answer and its source."""
+    attempt, detour = _player_attempt(attempt_id)
+    if detour:
+        return detour
+    db = get_session()
+    try:
+        outcome = play.answer_question(
+            db,
+            attempt,
+            question_id=request.form.get("question_id", ""),
+            answer=request.form.get("answer", ""),
+        )
+    except play.InvalidInput as error:
+        # Show the question again with what to fix; its clock keeps running.
+        served = play.current_question(db, attempt)
+        if served is None:
+            raise
+        return _render_question(attempt, served, error=error.message, status=400)
+    except play.Conflict as error:
+        return render_template(
+            "play/conflict.html", attempt=attempt, message=error.message
+        ), 409
+    item = db.get(QuizItem, (attempt.quiz_id, outcome.position))
+    return render_template("play/feedback.html", attempt=attempt, outcome=outcome, item=item)
+
+
+@bp.get("/attempts/<int:attempt_id>/results")
+def results(attempt_id: int):
+    """The attempt's total, rank, every answer with its source, and where it stands."""
+    attempt, detour = _player_attempt(attempt_id)
+    if detour:
+        return detour
+    db = get_session()
+    summary = play.summarize_attempt(db, attempt)
+    if not summary.finished:
+        return redirect(url_for("play.question", attempt_id=attempt_id))
+    leader = ranking.get_quiz_standings(db, quiz_id=summary.quiz_id, limit=1).entries
+    top = max(leader[0].score if leader else 0, summary.score)
+    histogram = charts.score_histogram(
+        ranking.get_score_distribution(db, quiz_id=summary.quiz_id, buckets=CHART_BUCKETS),
+        top=top,
+        score=summary.score,
+    )
+    return render_template("play/results.html", summary=summary, histogram=histogram)
