@@ -58,11 +58,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
     from flask_wtf.csrf import CSRFProtect
 
     from quizapp.api import bp as api_bp
-    from quizapp.web import boards, play, questions
+    from quizapp.web import boards, health, play, questions
 
     csrf = CSRFProtect(app)
     # API clients authenticate with a bearer token, not a cookie, so CSRF cannot reach them.
     csrf.exempt(api_bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(play.bp)
     app.register_blueprint(boards.bp)
     app.register_blueprint(api_bp)

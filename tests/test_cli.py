@@ -138,3 +138,31 @@ def test_console_script_help_lists_the_commands():
     assert result.exit_code == 0
     for command in ("init-db", "load-bank", "generate", "export-questions", "start"):
         assert command in result.output
+
+
+def test_seed_demo_fills_the_boards_with_consistent_attempts(runner, session):
+    from quizapp.models import Attempt, AttemptAnswer, BoardEntry, Player
+    from quizapp.play import clean_nickname
+
+    assert runner.invoke(args=["load-bank"]).exit_code == 0
+    assert runner.invoke(args=["generate"]).exit_code == 0
+
+    result = runner.invoke(args=["seed-demo", "--players", "25", "--seed", "3"])
+
+    assert result.exit_code == 0, result.output
+    assert "Added 25 players" in result.output
+    players = session.scalars(select(Player)).all()
+    assert len({p.nickname_key for p in players}) == 25
+    assert all(clean_nickname(p.nickname) == p.nickname for p in players)
+    for attempt in session.scalars(select(Attempt)):
+        points = session.scalars(
+            select(AttemptAnswer.points).where(AttemptAnswer.attempt_id == attempt.id)
+        ).all()
+        assert attempt.finished_at is not None and attempt.score == sum(points)
+    assert session.scalar(select(func.count()).select_from(BoardEntry)) > 25
+
+
+def test_seed_demo_without_quizzes_says_what_to_run(runner):
+    result = runner.invoke(args=["seed-demo", "--players", "2"])
+
+    assert result.exit_code != 0 and "quizapp generate" in result.output

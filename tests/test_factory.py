@@ -27,3 +27,12 @@ def test_templates_and_static_are_found_by_absolute_path(app):
     assert app.template_folder == str(resource_dir("templates"))
     assert (resource_dir("templates") / "base.html").is_file()
     assert (resource_dir("static") / "style.css").is_file()
+
+
+def test_healthz_answers_without_a_database(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite'}"})
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 200 and response.get_json() == {"ok": True}
+    assert not (tmp_path / "none.sqlite").exists()
