@@ -36,6 +36,11 @@ class Bar:
     mine: bool
 
     @property
+    def center(self) -> float:
+        """The x of the bar's middle, where a label above it goes."""
+        return round(self.x + self.width / 2, 2)
+
+    @property
     def label(self) -> str:
         """What the bar says to a screen reader or a hovering pointer."""
         players = "player" if self.count == 1 else "players"
@@ -92,11 +97,11 @@ def bucket_bounds(index: int, top: int, buckets: int) -> tuple[int, int]:
 
 
 def short_number(value: int) -> str:
-    """A compact score label: 950, 4.5k, 12k."""
+    """A compact score label: 950, 4.5k, 10.6k, 12k, 250k."""
     if abs(value) < 1000:
         return str(value)
     thousands = value / 1000
-    if abs(thousands) < 10 and round(thousands, 1) != round(thousands):
+    if abs(thousands) < 100 and round(thousands, 1) != round(thousands):
         return f"{thousands:.1f}k"
     return f"{round(thousands)}k"
 
@@ -183,6 +188,11 @@ def render_svg(histogram: Histogram) -> str:
             f'<rect class="{css}" x="{bar.x}" y="{bar.y}" width="{bar.width}" '
             f'height="{bar.height}"><title>{escape(bar.label)}</title></rect>'
         )
+        if bar.mine:
+            parts.append(
+                f'<text class="you" x="{bar.center}" y="{max(bar.y - 4, 10)}" '
+                'text-anchor="middle">you</text>'
+            )
     parts.append(
         f'<line class="axis" x1="0" x2="{histogram.width}" '
         f'y1="{histogram.baseline}" y2="{histogram.baseline}"/>'

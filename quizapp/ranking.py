@@ -30,6 +30,7 @@ Storage
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,8 +69,9 @@ def period_key(period: str, moment: dt.datetime) -> str:
 
     ``"all"`` gives ``"all"``; ``"week"`` gives the ISO week of ``moment`` in UTC, like
     ``"2026-W47"`` (weeks start on Monday 00:00 UTC; the year is the ISO week-numbering year,
-    so 2027-01-01 gives ``"2026-W53"``). A naive ``moment`` is taken as UTC, as the database
-    stores them; an aware one is converted. Any other period raises ValueError.
+    so 2027-01-01 gives ``"2026-W53"``). An aware ``moment`` is converted to UTC (timestamps are
+    aware UTC, as ``models.utcnow`` makes them); a naive one is taken as UTC. Any other period
+    raises ValueError.
     """
     _check_period(period)
     if period == ALL_TIME:
@@ -148,12 +150,15 @@ def get_score_distribution(session: Session, *, quiz_id: str, buckets: int = 10)
         (BoardEntry.score >= top_score, buckets - 1),
         (BoardEntry.score <= 0, 0),
         else_=(BoardEntry.score * buckets) // top_score,
-    ).label("bucket")
-    rows = session.exec(
-        select(bucket, func.count())
-        .where(BoardEntry.board == quiz_id, BoardEntry.period == ALL_TIME)
-        .group_by(bucket)
     )
+    # Group by a subquery's column, not the expression: repeated in GROUP BY, its parameters
+    # become new numbered ones on some drivers, and PostgreSQL then sees two expressions.
+    scores = (
+        select(bucket.label("bucket"))
+        .where(BoardEntry.board == quiz_id, BoardEntry.period == ALL_TIME)
+        .subquery()
+    )
+    rows = session.exec(select(scores.c.bucket, func.count()).group_by(scores.c.bucket))
     for index, count in rows:
         counts[index] = count
     return counts
@@ -201,35 +206,49 @@ def _lock_player(session: Session, player_id: int) -> None:
 
 def _keep_best(session: Session, attempt: Attempt, key: str) -> None:
     table = BoardEntry.__table__
-    statement = _insert(session).values(
+    _upsert_entry(
+        session,
+        attempt,
         board=attempt.quiz_id,
-        period=key,
-        player_id=attempt.player_id,
+        key=key,
         score=attempt.score,
-        finished_at=attempt.finished_at,
-        attempt_id=attempt.id,
-    )
-    new = statement.excluded
-    session.exec(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.board, table.c.period, table.c.player_id],
-            set_={"score": new.score, "finished_at": new.finished_at, "attempt_id": new.attempt_id},
-            where=or_(
-                table.c.score < new.score,
-                and_(table.c.score == new.score, table.c.finished_at > new.finished_at),
-            ),
-        )
+        replace_when=lambda new: or_(
+            table.c.score < new.score,
+            and_(table.c.score == new.score, table.c.finished_at > new.finished_at),
+        ),
     )
 
 
 def _update_overall(session: Session, attempt: Attempt, key: str) -> None:
-    table = BoardEntry.__table__
-    total = session.exec(select_player_sum(attempt.player_id, key)).one()
-    statement = _insert(session).values(
+    # The sum is a subquery of the upsert itself: one statement, no value carried over in Python.
+    total = select_player_sum(attempt.player_id, key).scalar_subquery()
+    _upsert_entry(
+        session,
+        attempt,
         board=OVERALL_BOARD,
+        key=key,
+        score=total,
+        # An unchanged total keeps the moment it was first reached, which decides ties.
+        replace_when=lambda new: BoardEntry.__table__.c.score != new.score,
+    )
+
+
+def _upsert_entry(
+    session: Session,
+    attempt: Attempt,
+    *,
+    board: str,
+    key: str,
+    score: Any,
+    replace_when: Callable[[Any], Any],
+) -> None:
+    # Insert the player's entry from ``attempt``, or replace theirs where replace_when(excluded).
+    table = BoardEntry.__table__
+    statement = _insert(session).values(
+        board=board,
         period=key,
         player_id=attempt.player_id,
-        score=total,
+        score=score,
         finished_at=attempt.finished_at,
         attempt_id=attempt.id,
     )
@@ -238,8 +257,7 @@ def _update_overall(session: Session, attempt: Attempt, key: str) -> None:
         statement.on_conflict_do_update(
             index_elements=[table.c.board, table.c.period, table.c.player_id],
             set_={"score": new.score, "finished_at": new.finished_at, "attempt_id": new.attempt_id},
-            # An unchanged total keeps the moment it was first reached, which decides ties.
-            where=table.c.score != new.score,
+            where=replace_when(new),
         )
     )
 

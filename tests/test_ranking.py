@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, UTCDateTime, select
+from sqlmodel import Session, select
 
 from quizapp import ranking
 from quizapp.db import create_schema, make_engine
@@ -27,15 +27,10 @@ from quizapp.ranking import (
 # A Wednesday: "this week" is 2026-W48, Monday 2026-11-23 to Sunday 2026-11-29.
 NOW = "2026-11-25 12:00"
 
-# models.py stores timestamps as naive UTC, but sqlmodel maps a plain datetime field to its
-# UTCDateTime, which only takes aware values: write stamps in whichever form the columns take.
-_AWARE_COLUMNS = isinstance(Attempt.__table__.c.finished_at.type, UTCDateTime)
-
 
 def at(text: str) -> dt.datetime:
-    """A UTC moment from "YYYY-MM-DD HH:MM", as the database columns take it."""
-    moment = dt.datetime.fromisoformat(text)
-    return moment.replace(tzinfo=dt.UTC) if _AWARE_COLUMNS else moment
+    """An aware UTC moment from "YYYY-MM-DD HH:MM", as the database stores them."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -159,7 +154,7 @@ def test_period_key_converts_an_aware_moment_to_utc():
 
 
 def test_period_key_all_is_all():
-    assert period_key("all", dt.datetime(2026, 11, 25)) == "all"
+    assert period_key("all", at(NOW)) == "all"
 
 
 @pytest.mark.parametrize("period", ["month", "", "ALL", "Week", "2026-W47"])
@@ -167,7 +162,7 @@ def test_unknown_period_is_a_value_error(db, faker, period):
     quiz = make_quiz(db, faker)
 
     with pytest.raises(ValueError, match="period"):
-        period_key(period, dt.datetime(2026, 11, 25))
+        period_key(period, at(NOW))
     with pytest.raises(ValueError, match="period"):
         get_quiz_standings(db, quiz_id=quiz.id, period=period)
     with pytest.raises(ValueError, match="period"):
@@ -542,7 +537,7 @@ def test_other_board_queries_scan_nothing(db, statement):
 
 
 def test_results_are_frozen():
-    standing = Standing(1, 1, "ann", 10, dt.datetime(2026, 11, 25))
+    standing = Standing(1, 1, "ann", 10, at(NOW))
 
     with pytest.raises(dataclasses.FrozenInstanceError):
         standing.rank = 2  # type: ignore[misc]

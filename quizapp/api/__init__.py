@@ -1,5 +1,9 @@
-"""JSON API v1 for other clients."""
+"""JSON API v1 for other clients, at /api/v1; its OpenAPI document is /api/v1/openapi.json.
 
-from flask import Blueprint
+The blueprint `bp` carries the views (routes), their JSON errors (errors) and validation
+against the pydantic schemas (schemas, openapi).
+"""
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from quizapp.api.routes import bp
+
+__all__ = ["bp"]

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     current_app,
-    g,
     redirect,
     render_template,
     request,
@@ -38,21 +37,22 @@ CHART_BUCKETS = 10
 
 
 def current_player() -> Player | None:
-    """The player this browser plays as, or None; looked up once per request."""
-    if "player" not in g:
-        player_id = session.get("player_id")
-        player = get_session().get(Player, player_id) if isinstance(player_id, int) else None
-        if player is None and player_id is not None:
-            session.pop("player_id", None)  # the database was reset under the cookie
-        g.player = player
-    return g.player
+    """The player this browser plays as, or None.
+
+    Not cached in ``g``: the session's identity map already makes a second call free, and
+    ``g`` can outlive a request (tests share one app context across requests).
+    """
+    player_id = session.get("player_id")
+    player = get_session().get(Player, player_id) if isinstance(player_id, int) else None
+    if player is None and player_id is not None:
+        session.pop("player_id", None)  # the database was reset under the cookie
+    return player
 
 
 def remember_player(player: Player) -> None:
     """Make this browser play as ``player`` from now on, across browser restarts."""
     session["player_id"] = player.id
     session.permanent = True
-    g.player = player
 
 
 def ask_for_nickname(next_url: str):
@@ -75,31 +75,63 @@ def inject_player() -> dict:
     return {"current_player": current_player, "scope_labels": SCOPE_LABELS}
 
 
+@bp.app_template_filter("points")
+def points_filter(value: int) -> str:
+    """A score with thousands separated: 12,450."""
+    return f"{value:,}"
+
+
+@bp.app_template_filter("duration")
+def duration_filter(seconds: float | None) -> str:
+    """A time taken in words: 48 s, 3 min 05 s."""
+    if seconds is None:
+        return "–"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+@bp.app_template_filter("sentence")
+def sentence_filter(text: str) -> str:
+    """A domain message as a sentence: first letter capitalised, a full stop at the end."""
+    text = text.strip()
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text[:1].upper() + text[1:]
+
+
 # --- Errors -------------------------------------------------------------------------------------
+
+
+def error_page(status: int, message: str, **extra):
+    """A friendly HTML error page with ``status``."""
+    return render_template("play/error.html", status=status, message=message, **extra), status
 
 
 @bp.errorhandler(play.PlayError)
 def play_error(error: play.PlayError):
     """A refused request as a page saying what happened, with the status its code maps to."""
-    status = ERROR_STATUS.get(error.code, 400)
-    return render_template("play/error.html", status=status, message=error.message), status
+    return error_page(ERROR_STATUS.get(error.code, 400), error.message)
 
 
 @bp.errorhandler(CSRFError)
 def csrf_error(error: CSRFError):
-    """A form without a valid token: most often a page left open too long."""
-    return render_template("play/error.html", status=400, csrf=True, message=error.description), 400
+    """A form without a valid token: most often a page left open very long, or cookies off."""
+    return error_page(400, error.description, csrf=True)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """Any other HTTP error in the game's pages (a too large form, a bad request)."""
+    return error_page(error.code or 500, error.description or error.name)
 
 
 @bp.app_errorhandler(404)
 @bp.app_errorhandler(405)
-def http_error(error: HTTPException):
-    """Friendly pages for unknown paths; the API answers its own paths in JSON."""
+def routing_error(error: HTTPException):
+    """Friendly pages for unknown paths and methods; /api/ paths are left to the API."""
     if request.path.startswith("/api/"):
         return error
-    return render_template(
-        "play/error.html", status=error.code, message=error.description
-    ), error.code
+    return http_error(error)
 
 
 # --- Pages --------------------------------------------------------------------------------------
@@ -178,9 +210,9 @@ def _player_attempt(attempt_id: int):
 
 
 def _render_question(attempt, question, *, error: str | None = None, status: int = 200):
-    quiz = play.get_quiz(get_session(), attempt.quiz_id)
+    # No quiz title on the page: "All about Lady Gaga" would hint at a typed answer.
     return render_template(
-        "play/question.html", attempt=attempt, quiz=quiz, question=question, error=error
+        "play/question.html", attempt=attempt, question=question, error=error
     ), status
 
 
@@ -215,11 +247,13 @@ def answer(attempt_id: int):
         served = play.current_question(db, attempt)
         if served is None:
             raise
-        return _render_question(attempt, served, error=error.message, status=400)
+        message = error.message
+        if served.remaining <= 0:
+            # The countdown sent an empty answer, which only typed questions take as a skip.
+            message = "time’s up: this question scores nothing now; pick an answer to go on"
+        return _render_question(attempt, served, error=message, status=400)
     except play.Conflict as error:
-        return render_template(
-            "play/conflict.html", attempt=attempt, message=error.message
-        ), 409
+        return render_template("play/conflict.html", attempt=attempt, message=error.message), 409
     item = db.get(QuizItem, (attempt.quiz_id, outcome.position))
     return render_template("play/feedback.html", attempt=attempt, outcome=outcome, item=item)
 

@@ -1,0 +1,253 @@
+"""The API's views: parse (spectree and the schemas), call the game (quizapp.play), serialize.
+
+Every view is documented in the OpenAPI document by its decorator, docstring and schemas.
+"""
+
+from flask import Blueprint, current_app
+from spectree import Response
+
+from quizapp import play, ranking
+from quizapp.api import errors
+from quizapp.api.auth import authenticated_player, requires_player
+from quizapp.api.inputs import check_json_body
+from quizapp.api.openapi import BEARER, responses, spec
+from quizapp.api.schemas import (
+    AnswerCreate,
+    AnsweredQuestion,
+    AnswerResult,
+    AttemptCreated,
+    AttemptPublic,
+    Leaderboard,
+    LeaderboardQuery,
+    PlayerCreate,
+    PlayerCreated,
+    QuestionPublic,
+    QuestionServed,
+    QuizList,
+    QuizPublic,
+    Source,
+    StandingPublic,
+)
+from quizapp.db import get_session
+from quizapp.models import Player, utcnow
+from quizapp.quizzes import ensure_daily_quiz, list_quizzes
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.before_request(check_json_body)
+errors.init_blueprint(bp)
+
+# Ids past a 32-bit integer are no attempt of ours (and would overflow some databases): 404.
+ATTEMPT = "/attempts/<int(max=2147483647):attempt_id>"
+
+
+@bp.post("/players")
+@spec.validate(
+    resp=responses(201, PlayerCreated, 409, 413), tags=["players"], operation_id="create_player"
+)
+def create_player(json: PlayerCreate):
+    """Create a player.
+
+    The token in the answer is shown only this once. A nickname taken (ignoring case) is 409
+    with a free `suggestion`.
+    """
+    player, token = play.create_player(get_session(), json.nickname)
+    return PlayerCreated(id=player.id, nickname=player.nickname, token=token), 201
+
+
+@bp.get("/quizzes")
+@spec.validate(resp=responses(200, QuizList), tags=["quizzes"], operation_id="list_quizzes")
+def get_quizzes():
+    """List the quizzes on offer, today's daily mix first."""
+    session, config = get_session(), current_app.config
+    today = utcnow().date()
+    ensure_daily_quiz(
+        session,
+        today,
+        count=config["QUESTIONS_PER_QUIZ"],
+        seconds=config["SECONDS_PER_QUESTION"],
+        mode=config["SCORING_MODE"],
+    )
+    quizzes = [
+        QuizPublic.model_validate(quiz, from_attributes=True)
+        for quiz in list_quizzes(session, today=today)
+    ]
+    return QuizList(quizzes=quizzes)
+
+
+@bp.post("/quizzes/<quiz_id>/attempts")
+@requires_player
+@spec.validate(
+    resp=responses(201, AttemptCreated, 401, 404),
+    tags=["attempts"],
+    security=BEARER,
+    operation_id="start_attempt",
+)
+def start_attempt(quiz_id: str, player: Player):
+    """Start a run through a quiz; its first question comes from GET .../question."""
+    session = get_session()
+    attempt = play.start_attempt(session, player, quiz_id)
+    quiz = play.get_quiz(session, quiz_id)
+    return AttemptCreated(
+        attempt_id=attempt.id, quiz_id=quiz.id, question_count=quiz.question_count
+    ), 201
+
+
+@bp.get(f"{ATTEMPT}/question")
+@requires_player
+@spec.validate(
+    resp=responses(200, QuestionServed, 401, 403, 404),
+    tags=["attempts"],
+    security=BEARER,
+    operation_id="get_question",
+)
+def get_question(attempt_id: int, player: Player):
+    """The attempt's current question, or `{"question": null, "finished": true}`.
+
+    The clock starts at the first fetch; fetching again returns the same deadline.
+    """
+    session = get_session()
+    attempt = play.get_attempt(session, attempt_id, player)
+    served = play.current_question(session, attempt)
+    if served is None:
+        return QuestionServed(question=None, finished=True)
+    question = QuestionPublic(
+        id=served.id,
+        prompt=served.prompt,
+        style=served.style,
+        choices=served.choices,
+        seconds=served.seconds,
+        position=served.position,
+        count=served.count,
+        remaining=round(served.remaining, 3),
+    )
+    return QuestionServed(question=question, finished=False)
+
+
+@bp.post(f"{ATTEMPT}/answers")
+@requires_player
+@spec.validate(
+    resp=responses(200, AnswerResult, 401, 403, 404, 409, 413),
+    tags=["attempts"],
+    security=BEARER,
+    operation_id="post_answer",
+)
+def post_answer(attempt_id: int, player: Player, json: AnswerCreate):
+    """Answer the attempt's current question: once, and only after fetching it.
+
+    A second answer, or one to another question, is 409 and changes nothing. An answer after
+    the time plus 1 s grace is recorded as late and scores 0.
+    """
+    session = get_session()
+    attempt = play.get_attempt(session, attempt_id, player)
+    outcome = play.answer_question(
+        session, attempt, question_id=json.question_id, answer=json.answer
+    )
+    return AnswerResult(
+        correct=outcome.correct,
+        points=outcome.points,
+        score=outcome.score,
+        correct_answer=outcome.correct_answer,
+        source=Source(article=outcome.article_title, sentence=outcome.evidence),
+        streak=outcome.streak,
+        late=outcome.late,
+        finished=outcome.finished,
+        message=outcome.message,
+        explanation=outcome.explanation,
+        given=outcome.given,
+        position=outcome.position,
+        count=outcome.count,
+    )
+
+
+@bp.get(ATTEMPT)
+@requires_player
+@spec.validate(
+    resp=responses(200, AttemptPublic, 401, 403, 404),
+    tags=["attempts"],
+    security=BEARER,
+    operation_id="get_attempt",
+)
+def get_attempt(attempt_id: int, player: Player):
+    """The attempt's score so far and, once finished, its rank on the quiz's board."""
+    session = get_session()
+    summary = play.summarize_attempt(session, play.get_attempt(session, attempt_id, player))
+    answers = [
+        AnsweredQuestion(
+            position=item.position,
+            prompt=item.prompt,
+            style=item.style,
+            given=item.given,
+            correct=item.correct,
+            late=item.late,
+            points=item.points,
+            correct_answer=item.correct_answer,
+            source=Source(article=item.article_title, sentence=item.evidence),
+        )
+        for item in summary.review
+    ]
+    return AttemptPublic(
+        id=summary.attempt_id,
+        quiz_id=summary.quiz_id,
+        quiz_title=summary.quiz_title,
+        score=summary.score,
+        correct=summary.correct,
+        count=summary.count,
+        finished=summary.finished,
+        rank=summary.rank,
+        players=summary.players,
+        seconds=summary.seconds,
+        answers=answers,
+    )
+
+
+@bp.get("/leaderboard")
+@spec.validate(
+    resp=responses(200, Leaderboard, 401, 404),
+    tags=["leaderboards"],
+    security=[{}, BEARER],  # optional: without a token there is just no "me"
+    operation_id="get_leaderboard",
+)
+def get_leaderboard(query: LeaderboardQuery):
+    """A quiz's board (`quiz=`) or the overall one, for all time or this week.
+
+    The token is optional: with one, `me` is the caller's own row wherever it ranks.
+    """
+    session = get_session()
+    player = authenticated_player(required=False)
+    player_id = player.id if player else None
+    if query.quiz is None:
+        standings = ranking.get_overall_standings(
+            session, period=query.period, limit=query.limit, player_id=player_id
+        )
+    else:
+        play.get_quiz(session, query.quiz)
+        standings = ranking.get_quiz_standings(
+            session,
+            quiz_id=query.quiz,
+            period=query.period,
+            limit=query.limit,
+            player_id=player_id,
+        )
+    return Leaderboard(
+        quiz=query.quiz,
+        period=query.period,
+        entries=[_standing(s) for s in standings.entries],
+        me=_standing(standings.me) if standings.me else None,
+        total=standings.total,
+    )
+
+
+def _standing(standing: ranking.Standing) -> StandingPublic:
+    return StandingPublic(
+        rank=standing.rank,
+        nickname=standing.nickname,
+        score=standing.score,
+        finished_at=standing.finished_at,
+    )
+
+
+@bp.get("/openapi.json")
+@spec.validate(resp=Response(HTTP_200=None), tags=["meta"], operation_id="get_openapi_document")
+def openapi_document():
+    """The OpenAPI document, generated from the schemas that validate the requests."""
+    return spec.spec

@@ -1,0 +1,1 @@
+"""Browser tests: the real app on loopback, played in Debian's Chromium through Playwright."""

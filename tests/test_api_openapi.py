@@ -1,0 +1,149 @@
+"""The OpenAPI document: generated from the very models that validate the API's requests."""
+
+import pytest
+
+from quizapp import ranking
+from quizapp.api import schemas
+from quizapp.api.openapi import BEARER_SCHEME
+
+API = "/api/v1"
+ANSWERS = "/api/v1/attempts/{attempt_id}/answers"
+OPERATIONS = {  # (path, method): (request body model, success status, success model)
+    ("/api/v1/players", "post"): (schemas.PlayerCreate, "201", schemas.PlayerCreated),
+    ("/api/v1/quizzes", "get"): (None, "200", schemas.QuizList),
+    ("/api/v1/quizzes/{quiz_id}/attempts", "post"): (None, "201", schemas.AttemptCreated),
+    ("/api/v1/attempts/{attempt_id}/question", "get"): (None, "200", schemas.QuestionServed),
+    (ANSWERS, "post"): (schemas.AnswerCreate, "200", schemas.AnswerResult),
+    ("/api/v1/attempts/{attempt_id}", "get"): (None, "200", schemas.AttemptPublic),
+    ("/api/v1/leaderboard", "get"): (None, "200", schemas.Leaderboard),
+}
+NEEDS_TOKEN = {path for path, _method in OPERATIONS if "/attempts" in path}
+
+
+@pytest.fixture
+def doc(client) -> dict:
+    """The document as a client downloads it."""
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return response.json
+
+
+def ref(model: type) -> dict:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def json_schema(content: dict) -> dict:
+    return content["content"]["application/json"]["schema"]
+
+
+def test_it_is_an_openapi_3_document(doc):
+    assert doc["openapi"].startswith("3.")
+    assert doc["info"]["title"] and doc["info"]["version"]
+    assert "403" in doc["info"]["description"]
+
+
+def test_every_endpoint_is_there_with_its_method(doc):
+    documented = {(path, method) for path, item in doc["paths"].items() for method in item}
+
+    assert set(OPERATIONS) | {("/api/v1/openapi.json", "get")} == documented
+
+
+def test_operation_ids_are_unique_names(doc):
+    ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
+
+    assert len(ids) == len(set(ids))
+    assert all(op_id.isidentifier() for op_id in ids)
+
+
+@pytest.mark.parametrize(("path", "method"), list(OPERATIONS))
+def test_bodies_and_responses_are_the_validating_models(doc, path, method):
+    body_model, ok_status, ok_model = OPERATIONS[(path, method)]
+    operation = doc["paths"][path][method]
+
+    if body_model is None:
+        assert "requestBody" not in operation
+    else:
+        assert json_schema(operation["requestBody"]) == ref(body_model)
+    assert json_schema(operation["responses"][ok_status]) == ref(ok_model)
+    for status, response in operation["responses"].items():
+        if status.startswith("4"):
+            assert json_schema(response) == ref(schemas.ErrorResponse)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [schemas.PlayerCreate, schemas.AnswerCreate, schemas.AttemptCreated, schemas.QuizPublic],
+)
+def test_component_schemas_are_generated_from_the_models(doc, model):
+    expected = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    expected.pop("$defs", None)
+
+    assert doc["components"]["schemas"][model.__name__] == expected
+
+
+def test_request_bodies_refuse_unknown_fields(doc):
+    for model in (schemas.PlayerCreate, schemas.AnswerCreate):
+        schema = doc["components"]["schemas"][model.__name__]
+        assert schema["additionalProperties"] is False
+    answer = doc["components"]["schemas"]["AnswerCreate"]
+    assert answer["required"] == ["question_id", "answer"]
+    assert answer["properties"]["answer"]["type"] == "string"
+
+
+def test_the_leaderboard_query_is_documented_from_its_model(doc):
+    parameters = {p["name"]: p for p in doc["paths"]["/api/v1/leaderboard"]["get"]["parameters"]}
+
+    assert set(parameters) == {"quiz", "period", "limit"}
+    assert all(p["in"] == "query" and not p["required"] for p in parameters.values())
+    assert parameters["period"]["schema"]["enum"] == list(ranking.PERIODS)
+    assert (parameters["limit"]["schema"]["minimum"], parameters["limit"]["schema"]["maximum"]) == (
+        1,
+        100,
+    )
+
+
+def test_the_bearer_scheme_guards_the_attempts(doc):
+    assert doc["components"]["securitySchemes"][BEARER_SCHEME] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The token POST /players returned.",
+    }
+    for (path, method), _models in OPERATIONS.items():
+        security = doc["paths"][path][method].get("security", [])
+        if path in NEEDS_TOKEN:
+            assert security == [{BEARER_SCHEME: []}], path
+            assert "401" in doc["paths"][path][method]["responses"]
+    leaderboard = doc["paths"]["/api/v1/leaderboard"]["get"]["security"]
+    assert leaderboard == [{}, {BEARER_SCHEME: []}]  # optional
+    assert doc["paths"]["/api/v1/players"]["post"].get("security", []) == []
+
+
+def test_every_reference_resolves(doc):
+    def refs(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                yield node["$ref"]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    found = set(refs(doc))
+    assert found
+    for target in found:
+        prefix, _, name = target.rpartition("/")
+        assert prefix == "#/components/schemas"
+        assert name in doc["components"]["schemas"], target
+
+
+def test_path_parameters_are_declared(doc):
+    for path, item in doc["paths"].items():
+        for operation in item.values():
+            declared = {p["name"] for p in operation["parameters"] if p["in"] == "path"}
+            assert declared == {part[1:-1] for part in path.split("/") if part.startswith("{")}
+
+
+def test_the_browser_pages_are_not_in_it(doc):
+    assert all(path.startswith("/api/v1/") for path in doc["paths"])
