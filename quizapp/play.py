@@ -271,7 +271,12 @@ class AnswerOutcome:
 
 
 def _grade(item: QuizItem, given: str) -> tuple[bool, str]:
-    """Is ``given`` right for ``item``? Raises InvalidInput for an answer not on offer."""
+    """Is ``given`` right for ``item``? Raises InvalidInput for an answer not on offer.
+
+    An empty answer is a skip in every style: it is what the page sends when time runs out.
+    """
+    if not given.strip():
+        return False, "No answer."
     if item.style == "multiple_choice":
         if given not in item.choices:
             raise InvalidInput("the answer must be one of the choices offered")
@@ -283,9 +288,7 @@ def _grade(item: QuizItem, given: str) -> tuple[bool, str]:
             raise InvalidInput('the answer must be "true" or "false"')
         right = value == item.answer[0]
         return right, ("Right!" if right else "Not quite.")
-    result = match_answer(item.accepted, given) if given.strip() else None
-    if result is None:
-        return False, "No answer."
+    result = match_answer(item.accepted, given)
     return result.correct, result.message
 
 

@@ -200,3 +200,22 @@ def test_another_players_attempt_is_forbidden(game_session, player):
         play.get_attempt(game_session, attempt.id, other)
     with pytest.raises(play.NotFound):
         play.get_attempt(game_session, 999_999, player)
+
+
+@pytest.mark.parametrize("style", ["multiple_choice", "true_false", "typed"])
+def test_an_empty_answer_is_a_skip_in_every_style(game_session, player, style):
+    attempt = play.start_attempt(game_session, player, QUIZ)
+    while (served := play.current_question(game_session, attempt, now=at(0))).style != style:
+        play.answer_question(
+            game_session,
+            attempt,
+            question_id=served.id,
+            answer=right_answer(game_session, served),
+            now=at(0.1),
+        )
+
+    outcome = play.answer_question(
+        game_session, attempt, question_id=served.id, answer="", now=at(21)
+    )
+
+    assert not outcome.correct and outcome.points == 0 and outcome.streak == 0
