@@ -84,7 +84,25 @@ class Template(SQLModel, table=True):
     status: str = Field(default="published", max_length=20)
 
 
-class Question(SQLModel, table=True):
+class QuestionContent(SQLModel):
+    """What a player is asked and what proves the answer: shared by a generated question and
+    the frozen copy a quiz keeps of it."""
+
+    style: str = Field(max_length=20)
+    prompt: str = Field(sa_type=Text, nullable=False)
+    choices: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    # The correct answer as display parts: ["Kanye West", "Kid Cudi"]; ["true"] or ["false"].
+    answer: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    # For each part, the forms a typed answer may take (name first, then aliases).
+    accepted: list[list[str]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    # The true value in words, for feedback after answering ("Lady Gaga").
+    solution: str = Field(sa_type=Text, nullable=False)
+    explanation: str | None = Field(default=None, sa_type=Text)
+    difficulty: float
+    evidence: str = Field(sa_type=Text, nullable=False)
+
+
+class Question(QuestionContent, table=True):
     """A question generated from one (template, fact) pair.
 
     The id depends only on the template and the fact, so regenerating keeps ids stable; the
@@ -95,18 +113,6 @@ class Question(SQLModel, table=True):
     template_id: str = Field(foreign_key="template.id", index=True)
     fact_id: str = Field(foreign_key="fact.id", index=True)
     article_id: str = Field(foreign_key="article.id", index=True)
-    style: str = Field(max_length=20)
-    prompt: str = Field(sa_column=Column(Text, nullable=False))
-    choices: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # The correct answer as display parts: ["Kanye West", "Kid Cudi"]; ["true"] or ["false"].
-    answer: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # For each part, the forms a typed answer may take (name first, then aliases).
-    accepted: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # The true value in words, for feedback after answering ("Lady Gaga").
-    solution: str = Field(sa_column=Column(Text, nullable=False))
-    explanation: str | None = Field(default=None, sa_column=Column(Text))
-    difficulty: float
-    evidence: str = Field(sa_column=Column(Text, nullable=False))
 
 
 # --- The game ---------------------------------------------------------------------------------
@@ -145,7 +151,7 @@ class Quiz(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class QuizItem(SQLModel, table=True):
+class QuizItem(QuestionContent, table=True):
     """One question of a quiz, frozen as it was when the quiz was built.
 
     A copy, not a reference: regenerating the bank rewrites questions in place, and a quiz
@@ -157,15 +163,6 @@ class QuizItem(SQLModel, table=True):
     quiz_id: str = Field(foreign_key="quiz.id", primary_key=True)
     position: int = Field(primary_key=True)
     question_id: str = Field(max_length=20, index=True)
-    style: str = Field(max_length=20)
-    prompt: str = Field(sa_column=Column(Text, nullable=False))
-    choices: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    answer: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    accepted: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    solution: str = Field(sa_column=Column(Text, nullable=False))
-    explanation: str | None = Field(default=None, sa_column=Column(Text))
-    difficulty: float
-    evidence: str = Field(sa_column=Column(Text, nullable=False))
     article_id: str = Field(max_length=80)
     article_title: str = Field(max_length=300)
 

@@ -24,6 +24,7 @@ from quizapp.models import (
     Entity,
     FactEntity,
     Question,
+    QuestionContent,
     Quiz,
     QuizItem,
 )
@@ -241,20 +242,13 @@ def _write_items(session: Session, quiz_id: str, question_ids: Sequence[str]) ->
     items = []
     for position, question_id in enumerate(question_ids):
         question, article_title = by_id[question_id]
+        content = question.model_dump(include=set(QuestionContent.model_fields))
         items.append(
-            {
+            content
+            | {
                 "quiz_id": quiz_id,
                 "position": position,
                 "question_id": question.id,
-                "style": question.style,
-                "prompt": question.prompt,
-                "choices": question.choices,
-                "answer": question.answer,
-                "accepted": question.accepted,
-                "solution": question.solution,
-                "explanation": question.explanation,
-                "difficulty": question.difficulty,
-                "evidence": question.evidence,
                 "article_id": question.article_id,
                 "article_title": article_title,
             }
