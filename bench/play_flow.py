@@ -11,16 +11,21 @@ bound to 127.0.0.1 on a free port, and then:
    another attempt;
 2. the ceiling: the same server and the same number of threads fetching a trivial endpoint of
    the app for ``--ceiling-seconds`` (default 10): ``GET /healthz`` when the app has it, else
-   ``GET /static/style.css`` (served by Flask, no database).
+   ``GET /static/style.css`` (served by Flask, no database);
+3. for reference only, the same ceiling with the standard library's ``http.client`` instead
+   of httpx: httpx costs the client over a millisecond of CPU per request, and on a small
+   machine that, not the server, bounds the ceiling run.
 
 For each endpoint it prints the count, requests/s, p50 and p99 latency as the client saw it,
 the non-2xx responses by status, and the p50/p99 time the server itself spent (gunicorn's
-access log, ``%(D)s``), which tells the work from the waiting in the queue. Then a PASS/MISS
-verdict for each target of docs/benchmarks.md, and a summary of the errors gunicorn logged.
-gunicorn is always stopped at the end. It always exits 0: it is a benchmark, not a test.
+access log, ``%(D)s``), which tells the work from the waiting in the queue; and for each phase
+the CPU seconds used by the client, by gunicorn and by any other process (from /proc), so a
+busy machine shows. Then a PASS/MISS verdict for each target of docs/benchmarks.md, and a
+summary of the errors gunicorn logged (its stderr is kept in a file). gunicorn is always
+stopped at the end. It always exits 0: it is a benchmark, not a test.
 
     .venv/bin/python bench/play_flow.py [--players 32] [--seconds 30] [--ceiling-seconds 10]
-                                        [--keep DIR]
+                                        [--wal] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -221,6 +226,90 @@ def run_ceiling(base: str, path: str, players: int, seconds: float) -> tuple[Sta
     return stats, time.perf_counter() - t0
 
 
+def run_lean_ceiling(base: str, path: str, players: int, seconds: float) -> tuple[Stats, float]:
+    """As run_ceiling, with the standard library's http.client: a reference, not a target.
+
+    httpx spends over a millisecond of CPU per request, and with 2 CPUs for the client and
+    the server, that bounds the ceiling run; this cheaper client shows what the server can do.
+    """
+    import http.client
+
+    stats = Stats()
+    endpoint = f"GET {path}"
+    host, port = base.removeprefix("http://").split(":")
+    t0 = time.perf_counter()
+    deadline = t0 + seconds
+
+    def hammer() -> None:
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            conn = http.client.HTTPConnection(host, int(port), timeout=REQUEST_TIMEOUT)
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+            except OSError as exc:
+                stats.add(endpoint, time.perf_counter() - started, None, type(exc).__name__)
+                continue
+            finally:
+                conn.close()
+            stats.add(endpoint, time.perf_counter() - started, response.status)
+
+    threads = [threading.Thread(target=hammer, daemon=True) for _ in range(players)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + REQUEST_TIMEOUT * 3)
+    return stats, time.perf_counter() - t0
+
+
+# --- CPU accounting ---------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU seconds used so far: by the whole machine, this (client) process, and gunicorn."""
+
+    machine: float
+    client: float
+    server: float
+
+    @classmethod
+    def now(cls, master: int) -> Cpu:
+        """A reading; ``master`` is gunicorn's master pid (its workers are its children)."""
+        try:
+            fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]
+            user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields)
+            machine = (user + nice + system + irq + softirq) / TICK
+        except (OSError, ValueError):
+            machine = float("nan")
+        times = os.times()
+        return cls(machine, times.user + times.system, _tree_seconds(master))
+
+    def since(self, start: Cpu) -> Cpu:
+        """The CPU seconds used between ``start`` and this reading."""
+        return Cpu(
+            self.machine - start.machine, self.client - start.client, self.server - start.server
+        )
+
+
+def _tree_seconds(master: int) -> float:
+    """CPU seconds of a process and its children (gunicorn's workers), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master or ppid == master:
+            total += (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+    return total
+
+
 # --- The server -------------------------------------------------------------------------------
 
 
@@ -338,27 +427,33 @@ def check_api(base: str) -> str | None:
     return None
 
 
+_LOG_RECORD = re.compile(r"^\[[^\]]+\] \[\d+\] \[(\w+)\] (.*)$")
+_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Timeout|Interrupt)\w*(: .*)?$")
+
+
 def logged_errors(log: Path) -> list[tuple[int, str]]:
-    """The distinct errors in gunicorn's stderr (the last line of each traceback, and
-    gunicorn's own [ERROR]/[CRITICAL] lines), most frequent first."""
+    """The distinct errors in gunicorn's stderr, most frequent first.
+
+    Each [ERROR] or [CRITICAL] record counts once (numbers in paths become {id}), and so does
+    the final exception line of the traceback that follows it, e.g. "sqlalchemy.exc.
+    OperationalError: (sqlite3.OperationalError) database is locked".
+    """
     if not log.exists():
         return []
     found: Counter = Counter()
-    lines = log.read_text(errors="replace").splitlines()
-    in_traceback = False
-    for i, line in enumerate(lines):
-        if line.startswith("Traceback (most recent call last)"):
-            in_traceback = True
-            continue
-        if in_traceback and line and not line.startswith((" ", "\t")):
-            nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            if nxt.startswith((" ", "\t", "Traceback")) or not nxt:
-                # The exception line of this traceback (the last unindented one).
-                found[line[:300]] += 1
-                in_traceback = nxt.startswith("Traceback")
-            continue
-        if "[ERROR]" in line or "[CRITICAL]" in line:
-            found[re.sub(r"^\[[^\]]*\] \[\d+\] ", "", line)[:300]] += 1
+    last_exception = ""
+    for line in log.read_text(errors="replace").splitlines():
+        record = _LOG_RECORD.match(line)
+        if record:
+            if last_exception:
+                found[last_exception] += 1
+                last_exception = ""
+            if record.group(1) in ("ERROR", "CRITICAL"):
+                found[f"[{record.group(1)}] " + re.sub(r"/\d+", "/{id}", record.group(2))] += 1
+        elif _EXCEPTION.match(line):
+            last_exception = line[:300]
+    if last_exception:
+        found[last_exception] += 1
     return [(count, text) for text, count in found.most_common()]
 
 
@@ -516,6 +611,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="length of the ceiling run (default: 10)",
     )
     parser.add_argument(
+        "--wal",
+        action="store_true",
+        help="switch the prepared database to SQLite's WAL journal (it stays in the file) "
+        "before starting gunicorn: an experiment, the app does not do this itself",
+    )
+    parser.add_argument(
         "--keep",
         type=Path,
         metavar="DIR",
@@ -556,8 +657,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+@dataclass
+class Phase:
+    """One measured phase: what the clients saw, for how long, the server's times, the CPU."""
+
+    title: str
+    stats: Stats
+    duration: float
+    server: dict[str, list[float]]
+    cpu: Cpu
+
+    def rows(self) -> list[Row]:
+        """The phase's table rows."""
+        return rows_for(self.stats, self.duration, self.server)
+
+
+def _phase(title: str, server: Server, run: Any) -> tuple[Phase, Any]:
+    """Run ``run()`` (returning stats, duration, and maybe more), with CPU and server times."""
+    mark = server.access_mark()
+    cpu0 = Cpu.now(server.process.pid)
+    stats, duration, *more = run()
+    cpu = Cpu.now(server.process.pid).since(cpu0)
+    time.sleep(0.5)  # gunicorn writes a request's access log line after its response
+    times = server.server_times(mark, server.access_mark())
+    return Phase(title, stats, duration, times, cpu), (more[0] if more else None)
+
+
 def measure(args: argparse.Namespace, work: Path) -> None:
-    """Prepare the database, start gunicorn, run both phases, stop gunicorn, print."""
+    """Prepare the database, start gunicorn, run the phases, stop gunicorn, print."""
     db = work / "bench.sqlite"
     for stale in (db, work / "bench.sqlite-journal", work / "bench.sqlite-wal"):
         stale.unlink(missing_ok=True)
@@ -567,68 +694,104 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     with sqlite3.connect(db) as conn:
         quizzes = conn.execute("SELECT count(*) FROM quiz").fetchone()[0]
         questions = conn.execute("SELECT count(*) FROM quiz_item").fetchone()[0]
+        if args.wal:
+            # WAL is a property of the file: every connection gunicorn opens will use it.
+            conn.execute("PRAGMA journal_mode=WAL")
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     print(
         f"\ndatabase {db} prepared in {time.perf_counter() - t0:.1f}s: {quizzes} quizzes, "
-        f"{questions} quiz questions"
+        f"{questions} quiz questions; journal mode {mode}"
+        + (" (set by --wal, not the app's default)" if args.wal else " (the app's default)")
     )
     server = Server(env, free_port(), work)
+    n, base = args.players, server.base
     try:
         print(f"gunicorn: {' '.join(server.command)}")
         server.wait_ready("/static/style.css")
-        missing = check_api(server.base)
+        missing = check_api(base)
         if missing:
             print(f"\nNOT MEASURED: {missing}")
             return
-        ceiling_path = choose_ceiling(server.base)
-        print(f"ready on {server.base}; ceiling endpoint GET {ceiling_path}")
+        path = choose_ceiling(base)
+        print(f"ready on {base}; ceiling endpoint GET {path}")
         # A short warm-up, not measured: both workers import everything and open the database.
-        run_ceiling(server.base, ceiling_path, args.players, 1.0)
-        run_players(server.base, min(args.players, 4), 2.0, "warm")
+        run_ceiling(base, path, n, 1.0)
+        run_players(base, min(n, 4), 2.0, "warm")
 
-        print(f"\nplay flow: {args.players} players for {args.seconds:.0f}s...", flush=True)
-        mark = server.access_mark()
-        flow, flow_time, finished = run_players(server.base, args.players, args.seconds, "run")
-        time.sleep(0.5)  # gunicorn writes its access log line after the response
-        flow_server = server.server_times(mark, server.access_mark())
-        print(
-            f"ceiling: {args.players} threads on GET {ceiling_path} for "
-            f"{args.ceiling_seconds:.0f}s...",
-            flush=True,
+        print(f"\nplay flow: {n} players for {args.seconds:g}s...", flush=True)
+        flow, finished = _phase(
+            f"Play flow, {n} players", server, lambda: run_players(base, n, args.seconds, "run")
         )
-        mark = server.access_mark()
-        ceiling, ceiling_time = run_ceiling(
-            server.base, ceiling_path, args.players, args.ceiling_seconds
+        flow.title += f", {finished:,} attempts finished"
+        print(f"ceiling: {n} threads on GET {path} for {args.ceiling_seconds:g}s...", flush=True)
+        ceiling, _ = _phase(
+            f"Ceiling, GET {path}", server, lambda: run_ceiling(base, path, n, args.ceiling_seconds)
         )
-        time.sleep(0.5)
-        ceiling_server = server.server_times(mark, server.access_mark())
+        print("reference ceiling with http.client...", flush=True)
+        lean, _ = _phase(
+            f"Reference only: the ceiling with http.client instead of httpx, GET {path}",
+            server,
+            lambda: run_lean_ceiling(base, path, n, args.ceiling_seconds),
+        )
     finally:
         server.stop()
-    flow_rows = rows_for(flow, flow_time, flow_server)
-    ceiling_rows = rows_for(ceiling, ceiling_time, ceiling_server)
-    title = f"Play flow, {args.players} players, {finished:,} attempts finished"
-    print_table(title, flow_rows, flow_time)
-    print_table(f"Ceiling, GET {ceiling_path}", ceiling_rows, ceiling_time)
-    report(flow_rows, ceiling_rows, server.error_log)
+    for phase in (flow, ceiling, lean):
+        print_table(phase.title, phase.rows(), phase.duration)
+        print_cpu(phase)
+    report(flow, ceiling, lean, server.error_log)
 
 
-def report(flow_rows: list[Row], ceiling_rows: list[Row], error_log: Path) -> None:
-    """The targets with their verdicts, and what gunicorn logged."""
-    answer = next((r for r in flow_rows if r.endpoint == ANSWER), None)
-    ceiling = ceiling_rows[0] if ceiling_rows else None
+def print_cpu(phase: Phase) -> None:
+    """Who used the CPUs during a phase: the client, gunicorn, anything else."""
+    cpu, requests = phase.cpu, sum(len(v) for v in phase.stats.latencies.values())
+    available = (os.cpu_count() or 1) * phase.duration
+    other = cpu.machine - cpu.client - cpu.server
+    print(
+        f"CPU seconds ({os.cpu_count()} CPUs x {phase.duration:.1f}s = {available:.0f} "
+        f"available): client {cpu.client:.1f} ({cpu.client * 1000 / max(requests, 1):.2f} ms "
+        f"per request), gunicorn {cpu.server:.1f} ({cpu.server * 1000 / max(requests, 1):.2f} "
+        f"ms per request), other processes {max(other, 0):.1f}, idle "
+        f"{max(available - cpu.machine, 0):.1f}"
+    )
+    if other > 0.1 * available:
+        print(
+            "WARNING: other processes used over 10% of the CPUs during this phase; its "
+            "figures are lower than this machine can do"
+        )
+
+
+def report(flow: Phase, ceiling: Phase, lean: Phase, error_log: Path) -> None:
+    """The targets with their verdicts, a reference figure, and what gunicorn logged."""
+    rows = flow.rows()
+    answer = next((r for r in rows if r.endpoint == ANSWER), None)
+    top = ceiling.rows()[0] if ceiling.rows() else None
     print("\nTargets:")
-    if answer is None or ceiling is None:
+    if answer is None or top is None:
         print("  not measured: no answers or no ceiling requests")
     else:
-        share = answer.rate / ceiling.rate
+        share = answer.rate / top.rate
         print(
             f"  {_verdict(share >= TARGET_SHARE)}  the answer endpoint: {answer.rate:,.1f} "
-            f"requests/s = {share:.0%} of the ceiling's {ceiling.rate:,.1f} (target >= "
+            f"requests/s = {share:.0%} of the ceiling's {top.rate:,.1f} (target >= "
             f"{TARGET_SHARE:.0%})"
         )
         print(
             f"  {_verdict(answer.p99 < TARGET_P99_MS)}  the answer endpoint: p99 "
             f"{answer.p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms)"
         )
+        count = sum(r.count for r in rows)
+        total = count / flow.duration
+        print(
+            f"  (for reference: the whole flow made {total:,.1f} requests/s = "
+            f"{total / top.rate:.0%} of the ceiling; answers are {answer.count / count:.0%} "
+            "of its requests)"
+        )
+        lean_top = lean.rows()[0] if lean.rows() else None
+        if lean_top is not None:
+            print(
+                f"  (for reference: with http.client the ceiling is {lean_top.rate:,.1f} "
+                f"requests/s; the answer endpoint is {answer.rate / lean_top.rate:.0%} of that)"
+            )
     errors = logged_errors(error_log)
     print("\nErrors in gunicorn's stderr:" if errors else "\nNo errors in gunicorn's stderr.")
     for count, text in errors[:10]:
