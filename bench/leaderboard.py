@@ -31,8 +31,6 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import os
-import platform
 import random
 import shutil
 import sqlite3
@@ -46,6 +44,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from machine_info import (  # bench/ is on sys.path when a script runs
+    busy_warning,
+    hardware,
+    load_average,
+    runtime,
+    source_digest,
+    verdict,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -495,27 +502,12 @@ def _bottom(
 
 def machine() -> list[str]:
     """A few lines describing this machine and the software under test."""
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
     import sqlalchemy
     import sqlmodel
 
     return [
-        f"{model}, {os.cpu_count()} CPUs{memory}, {platform.system()} {platform.release()}",
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"SQLAlchemy {sqlalchemy.__version__}, SQLModel {sqlmodel.__version__}",
+        hardware(),
+        f"{runtime()}, SQLAlchemy {sqlalchemy.__version__}, SQLModel {sqlmodel.__version__}",
         f"quizapp sources sha256 {source_digest()} (quizapp/*.py), "
         f"{source_digest(MEASURED)} ({', '.join(Path(p).name for p in MEASURED)})",
     ]
@@ -525,45 +517,10 @@ def machine() -> list[str]:
 MEASURED = ("quizapp/db.py", "quizapp/models.py", "quizapp/ranking.py")
 
 
-def load_average() -> str:
-    """The 1, 5 and 15 minute load averages, to tell a busy machine from a slow program."""
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
-
-
-def busy_warning() -> str | None:
-    """A warning when other work was running: every CPU counts in these figures."""
-    try:
-        load = float(load_average().split()[0])
-    except ValueError:
-        return None
-    if load >= 0.5:
-        return (
-            f"WARNING: the load average was {load:.2f} at the start: other processes were "
-            "using the CPUs, and the figures below are lower than this machine can do"
-        )
-    return None
-
-
-def source_digest(paths: tuple[str, ...] | None = None) -> str:
-    """A short digest of quizapp's sources (or of ``paths``), to tie figures to the code."""
-    digest = hashlib.sha256()
-    files = [ROOT / p for p in paths] if paths else (ROOT / "quizapp").rglob("*.py")
-    for path in sorted(files):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 def _size(n: int) -> str:
     if n % 1_000_000 == 0:
         return f"{n // 1_000_000}M"
     return f"{n // 1000}k" if n % 1000 == 0 else str(n)
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 def report(results: dict[int, dict[str, Any]], runs: int) -> None:
@@ -607,13 +564,13 @@ def report(results: dict[int, dict[str, Any]], runs: int) -> None:
         median = results[big]["pages"][name]["median_ms"]
         if big == 1_000_000:
             print(
-                f"  {_verdict(median < TARGET_MEDIAN_MS)}  {name}: median {median:.2f} ms at "
+                f"  {verdict(median < TARGET_MEDIAN_MS)}  {name}: median {median:.2f} ms at "
                 f"1M attempts (target < {TARGET_MEDIAN_MS:.0f} ms)"
             )
         if small != big:
             ratio = median / results[small]["pages"][name]["median_ms"]
             print(
-                f"  {_verdict(ratio <= TARGET_RATIO)}  {name}: {_size(big)}/{_size(small)} "
+                f"  {verdict(ratio <= TARGET_RATIO)}  {name}: {_size(big)}/{_size(small)} "
                 f"median ratio {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x)"
             )
     print()

@@ -25,8 +25,6 @@ import datetime as dt
 import gc
 import hashlib
 import json
-import os
-import platform
 import random
 import resource
 import shutil
@@ -41,6 +39,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from machine_info import (  # bench/ is on sys.path when a script runs
+    hardware,
+    runtime,
+    source_digest,
+    verdict,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -793,37 +797,14 @@ def run_child(which: str, bank: Path, db: Path, seed: int, profile: Path | None)
 
 def machine() -> list[str]:
     """A few lines describing this machine and the software under test."""
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
     import sqlalchemy
 
     return [
-        f"{model}, {os.cpu_count()} CPUs{memory}, {platform.system()} {platform.release()}",
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"SQLAlchemy {sqlalchemy.__version__}, PyYAML {yaml.__version__} "
+        hardware(),
+        f"{runtime()}, SQLAlchemy {sqlalchemy.__version__}, PyYAML {yaml.__version__} "
         f"(libyaml {'yes' if yaml.__with_libyaml__ else 'no'})",
         f"quizapp sources sha256 {source_digest()} (quizapp/*.py)",
     ]
-
-
-def source_digest() -> str:
-    """A short digest of quizapp's sources, to tie figures to the code that produced them."""
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "quizapp").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def _fmt_facts(n: int) -> str:
@@ -880,12 +861,12 @@ def report(results: list[dict[str, Any]]) -> None:
         ratio = target["product"]["times"]["total"] / target["baseline"]["times"]["total"]
         peak = target["product"]["peak_mb"]
         print(
-            f"  {_verdict(ratio <= TARGET_TIME_RATIO)}  load+generate at "
+            f"  {verdict(ratio <= TARGET_TIME_RATIO)}  load+generate at "
             f"{_fmt_facts(TARGET_SIZE)} facts takes {ratio:.2f}x the baseline "
             f"(target <= {TARGET_TIME_RATIO:.0f}x)"
         )
         print(
-            f"  {_verdict(peak < TARGET_PEAK_MB)}  peak memory at {_fmt_facts(TARGET_SIZE)} "
+            f"  {verdict(peak < TARGET_PEAK_MB)}  peak memory at {_fmt_facts(TARGET_SIZE)} "
             f"facts is {peak:,.0f} MB (target < {TARGET_PEAK_MB:,.0f} MB = 1 GB)"
         )
     pairs = [(n // 10, n) for n in sorted(totals) if n % 10 == 0 and n // 10 in totals]
@@ -894,13 +875,9 @@ def report(results: list[dict[str, Any]]) -> None:
     for small, big in pairs:
         scale = totals[big] / totals[small]
         print(
-            f"  {_verdict(scale <= TARGET_SCALING)}  {_fmt_facts(small)} -> {_fmt_facts(big)} "
+            f"  {verdict(scale <= TARGET_SCALING)}  {_fmt_facts(small)} -> {_fmt_facts(big)} "
             f"facts costs {scale:.1f}x the time (target <= {TARGET_SCALING:.0f}x)"
         )
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 # --- Command line ---------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import platform
 import random
 import re
 import shutil
@@ -52,6 +51,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from machine_info import (  # bench/ is on sys.path when a script runs
+    busy_warning,
+    hardware,
+    load_average,
+    runtime,
+    source_digest,
+    verdict,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the venv's bin: quizapp and gunicorn live beside python
@@ -522,63 +529,14 @@ def print_table(title: str, rows: list[Row], duration: float) -> None:
 
 def machine() -> list[str]:
     """A few lines describing this machine and the software under test."""
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
     gunicorn = subprocess.run(
         [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     return [
-        f"{model}, {os.cpu_count()} CPUs{memory}, {platform.system()} {platform.release()}",
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {gunicorn}, "
-        f"httpx {httpx.__version__}",
+        hardware(),
+        f"{runtime()}, {gunicorn}, httpx {httpx.__version__}",
         f"quizapp sources sha256 {source_digest()} (quizapp/*.py)",
     ]
-
-
-def load_average() -> str:
-    """The 1, 5 and 15 minute load averages, to tell a busy machine from a slow program."""
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
-
-
-def busy_warning() -> str | None:
-    """A warning when other work was running: every CPU counts in these figures."""
-    try:
-        load = float(load_average().split()[0])
-    except ValueError:
-        return None
-    if load >= 0.5:
-        return (
-            f"WARNING: the load average was {load:.2f} at the start: other processes were "
-            "using the CPUs, and the figures below are lower than this machine can do"
-        )
-    return None
-
-
-def source_digest() -> str:
-    """A short digest of quizapp's sources, to tie figures to the code that produced them."""
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "quizapp").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 # --- Command line -------------------------------------------------------------------------------
@@ -771,12 +729,12 @@ def report(flow: Phase, ceiling: Phase, lean: Phase, error_log: Path) -> None:
     else:
         share = answer.rate / top.rate
         print(
-            f"  {_verdict(share >= TARGET_SHARE)}  the answer endpoint: {answer.rate:,.1f} "
+            f"  {verdict(share >= TARGET_SHARE)}  the answer endpoint: {answer.rate:,.1f} "
             f"requests/s = {share:.0%} of the ceiling's {top.rate:,.1f} (target >= "
             f"{TARGET_SHARE:.0%})"
         )
         print(
-            f"  {_verdict(answer.p99 < TARGET_P99_MS)}  the answer endpoint: p99 "
+            f"  {verdict(answer.p99 < TARGET_P99_MS)}  the answer endpoint: p99 "
             f"{answer.p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms)"
         )
         count = sum(r.count for r in rows)

@@ -2,8 +2,6 @@
 
 import dataclasses
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -541,16 +539,3 @@ def test_results_are_frozen():
 
     with pytest.raises(dataclasses.FrozenInstanceError):
         standing.rank = 2  # type: ignore[misc]
-
-
-def test_ranking_imports_no_flask():
-    # A fresh interpreter, since this one may have imported Flask for the app tests already.
-    code = (
-        "import sys, quizapp.ranking\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'flask')))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-
-    assert result.stdout.strip() == ""

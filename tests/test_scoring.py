@@ -2,8 +2,6 @@
 
 import dataclasses
 import math
-import subprocess
-import sys
 
 import pytest
 
@@ -245,16 +243,3 @@ def test_answer_score_is_frozen():
 
     with pytest.raises(dataclasses.FrozenInstanceError):
         score.points = 5  # type: ignore[misc]
-
-
-def test_importing_scoring_loads_no_flask():
-    # A fresh interpreter: this one has imported Flask for the app tests already.
-    code = (
-        "import sys, quizapp.scoring\n"
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'flask')))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-
-    assert result.stdout.strip() == ""
