@@ -198,6 +198,7 @@ class FactIn(_Strict):
     article: Slug
     roles: dict[Name, StrictInt | StrictStr | list[StrictStr]]
     evidence: Annotated[StrictStr, StringConstraints(min_length=1, max_length=MAX_EVIDENCE_LENGTH)]
+    retired: StrictBool = False
 
 
 class TemplateIn(_Strict):
@@ -209,7 +210,7 @@ class TemplateIn(_Strict):
     prompt: StrictStr
     answer: Name
     explanation: StrictStr | None = None
-    status: Literal["draft", "published"] = "published"
+    status: Literal["draft", "published", "retired"] = "published"
 
 
 @dataclass
@@ -729,6 +730,7 @@ def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
             "article_id": f.article,
             "roles": dict(f.roles),
             "evidence": f.evidence,
+            "retired": f.retired,
         }
         for f in bank.facts.values()
     }

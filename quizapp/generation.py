@@ -702,7 +702,7 @@ def snapshot(session: Session) -> BankSnapshot:
     }
     facts = [
         FactInfo(f.id, f.kind, f.article_id, f.roles, f.evidence)
-        for f in session.scalars(select(Fact).order_by(Fact.id))
+        for f in session.scalars(select(Fact).where(~Fact.retired).order_by(Fact.id))
     ]
     templates = [
         TemplateInfo(t.id, t.kind, t.style, t.prompt, t.answer_role, t.explanation, t.status)
@@ -730,6 +730,7 @@ def snapshot_of_bank(bank: Bank) -> BankSnapshot:
     facts = [
         FactInfo(f.id, f.kind, f.article, dict(f.roles), f.evidence)
         for f in sorted(bank.facts.values(), key=lambda f: f.id)
+        if not f.retired
     ]
     templates = [
         TemplateInfo(t.id, t.kind, t.style, t.prompt, t.answer, t.explanation, t.status)

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 STYLES = ("multiple_choice", "true_false", "typed")
-TEMPLATE_STATUSES = ("draft", "published")
+TEMPLATE_STATUSES = ("draft", "published", "retired")  # only published ones make questions
 
 
 class FactKind(SQLModel, table=True):
@@ -56,6 +56,9 @@ class Fact(SQLModel, table=True):
     # {role: entity id | [entity ids] | text | number}; the kind says which.
     roles: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     evidence: str = Field(sa_column=Column(Text, nullable=False))
+    # A retired fact stays for the record (reports and history point at it) but makes no
+    # questions and no longer counts as true when wrong answers are checked.
+    retired: bool = False
 
 
 class FactEntity(SQLModel, table=True):
@@ -117,7 +120,8 @@ class Question(QuestionContent, table=True):
 
 # --- The game ---------------------------------------------------------------------------------
 
-SCOPES = ("article", "event", "entity", "daily")
+SCOPES = ("article", "event", "entity", "daily", "list")  # "list": hand-picked by an editor
+QUIZ_STATUSES = ("draft", "published")  # players see published quizzes only
 OVERALL_BOARD = "*"  # board_entry.board for the overall ranking; quiz ids never contain "*"
 
 
@@ -148,6 +152,8 @@ class Quiz(SQLModel, table=True):
     question_count: int
     seconds_per_question: int = 20
     scoring_mode: str = Field(default="timed", max_length=20)
+    status: str = Field(default="published", max_length=20)
+    created_by: int | None = Field(default=None, foreign_key="editor.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -163,6 +169,10 @@ class QuizItem(QuestionContent, table=True):
     quiz_id: str = Field(foreign_key="quiz.id", primary_key=True)
     position: int = Field(primary_key=True)
     question_id: str = Field(max_length=20, index=True)
+    # Where the question came from, kept even if the bank later drops it: reports and answer
+    # statistics are grouped by template and fact.
+    template_id: str = Field(max_length=80, index=True)
+    fact_id: str = Field(max_length=80, index=True)
     article_id: str = Field(max_length=80)
     article_title: str = Field(max_length=300)
 
@@ -230,3 +240,59 @@ Index(
     BoardEntry.finished_at,
     BoardEntry.player_id,
 )
+
+
+# --- The editors' workspace -------------------------------------------------------------------
+
+EDITOR_ROLES = ("editor", "admin")  # an admin also manages editors
+REPORT_REASONS = ("wrong_answer", "unclear", "typo")
+
+
+class Editor(SQLModel, table=True):
+    """Someone who keeps the bank: a login name, a password hash and a role."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40)
+    # The name casefolded, so that "Ann" and "ann" cannot both exist.
+    name_key: str = Field(max_length=40, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="editor", max_length=20)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Change(SQLModel, table=True):
+    """Who changed what and when in the workspace: one row per saved change."""
+
+    __tablename__ = "change_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    editor_id: int | None = Field(default=None, foreign_key="editor.id")
+    subject: str = Field(max_length=20)  # "template", "fact", "article", "entity", "quiz", ...
+    subject_id: str = Field(max_length=120)
+    action: str = Field(max_length=20)  # "create", "update", "publish", "retire", ...
+    # {field: [old, new]} for updates; what was created for creations.
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+Index("ix_change_log_subject", Change.subject, Change.subject_id, Change.at)
+
+
+class Report(SQLModel, table=True):
+    """A player's "report a problem" on an answered question, filed on its fact and template."""
+
+    __tablename__ = "problem_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    player_id: int = Field(foreign_key="player.id", index=True)
+    attempt_id: int = Field(foreign_key="attempt.id")
+    position: int
+    quiz_id: str = Field(max_length=120)
+    question_id: str = Field(max_length=20)
+    template_id: str = Field(max_length=80, index=True)
+    fact_id: str = Field(max_length=80, index=True)
+    reason: str = Field(max_length=20)
+    comment: str | None = Field(default=None, max_length=500)
+    resolved: bool = False

@@ -249,6 +249,8 @@ def _write_items(session: Session, quiz_id: str, question_ids: Sequence[str]) ->
                 "quiz_id": quiz_id,
                 "position": position,
                 "question_id": question.id,
+                "template_id": question.template_id,
+                "fact_id": question.fact_id,
                 "article_id": question.article_id,
                 "article_title": article_title,
             }
