@@ -230,6 +230,25 @@ class BoardEntry(SQLModel, table=True):
     attempt_id: int | None = Field(default=None, foreign_key="attempt.id")
 
 
+class BoardBand(SQLModel, table=True):
+    """How many entries of one board and period have a score in one band of BAND_WIDTH points.
+
+    Kept by ``ranking.record_finish`` beside the entries, so that a board's size and the
+    number of players ahead of someone are sums over a few hundred band rows plus a count
+    inside one band, instead of counts over the whole board.
+    """
+
+    __tablename__ = "board_band"
+
+    board: str = Field(primary_key=True, max_length=120)
+    period: str = Field(primary_key=True, max_length=10)
+    band: int = Field(primary_key=True)  # score // BAND_WIDTH
+    entries: int = 0
+
+
+BAND_WIDTH = 100  # points per band: a band then holds a few hundred entries at a million attempts
+
+
 # Top-N is a walk of this index in ranking order (best score, then who finished first), and
 # "my rank" a count over its front part: no leaderboard query scans the table.
 Index(

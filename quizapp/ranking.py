@@ -21,24 +21,33 @@ Periods
 Storage
     ``board_entry`` holds one row per (board, period, player): board is a quiz id or
     ``OVERALL_BOARD``, period is ``"all"`` or a week key such as ``"2026-W47"``.
-    ``record_finish`` keeps it up to date in the transaction that finishes an attempt, so the
-    leaderboards only read a few entries of ``ix_board_entry_rank`` and never look at
-    attempts. The ``select_*`` functions build the leaderboard queries, so that tests can
-    check their query plans.
+    ``board_band`` counts each board's entries per band of ``BAND_WIDTH`` points.
+    ``record_finish`` keeps both up to date in the transaction that finishes an attempt, so a
+    leaderboard page reads a few entries of ``ix_board_entry_rank``, the board's band rows,
+    and at most one band's entries; it never counts a whole board or looks at attempts. The
+    ``select_*`` functions build the leaderboard queries, so that tests can check their
+    query plans.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, delete, func, literal, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from quizapp.models import OVERALL_BOARD, Attempt, BoardEntry, Player, utcnow
+from quizapp.models import (
+    BAND_WIDTH,
+    OVERALL_BOARD,
+    Attempt,
+    BoardBand,
+    BoardEntry,
+    Player,
+    utcnow,
+)
 
 PERIODS = ("all", "week")
 ALL_TIME = "all"  # the period key of the all-time boards
@@ -144,7 +153,7 @@ def get_score_distribution(session: Session, *, quiz_id: str, buckets: int = 10)
         return counts
     top_score = top.score
     if top_score <= 0:
-        counts[0] = session.exec(select_total(quiz_id, ALL_TIME)).one()
+        counts[0] = session.exec(select_band_counts(quiz_id, ALL_TIME)).one().total
         return counts
     bucket = case(
         (BoardEntry.score >= top_score, buckets - 1),
@@ -179,23 +188,38 @@ def record_finish(session: Session, *, attempt: Attempt) -> None:
     For the all-time period and the week of ``attempt.finished_at``: the quiz board entry
     becomes this attempt if the player has none there, or if this score is strictly higher,
     or if it is equal but finished earlier (an attempt recorded late must not lose a tie it
-    won). Then the player's overall entry for the period is set to the sum of their quiz
-    board scores for it; its finished_at (and attempt_id) become this attempt's only when the
-    sum changed. Does not commit: this belongs to the caller's transaction.
+    won). The player's overall entry for the period is the sum of their quiz board scores for
+    it; its finished_at (and attempt_id) become this attempt's only when the sum changed.
+    The board bands (``BoardBand``) move with every entry whose score changed. Does not
+    commit: this belongs to the caller's transaction.
 
-    Safe under concurrency on PostgreSQL: the quiz entry is one INSERT ... ON CONFLICT DO
-    UPDATE guarded by the score, not a read then a write; and the player's row is locked
-    (FOR NO KEY UPDATE, until the caller commits) so that two of their finishes cannot each
-    sum the other's quiz entries from before it. SQLite serialises writers anyway.
+    Safe under concurrency: the player's row is locked first (FOR NO KEY UPDATE on
+    PostgreSQL, until the caller commits; SQLite serialises writers anyway), so no other
+    finish of theirs reads or writes their entries meanwhile, and the overall sum can be
+    carried forward from their current entries. Band rows, which all finishes on a board
+    share, are updated in one global order so that two finishes never wait on each other
+    crosswise.
     """
     if attempt.finished_at is None:
         raise ValueError(f"attempt {attempt.id} is not finished")
     if attempt.id is None:
         session.flush()  # the entries point at the attempt, so it needs its id
     _lock_player(session, attempt.player_id)
-    for key in (ALL_TIME, period_key("week", attempt.finished_at)):
-        _keep_best(session, attempt, key)
-        _update_overall(session, attempt, key)
+    keys = (ALL_TIME, period_key("week", attempt.finished_at))
+    current = _current_entries(session, attempt, keys)
+    band_moves: dict[tuple[str, str, int], int] = {}
+    for key in keys:
+        old = current.get((attempt.quiz_id, key))
+        if old is not None and not _better(attempt, old):
+            continue
+        _put_entry(session, attempt, attempt.quiz_id, key, attempt.score, old, band_moves)
+        total = current.get((OVERALL_BOARD, key))
+        gain = attempt.score - (old.score if old is not None else 0)
+        if total is None:
+            _put_entry(session, attempt, OVERALL_BOARD, key, gain, None, band_moves)
+        elif gain:
+            _put_entry(session, attempt, OVERALL_BOARD, key, total.score + gain, total, band_moves)
+    _move_bands(session, band_moves)
 
 
 def _lock_player(session: Session, player_id: int) -> None:
@@ -204,70 +228,106 @@ def _lock_player(session: Session, player_id: int) -> None:
     session.exec(select(Player.id).where(Player.id == player_id).with_for_update(key_share=True))
 
 
-def _keep_best(session: Session, attempt: Attempt, key: str) -> None:
+def _current_entries(
+    session: Session, attempt: Attempt, keys: tuple[str, str]
+) -> dict[tuple[str, str], Any]:
+    # Four primary key lookups in one statement: the quiz and overall entries, both periods.
     table = BoardEntry.__table__
-    _upsert_entry(
-        session,
-        attempt,
-        board=attempt.quiz_id,
-        key=key,
-        score=attempt.score,
-        replace_when=lambda new: or_(
-            table.c.score < new.score,
-            and_(table.c.score == new.score, table.c.finished_at > new.finished_at),
-        ),
-    )
-
-
-def _update_overall(session: Session, attempt: Attempt, key: str) -> None:
-    # The sum is a subquery of the upsert itself: one statement, no value carried over in Python.
-    total = select_player_sum(attempt.player_id, key).scalar_subquery()
-    _upsert_entry(
-        session,
-        attempt,
-        board=OVERALL_BOARD,
-        key=key,
-        score=total,
-        # An unchanged total keeps the moment it was first reached, which decides ties.
-        replace_when=lambda new: BoardEntry.__table__.c.score != new.score,
-    )
-
-
-def _upsert_entry(
-    session: Session,
-    attempt: Attempt,
-    *,
-    board: str,
-    key: str,
-    score: Any,
-    replace_when: Callable[[Any], Any],
-) -> None:
-    # Insert the player's entry from ``attempt``, or replace theirs where replace_when(excluded).
-    table = BoardEntry.__table__
-    statement = _insert(session).values(
-        board=board,
-        period=key,
-        player_id=attempt.player_id,
-        score=score,
-        finished_at=attempt.finished_at,
-        attempt_id=attempt.id,
-    )
-    new = statement.excluded
-    session.exec(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.board, table.c.period, table.c.player_id],
-            set_={"score": new.score, "finished_at": new.finished_at, "attempt_id": new.attempt_id},
-            where=replace_when(new),
+    rows = session.exec(
+        select(table.c.board, table.c.period, table.c.score, table.c.finished_at).where(
+            table.c.board.in_((attempt.quiz_id, OVERALL_BOARD)),
+            table.c.period.in_(keys),
+            table.c.player_id == attempt.player_id,
         )
     )
+    return {(row.board, row.period): row for row in rows}
 
 
-def _insert(session: Session) -> Any:
+def _better(attempt: Attempt, old: Any) -> bool:
+    # A higher score wins; an equal one wins if it was reached earlier.
+    return attempt.score > old.score or (
+        attempt.score == old.score and _aware(attempt.finished_at) < _aware(old.finished_at)
+    )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive UTC timestamps where PostgreSQL gives aware ones.
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _put_entry(
+    session: Session,
+    attempt: Attempt,
+    board: str,
+    key: str,
+    score: int,
+    old: Any,
+    band_moves: dict[tuple[str, str, int], int],
+) -> None:
+    table = BoardEntry.__table__
+    values = {"score": score, "finished_at": attempt.finished_at, "attempt_id": attempt.id}
+    if old is None:
+        session.exec(
+            table.insert().values(board=board, period=key, player_id=attempt.player_id, **values)
+        )
+    else:
+        session.exec(
+            table.update()
+            .where(
+                table.c.board == board,
+                table.c.period == key,
+                table.c.player_id == attempt.player_id,
+            )
+            .values(**values)
+        )
+        old_band = (board, key, old.score // BAND_WIDTH)
+        band_moves[old_band] = band_moves.get(old_band, 0) - 1
+    new_band = (board, key, score // BAND_WIDTH)
+    band_moves[new_band] = band_moves.get(new_band, 0) + 1
+
+
+def _move_bands(session: Session, band_moves: dict[tuple[str, str, int], int]) -> None:
+    # Sorted, so that concurrent finishes lock shared band rows in the same order.
+    table = BoardBand.__table__
+    for (board, key, band), change in sorted(band_moves.items()):
+        if not change:
+            continue
+        statement = _insert(session, table).values(
+            board=board, period=key, band=band, entries=change
+        )
+        session.exec(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.board, table.c.period, table.c.band],
+                set_={"entries": table.c.entries + statement.excluded.entries},
+            )
+        )
+
+
+def _insert(session: Session, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
     inserts = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
     if dialect not in inserts:
         raise NotImplementedError(f"leaderboards need SQLite or PostgreSQL, not {dialect}")
-    return inserts[dialect](BoardEntry.__table__)
+    return inserts[dialect](table)
+
+
+def rebuild_board_bands(session: Session) -> int:
+    """Recount every board's bands from its entries; returns the number of band rows.
+
+    ``record_finish`` keeps the bands as it goes; this is for entries written some other way
+    (a bulk import, a database from before bands existed). Does not commit.
+    """
+    entries = BoardEntry.__table__
+    bands = BoardBand.__table__
+    band = (entries.c.score // BAND_WIDTH).label("band")
+    # Integer division on both engines: score and BAND_WIDTH are integers and scores are
+    # never negative, so truncation and floor agree.
+    counts = select(
+        entries.c.board, entries.c.period, band, func.count().label("entries")
+    ).group_by(entries.c.board, entries.c.period, band)
+    session.exec(delete(bands))
+    session.exec(bands.insert().from_select(["board", "period", "band", "entries"], counts))
+    return session.exec(select(func.count()).select_from(bands)).one()
 
 
 # --- The queries --------------------------------------------------------------------------------
@@ -308,22 +368,25 @@ def select_entry(board: str, key: str, player_id: int) -> Any:
     )
 
 
-def select_ahead_count(
+def select_ahead_in_band(
     board: str, key: str, *, score: int, finished_at: dt.datetime, player_id: int
 ) -> Any:
-    """How many entries of a board rank strictly ahead of the given one.
+    """How many entries of the given one's score band rank strictly ahead of it.
 
-    ``score >= :score`` repeats what the OR implies so that the count is a range of
-    ix_board_entry_rank, from the top down to the given score, rather than the whole board.
-    (Spelling the OR out as three separately indexed ranges makes SQLite merge them by rowid,
-    several times slower in a benchmark of 300,000 entries.)
+    A range of ix_board_entry_rank from the top of the band down to the given score: at most
+    one band's entries (``BAND_WIDTH`` points), however big the board. ``score >= :score``
+    repeats what the OR implies, so that the range ends at the given score. (Spelling the OR
+    out as three separately indexed ranges makes SQLite merge them by rowid, several times
+    slower in a benchmark of 300,000 entries.)
     """
+    band_top = (score // BAND_WIDTH + 1) * BAND_WIDTH
     return (
         select(func.count())
         .select_from(BoardEntry)
         .where(
             BoardEntry.board == board,
             BoardEntry.period == key,
+            BoardEntry.score < band_top,
             BoardEntry.score >= score,
             or_(
                 BoardEntry.score > score,
@@ -338,12 +401,21 @@ def select_ahead_count(
     )
 
 
-def select_total(board: str, key: str) -> Any:
-    """How many players a board has (a count over the board's part of the index)."""
-    return (
-        select(func.count())
-        .select_from(BoardEntry)
-        .where(BoardEntry.board == board, BoardEntry.period == key)
+def select_band_counts(board: str, key: str, *, above_band: int | None = None) -> Any:
+    """A board's size and, given ``above_band``, how many entries are in higher bands.
+
+    One walk of the board's band rows (primary key order): a few hundred rows at most, not
+    the board's entries. Gives (total, above); ``above`` is 0 without ``above_band``.
+    """
+    total = func.coalesce(func.sum(BoardBand.entries), 0)
+    if above_band is None:
+        above = literal(0)
+    else:
+        above = func.coalesce(
+            func.sum(case((BoardBand.band > above_band, BoardBand.entries), else_=0)), 0
+        )
+    return select(total.label("total"), above.label("above")).where(
+        BoardBand.board == board, BoardBand.period == key
     )
 
 
@@ -355,12 +427,6 @@ def select_player_entries(player_id: int, key: str) -> Any:
     with the player's attempts, not with the table.
     """
     return select(BoardEntry).where(*_player_quiz_entries(player_id, key))
-
-
-def select_player_sum(player_id: int, key: str) -> Any:
-    """The sum of a player's quiz-board scores for one period key (0 if none), as above."""
-    total = func.coalesce(func.sum(BoardEntry.score), 0)
-    return select(total).where(*_player_quiz_entries(player_id, key))
 
 
 def _player_quiz_entries(player_id: int, key: str) -> tuple[Any, ...]:
@@ -385,21 +451,26 @@ def _standings(
     if player_id is not None:
         me = next((entry for entry in entries if entry.player_id == player_id), None)
         if me is None:
-            me = _find_me(session, board, key, player_id)
-    total = session.exec(select_total(board, key)).one()
+            row = session.exec(select_entry(board, key, player_id)).first()
+            if row is not None:
+                return _standings_with_me(session, board, key, entries, row)
+    total, _ = session.exec(select_band_counts(board, key)).one()
     return Standings(entries=entries, me=me, total=total)
 
 
-def _find_me(session: Session, board: str, key: str, player_id: int) -> Standing | None:
-    row = session.exec(select_entry(board, key, player_id)).first()
-    if row is None:
-        return None
-    ahead = session.exec(
-        select_ahead_count(
+def _standings_with_me(
+    session: Session, board: str, key: str, entries: list[Standing], row: Any
+) -> Standings:
+    # Rank = the entries in higher bands + those ahead inside the player's own band.
+    total, above = session.exec(
+        select_band_counts(board, key, above_band=row.score // BAND_WIDTH)
+    ).one()
+    inside = session.exec(
+        select_ahead_in_band(
             board, key, score=row.score, finished_at=row.finished_at, player_id=row.player_id
         )
     ).one()
-    return _standing(ahead + 1, row)
+    return Standings(entries=entries, me=_standing(above + inside + 1, row), total=total)
 
 
 def _standing(rank: int, row: Any) -> Standing:

@@ -36,6 +36,8 @@ def make_entry(session, player: Player, score: int, *, board: str = QUIZ, week: 
                 finished_at=now - dt.timedelta(minutes=score % 97),
             )
         )
+    session.flush()
+    ranking.rebuild_board_bands(session)  # entries written by hand, not by record_finish
     session.commit()
 
 

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from sqlmodel import Session, select
 
 from quizapp import ranking
 from quizapp.db import create_schema, make_engine
-from quizapp.models import OVERALL_BOARD, Attempt, BoardEntry, Player, Quiz
+from quizapp.models import OVERALL_BOARD, Attempt, BoardBand, BoardEntry, Player, Quiz
 from quizapp.ranking import (
     PERIODS,
     Standing,
@@ -485,6 +486,49 @@ def test_player_bests_are_all_time_per_quiz(db, faker):
     assert get_player_bests(db, player_id=make_player(db, faker).id) == {}
 
 
+def bands(db: Session) -> dict[tuple[str, str, int], int]:
+    """The non-empty band counts, as (board, period, band) -> entries."""
+    rows = db.exec(select(BoardBand).where(BoardBand.entries != 0))
+    return {(b.board, b.period, b.band): b.entries for b in rows}
+
+
+def test_ranks_and_sizes_match_a_brute_force_sort_after_many_finishes(db, faker):
+    # Scores cross many bands and tie often; finishes land in two weeks; improvements move
+    # entries between bands. Every rank must still be the entry's place in a plain sort.
+    rng = random.Random(7)
+    quizzes = [make_quiz(db, faker) for _ in range(3)]
+    players = [make_player(db, faker) for _ in range(40)]
+    for _ in range(300):
+        day = rng.choice(["2026-11-20", "2026-11-24", "2026-11-25"])
+        make_finish(
+            db,
+            player=rng.choice(players),
+            quiz=rng.choice(quizzes),
+            score=rng.choice([0, 1000, 2000, rng.randrange(0, 13000)]),
+            finished_at=f"{day} {rng.randrange(24):02d}:{rng.randrange(60):02d}",
+        )
+    kept = bands(db)
+
+    assert ranking.rebuild_board_bands(db) > 0
+    assert bands(db) == kept
+    for board_id in [quiz.id for quiz in quizzes] + [OVERALL_BOARD]:
+        for period in PERIODS:
+            key = period_key(period, at(NOW))
+            order = db.exec(
+                select(BoardEntry)
+                .where(BoardEntry.board == board_id, BoardEntry.period == key)
+                .order_by(BoardEntry.score.desc(), BoardEntry.finished_at, BoardEntry.player_id)
+            ).all()
+            for place, row in enumerate(order, start=1):
+                ask = {"period": period, "limit": 3, "player_id": row.player_id, "now": at(NOW)}
+                if board_id == OVERALL_BOARD:
+                    standings = get_overall_standings(db, **ask)
+                else:
+                    standings = get_quiz_standings(db, quiz_id=board_id, **ask)
+                assert (standings.me.rank, standings.me.score) == (place, row.score)
+                assert standings.total == len(order)
+
+
 # --- Query plans: every leaderboard query reads ix_board_entry_rank, sorts nothing ---------------
 
 
@@ -500,8 +544,8 @@ def test_leaderboard_queries_walk_the_rank_index(db, board_id, query):
     if query == "top":
         statement = ranking.select_top(board_id, "2026-W48", 10)
     else:
-        statement = ranking.select_ahead_count(
-            board_id, "all", score=5000, finished_at=at(NOW), player_id=7
+        statement = ranking.select_ahead_in_band(
+            board_id, "all", score=5050, finished_at=at(NOW), player_id=7
         )
 
     plan = query_plan(db, statement)
@@ -510,19 +554,18 @@ def test_leaderboard_queries_walk_the_rank_index(db, board_id, query):
     assert not any("USE TEMP B-TREE" in step for step in plan), plan
     assert not any(step.startswith("SCAN board_entry") for step in plan), plan
     if query == "ahead_count":
-        # A range down to the player's score, not the whole board.
-        assert any("score>?" in step for step in plan), plan
+        # A range inside the player's band, down to their score, not the whole board.
+        assert any("score>? AND score<?" in step for step in plan), plan
 
 
 @pytest.mark.parametrize(
     "statement",
     [
-        ranking.select_total("some-quiz", "all"),
+        ranking.select_band_counts("some-quiz", "all", above_band=50),
         ranking.select_entry(OVERALL_BOARD, "all", 7),
         ranking.select_player_entries(7, "all"),
-        ranking.select_player_sum(7, "2026-W48"),
     ],
-    ids=["total", "entry", "player_entries", "player_sum"],
+    ids=["band_counts", "entry", "player_entries"],
 )
 def test_other_board_queries_scan_nothing(db, statement):
     plan = query_plan(db, statement)
