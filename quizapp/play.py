@@ -16,8 +16,9 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import update
+from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from quizapp import ranking
@@ -200,6 +201,24 @@ class ServedQuestion:
     served_at: dt.datetime
 
 
+def _item_and_serve(
+    session: Session, attempt: Attempt, position: int
+) -> tuple[QuizItem, AttemptAnswer | None]:
+    # The quiz's question at ``position`` and its serve to this attempt, in one statement.
+    item, served = session.exec(
+        select(QuizItem, AttemptAnswer)
+        .outerjoin(
+            AttemptAnswer,
+            and_(
+                AttemptAnswer.attempt_id == attempt.id,
+                AttemptAnswer.position == QuizItem.position,
+            ),
+        )
+        .where(QuizItem.quiz_id == attempt.quiz_id, QuizItem.position == position)
+    ).one()
+    return item, served
+
+
 def shuffled_choices(item: QuizItem, attempt: Attempt) -> list[str]:
     """The choices in this attempt's own order (true/false keeps its natural order)."""
     if item.style != "multiple_choice":
@@ -220,8 +239,7 @@ def current_question(
     quiz = get_quiz(session, attempt.quiz_id)
     if attempt.finished_at is not None or attempt.position >= quiz.question_count:
         return None
-    item = session.get(QuizItem, (quiz.id, attempt.position))
-    served = session.get(AttemptAnswer, (attempt.id, attempt.position))
+    item, served = _item_and_serve(session, attempt, attempt.position)
     if served is None:
         served = AttemptAnswer(
             attempt_id=attempt.id,
@@ -292,6 +310,16 @@ def _grade(item: QuizItem, given: str) -> tuple[bool, str]:
     return result.correct, result.message
 
 
+# What answering changes on the attempt, read back by the UPDATE itself.
+_PROGRESS = (
+    Attempt.position,
+    Attempt.score,
+    Attempt.correct,
+    Attempt.streak,
+    Attempt.finished_at,
+)
+
+
 def answer_question(
     session: Session,
     attempt: Attempt,
@@ -318,8 +346,7 @@ def answer_question(
     if attempt.finished_at is not None:
         raise Conflict("this attempt is finished")
     position = attempt.position
-    item = session.get(QuizItem, (quiz.id, position))
-    served = session.get(AttemptAnswer, (attempt.id, position))
+    item, served = _item_and_serve(session, attempt, position)
     if question_id != item.question_id:
         raise Conflict("that is not the current question of this attempt")
     if served is None:
@@ -366,11 +393,13 @@ def answer_question(
                 streak=scored.streak,
                 finished_at=now if finished else None,
             )
-        ).rowcount
-        if taken != 1 or moved != 1:
+            .returning(*_PROGRESS)
+        ).first()
+        if taken != 1 or moved is None:
             raise Conflict("this question is already answered")
-        session.flush()
-        session.refresh(attempt)
+        for column, value in zip(_PROGRESS, moved, strict=True):
+            # The database's values, as if read back, without another SELECT.
+            set_committed_value(attempt, column.key, value)
         if finished:
             ranking.record_finish(session, attempt=attempt)
         session.commit()
