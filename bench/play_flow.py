@@ -25,7 +25,7 @@ summary of the errors gunicorn logged (its stderr is kept in a file). gunicorn i
 stopped at the end. It always exits 0: it is a benchmark, not a test.
 
     .venv/bin/python bench/play_flow.py [--players 32] [--seconds 30] [--ceiling-seconds 10]
-                                        [--wal] [--keep DIR]
+                                        [--keep DIR]
 """
 
 from __future__ import annotations
@@ -569,12 +569,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="length of the ceiling run (default: 10)",
     )
     parser.add_argument(
-        "--wal",
-        action="store_true",
-        help="switch the prepared database to SQLite's WAL journal (it stays in the file) "
-        "before starting gunicorn: an experiment, the app does not do this itself",
-    )
-    parser.add_argument(
         "--keep",
         type=Path,
         metavar="DIR",
@@ -644,7 +638,7 @@ def _phase(title: str, server: Server, run: Any) -> tuple[Phase, Any]:
 def measure(args: argparse.Namespace, work: Path) -> None:
     """Prepare the database, start gunicorn, run the phases, stop gunicorn, print."""
     db = work / "bench.sqlite"
-    for stale in (db, work / "bench.sqlite-journal", work / "bench.sqlite-wal"):
+    for stale in (db, work / "bench.sqlite-wal", work / "bench.sqlite-shm"):
         stale.unlink(missing_ok=True)
     env = app_env(db)
     t0 = time.perf_counter()
@@ -652,14 +646,10 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     with sqlite3.connect(db) as conn:
         quizzes = conn.execute("SELECT count(*) FROM quiz").fetchone()[0]
         questions = conn.execute("SELECT count(*) FROM quiz_item").fetchone()[0]
-        if args.wal:
-            # WAL is a property of the file: every connection gunicorn opens will use it.
-            conn.execute("PRAGMA journal_mode=WAL")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     print(
         f"\ndatabase {db} prepared in {time.perf_counter() - t0:.1f}s: {quizzes} quizzes, "
-        f"{questions} quiz questions; journal mode {mode}"
-        + (" (set by --wal, not the app's default)" if args.wal else " (the app's default)")
+        f"{questions} quiz questions; journal mode {mode} (quizapp.db.make_engine sets it)"
     )
     server = Server(env, free_port(), work)
     n, base = args.players, server.base
