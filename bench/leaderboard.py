@@ -332,13 +332,16 @@ def seed_by_record_finish(db: Path, data: Seeded) -> None:
 def _board_dump(db: Path) -> list[tuple[Any, ...]]:
     # Entries, then the non-empty band counts (record_finish may leave bands at 0).
     with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT board, period, player_id, score, finished_at, attempt_id "
-            "FROM board_entry ORDER BY board, period, player_id"
-        ).fetchall() + conn.execute(
-            "SELECT board, period, band, entries FROM board_band WHERE entries != 0 "
-            "ORDER BY board, period, band"
-        ).fetchall()
+        return (
+            conn.execute(
+                "SELECT board, period, player_id, score, finished_at, attempt_id "
+                "FROM board_entry ORDER BY board, period, player_id"
+            ).fetchall()
+            + conn.execute(
+                "SELECT board, period, band, entries FROM board_band WHERE entries != 0 "
+                "ORDER BY board, period, band"
+            ).fetchall()
+        )
 
 
 def verify(work: Path, seed: int) -> str:

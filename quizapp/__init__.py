@@ -40,6 +40,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
         # until the editors' workspace puts it behind a login.
         QUESTION_BROWSER=False,
         WTF_CSRF_TIME_LIMIT=None,
+        # Editors' logins (quizapp.web.auth): tries per address, and how long a login lasts.
+        LOGIN_RATE_LIMIT="10 per minute",
+        EDITOR_LOGIN_HOURS=12,
+        # Flask-Limiter: named explicitly so it does not warn; several processes or hosts need
+        # a shared store here (redis://...) for the limits to hold across them.
+        RATELIMIT_STORAGE_URI="memory://",
+        # The limiter is one module-level object: without a value here, an app would inherit
+        # the enabled flag of the last app initialised in the same process.
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_HEADERS_ENABLED=True,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -58,8 +68,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
     from flask_wtf.csrf import CSRFProtect
 
     from quizapp.api import bp as api_bp
-    from quizapp.web import boards, health, play, questions
+    from quizapp.web import auth, boards, health, limiter, play, questions
 
+    # Before CSRFProtect, so that a flood of forms without a token is counted too.
+    limiter.init_app(app)
+    auth.login_manager.init_app(app)
     csrf = CSRFProtect(app)
     # API clients authenticate with a bearer token, not a cookie, so CSRF cannot reach them.
     csrf.exempt(api_bp)
@@ -67,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
     app.register_blueprint(play.bp)
     app.register_blueprint(boards.bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(auth.bp, url_prefix="/editor")
     if app.config["QUESTION_BROWSER"]:
         app.register_blueprint(questions.bp, url_prefix="/questions")
     return app

@@ -11,8 +11,9 @@ from flask.cli import FlaskGroup, with_appcontext
 from quizapp import create_app
 from quizapp.bank import BankError, read_bank, write_bank
 from quizapp.db import create_schema, get_engine, get_session
+from quizapp.editors import EditorError, create_editor
 from quizapp.generation import GenerationReport, rebuild_questions
-from quizapp.models import utcnow
+from quizapp.models import EDITOR_ROLES, utcnow
 from quizapp.questions import iter_question_exports
 from quizapp.quizzes import build_quizzes
 
@@ -88,6 +89,25 @@ def seed_demo_command(players: int, seed: int | None) -> None:
     click.echo(
         f"Added {report.players} players, {report.attempts} attempts, {report.answers} answers."
     )
+
+
+@click.command("create-editor")
+@click.argument("name")
+@click.option("--role", type=click.Choice(EDITOR_ROLES), default="editor", show_default=True)
+@with_appcontext
+def create_editor_command(name: str, role: str) -> None:
+    """Add an editor account called NAME; asks for the password twice, without echoing it."""
+    # Asked for, never an option: a password on the command line lands in shell history and
+    # in the process list.
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    create_schema(get_engine())
+    session = get_session()
+    try:
+        editor = create_editor(session, name=name, password=password, role=role)
+    except EditorError as exc:
+        raise click.ClickException(exc.message) from None
+    session.commit()
+    click.echo(f"Created {editor.role} {editor.name}.")
 
 
 @click.command("start")
@@ -189,6 +209,7 @@ def register_commands(app: Flask) -> None:
         generate_command,
         export_questions_command,
         seed_demo_command,
+        create_editor_command,
         start_command,
     ):
         app.cli.add_command(command)

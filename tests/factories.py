@@ -1,4 +1,4 @@
-"""Small make_* builders for question banks written to disk (STYLE.md 10).
+"""Small make_* builders for question banks written to disk and editors (STYLE.md 10).
 
 Random values come from the seeded ``faker`` fixture passed in, never from import time.
 """
@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlmodel import Session
+
+from quizapp.models import Editor
+
+# Every made editor's password unless told otherwise: tests log in with it.
+EDITOR_PASSWORD = "correct horse battery"
 
 
 def make_entity(faker, **overrides: Any) -> dict[str, Any]:
@@ -195,3 +201,24 @@ def slug(text: str) -> str:
     """A bank id for ``text``."""
     cleaned = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
     return "-".join(part for part in cleaned.split("-") if part)
+
+
+def make_editor(session: Session, faker, **overrides: Any) -> Editor:
+    """An editor, committed: a Faker user name, EDITOR_PASSWORD, role "editor", active.
+
+    ``name``, ``password``, ``role`` and ``active`` can be given.
+    """
+    from quizapp.editors import create_editor
+
+    editor = create_editor(
+        session,
+        name=overrides.pop("name", None) or faker.unique.user_name(),
+        password=overrides.pop("password", EDITOR_PASSWORD),
+        role=overrides.pop("role", "editor"),
+    )
+    editor.active = overrides.pop("active", True)
+    if overrides:
+        raise TypeError(f"make_editor() got unexpected fields: {sorted(overrides)}")
+    session.commit()
+    session.refresh(editor)
+    return editor

@@ -4,7 +4,9 @@ import json
 
 from sqlalchemy import func, select
 
-from quizapp.models import Question
+from quizapp.models import Editor, Question
+
+SECRET = "my secret passphrase"
 
 
 def test_init_db_creates_the_database(runner):
@@ -136,7 +138,8 @@ def test_console_script_help_lists_the_commands():
     result = CliRunner().invoke(main, ["--help"])
 
     assert result.exit_code == 0
-    for command in ("init-db", "load-bank", "generate", "export-questions", "start"):
+    commands = ("init-db", "load-bank", "generate", "export-questions", "create-editor", "start")
+    for command in commands:
         assert command in result.output
 
 
@@ -166,3 +169,62 @@ def test_seed_demo_without_quizzes_says_what_to_run(runner):
     result = runner.invoke(args=["seed-demo", "--players", "2"])
 
     assert result.exit_code != 0 and "quizapp generate" in result.output
+
+
+# --- create-editor --------------------------------------------------------------------------------
+
+
+def test_create_editor_asks_the_password_twice_without_echoing_it(runner, session):
+    result = runner.invoke(
+        args=["create-editor", "Ann", "--role", "admin"], input=f"{SECRET}\n" * 2
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Password: ",
+        "Repeat for confirmation: ",
+        "Created admin Ann.",
+    ]
+    editor = session.scalars(select(Editor)).one()
+    assert (editor.name, editor.role, editor.active) == ("Ann", "admin", True)
+    assert SECRET not in editor.password_hash
+
+
+def test_create_editor_makes_an_editor_by_default(runner, session):
+    result = runner.invoke(args=["create-editor", "bob"], input=f"{SECRET}\n" * 2)
+
+    assert result.exit_code == 0 and "Created editor bob." in result.output
+    assert session.scalars(select(Editor.role)).one() == "editor"
+
+
+def test_create_editor_asks_again_when_the_two_differ(runner, session):
+    result = runner.invoke(
+        args=["create-editor", "Ann"], input=f"{SECRET}\nsomething else\n{SECRET}\n{SECRET}\n"
+    )
+
+    assert result.exit_code == 0
+    assert "The two entered values do not match." in result.output
+    assert SECRET not in result.output and "something else" not in result.output
+
+
+def test_create_editor_refuses_a_short_password_saying_why(runner, session):
+    result = runner.invoke(args=["create-editor", "Ann"], input="short pw\n" * 2)
+
+    assert result.exit_code == 1
+    assert "the password must be at least 10 characters long" in result.output
+    assert "short pw" not in result.output
+    assert session.scalars(select(Editor)).all() == []
+
+
+def test_create_editor_refuses_a_taken_name(runner):
+    runner.invoke(args=["create-editor", "Ann"], input=f"{SECRET}\n" * 2)
+
+    result = runner.invoke(args=["create-editor", "ANN"], input=f"{SECRET}\n" * 2)
+
+    assert result.exit_code == 1 and "'ANN' is taken" in result.output
+
+
+def test_create_editor_knows_only_the_two_roles(runner):
+    result = runner.invoke(args=["create-editor", "Ann", "--role", "owner"])
+
+    assert result.exit_code == 2 and "'owner' is not one of 'editor', 'admin'" in result.output
