@@ -238,8 +238,9 @@ class Bank:
 class _Reader:
     """Collects records and problems file by file; checks references once all are read."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, source: str = ""):
         self.root = root
+        self.source = source
         self.problems: list[Problem] = []
         self.bank = Bank()
         # Where each record came from, for problems found in the cross-checks.
@@ -307,7 +308,8 @@ class _Reader:
         self.where[(table, record_id)] = (file, line, data)
 
     def locate(self, table: str, record_id: str, *loc: Any) -> tuple[str, int | None]:
-        file, line, data = self.where[(table, record_id)]
+        # A record built in memory (the workspace's) has no file: problems name the record.
+        file, line, data = self.where.get((table, record_id), (self.source, None, None))
         return file, (_line_of(data, loc) if data is not None else line) or line
 
     # Each kind of file.
@@ -660,6 +662,73 @@ def _read_bank(root: Path) -> Bank:
     return reader.bank
 
 
+def check_bank(bank: Bank, source: str = "workspace") -> list[Problem]:
+    """The problems of a bank built in memory, found by the same cross-checks as read_bank.
+
+    For the editors' workspace, which edits a bank read from the database: every reference,
+    role, evidence and template rule the files obey, the workspace's records obey too, so the
+    bank can always be written back to files and read again. ``source`` stands in for the file
+    name in each problem.
+    """
+    reader = _Reader(Path("."), source)
+    reader.bank = bank
+    reader.check_references()
+    return reader.problems
+
+
+def bank_from_db(session: Session) -> Bank:
+    """The database's bank as the records the loader reads (the inverse of ``bank_rows``).
+
+    Raises pydantic's ValidationError if a row breaks a record's own rules, which only rows
+    written around the loader and the workspace can do.
+    """
+    bank = Bank()
+    for kind in session.scalars(select(FactKind).order_by(FactKind.name)):
+        roles = {
+            role: RoleSpec(
+                type=spec["types"][0] if len(spec["types"]) == 1 else list(spec["types"]),
+                many=spec.get("many", False),
+                optional=spec.get("optional", False),
+            )
+            for role, spec in kind.roles.items()
+        }
+        bank.kinds[kind.name] = KindIn(description=kind.description, roles=roles)
+    for entity in session.scalars(select(Entity).order_by(Entity.id)):
+        bank.entities[entity.id] = EntityIn(
+            id=entity.id, name=entity.name, type=entity.type, aliases=list(entity.aliases)
+        )
+    for article in session.scalars(select(Article).order_by(Article.id)):
+        header = ArticleHeader(
+            id=article.id,
+            title=article.title,
+            date=article.date,
+            source=article.source,
+            event=article.event_id,
+            url=article.url,
+        )
+        bank.articles[article.id] = ArticleIn(header, article.text)
+    for fact in session.scalars(select(Fact).order_by(Fact.id)):
+        bank.facts[fact.id] = FactIn(
+            id=fact.id,
+            kind=fact.kind,
+            article=fact.article_id,
+            roles=dict(fact.roles),
+            evidence=fact.evidence,
+            retired=fact.retired,
+        )
+    for template in session.scalars(select(Template).order_by(Template.id)):
+        bank.templates[template.id] = TemplateIn(
+            id=template.id,
+            kind=template.kind,
+            style=template.style,
+            prompt=template.prompt,
+            answer=template.answer_role,
+            explanation=template.explanation,
+            status=template.status,
+        )
+    return bank
+
+
 # --- Writing ----------------------------------------------------------------------------------
 
 
@@ -781,11 +850,12 @@ def _current_rows(session: Session, model: type[SQLModel]) -> dict[Any, dict[str
     }
 
 
-def write_bank(session: Session, bank: Bank) -> LoadReport:
+def write_bank(session: Session, bank: Bank, *, commit: bool = True) -> LoadReport:
     """Make the database hold exactly ``bank``, in one transaction; return what changed.
 
     Questions made from a fact or template that changed or went away are removed, since
-    their prompt, answer or evidence may no longer be true; `generate` rebuilds them.
+    their prompt, answer or evidence may no longer be true; `generate` rebuilds them. With
+    ``commit=False`` the caller's transaction goes on (and the caller commits or rolls back).
     """
     wanted = bank_rows(bank)
     report = LoadReport()
@@ -819,7 +889,8 @@ def write_bank(session: Session, bank: Bank) -> LoadReport:
         _delete(session, Article, plan[Article][2])
         _delete(session, Entity, plan[Entity][2])
         _delete(session, FactKind, plan[FactKind][2])
-        session.commit()
+        if commit:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

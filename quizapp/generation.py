@@ -7,11 +7,12 @@ the database into a snapshot, generates, and stores the result in one transactio
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -763,13 +764,19 @@ def rebuild_questions(
     seed: int,
     on_progress: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    *,
+    kinds: Iterable[str] | None = None,
+    commit: bool = True,
 ) -> GenerationReport:
-    """Regenerate every question from the database's bank, in one transaction.
+    """Regenerate the questions from the database's bank, in one transaction.
 
     Questions keep their ids; questions whose template or fact no longer makes one are removed.
+    With ``kinds``, only the templates of those kinds are regenerated (the workspace's edits:
+    a fact can only change what questions of its own kind may ask or offer as wrong answers),
+    against the whole bank all the same. With ``commit=False`` the caller commits.
     """
     with collector_paused():
-        return _rebuild(session, seed, on_progress, on_start)
+        return _rebuild(session, seed, on_progress, on_start, kinds, commit)
 
 
 def _rebuild(
@@ -777,12 +784,21 @@ def _rebuild(
     seed: int,
     on_progress: Callable[[int], None] | None,
     on_start: Callable[[int], None] | None,
+    kinds: Iterable[str] | None,
+    commit: bool,
 ) -> GenerationReport:
     bank = snapshot(session)
+    table = Question.__table__
+    existing = select(table.c.id)
+    if kinds is not None:
+        kinds = set(kinds)
+        bank = dataclasses.replace(bank, templates=[t for t in bank.templates if t.kind in kinds])
+        existing = existing.where(
+            table.c.template_id.in_(select(Template.id).where(Template.kind.in_(kinds)))
+        )
     if on_start:
         on_start(count_pairs(bank))
     report = GenerationReport()
-    table = Question.__table__
     made: set[str] = set()
     batch: list[dict[str, Any]] = []
     try:
@@ -793,11 +809,12 @@ def _rebuild(
                 _upsert(session, table, batch)
                 batch = []
         _upsert(session, table, batch)
-        stale = [qid for (qid,) in session.exec(select(table.c.id)) if qid not in made]
+        stale = [qid for (qid,) in session.exec(existing) if qid not in made]
         for start in range(0, len(stale), 500):
             session.exec(delete(table).where(table.c.id.in_(stale[start : start + 500])))
         report.removed = len(stale)
-        session.commit()
+        if commit:
+            session.commit()
     except BaseException:
         session.rollback()
         raise
