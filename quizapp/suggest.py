@@ -1,0 +1,673 @@
+"""Suggested facts: candidate fact material in a pasted article, sentence by sentence.
+
+The editor pastes a news article; the workspace shows each sentence with what it mentions, so
+that choosing evidence and filling roles is picking rather than typing. The bank itself is the
+gazetteer: entity names and aliases are looked up in the text, everything else is found by a
+few plain rules. No model, no NLP library, nothing to download; no Flask here.
+
+Sentences (``split_sentences``)
+    Blank lines end paragraphs; inside a paragraph a line break ends a sentence only after a
+    headline (a line without final punctuation whose words of four letters or more are all
+    capitalised), so hard-wrapped text stays whole. Elsewhere a sentence ends after ``.``,
+    ``!``, ``?`` or ``…`` (and any closing quotes or brackets) followed by whitespace and an
+    upper-case letter, a digit or an opening quote or bracket; but not after an abbreviation
+    (``Mr.``, ``St.``, ``Jr.`` ...; ``No.`` and ``Aug.`` before a number), nor after a single
+    letter (initials: ``J. Cole``, ``L.A.``), nor inside double quotes: a quotation of several
+    sentences stays with its speaker, as the bank's evidence does. ``Sentence.text`` is always
+    ``article[start:end]``, stripped of surrounding whitespace; sentences with no letter or
+    digit (``***``) are left out.
+
+Mentions (``suggest_facts``), in order of precedence where they overlap
+    ``title``: text in double quotes (straight or curly) or single quotes (curly, or straight
+    when opening after a non-letter) that reads like a title: at most ten words, capitalised
+    except for small words, one sentence without commas, not a lone interjection. A title
+    wins over the known names and years inside it ("Lady Gaga Presents the Monster Ball
+    Tour"), except that a title that is exactly a known entity's name is reported as that
+    entity.
+    ``known``: a name or alias of a bank entity, found by the `Gazetteer` (which says how
+    case, accents, punctuation and possessives are treated).
+    ``year``: a four-digit number 1900-2099 standing alone.
+    ``new_name``: a run of capitalised words, in what the mentions above leave over, that is
+    not a common word capitalised because it starts the sentence (or a quotation, or follows a
+    colon or dash). Runs may take connectors (``Kermit the Frog``, ``St. Vincent``,
+    ``Tyler, the Creator``). No new names are suggested in headlines (title case and no
+    final full stop), where every word is capitalised and runs mean nothing.
+
+Every sentence is reported, also those with no mention, so that the results line up with
+``split_sentences`` and the editor can take any sentence as evidence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import lru_cache
+from typing import Protocol
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article: its text, verbatim, and where it stands in the article."""
+
+    text: str
+    start: int
+    end: int
+
+
+class Category(StrEnum):
+    """What a mention is."""
+
+    KNOWN = "known"
+    NEW_NAME = "new_name"
+    TITLE = "title"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """A bank entity a mention names."""
+
+    id: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Something a sentence mentions; ``text`` is ``article[start:end]``.
+
+    For a known mention, ``entity`` is the entity named and ``alternatives`` the other
+    entities with the same name or alias (the song and the album "Born This Way").
+    """
+
+    category: Category
+    text: str
+    start: int
+    end: int
+    entity: EntityRef | None = None
+    alternatives: tuple[EntityRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class SentenceSuggestions:
+    """A sentence and its mentions, ordered by position."""
+
+    sentence: Sentence
+    mentions: tuple[Mention, ...]
+
+
+class EntityLike(Protocol):
+    """What the gazetteer reads from an entity: a models.Entity row, a bank entity, ..."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def aliases(self) -> Sequence[str]: ...
+
+
+# --- Sentences --------------------------------------------------------------------------------
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
+_WORD = re.compile(r"[^\W_][\w\u0300-\u036f]*(?:['’.\-][^\W_][\w\u0300-\u036f]*)*")
+_NEXT_CHARACTER = re.compile(r"\s*(\S)")
+_OPENERS = frozenset("\"“‘'([")
+_CLOSERS = "\"”’')]"
+# Never end a sentence: titles and the like stand before a name.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms messrs dr prof st jr sr rev fr hon gen sen rep gov pres lt col capt cmdr maj "
+    "sgt adm mt ft vs feat approx".split()
+)
+# Do not end a sentence when a number follows: "No. 1", "Aug. 28", "Vol. 2".
+_BEFORE_NUMBER = frozenset(
+    "no nos vol pp op jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split an article into sentences, each a verbatim slice ``text[start:end]``.
+
+    The rules are in the module docstring; they keep abbreviations, initials, decimals and
+    quotations of several sentences whole, and end headlines at their line break.
+    """
+    sentences: list[Sentence] = []
+    for start, end in _segments(text):
+        cuts = [start, *_sentence_ends(text, start, end), end]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            sentence = _trimmed(text, a, b)
+            if sentence is not None:
+                sentences.append(sentence)
+    return sentences
+
+
+def _segments(text: str) -> Iterator[tuple[int, int]]:
+    """Paragraphs, and inside them the stretches between headline line breaks."""
+    start = 0
+    for brk in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        line_start = start
+        for newline in (m.start() for m in re.finditer(r"\n", text[start:end])):
+            line_end = start + newline
+            line = text[line_start:line_end].strip()
+            if line and not _ends_sentence(line) and _title_cased(line, min_words=2):
+                yield line_start, line_end
+                line_start = line_end
+        yield line_start, end
+        start = brk.end() if brk else len(text)
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSERS)[-1:] in (".", "!", "?", "…")
+
+
+def _title_cased(text: str, *, min_words: int) -> bool:
+    """True for headline case: every word of four letters or more starts with a capital."""
+    words = _WORD.findall(text)
+    long_words = [w for w in words if w[0].isalpha() and sum(c.isalpha() for c in w) >= 4]
+    return len(words) >= min_words and bool(long_words) and all(w[0].isupper() for w in long_words)
+
+
+def _sentence_ends(text: str, start: int, end: int) -> Iterator[int]:
+    quoted = _double_quote_spans(text, start, end)
+    for match in _SENTENCE_END.finditer(text, start, end):
+        cut = match.end()
+        following = _NEXT_CHARACTER.match(text, cut, end)
+        if following is None:
+            continue
+        starter = following.group(1)
+        if not (starter.isupper() or starter.isdigit() or starter in _OPENERS):
+            continue
+        if match.group().rstrip(_CLOSERS) == "." and _is_abbreviation(
+            _word_before(text, start, match.start()), starter
+        ):
+            continue
+        # Inside a quotation: its sentences belong to the one that quotes them.
+        if any(open_ < cut <= close for open_, close in quoted):
+            continue
+        yield cut
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    i = end
+    while i > start and text[i - 1].isalnum():
+        i -= 1
+    return text[i:end]
+
+
+def _is_abbreviation(word: str, starter: str) -> bool:
+    key = word.casefold()
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial
+    return key in _ABBREVIATIONS or (key in _BEFORE_NUMBER and starter.isdigit())
+
+
+def _double_quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(opening, closing) positions of double quotes between start and end.
+
+    Straight quotes pair up in order; if their number is odd one of them is a typo and no
+    pairing can be trusted, so none is made. Curly quotes nest.
+    """
+    spans: list[tuple[int, int]] = []
+    straight = [i for i in range(start, end) if text[i] == '"']
+    if len(straight) % 2 == 0:
+        spans.extend(zip(straight[::2], straight[1::2], strict=True))
+    stack: list[int] = []
+    for i in range(start, end):
+        if text[i] == "“":
+            stack.append(i)
+        elif text[i] == "”" and stack:
+            spans.append((stack.pop(), i))
+    return sorted(spans)
+
+
+def _trimmed(text: str, start: int, end: int) -> Sentence | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    piece = text[start:end]
+    if not any(c.isalnum() for c in piece):
+        return None
+    return Sentence(piece, start, end)
+
+
+# --- The gazetteer ----------------------------------------------------------------------------
+
+_APOSTROPHES = frozenset("'’‘`´ʼ")
+# Letters that NFKD does not decompose but that people write without their stroke or ligature.
+_EXTRA_FOLDS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+# The folding of quizapp.matching: a name the game accepts from a player is one found here.
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", ch.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_EXTRA_FOLDS)
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str  # folded: "beyonce", "gagas"
+    start: int
+    end: int
+    # The word without a possessive 's ("gaga" for "Gaga's") and where it then ends.
+    bare: str | None
+    bare_end: int
+
+
+def _tokenize(text: str) -> list[_Token]:
+    """Folded words with their place in ``text``; punctuation separates words, but
+    apostrophes do not ("Guns N' Roses", "Destiny's Child") and ``&`` is the word "and"."""
+    tokens: list[_Token] = []
+    word: list[str] = []
+    start = end = 0
+
+    def flush() -> None:
+        if not word:
+            return
+        joined = "".join(word)
+        bare, bare_end = None, end
+        if len(joined) > 1 and end - start > 2 and text[end - 2] in _APOSTROPHES:
+            if text[end - 1] in "sS":
+                bare, bare_end = joined[:-1], end - 2
+        tokens.append(_Token(joined, start, end, bare, bare_end))
+        word.clear()
+
+    for i, ch in enumerate(text):
+        if ch in _APOSTROPHES and word:
+            continue
+        if unicodedata.combining(ch) and word:
+            end = i + 1  # an accent typed after its letter belongs to the word
+            continue
+        if ch == "&":
+            flush()
+            tokens.append(_Token("and", i, i + 1, None, i + 1))
+            continue
+        for c in _fold_char(ch):
+            if c.isalnum():
+                if not word:
+                    start = i
+                word.append(c)
+                end = i + 1
+            else:
+                flush()
+    flush()
+    return tokens
+
+
+class _Taken:
+    """Mentions that do not overlap, kept in order, so that a free span is a binary search."""
+
+    def __init__(self) -> None:
+        self.mentions: list[Mention] = []
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def is_free(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start)
+        if i and self._ends[i - 1] > start:
+            return False
+        return i == len(self._starts) or self._starts[i] >= end
+
+    def take(self, candidates: Iterable[Mention]) -> None:
+        """Keep each candidate that overlaps nothing kept so far, in the order given."""
+        for mention in candidates:
+            if self.is_free(mention.start, mention.end):
+                i = bisect.bisect_left(self._starts, mention.start)
+                self._starts.insert(i, mention.start)
+                self._ends.insert(i, mention.end)
+                self.mentions.insert(i, mention)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    entity: EntityRef
+    alias: bool  # found by an alias rather than the name
+    capitalised: bool  # the form has a capital letter
+
+
+class Gazetteer:
+    """Entity names and aliases, looked up in text word by word.
+
+    Matching ignores case, accents and punctuation ("Beyonce" finds Beyoncé, "Jay Z" finds
+    Jay-Z), takes whole words only (Cher is not in "Cherry"), lets a possessive 's follow
+    ("Gaga's"), and prefers the longest match ("Lady Gaga" rather than "Gaga"). One
+    exception to ignoring case: a form written with a capital letter is not found in text
+    written all in lower case, so the show Glee is not in "squealed with glee" nor Jay-Z's
+    alias Jay in "a blue jay". Lower-case forms ("meat dress") are found in any case.
+    """
+
+    def __init__(self, index: dict[tuple[str, ...], tuple[_Entry, ...]]):
+        self._index = index
+        # Every start of a form, so that a search stops as soon as no longer form can follow.
+        self._prefixes = {key[:n] for key in index for n in range(1, len(key) + 1)}
+
+    @classmethod
+    def from_entities(cls, entities: Iterable[EntityLike]) -> Gazetteer:
+        """Build a gazetteer from entities with ``.id``, ``.name``, ``.type`` and ``.aliases``.
+
+        When one form belongs to several entities, they are all kept; a match names first
+        the entities whose name (not alias) it is, then the others, each by id.
+        """
+        best: dict[tuple[str, ...], dict[str, _Entry]] = {}
+        for entity in entities:
+            ref = EntityRef(entity.id, entity.name, entity.type)
+            for position, form in enumerate([entity.name, *entity.aliases]):
+                key = tuple(t.word for t in _tokenize(form))
+                if not key:
+                    continue
+                entry = _Entry(ref, position > 0, any(c.isupper() for c in form))
+                seen = best.setdefault(key, {}).get(ref.id)
+                if seen is not None:
+                    # "Jay-Z" and "Jay Z" are one key: the most permissive reading counts.
+                    entry = _Entry(
+                        ref, seen.alias and entry.alias, seen.capitalised and entry.capitalised
+                    )
+                best[key][ref.id] = entry
+        index = {
+            key: tuple(sorted(entries.values(), key=lambda e: (e.alias, e.entity.id)))
+            for key, entries in best.items()
+        }
+        return cls(index)
+
+    def find(self, text: str) -> list[Mention]:
+        """The known entities mentioned in ``text``, without overlaps, ordered by position.
+
+        Offsets are into ``text``. Where matches overlap the longest wins, then the first.
+        """
+        tokens = _tokenize(text)
+        candidates: list[Mention] = []
+        for i in range(len(tokens)):
+            longest = None
+            for n in range(1, len(tokens) - i + 1):
+                head = tuple(t.word for t in tokens[i : i + n])
+                longest = self._match(text, tokens[i : i + n], head) or longest
+                if head not in self._prefixes:
+                    break
+            if longest is not None:
+                candidates.append(longest)
+        candidates.sort(key=lambda m: (m.start - m.end, m.start))
+        chosen = _Taken()
+        chosen.take(candidates)
+        return chosen.mentions
+
+    def _match(self, text: str, tokens: list[_Token], words: tuple[str, ...]) -> Mention | None:
+        last = tokens[-1]
+        # The full word first, so that "Destiny's Child" is not read as "Destiny Child".
+        endings = [(words, last.end)]
+        if last.bare is not None:
+            endings.append(((*words[:-1], last.bare), last.bare_end))
+        start = tokens[0].start
+        for key, end in endings:
+            entries = self._index.get(key)
+            if not entries:
+                continue
+            surface = text[start:end]
+            lowercase = not any(c.isupper() for c in surface)
+            fitting = [e.entity for e in entries if not (e.capitalised and lowercase)]
+            if fitting:
+                return Mention(Category.KNOWN, surface, start, end, fitting[0], tuple(fitting[1:]))
+        return None
+
+
+# --- Mentions ---------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<![\w.,$£€])(?:19|20)\d\d(?![\w]|[.,]\d)")
+# Bounded at the longest title, so that stray apostrophes cannot make the search quadratic.
+_CURLY_SINGLE = re.compile(r"‘(\S(?:[^‘’\n]|’(?=\w)){0,99}?)’(?!\w)")
+_STRAIGHT_SINGLE = re.compile(r"(?<![\w'’])'(\S(?:[^'\n]|'(?=\w)){0,99}?)'(?!\w)")
+_SEVERAL_SENTENCES = re.compile(r"[.!?…][\"”’')\]]*\s+\S")
+_DOMAIN = re.compile(r"\.[a-z]{2,}$")
+_INITIAL_AFTER = frozenset("\"“‘'([{:—–-")
+# Lower-case words allowed inside a title ("Born This Way", "Watch the Throne").
+_SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into is it me my nor of off on or out so the to up "
+    "vs with you your".split()
+)
+# Lower-case words that may join capitalised ones into one name ("Kermit the Frog").
+_CONNECTORS = frozenset("of the de del della da di du van von der den la le y bin al".split())
+# Abbreviations after which a name goes on ("St. Vincent", "Mr. Brainwash").
+_NAME_ABBREVIATIONS = frozenset("mr mrs ms dr prof st jr sr".split())
+# Capitalised words that are not names on their own: function words, pronouns, sentence
+# adverbs, interjections, imperatives that open news copy, days, months, common acronyms.
+_STOP_WORDS = frozenset(
+    """
+    a an the and or but nor so yet for of in on at to by from with into onto about as than
+    if when while after before since until because though although unless whether then
+    also still even just only instead however therefore meanwhile moreover later earlier
+    here there this that these those such what which who whom whose why how where
+    i me my mine we us our you your he him his she her it its they them their one
+    some many most more all every each any both either neither another other no not
+    someone everyone anyone nobody everything something nothing
+    yes yeah no oh ah aah hey hi hello wow ok okay thanks thank please well sure
+    particularly immediately arguably finally suddenly apparently reportedly recently
+    eventually clearly obviously unfortunately fortunately luckily sadly interestingly
+    hopefully basically honestly literally definitely certainly probably actually really
+    check find go visit stick watch read see click follow stay keep bonus update
+    don didn doesn isn wasn aren weren can won couldn wouldn shouldn haven hasn let
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    vip bff tv ceo dj lol omg
+    """.split()
+)
+
+
+def suggest_facts(text: str, gazetteer: Gazetteer) -> list[SentenceSuggestions]:
+    """Every sentence of ``text`` with its mentions: known entities, new names, titles, years.
+
+    Sentences come from `split_sentences` and are all kept, also those with no mention.
+    Mentions never overlap, are ordered by position, and carry offsets into ``text``.
+    """
+    sentences = split_sentences(text)
+    name_words = _name_words(sentences)
+    results = []
+    for sentence in sentences:
+        found = _sentence_mentions(sentence.text, gazetteer, name_words)
+        shift = sentence.start
+        mentions = tuple(replace(m, start=m.start + shift, end=m.end + shift) for m in found)
+        results.append(SentenceSuggestions(sentence, mentions))
+    return results
+
+
+def _sentence_mentions(text: str, gazetteer: Gazetteer, name_words: set[str]) -> list[Mention]:
+    known = gazetteer.find(text)
+    known_spans = {(m.start, m.end) for m in known}
+    titles = [t for t in _titles(text) if (t.start, t.end) not in known_spans]
+    taken = _Taken()
+    # A title is read whole: the names and years inside it are part of it.
+    taken.take(sorted(titles, key=lambda m: (m.start - m.end, m.start)))
+    taken.take(known)
+    taken.take(_years(text))
+    if not _is_headline(text):
+        taken.take(_new_names(text, taken, name_words))
+    return taken.mentions
+
+
+def _years(text: str) -> list[Mention]:
+    return [Mention(Category.YEAR, m.group(), m.start(), m.end()) for m in _YEAR.finditer(text)]
+
+
+def _titles(text: str) -> list[Mention]:
+    spans = [(a + 1, b) for a, b in _double_quote_spans(text, 0, len(text))]
+    for pattern in (_CURLY_SINGLE, _STRAIGHT_SINGLE):
+        spans.extend(m.span(1) for m in pattern.finditer(text))
+    titles = []
+    for start, end in sorted(set(spans)):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        # American style puts the comma inside the quotes: "Bad Romance," "Telephone" and ...
+        if end > start and text[end - 1] in ",.":
+            end -= 1
+        if _looks_like_title(text[start:end]):
+            titles.append(Mention(Category.TITLE, text[start:end], start, end))
+    return titles
+
+
+def _looks_like_title(content: str) -> bool:
+    words = _WORD.findall(content)
+    if not words or len(words) > 10 or len(content) > 100:
+        return False
+    if not (content[0].isupper() or content[0].isdigit()) or content[-1] in ",;:":
+        return False
+    if "," in content or _SEVERAL_SENTENCES.search(content):
+        return False  # a quotation ("Hi, I'm Dave,"), not a title
+    if len(words) == 1 and (content[-1] in "!?…" or _is_stop_word(words[0])):
+        return False  # "Wow!", "Thanks"
+    return all(w[0].isupper() or w[0].isdigit() or w.casefold() in _SMALL_WORDS for w in words)
+
+
+def _is_stop_word(word: str) -> bool:
+    key = word.casefold().replace("’", "'")
+    return key in _STOP_WORDS or ("'" in key and key.split("'")[0] in _STOP_WORDS)
+
+
+def _is_first_person(word: str) -> bool:
+    return word.replace("’", "'").split("'")[0] == "I"
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and not _DOMAIN.search(word)
+
+
+def _possessive(word: str) -> bool:
+    return len(word) > 2 and word[-2] in "'’" and word[-1] in "sS"
+
+
+def _is_headline(text: str) -> bool:
+    # A full stop marks body copy even when every long word in it is a name ("Kid Cudi and
+    # Jo Calderone met Kermit the Frog.").
+    return not text.rstrip(_CLOSERS).endswith(".") and _title_cased(text, min_words=3)
+
+
+def _name_words(sentences: list[Sentence]) -> set[str]:
+    """Capitalised words the article uses inside sentences, where a capital means a name."""
+    words = set()
+    for sentence in sentences:
+        if _is_headline(sentence.text):
+            continue
+        for match in _WORD.finditer(sentence.text):
+            word = match.group()
+            if _capitalised(word) and not _starts_sentence(sentence.text, match.start()):
+                words.add(word[:-2] if _possessive(word) else word)
+    return words
+
+
+def _new_names(text: str, taken: _Taken, name_words: set[str]) -> list[Mention]:
+    words = list(_WORD.finditer(text))
+    names: list[Mention] = []
+    for run in _runs(text, words):
+        # Words already claimed by a known entity, title or year split the run.
+        piece: list[re.Match[str]] = []
+        for word in [*run, None]:
+            free = word is not None and taken.is_free(word.start(), word.end())
+            if free:
+                piece.append(word)
+            elif piece:
+                name = _name_of(text, piece, name_words)
+                if name is not None:
+                    names.append(name)
+                piece = []
+    return names
+
+
+def _runs(text: str, words: list[re.Match[str]]) -> Iterator[list[re.Match[str]]]:
+    """Maximal runs of capitalised words, with the connectors between them."""
+    i = 0
+    while i < len(words):
+        if not _capitalised(words[i].group()):
+            i += 1
+            continue
+        run = [words[i]]
+        while (more := _continuation(text, words, i, len(run))) is not None:
+            run.extend(words[k] for k in more)
+            i = more[-1]
+        yield run
+        i += 1
+
+
+def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) -> list[int] | None:
+    """The indices of the words that carry a run on past word ``i``, if any."""
+    word = words[i].group()
+    if i + 1 >= len(words) or _possessive(word):
+        return None  # "Kanye's Yeezy" is two names
+    nxt = words[i + 1].group()
+    gap = text[words[i].end() : words[i + 1].start()]
+    spaced = gap.isspace() and "\n\n" not in gap
+
+    def then_capitalised(k: int) -> bool:
+        if k + 1 >= len(words) or not _capitalised(words[k + 1].group()):
+            return False
+        return text[words[k].end() : words[k + 1].start()].isspace()
+
+    if spaced and _capitalised(nxt):
+        return [i + 1]
+    if spaced and nxt in _CONNECTORS and then_capitalised(i + 1):
+        return [i + 1, i + 2]
+    if (
+        gap.startswith(".")
+        and (gap == "." or gap[1:].isspace())
+        and (len(word) == 1 or word.casefold() in _NAME_ABBREVIATIONS)
+        and _capitalised(nxt)
+    ):
+        return [i + 1]  # "J. Cole", "St. Vincent"
+    if gap == ", " and length == 1 and nxt == "the" and then_capitalised(i + 1):
+        return [i + 1, i + 2]  # "Tyler, the Creator"
+    return None
+
+
+def _name_of(text: str, words: list[re.Match[str]], name_words: set[str]) -> Mention | None:
+    # Capitalised because it opens the sentence ("The", "In", "Particularly") or because it
+    # is "I" ("I'm Dave"); inside a sentence a capitalised word is part of the name ("with
+    # The Weeknd", "Watch the Throne").
+    opening = _starts_sentence(text, words[0].start())
+    while words and (
+        _is_stop_word(words[0].group()) if opening else _is_first_person(words[0].group())
+    ):
+        words = words[1:]
+    while words and not _capitalised(words[0].group()):
+        words = words[1:]
+    while words and not _capitalised(words[-1].group()):
+        words = words[:-1]
+    if not words:
+        return None
+    if len(words) == 1:
+        word = words[0].group()
+        if _is_stop_word(word):
+            return None
+        bare = word[:-2] if _possessive(word) else word
+        # At the start of a sentence any word is capitalised ("Fans cheered"); it is a name
+        # only if the article also capitalises it elsewhere, or it has capitals inside (MTV).
+        if (
+            _starts_sentence(text, words[0].start())
+            and bare not in name_words
+            and not any(c.isupper() for c in bare[1:])
+        ):
+            return None
+    start, end = words[0].start(), words[-1].end()
+    if _possessive(words[-1].group()):
+        end -= 2
+    return Mention(Category.NEW_NAME, text[start:end], start, end)
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    i = position
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i == 0 or text[i - 1] in _INITIAL_AFTER
