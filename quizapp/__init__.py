@@ -68,7 +68,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
     from flask_wtf.csrf import CSRFProtect
 
     from quizapp.api import bp as api_bp
-    from quizapp.web import auth, boards, health, limiter, play, questions
+    from quizapp.web import (
+        auth,
+        boards,
+        editor_articles,
+        editor_quizzes,
+        editor_templates,
+        health,
+        limiter,
+        play,
+        questions,
+    )
 
     # Before CSRFProtect, so that a flood of forms without a token is counted too.
     limiter.init_app(app)
@@ -81,6 +91,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
     app.register_blueprint(boards.bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(auth.bp, url_prefix="/editor")
+    app.register_blueprint(editor_templates.bp, url_prefix="/editor/templates")
+    app.register_blueprint(editor_articles.bp, url_prefix="/editor/articles")
+    app.register_blueprint(editor_quizzes.bp, url_prefix="/editor/quizzes")
     if app.config["QUESTION_BROWSER"]:
         app.register_blueprint(questions.bp, url_prefix="/questions")
     return app

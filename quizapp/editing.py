@@ -1,0 +1,487 @@
+"""The editors' workspace: changes to the bank, checked whole, written at once, logged. No Flask.
+
+Every change follows the same path:
+
+1. the change log row is written first, which opens the transaction and takes the bank's
+   write lock (SQLite's write lock; on PostgreSQL an advisory lock), so two editors saving at
+   once are applied one after the other and neither works from a stale copy;
+2. the bank is read from the database as the loader's records (``bank.bank_from_db``), the
+   change is applied to that copy, and the whole copy is checked with the loader's own rules
+   (``bank.check_bank``), so the workspace can never store what the files would refuse and
+   ``quizapp dump-bank`` can always write it back;
+3. only if nothing is wrong: the database is made to match (``bank.write_bank``), the
+   questions of the kinds concerned are regenerated, and everything commits together.
+   Anything wrong raises EditError with every problem, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, text
+from sqlmodel import Session, select
+
+from quizapp import bank as bank_module
+from quizapp.bank import (
+    ArticleHeader,
+    ArticleIn,
+    Bank,
+    EntityIn,
+    FactIn,
+    KindIn,
+    TemplateIn,
+    bank_from_db,
+    check_bank,
+    write_bank,
+)
+from quizapp.generation import rebuild_questions, snapshot_of_bank
+from quizapp.models import Change, Question
+from quizapp.preview import TemplateDraft, can_publish, preview_template
+
+EDITABLE_STATUSES = ("draft", "published")  # retiring is its own action
+_BANK_LOCK = 0x51_7A_B4_4E  # PostgreSQL advisory lock key of the bank ("QzBank")
+
+
+class EditError(Exception):
+    """The change was refused; ``problems`` says what to fix, one message each."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a change did: the record's id, and how many questions it now makes (templates and
+    facts; 0 for others)."""
+
+    id: str
+    action: str
+    questions: int
+
+
+# --- Ids ----------------------------------------------------------------------------------------
+
+
+def slugify(text_: str, *, limit: int = 60) -> str:
+    """A lower-case slug of letters, digits and '-': "Beyoncé's VMAs" gives "beyonces-vmas"."""
+    ascii_text = unicodedata.normalize("NFKD", text_).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"['’]", "", ascii_text.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-")
+    return slug or "item"
+
+
+def unique_id(base: str, taken: Mapping[str, Any] | set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3`` ... whichever is not taken."""
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+# --- The common path ----------------------------------------------------------------------------
+
+
+def _begin(session: Session, editor_id: int | None, subject: str, action: str) -> Change:
+    # Writing first is what takes SQLite's write lock up front (quizapp.db); PostgreSQL
+    # needs the advisory lock, held until the transaction ends.
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_BANK_LOCK))
+    change = Change(editor_id=editor_id, subject=subject, subject_id="", action=action)
+    session.add(change)
+    session.flush()
+    return change
+
+
+def _finish(
+    session: Session,
+    change: Change,
+    bank: Bank,
+    *,
+    subject_id: str,
+    detail: dict[str, Any],
+    kinds: set[str],
+    seed: int,
+) -> Saved:
+    problems = check_bank(bank)
+    if problems:
+        raise EditError([_problem_text(p) for p in problems])
+    write_bank(session, bank, commit=False)
+    if kinds:
+        rebuild_questions(session, seed, kinds=kinds, commit=False)
+    change.subject_id = subject_id
+    change.detail = detail
+    session.add(change)
+    session.commit()
+    column = {"template": Question.template_id, "fact": Question.fact_id}.get(change.subject)
+    questions = 0
+    if column is not None:
+        questions = session.exec(
+            select(func.count()).select_from(Question).where(column == subject_id)
+        ).one()
+    return Saved(subject_id, change.action, questions)
+
+
+def _problem_text(problem: bank_module.Problem) -> str:
+    text_ = f"{problem.record}: {problem.message}" if problem.record else problem.message
+    if problem.value is not None:
+        text_ += f" (got {problem.value!r})"
+    return text_
+
+
+def _run(session: Session, work) -> Saved:
+    # Rolls back on any refusal or failure: validate first, then write, all or nothing.
+    try:
+        return work()
+    except ValidationError as error:
+        session.rollback()
+        raise EditError([_validation_text(e) for e in error.errors()]) from None
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _validation_text(error: Mapping[str, Any]) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    message = error["msg"]
+    if error["type"] == "string_pattern_mismatch":
+        message = "must be a lower-case slug: letters, digits and '-'"
+    return f"{where}: {message}" if where else message
+
+
+def _diff(old: Any, new: Any) -> dict[str, Any]:
+    before = old.model_dump(mode="json") if old is not None else {}
+    after = new.model_dump(mode="json")
+    return {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
+
+
+# --- Templates ------------------------------------------------------------------------------------
+
+
+def save_template(
+    session: Session,
+    *,
+    editor_id: int | None,
+    kind: str,
+    style: str,
+    prompt: str,
+    answer_role: str,
+    explanation: str | None = None,
+    status: str = "draft",
+    template_id: str | None = None,
+    seed: int,
+) -> Saved:
+    """Create or update a template as a draft or published.
+
+    A draft must pass the loader's rules (slots, roles, answer slot); publishing also needs a
+    preview without errors (``preview.can_publish``), and then makes its questions.
+    """
+    if status not in EDITABLE_STATUSES:
+        raise EditError([f"status must be one of {', '.join(EDITABLE_STATUSES)}, not {status!r}"])
+
+    def work() -> Saved:
+        change = _begin(
+            session, editor_id, "template", "create" if template_id is None else "update"
+        )
+        bank = bank_from_db(session)
+        old = None
+        if template_id is None:
+            new_id = unique_id(slugify(f"{kind}-{answer_role}-{style}"), bank.templates)
+        else:
+            old = bank.templates.get(template_id)
+            if old is None:
+                raise EditError([f"there is no template {template_id!r}"])
+            new_id = template_id
+        template = TemplateIn(
+            id=new_id,
+            kind=kind,
+            style=style,
+            prompt=prompt,
+            answer=answer_role,
+            explanation=explanation or None,
+            status=status,
+        )
+        if status == "published":
+            draft = TemplateDraft(kind, style, prompt, answer_role, explanation or None, new_id)
+            preview = preview_template(snapshot_of_bank(bank), draft, seed=seed)
+            if not can_publish(preview):
+                raise EditError(
+                    ["cannot publish: fix these first"] + [p.message for p in preview.errors]
+                )
+            if old is None or old.status != "published":
+                change.action = "publish"
+        bank.templates[new_id] = template
+        return _finish(
+            session,
+            change,
+            bank,
+            subject_id=new_id,
+            detail=_diff(old, template),
+            kinds={kind} | ({old.kind} if old else set()),
+            seed=seed,
+        )
+
+    return _run(session, work)
+
+
+def retire_template(
+    session: Session, *, editor_id: int | None, template_id: str, seed: int
+) -> Saved:
+    """Retire a template: it makes no more questions; played quizzes keep their copies."""
+    return _set_template_status(session, editor_id, template_id, "retired", seed)
+
+
+def _set_template_status(
+    session: Session, editor_id: int | None, template_id: str, status: str, seed: int
+) -> Saved:
+    def work() -> Saved:
+        change = _begin(session, editor_id, "template", "retire")
+        bank = bank_from_db(session)
+        old = bank.templates.get(template_id)
+        if old is None:
+            raise EditError([f"there is no template {template_id!r}"])
+        new = old.model_copy(update={"status": status})
+        bank.templates[template_id] = new
+        return _finish(
+            session,
+            change,
+            bank,
+            subject_id=template_id,
+            detail=_diff(old, new),
+            kinds={old.kind},
+            seed=seed,
+        )
+
+    return _run(session, work)
+
+
+# --- Articles and entities ------------------------------------------------------------------------
+
+
+def add_article(
+    session: Session,
+    *,
+    editor_id: int | None,
+    title: str,
+    date: dt.date,
+    source: str,
+    text_: str,
+    event_id: str | None = None,
+    url: str | None = None,
+) -> Saved:
+    """Add a pasted article. Its text is kept as given, except that line ends become "\\n"."""
+    body = text_.replace("\r\n", "\n").replace("\r", "\n")
+    problems = []
+    if not title.strip():
+        problems.append("title: give the article's title")
+    if not body.strip():
+        problems.append("text: paste the article's text")
+    if not source.strip():
+        problems.append("source: say where the article was published (e.g. MTV News)")
+    if problems:
+        raise EditError(problems)
+
+    def work() -> Saved:
+        change = _begin(session, editor_id, "article", "create")
+        bank = bank_from_db(session)
+        article_id = unique_id(slugify(title), bank.articles)
+        header = ArticleHeader(
+            id=article_id,
+            title=title.strip(),
+            date=date,
+            source=source.strip(),
+            event=event_id or None,
+            url=url or None,
+        )
+        bank.articles[article_id] = ArticleIn(header, body)
+        detail = {"title": header.title, "date": date.isoformat(), "event": header.event}
+        return _finish(
+            session, change, bank, subject_id=article_id, detail=detail, kinds=set(), seed=0
+        )
+
+    return _run(session, work)
+
+
+def save_entity(
+    session: Session,
+    *,
+    editor_id: int | None,
+    name: str,
+    type_: str,
+    aliases: Sequence[str] = (),
+    entity_id: str | None = None,
+) -> Saved:
+    """Create or update an entity (a person, group, song, award, event ...)."""
+    cleaned = [a.strip() for a in aliases if a.strip()]
+
+    def work() -> Saved:
+        change = _begin(session, editor_id, "entity", "create" if entity_id is None else "update")
+        bank = bank_from_db(session)
+        old = None
+        if entity_id is None:
+            new_id = unique_id(slugify(name), bank.entities)
+        else:
+            old = bank.entities.get(entity_id)
+            if old is None:
+                raise EditError([f"there is no entity {entity_id!r}"])
+            new_id = entity_id
+        same_name = [
+            e.id
+            for e in bank.entities.values()
+            if e.id != new_id and e.name.casefold() == name.strip().casefold()
+        ]
+        if same_name and old is None:
+            raise EditError([f"name: {name!r} is already the entity {same_name[0]}; use it"])
+        entity = EntityIn(id=new_id, name=name.strip(), type=type_, aliases=cleaned)
+        bank.entities[new_id] = entity
+        # An entity's name and aliases are what wrong answers and typed answers are made of.
+        kinds = {f.kind for f in bank.facts.values() if old is not None}
+        return _finish(
+            session,
+            change,
+            bank,
+            subject_id=new_id,
+            detail=_diff(old, entity),
+            kinds=kinds,
+            seed=0,
+        )
+
+    return _run(session, work)
+
+
+# --- Facts --------------------------------------------------------------------------------------
+
+
+def roles_from_form(kind: KindIn, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A fact's roles from form values (entity ids, texts, numbers as text), and the problems.
+
+    Empty optional roles are left out; a role that takes several entities accepts a list or a
+    comma-separated text of ids; numbers must be whole numbers.
+    """
+    roles: dict[str, Any] = {}
+    problems: list[str] = []
+    for role, spec in kind.roles.items():
+        raw = values.get(role)
+        items = raw if isinstance(raw, list) else ([raw] if raw not in (None, "") else [])
+        if spec.many and len(items) == 1 and isinstance(items[0], str) and "," in items[0]:
+            items = items[0].split(",")
+        items = [i.strip() if isinstance(i, str) else i for i in items]
+        items = [i for i in items if i not in ("", None)]
+        if not items:
+            if not spec.optional:
+                problems.append(f"{role}: this role is required")
+            continue
+        if spec.literal == "number":
+            try:
+                roles[role] = int(str(items[0]))
+            except ValueError:
+                problems.append(f"{role}: must be a whole number (got {items[0]!r})")
+            continue
+        if spec.literal == "text":
+            roles[role] = str(items[0])
+            continue
+        roles[role] = list(items) if spec.many else items[0]
+        if not spec.many and len(items) > 1:
+            problems.append(f"{role}: takes one entity, not {len(items)}")
+    unknown = sorted(set(values) - set(kind.roles))
+    if unknown:
+        problems.append(f"no such role(s) for this kind: {', '.join(unknown)}")
+    return roles, problems
+
+
+def save_fact(
+    session: Session,
+    *,
+    editor_id: int | None,
+    kind: str,
+    article_id: str,
+    roles: Mapping[str, Any],
+    evidence: str,
+    fact_id: str | None = None,
+    seed: int,
+) -> Saved:
+    """Create or correct a fact; the questions of its kind are regenerated at once.
+
+    The evidence must be a verbatim passage of the article (the loader's rule), so a player
+    can always be shown the sentence that proves the answer.
+    """
+
+    def work() -> Saved:
+        change = _begin(session, editor_id, "fact", "create" if fact_id is None else "update")
+        bank = bank_from_db(session)
+        old = None
+        if fact_id is None:
+            first = next((v for v in roles.values() if isinstance(v, str)), kind)
+            new_id = unique_id(slugify(f"{article_id}-{kind}-{first}", limit=80), bank.facts)
+        else:
+            old = bank.facts.get(fact_id)
+            if old is None:
+                raise EditError([f"there is no fact {fact_id!r}"])
+            new_id = fact_id
+        fact = FactIn(
+            id=new_id,
+            kind=kind,
+            article=article_id,
+            roles=dict(roles),
+            evidence=evidence.strip(),
+            retired=old.retired if old else False,
+        )
+        bank.facts[new_id] = fact
+        return _finish(
+            session,
+            change,
+            bank,
+            subject_id=new_id,
+            detail=_diff(old, fact),
+            kinds={kind} | ({old.kind} if old else set()),
+            seed=seed,
+        )
+
+    return _run(session, work)
+
+
+def retire_fact(session: Session, *, editor_id: int | None, fact_id: str, seed: int) -> Saved:
+    """Retire a fact: its questions go, and it no longer counts when wrong answers are checked."""
+
+    def work() -> Saved:
+        change = _begin(session, editor_id, "fact", "retire")
+        bank = bank_from_db(session)
+        old = bank.facts.get(fact_id)
+        if old is None:
+            raise EditError([f"there is no fact {fact_id!r}"])
+        new = old.model_copy(update={"retired": True})
+        bank.facts[fact_id] = new
+        return _finish(
+            session,
+            change,
+            bank,
+            subject_id=fact_id,
+            detail=_diff(old, new),
+            kinds={old.kind},
+            seed=seed,
+        )
+
+    return _run(session, work)
+
+
+# --- History ------------------------------------------------------------------------------------
+
+
+def history(session: Session, *, subject: str, subject_id: str, limit: int = 50) -> list[Change]:
+    """The latest changes to one record, newest first."""
+    return list(
+        session.exec(
+            select(Change)
+            .where(Change.subject == subject, Change.subject_id == subject_id)
+            .order_by(Change.at.desc(), Change.id.desc())
+            .limit(limit)
+        )
+    )
