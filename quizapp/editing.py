@@ -371,8 +371,8 @@ def roles_from_form(kind: KindIn, values: Mapping[str, Any]) -> tuple[dict[str, 
     for role, spec in kind.roles.items():
         raw = values.get(role)
         items = raw if isinstance(raw, list) else ([raw] if raw not in (None, "") else [])
-        if spec.many and len(items) == 1 and isinstance(items[0], str) and "," in items[0]:
-            items = items[0].split(",")
+        if not spec.literal and len(items) == 1 and isinstance(items[0], str):
+            items = items[0].split(",")  # entity ids never hold a comma
         items = [i.strip() if isinstance(i, str) else i for i in items]
         items = [i for i in items if i not in ("", None)]
         if not items:

@@ -1,0 +1,284 @@
+"""Tests for quizapp.editing, the workspace's changes to the bank, without the app."""
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from quizapp import editing
+from quizapp.bank import bank_from_db, bank_rows, load_bank, read_bank
+from quizapp.db import create_schema, make_engine
+from quizapp.editing import EditError
+from quizapp.generation import rebuild_questions
+from quizapp.models import Article, Change, Fact, Question, Template
+from quizapp.paths import resource_dir
+
+SEED = 2026
+BANK_DIR = resource_dir("question_bank")
+GALA_TEXT = (
+    "Gala Night Recap\n\n"
+    "At the 2026 Pop Gala, Beyonce presented Lady Gaga with the Best Hat award.\r\n"
+    "Fans cheered for minutes.\n"
+)
+
+
+@pytest.fixture
+def engine(tmp_path: Path):
+    """A fresh SQLite database holding the bundled bank and its questions."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'edit.sqlite'}")
+    create_schema(engine)
+    with Session(engine) as session:
+        load_bank(session, BANK_DIR)
+        rebuild_questions(session, SEED)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine):
+    """A session on that database."""
+    with Session(engine) as session:
+        yield session
+
+
+def count(db: Session, model, *where) -> int:
+    """Rows of ``model`` matching ``where``, read afresh."""
+    db.expire_all()
+    return db.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def add_gala(db: Session) -> str:
+    """A short new article; returns its id."""
+    return editing.add_article(
+        db,
+        editor_id=None,
+        title="Pop Gala: Gaga's big hat",
+        date=dt.date(2026, 11, 20),
+        source="Test News",
+        text_=GALA_TEXT,
+    ).id
+
+
+def test_bank_from_db_reads_back_what_was_loaded(db):
+    assert bank_rows(bank_from_db(db)) == bank_rows(read_bank(BANK_DIR))
+
+
+def test_an_article_is_kept_as_pasted_with_plain_line_ends(db):
+    article_id = add_gala(db)
+
+    article = db.get(Article, article_id)
+    assert article_id == "pop-gala-gagas-big-hat"
+    assert article.text == GALA_TEXT.replace("\r\n", "\n")
+    assert [c.action for c in db.exec(select(Change))] == ["create"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": " "}, "title: give the article's title"),
+        ({"text_": ""}, "text: paste the article's text"),
+        ({"source": ""}, "source: say where"),
+    ],
+)
+def test_an_article_without_what_it_needs_is_refused(db, fields, message):
+    values = {"title": "T", "date": dt.date(2026, 1, 1), "source": "S", "text_": "Some text."}
+    with pytest.raises(EditError) as refused:
+        editing.add_article(db, editor_id=None, **(values | fields))
+
+    assert any(message in problem for problem in refused.value.problems)
+    assert count(db, Article) == 2
+
+
+def test_a_fact_from_a_new_article_makes_questions(db):
+    article_id = add_gala(db)
+    evidence = "At the 2026 Pop Gala, Beyonce presented Lady Gaga with the Best Hat award."
+    award = editing.save_entity(db, editor_id=None, name="Best Hat", type_="award").id
+    gala = editing.save_entity(db, editor_id=None, name="2026 Pop Gala", type_="event").id
+
+    saved = editing.save_fact(
+        db,
+        editor_id=None,
+        kind="award_win",
+        article_id=article_id,
+        roles={"winner": "lady-gaga", "award": award, "event": gala},
+        evidence=evidence,
+        seed=SEED,
+    )
+
+    assert saved.questions > 0
+    assert count(db, Question, Question.fact_id == saved.id) == saved.questions
+    assert db.get(Fact, saved.id).evidence == evidence
+
+
+def test_a_fact_whose_evidence_is_not_in_the_article_is_refused_and_nothing_is_written(db):
+    article_id = add_gala(db)
+    changes = count(db, Change)
+
+    with pytest.raises(EditError) as refused:
+        editing.save_fact(
+            db,
+            editor_id=None,
+            kind="award_win",
+            article_id=article_id,
+            roles={"winner": "lady-gaga", "award": "video-of-the-year", "event": "vma-2010"},
+            evidence="Lady Gaga won everything.",
+            seed=SEED,
+        )
+
+    assert any("not found verbatim" in p for p in refused.value.problems)
+    assert count(db, Fact, Fact.article_id == article_id) == 0
+    assert count(db, Change) == changes
+
+
+def test_correcting_a_fact_regenerates_its_questions(db):
+    fact = db.exec(select(Fact).where(Fact.kind == "award_win")).first()
+    before = {q.id: q.prompt for q in db.exec(select(Question).where(Question.fact_id == fact.id))}
+    roles = dict(fact.roles) | {"award": "best-new-artist"}
+
+    editing.save_fact(
+        db,
+        editor_id=None,
+        fact_id=fact.id,
+        kind=fact.kind,
+        article_id=fact.article_id,
+        roles=roles,
+        evidence=fact.evidence,
+        seed=SEED,
+    )
+
+    db.expire_all()
+    after = {q.id: q.prompt for q in db.exec(select(Question).where(Question.fact_id == fact.id))}
+    assert after.keys() == before.keys()
+    assert after != before
+    assert any("Best New Artist" in prompt for prompt in after.values())
+
+
+def test_a_retired_fact_makes_no_questions(db):
+    fact = db.exec(select(Fact).where(Fact.kind == "award_win")).first()
+    assert count(db, Question, Question.fact_id == fact.id) > 0
+
+    editing.retire_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
+
+    assert count(db, Question, Question.fact_id == fact.id) == 0
+    assert db.get(Fact, fact.id).retired
+
+
+def test_a_draft_makes_no_questions_and_publishing_makes_them(db):
+    draft = editing.save_template(
+        db,
+        editor_id=None,
+        kind="award_win",
+        style="multiple_choice",
+        prompt="Which act collected {award} at the {event}?",
+        answer_role="winner",
+        seed=SEED,
+    )
+    assert draft.questions == 0
+    assert db.get(Template, draft.id).status == "draft"
+
+    published = editing.save_template(
+        db,
+        editor_id=None,
+        template_id=draft.id,
+        kind="award_win",
+        style="multiple_choice",
+        prompt="Which act collected {award} at the {event}?",
+        answer_role="winner",
+        status="published",
+        seed=SEED,
+    )
+
+    assert published.action == "publish"
+    assert published.questions == count(db, Question, Question.template_id == draft.id) > 0
+    history = editing.history(db, subject="template", subject_id=draft.id)
+    assert [c.action for c in history] == ["publish", "create"]
+    assert history[0].detail == {"status": ["draft", "published"]}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "status", "expected"),
+    [
+        ("Who won {awrd} at the {event}?", "draft", "names no role"),
+        ("Who won {award.__class__}?", "draft", "prompt"),
+        ("Who won {award} at the {event}?", "retired", "status must be one of"),
+        ("Did {winner} win {award}?", "published", "print its own answer"),
+    ],
+)
+def test_a_bad_template_is_refused_with_what_to_fix(db, prompt, status, expected):
+    templates, changes = count(db, Template), count(db, Change)
+
+    with pytest.raises(EditError) as refused:
+        editing.save_template(
+            db,
+            editor_id=None,
+            kind="award_win",
+            style="multiple_choice",
+            prompt=prompt,
+            answer_role="winner",
+            status=status,
+            seed=SEED,
+        )
+
+    assert any(expected in problem for problem in refused.value.problems), refused.value
+    assert (count(db, Template), count(db, Change)) == (templates, changes)
+
+
+def test_retiring_a_template_removes_its_questions(db):
+    template = db.exec(select(Template).where(Template.status == "published")).first()
+    assert count(db, Question, Question.template_id == template.id) > 0
+
+    saved = editing.retire_template(db, editor_id=None, template_id=template.id, seed=SEED)
+
+    assert saved.questions == 0
+    assert db.get(Template, template.id).status == "retired"
+
+
+def test_a_duplicate_entity_name_is_refused(db):
+    with pytest.raises(EditError, match="already the entity lady-gaga"):
+        editing.save_entity(db, editor_id=None, name="lady gaga", type_="person")
+
+
+@pytest.mark.parametrize(
+    ("values", "roles", "problems"),
+    [
+        ({"winner": "cher", "award": "x", "event": "e"}, {"winner": "cher"}, []),
+        ({"award": "x", "event": "e"}, {}, ["winner: this role is required"]),
+        ({"winner": "a, b", "award": "x", "event": "e"}, {}, ["winner: takes one entity"]),
+        ({"winner": "a", "award": "x", "event": "e", "host": "h"}, {}, ["no such role"]),
+    ],
+)
+def test_roles_from_form(db, values, roles, problems):
+    kind = bank_from_db(db).kinds["award_win"]
+
+    got, found = editing.roles_from_form(kind, values)
+
+    assert roles.items() <= got.items()
+    assert [p for p in found if not any(p.startswith(x) for x in problems)] == []
+    assert len(found) == len(problems)
+
+
+def test_two_editors_saving_at_once_lose_nothing(engine):
+    # Each save reads the whole bank and writes it back: without the lock taken first, the
+    # second would write back a bank without the first one's entity.
+    errors: list[BaseException] = []
+
+    def add(name: str) -> None:
+        try:
+            with Session(engine) as session:
+                editing.save_entity(session, editor_id=None, name=name, type_="person")
+        except BaseException as error:  # noqa: BLE001 - checked below
+            errors.append(error)
+
+    threads = [threading.Thread(target=add, args=(f"Singer {n}",)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with Session(engine) as session:
+        names = {e.name for e in bank_from_db(session).entities.values()}
+    assert {f"Singer {n}" for n in range(6)} <= names
