@@ -38,7 +38,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
         MAX_CONTENT_LENGTH=64 * 1024,
         # The question browser shows every answer: a tool for editors, off for players
         # until the editors' workspace puts it behind a login.
-        QUESTION_BROWSER=False,
         WTF_CSRF_TIME_LIMIT=None,
         # Editors' logins (quizapp.web.auth): tries per address, and how long a login lasts.
         LOGIN_RATE_LIMIT="10 per minute",
@@ -94,6 +93,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
     app.register_blueprint(editor_templates.bp, url_prefix="/editor/templates")
     app.register_blueprint(editor_articles.bp, url_prefix="/editor/articles")
     app.register_blueprint(editor_quizzes.bp, url_prefix="/editor/quizzes")
-    if app.config["QUESTION_BROWSER"]:
-        app.register_blueprint(questions.bp, url_prefix="/questions")
+    app.register_blueprint(questions.bp, url_prefix="/editor/questions")
     return app

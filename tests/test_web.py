@@ -1,13 +1,13 @@
-"""The question browser: an editors' tool, off unless QUESTION_BROWSER is set."""
+"""The question browser: an editors' tool, at /editor/questions."""
 
 import pytest
 
-from tests.factories import write_bank
+from tests.factories import EDITOR_PASSWORD, make_editor, write_bank
 
 
 @pytest.fixture
 def app(tmp_path):
-    """An app with the question browser switched on."""
+    """An app on a fresh database."""
     from quizapp import create_app
     from quizapp.db import create_schema, get_engine
     from tests.conftest import BUNDLED_BANK
@@ -18,7 +18,6 @@ def app(tmp_path):
             "SECRET_KEY": "test",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
             "BANK_PATH": str(BUNDLED_BANK),
-            "QUESTION_BROWSER": True,
         }
     )
     with app.app_context():
@@ -28,14 +27,22 @@ def app(tmp_path):
 
 
 @pytest.fixture
-def loaded(runner, small_bank_path):
-    """The small bank loaded and generated."""
+def editor(session, faker, editor_auth):
+    """The client, logged in as an editor."""
+    editor = make_editor(session, faker)
+    assert editor_auth.login(editor.name, EDITOR_PASSWORD).status_code == 302
+    return editor
+
+
+@pytest.fixture
+def loaded(runner, small_bank_path, editor):
+    """The small bank loaded and generated, and the client logged in as an editor."""
     assert runner.invoke(args=["load-bank", str(small_bank_path)]).exit_code == 0
     assert runner.invoke(args=["generate"]).exit_code == 0
 
 
 def test_home_lists_questions_with_their_sources(client, loaded, small_bank):
-    response = client.get("/questions/")
+    response = client.get("/editor/questions/")
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -46,32 +53,32 @@ def test_home_lists_questions_with_their_sources(client, loaded, small_bank):
 
 
 def test_filter_by_style(client, loaded):
-    page = client.get("/questions/?style=typed").get_data(as_text=True)
+    page = client.get("/editor/questions/?style=typed").get_data(as_text=True)
 
     assert "3 questions" in page and "true false</span>" not in page
 
 
 @pytest.mark.parametrize("query", ["style=essay", "page=0"])
 def test_bad_filters_are_a_clear_400(client, loaded, query):
-    response = client.get(f"/questions/?{query}")
+    response = client.get(f"/editor/questions/?{query}")
 
     assert response.status_code == 400
     assert b"must be" in response.data
 
 
-def test_empty_database_says_how_to_fill_it(client):
-    page = client.get("/questions/").get_data(as_text=True)
+def test_empty_database_says_how_to_fill_it(client, editor):
+    page = client.get("/editor/questions/").get_data(as_text=True)
 
     assert "0 questions" in page and "quizapp load-bank" in page
 
 
-def test_names_and_text_from_the_bank_are_escaped(client, runner, tmp_path, small_bank):
+def test_names_and_text_from_the_bank_are_escaped(client, runner, tmp_path, small_bank, editor):
     small_bank["entities"][0]["name"] = "<script>alert(1)</script>"
     root = write_bank(tmp_path / "bank", small_bank)
     assert runner.invoke(args=["load-bank", str(root)]).exit_code == 0
     assert runner.invoke(args=["generate"]).exit_code == 0
 
-    page = client.get("/questions/").get_data(as_text=True)
+    page = client.get("/editor/questions/").get_data(as_text=True)
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -80,16 +87,17 @@ def test_names_and_text_from_the_bank_are_escaped(client, runner, tmp_path, smal
 def test_pages_split_a_long_list(app, client, loaded):
     app.config["QUESTIONS_PER_PAGE"] = 4
 
-    first = client.get("/questions/").get_data(as_text=True)
-    last = client.get("/questions/?page=3").get_data(as_text=True)
+    first = client.get("/editor/questions/").get_data(as_text=True)
+    last = client.get("/editor/questions/?page=3").get_data(as_text=True)
 
     assert "Page 1 of 3" in first and 'rel="next"' in first
     assert "Page 3 of 3" in last and 'rel="next"' not in last
 
 
-def test_question_browser_is_off_by_default(tmp_path):
-    from quizapp import create_app
+def test_question_browser_is_for_editors_only(client, runner, small_bank_path):
+    assert runner.invoke(args=["load-bank", str(small_bank_path)]).exit_code == 0
 
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+    response = client.get("/editor/questions/")
 
-    assert app.test_client().get("/questions/").status_code == 404
+    assert response.status_code == 302
+    assert "/editor/login" in response.headers["Location"]

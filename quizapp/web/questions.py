@@ -1,4 +1,5 @@
-"""The question browser: every generated question with its answer and source."""
+"""The question browser, at /editor/questions: every generated question with its answer and
+source. It shows answers, so it is for editors only."""
 
 from flask import Blueprint, abort, current_app, render_template, request
 
@@ -6,11 +7,13 @@ from quizapp.db import get_session
 from quizapp.generation import difficulty_label
 from quizapp.models import STYLES
 from quizapp.questions import get_question_page
+from quizapp.web.auth import editor_required
 
 bp = Blueprint("questions", __name__)
 
 
 @bp.get("/")
+@editor_required
 def index():
     """List the generated questions, a page at a time, filtered by style or article."""
     try:
