@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from quizapp import create_app
 from quizapp.bank import BankError, read_bank, write_bank
 from quizapp.db import create_schema, get_engine, get_session
+from quizapp.editing import bank_is_empty, record_files_sync, unsaved_changes
 from quizapp.editors import EditorError, create_editor
 from quizapp.generation import GenerationReport, rebuild_questions
 from quizapp.models import EDITOR_ROLES, utcnow
@@ -31,14 +32,54 @@ def init_db_command() -> None:
 
 @click.command("load-bank")
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--discard-workspace-changes",
+    is_flag=True,
+    help="Load even if editors changed the bank in the workspace since the last load or dump.",
+)
 @with_appcontext
-def load_bank_command(path: Path | None) -> None:
+def load_bank_command(path: Path | None, discard_workspace_changes: bool) -> None:
     """Validate the question bank at PATH (default: the bundled one) and load it.
 
     Every problem is listed at once and nothing is written unless the whole bank is valid.
-    Loading an unchanged bank changes nothing.
+    Loading an unchanged bank changes nothing. The database is made to hold exactly the
+    files, so changes made in the editors' workspace since the last load or dump would be
+    lost: then the command refuses, unless told to discard them.
     """
+    create_schema(get_engine())
+    unsaved = unsaved_changes(get_session())
+    if unsaved and not discard_workspace_changes:
+        raise click.ClickException(
+            f"the workspace has {unsaved} change(s) that are not in the files yet: run "
+            "`quizapp dump-bank` first to keep them, or add --discard-workspace-changes"
+        )
     load_bundle(path)
+
+
+@click.command("dump-bank")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def dump_bank_command(path: Path | None) -> None:
+    """Write the database's bank to the files at PATH (default: the bundled question_bank/).
+
+    The files are written in a folder beside PATH, read back with the loader's checks, and
+    only then put in place; files that are not part of the bank are left alone. Dump then
+    load gives the same bank.
+    """
+    from quizapp.dump import DumpError, dump_bank
+
+    path = path or Path(current_app.config["BANK_PATH"])
+    create_schema(get_engine())
+    session = get_session()
+    try:
+        report = dump_bank(session, path)
+    except (BankError, DumpError) as exc:
+        raise click.ClickException(f"nothing was written: {exc}") from None
+    record_files_sync(session, action="dump", path=str(path))
+    session.commit()
+    click.echo(f"Dumped the bank to {path}" + ("" if report.changed else " (nothing changed)"))
+    for line in report.lines():
+        click.echo(f"  {line}")
 
 
 @click.command("generate")
@@ -115,8 +156,16 @@ def create_editor_command(name: str, role: str) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def start_command(host: str, port: int) -> None:
-    """Set up the database from the bundled bank, generate, and serve the web app."""
-    load_bundle(None)
+    """Set up the database from the bundled bank, generate, and serve the web app.
+
+    The bundled bank is loaded on the first start only: after that the database is the
+    working copy that editors change in the workspace (`quizapp dump-bank` writes it back).
+    """
+    create_schema(get_engine())
+    if bank_is_empty(get_session()):
+        load_bundle(None)
+    else:
+        click.echo("The database holds a bank already; the files are not loaded again.")
     _print_generation(_generate(None), verbose=False)
     _build_quizzes()
     from werkzeug.serving import run_simple
@@ -140,7 +189,10 @@ def load_bundle(path: Path | None) -> None:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
     create_schema(get_engine())
-    report = write_bank(get_session(), bank)
+    session = get_session()
+    report = write_bank(session, bank, commit=False)
+    record_files_sync(session, action="load", path=str(path))
+    session.commit()
     click.echo(f"Loaded {path}" + ("" if report.changed else " (nothing changed)"))
     for line in report.lines():
         click.echo(f"  {line}")
@@ -210,6 +262,7 @@ def register_commands(app: Flask) -> None:
         export_questions_command,
         seed_demo_command,
         create_editor_command,
+        dump_bank_command,
         start_command,
     ):
         app.cli.add_command(command)

@@ -41,7 +41,7 @@ from quizapp.bank import (
     write_bank,
 )
 from quizapp.generation import rebuild_questions, snapshot_of_bank
-from quizapp.models import Change, Question
+from quizapp.models import Article, Change, Question
 from quizapp.preview import TemplateDraft, can_publish, preview_template
 
 EDITABLE_STATUSES = ("draft", "published")  # retiring is its own action
@@ -470,6 +470,35 @@ def retire_fact(session: Session, *, editor_id: int | None, fact_id: str, seed: 
         )
 
     return _run(session, work)
+
+
+# --- The files and the database ------------------------------------------------------------------
+
+BANK_SUBJECT = "bank"  # change_log rows that record a load from or a dump to the files
+
+
+def record_files_sync(session: Session, *, action: str, path: str) -> None:
+    """Note that the database and the files at ``path`` now agree ("load" or "dump").
+
+    Does not commit: it belongs to the load's or the dump's transaction.
+    """
+    session.add(Change(subject=BANK_SUBJECT, subject_id=path[-120:], action=action))
+
+
+def unsaved_changes(session: Session) -> int:
+    """How many workspace changes were made since the bank was last loaded from or dumped to
+    files: what loading the files again would throw away."""
+    last_sync = select(func.max(Change.id)).where(Change.subject == BANK_SUBJECT)
+    since = select(func.count()).select_from(Change).where(Change.subject != BANK_SUBJECT)
+    last = session.exec(last_sync).one()
+    if last is not None:
+        since = since.where(Change.id > last)
+    return session.exec(since).one()
+
+
+def bank_is_empty(session: Session) -> bool:
+    """True when the database holds no article yet (a first start)."""
+    return session.exec(select(func.count()).select_from(Article)).one() == 0
 
 
 # --- History ------------------------------------------------------------------------------------

@@ -17,6 +17,10 @@ DOMAIN_MODULES = [
     "quizapp.quizzes",
     "quizapp.play",
     "quizapp.demo",
+    "quizapp.suggest",
+    "quizapp.dump",
+    "quizapp.preview",
+    "quizapp.editing",
 ]
 
 
