@@ -21,6 +21,7 @@ DOMAIN_MODULES = [
     "quizapp.dump",
     "quizapp.preview",
     "quizapp.editing",
+    "quizapp.editors",
 ]
 
 
