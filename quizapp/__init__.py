@@ -91,7 +91,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
     app.register_blueprint(api_bp)
     app.register_blueprint(auth.bp, url_prefix="/editor")
     app.register_blueprint(editor_templates.bp, url_prefix="/editor/templates")
+    app.register_blueprint(editor_templates.api_bp, url_prefix="/editor/api/templates")
     app.register_blueprint(editor_articles.bp, url_prefix="/editor/articles")
+    app.register_blueprint(editor_articles.api_bp, url_prefix="/editor/api")
     app.register_blueprint(editor_quizzes.bp, url_prefix="/editor/quizzes")
     app.register_blueprint(questions.bp, url_prefix="/editor/questions")
     return app

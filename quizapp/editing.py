@@ -213,9 +213,7 @@ def save_template(
             draft = TemplateDraft(kind, style, prompt, answer_role, explanation or None, new_id)
             preview = preview_template(snapshot_of_bank(bank), draft, seed=seed)
             if not can_publish(preview):
-                raise EditError(
-                    ["cannot publish: fix these first"] + [p.message for p in preview.errors]
-                )
+                raise EditError([f"cannot publish: {p.message}" for p in preview.errors])
             if old is None or old.status != "published":
                 change.action = "publish"
         bank.templates[new_id] = template
