@@ -36,11 +36,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
         SCORING_MODE="timed",
         # Request bodies larger than this are refused with 413 before any view runs.
         MAX_CONTENT_LENGTH=64 * 1024,
-        # The question browser shows every answer: a tool for editors, off for players
-        # until the editors' workspace puts it behind a login.
         WTF_CSRF_TIME_LIMIT=None,
         # Editors' logins (quizapp.web.auth): tries per address, and how long a login lasts.
         LOGIN_RATE_LIMIT="10 per minute",
+        # Players' "report a problem" forms, per address.
+        REPORT_RATE_LIMIT="20 per hour",
         EDITOR_LOGIN_HOURS=12,
         # Flask-Limiter: named explicitly so it does not warn; several processes or hosts need
         # a shared store here (redis://...) for the limits to hold across them.

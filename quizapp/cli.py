@@ -13,6 +13,7 @@ from quizapp.bank import BankError, read_bank, write_bank
 from quizapp.db import create_schema, get_engine, get_session
 from quizapp.editing import bank_is_empty, record_files_sync, unsaved_changes
 from quizapp.editors import EditorError, create_editor
+from quizapp.feedback import MIN_ANSWERS, calibrate_questions
 from quizapp.generation import GenerationReport, rebuild_questions
 from quizapp.models import EDITOR_ROLES, utcnow
 from quizapp.questions import iter_question_exports
@@ -92,6 +93,26 @@ def generate_command(seed: int | None, verbose: bool) -> None:
     report = _generate(seed)
     _print_generation(report, verbose)
     _build_quizzes()
+
+
+@click.command("calibrate")
+@click.option(
+    "--min-answers",
+    default=MIN_ANSWERS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Answers a question needs before its observed miss rate replaces the estimate.",
+)
+@with_appcontext
+def calibrate_command(min_answers: int) -> None:
+    """Set question difficulties from players' answers (docs/game.md).
+
+    `generate` does this too, before building quizzes; run this to have the next daily mix
+    ordered by the latest answers. Quizzes already built do not change.
+    """
+    create_schema(get_engine())
+    changed = calibrate_questions(get_session(), min_answers)
+    click.echo(f"Calibrated {changed} question(s) answered at least {min_answers} times.")
 
 
 @click.command("export-questions")
@@ -259,6 +280,7 @@ def register_commands(app: Flask) -> None:
         init_db_command,
         load_bank_command,
         generate_command,
+        calibrate_command,
         export_questions_command,
         seed_demo_command,
         create_editor_command,

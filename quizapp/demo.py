@@ -64,7 +64,7 @@ def seed_demo(
     """
     now = now or utcnow()
     rng = random.Random(faker.random.random())
-    quizzes = session.exec(select(Quiz)).all()
+    quizzes = session.exec(select(Quiz).where(Quiz.status == "published")).all()
     if not quizzes:
         raise ValueError("there are no quizzes: run `quizapp generate` first")
     items = {

@@ -159,9 +159,9 @@ def player_for_token(session: Session, token: str | None) -> Player | None:
 
 
 def get_quiz(session: Session, quiz_id: str) -> Quiz:
-    """The quiz, or NotFound."""
+    """The published quiz, or NotFound: to players a draft does not exist."""
     quiz = session.get(Quiz, quiz_id) if isinstance(quiz_id, str) else None
-    if quiz is None:
+    if quiz is None or quiz.status != "published":
         raise NotFound(f"there is no quiz {quiz_id!r}")
     return quiz
 

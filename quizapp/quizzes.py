@@ -1,9 +1,10 @@
 """Building quizzes from the generated questions (docs/game.md). No Flask.
 
 A quiz is a fixed list of questions from one scope: an article, an event, an entity (every
-question whose fact names Lady Gaga), or the daily mix. `build_quizzes` (re)builds them
-after generation; a quiz that anyone has played is never changed, because its items are
-frozen copies and it is skipped.
+question whose fact names Lady Gaga), the daily mix, or a list an editor picked by hand.
+`build_quizzes` (re)builds the automatic ones after generation; a quiz that anyone has played
+is never changed, because its items are frozen copies and it is skipped. Quizzes made by
+editors (`create_quiz`) are theirs: building never touches them.
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from quizapp.editing import slugify, unique_id
+from quizapp.feedback import calibrate_questions
 from quizapp.models import (
     Article,
     Attempt,
+    Change,
     Entity,
     FactEntity,
     Question,
@@ -28,6 +33,7 @@ from quizapp.models import (
     Quiz,
     QuizItem,
 )
+from quizapp.scoring import SCORING_MODES
 
 QUESTIONS_PER_QUIZ = 10
 SECONDS_PER_QUESTION = 20
@@ -178,15 +184,21 @@ def build_quizzes(
     seconds: int = SECONDS_PER_QUESTION,
     mode: str = SCORING_MODE,
 ) -> QuizBuildReport:
-    """Create or refresh every quiz the questions allow, in one transaction.
+    """Create or refresh every automatic quiz the questions allow, in one transaction.
 
-    A quiz with attempts is left exactly as it is. An unplayed quiz gets fresh copies of its
-    questions; one whose scope no longer has enough questions is removed.
+    First the questions' difficulties are calibrated from the answers players gave
+    (`quizapp.feedback.calibrate_questions`): generation writes the generator's estimate
+    each time, and this is where quizzes are ordered, so this is where observation replaces
+    it. A quiz with attempts is left exactly as it is. An unplayed quiz gets fresh copies of
+    its questions; one whose scope no longer has enough questions is removed. Quizzes made
+    by editors (``created_by`` set) are never touched: their ids start with ``ed-``, which
+    no automatic quiz id does.
     """
     report = QuizBuildReport()
+    calibrate_questions(session, commit=False)
     plans = {p.id: p for p in plan_quizzes(session, today=today, count=count)}
     played = set(session.exec(select(Attempt.quiz_id).distinct()))
-    existing = {q.id: q for q in session.exec(select(Quiz))}
+    existing = {q.id: q for q in session.exec(select(Quiz).where(Quiz.created_by.is_(None)))}
     current_items: dict[str, list[str]] = defaultdict(list)
     for quiz_id, question_id in session.exec(
         select(QuizItem.quiz_id, QuizItem.question_id).order_by(QuizItem.quiz_id, QuizItem.position)
@@ -303,14 +315,15 @@ def ensure_daily_quiz(
 
 
 def list_quizzes(session: Session, *, today: dt.date) -> list[Quiz]:
-    """The quizzes to offer: today's daily mix first, then events, topics and articles.
+    """The published quizzes to offer: today's daily mix first, then events, topics, editors'
+    picks and articles.
 
-    Daily mixes of other days stay playable by link but are not listed.
+    Daily mixes of other days stay playable by link but are not listed; drafts are neither.
     """
-    order = {"daily": 0, "event": 1, "entity": 2, "article": 3}
+    order = {"daily": 0, "event": 1, "entity": 2, "list": 3, "article": 4}
     quizzes = [
         q
-        for q in session.exec(select(Quiz))
+        for q in session.exec(select(Quiz).where(Quiz.status == "published"))
         if q.scope != "daily" or q.scope_id == today.isoformat()
     ]
     return sorted(quizzes, key=lambda q: (order.get(q.scope, 9), q.title.casefold(), q.id))
@@ -319,3 +332,344 @@ def list_quizzes(session: Session, *, today: dt.date) -> list[Quiz]:
 def count_quizzes(session: Session) -> int:
     """How many quizzes exist."""
     return session.exec(select(func.count()).select_from(Quiz)).one()
+
+
+# --- Quizzes made by editors ------------------------------------------------------------------
+
+EDITOR_SCOPES = ("article", "event", "entity", "list")
+EDITOR_QUIZ_PREFIX = "ed-"  # no automatic quiz id starts so: building never meets these
+MAX_QUESTIONS = 50
+MIN_SECONDS, MAX_SECONDS = 5, 120
+MAX_TITLE = 300
+
+
+class QuizError(Exception):
+    """A quiz the editor asked for cannot be made; ``problems`` maps each field to what to fix."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(problems.values()))
+
+
+class QuizNotFound(QuizError):
+    """No quiz has that id."""
+
+    def __init__(self, quiz_id: str):
+        super().__init__({"quiz": f"there is no quiz {quiz_id!r}"})
+
+
+def _whole_number(value: object, name: str, low: int, high: int, problems: dict[str, str]) -> int:
+    # Form fields arrive as text: "12" is 12, "12.5", "" or "ten" are not.
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    if number is None or not low <= number <= high:
+        problems[name] = f"{name} must be a whole number from {low} to {high}"
+        return 0
+    return number
+
+
+def _scope_candidates(session: Session, scope: str, scope_id: str) -> list[_Candidate]:
+    """The questions a scope offers: an article's, an event's articles', or those whose facts
+    name an entity."""
+    query = select(Question.id, Question.fact_id, Question.style, Question.difficulty)
+    if scope == "article":
+        query = query.where(Question.article_id == scope_id)
+    elif scope == "event":
+        query = query.join(Article, Question.article_id == Article.id).where(
+            Article.event_id == scope_id
+        )
+    else:
+        query = query.where(
+            Question.fact_id.in_(select(FactEntity.fact_id).where(FactEntity.entity_id == scope_id))
+        )
+    return [_Candidate(*row) for row in session.exec(query)]
+
+
+def _scope_name(session: Session, scope: str, scope_id: str) -> str | None:
+    """The article's title or the entity's name, or None if there is no such one."""
+    if scope == "article":
+        article = session.get(Article, scope_id)
+        return article.title if article else None
+    entity = session.get(Entity, scope_id)
+    if entity is None or (scope == "event") != (entity.type == "event"):
+        return None
+    return entity.name
+
+
+def _pick_questions(
+    session: Session,
+    scope: str,
+    scope_id: str | None,
+    question_ids: Sequence[str] | None,
+    count: int,
+    seed: str,
+    problems: dict[str, str],
+) -> tuple[str, ...]:
+    """The questions of the quiz in order, or () with what is wrong in ``problems``."""
+    if scope == "list":
+        picked = list(dict.fromkeys(question_ids or ()))  # a double pick counts once
+        if not 1 <= len(picked) <= MAX_QUESTIONS:
+            problems["question_ids"] = (
+                f"pick 1 to {MAX_QUESTIONS} questions (you picked {len(picked)})"
+            )
+            return ()
+        known = set(session.exec(select(Question.id).where(Question.id.in_(picked))))
+        unknown = [qid for qid in picked if qid not in known]
+        if unknown:
+            problems["question_ids"] = f"there is no question {', '.join(map(repr, unknown))}"
+            return ()
+        return tuple(picked)
+    if not scope_id:
+        problems["scope_id"] = f"choose the {scope} the quiz is about"
+        return ()
+    name = _scope_name(session, scope, scope_id)
+    if name is None:
+        problems["scope_id"] = f"there is no {scope} {scope_id!r}"
+        return ()
+    candidates = _scope_candidates(session, scope, scope_id)
+    if len(candidates) < MIN_QUESTIONS:
+        problems["scope_id"] = (
+            f"the {scope} {name!r} has {len(candidates)} question"
+            f"{'' if len(candidates) == 1 else 's'}; a quiz needs at least {MIN_QUESTIONS}"
+        )
+        return ()
+    return select_questions(candidates, count=count, seed=seed) if count else ()
+
+
+def create_quiz(
+    session: Session,
+    *,
+    editor_id: int | None,
+    title: str,
+    scope: str,
+    scope_id: str | None = None,
+    question_ids: Sequence[str] | None = None,
+    count: object = QUESTIONS_PER_QUIZ,
+    seconds: object = SECONDS_PER_QUESTION,
+    mode: str = SCORING_MODE,
+    publish: bool = False,
+) -> Quiz:
+    """Make a quiz for an editor, as a draft or published, and log it; commits.
+
+    ``scope`` is "article", "event" or "entity" with ``scope_id``, whose questions are
+    chosen as for automatic quizzes (`select_questions`: one per fact first, styles mixed,
+    easiest first; up to ``count``, fewer if the scope has fewer), or "list" with
+    ``question_ids`` kept in the given order (``count`` is then how many were picked).
+    Raises QuizError naming every field that is wrong: the title (1-300 characters), an
+    unknown scope or scope id, a scope with fewer than MIN_QUESTIONS questions, picked ids
+    that do not exist, ``count`` outside 1-50, ``seconds`` outside 5-120, a mode other than
+    timed or plain. The quiz's id is ``ed-`` and its title as a slug.
+    """
+    problems: dict[str, str] = {}
+    title = " ".join(title.split()) if isinstance(title, str) else ""
+    if not 1 <= len(title) <= MAX_TITLE:
+        problems["title"] = f"title must be 1 to {MAX_TITLE} characters (it is {len(title)})"
+    if scope not in EDITOR_SCOPES:
+        problems["scope"] = f"scope must be one of {', '.join(EDITOR_SCOPES)}"
+    wanted = 0 if scope == "list" else _whole_number(count, "count", 1, MAX_QUESTIONS, problems)
+    seconds = _whole_number(seconds, "seconds", MIN_SECONDS, MAX_SECONDS, problems)
+    if mode not in SCORING_MODES:
+        problems["mode"] = f"mode must be one of {', '.join(SCORING_MODES)}"
+    base = EDITOR_QUIZ_PREFIX + slugify(title or "quiz")
+    taken = set(session.exec(select(Quiz.id).where(Quiz.id.startswith(base))))
+    quiz_id = unique_id(base, taken)
+    question_ids = (
+        _pick_questions(session, scope, scope_id, question_ids, wanted, quiz_id, problems)
+        if scope in EDITOR_SCOPES
+        else ()
+    )
+    if problems:
+        raise QuizError(problems)
+    quiz = Quiz(
+        id=quiz_id,
+        title=title,
+        scope=scope,
+        scope_id="" if scope == "list" else scope_id,
+        question_count=len(question_ids),
+        seconds_per_question=seconds,
+        scoring_mode=mode,
+        status="published" if publish else "draft",
+        created_by=editor_id,
+    )
+    detail: dict[str, Any] = {
+        "title": title,
+        "scope": scope,
+        "scope_id": quiz.scope_id,
+        "questions": list(question_ids),
+        "seconds": seconds,
+        "mode": mode,
+        "status": quiz.status,
+    }
+    try:
+        session.add(quiz)
+        session.flush()
+        _write_items(session, quiz_id, question_ids)
+        session.add(
+            Change(
+                editor_id=editor_id,
+                subject="quiz",
+                subject_id=quiz_id,
+                action="create",
+                detail=detail,
+            )
+        )
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if session.get(Quiz, quiz_id) is None:
+            raise
+        # Another editor took the same id a moment ago; the next try gets the next one.
+        raise QuizError({"title": "a quiz with this title was just made; try again"}) from None
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(quiz)
+    return quiz
+
+
+def publish_quiz(session: Session, *, quiz_id: str, editor_id: int | None) -> Quiz:
+    """Make a draft quiz visible and playable, and log it; commits.
+
+    Raises QuizNotFound, or QuizError if it is published already.
+    """
+    quiz = session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise QuizNotFound(quiz_id)
+    if quiz.status == "published":
+        raise QuizError({"status": f"the quiz {quiz.title!r} is published already"})
+    quiz.status = "published"
+    session.add(quiz)
+    session.add(
+        Change(
+            editor_id=editor_id,
+            subject="quiz",
+            subject_id=quiz_id,
+            action="publish",
+            detail={"status": ["draft", "published"]},
+        )
+    )
+    session.commit()
+    session.refresh(quiz)
+    return quiz
+
+
+@dataclass(frozen=True)
+class QuizRow:
+    """A quiz in the editors' list, with how often it was played."""
+
+    quiz: Quiz
+    attempts: int
+
+
+def list_all_quizzes(session: Session) -> list[QuizRow]:
+    """Every quiz, drafts and old daily mixes included, newest first, with its attempts."""
+    attempts = dict(
+        session.exec(select(Attempt.quiz_id, func.count()).group_by(Attempt.quiz_id)).all()
+    )
+    quizzes = session.exec(select(Quiz).order_by(Quiz.created_at.desc(), Quiz.id)).all()
+    return [QuizRow(quiz, attempts.get(quiz.id, 0)) for quiz in quizzes]
+
+
+def count_attempts(session: Session, quiz_id: str) -> int:
+    """How many attempts a quiz has had, finished or not."""
+    return session.exec(
+        select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz_id)
+    ).one()
+
+
+def quiz_items(session: Session, quiz_id: str) -> list[QuizItem]:
+    """The quiz's questions in order."""
+    return list(
+        session.exec(
+            select(QuizItem).where(QuizItem.quiz_id == quiz_id).order_by(QuizItem.position)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ScopeOption:
+    """An article, event or entity an editor can make a quiz of, with its question count."""
+
+    id: str
+    name: str
+    questions: int
+
+
+def scope_options(session: Session) -> dict[str, list[ScopeOption]]:
+    """For each scope, every article, event or entity with a question, by name.
+
+    Only those with MIN_QUESTIONS or more can be a quiz's scope; the rest still help to find
+    questions to pick by hand.
+    """
+    by_article = select(Question.article_id, func.count()).group_by(Question.article_id)
+    by_event = (
+        select(Article.event_id, func.count())
+        .join(Question, Question.article_id == Article.id)
+        .where(Article.event_id.is_not(None))
+        .group_by(Article.event_id)
+    )
+    by_entity = (
+        select(FactEntity.entity_id, func.count(func.distinct(Question.id)))
+        .join(Question, Question.fact_id == FactEntity.fact_id)
+        .group_by(FactEntity.entity_id)
+    )
+    titles = dict(session.exec(select(Article.id, Article.title)).all())
+    entities = {e.id: e for e in session.exec(select(Entity))}
+    options: dict[str, list[ScopeOption]] = {}
+    for scope, query, names in (
+        ("article", by_article, titles),
+        ("event", by_event, {k: e.name for k, e in entities.items() if e.type == "event"}),
+        ("entity", by_entity, {k: e.name for k, e in entities.items() if e.type != "event"}),
+    ):
+        options[scope] = sorted(
+            (
+                ScopeOption(scope_id, names[scope_id], n)
+                for scope_id, n in session.exec(query)
+                if scope_id in names
+            ),
+            key=lambda o: (o.name.casefold(), o.id),
+        )
+    return options
+
+
+@dataclass(frozen=True)
+class QuestionChoice:
+    """A question in the editors' hand-picking list."""
+
+    id: str
+    prompt: str
+    style: str
+    difficulty: float
+    article_title: str
+
+
+def find_questions(
+    session: Session,
+    *,
+    article_id: str | None = None,
+    text: str | None = None,
+    picked: Sequence[str] = (),
+    limit: int = 100,
+) -> list[QuestionChoice]:
+    """The picked questions in their order, then up to ``limit`` others of one article and/or
+    whose prompt holds ``text`` (any case), by article and prompt."""
+    query = select(Question.id, Question.prompt, Question.style, Question.difficulty, Article.title)
+    query = query.join(Article, Question.article_id == Article.id)
+    chosen = {
+        row[0]: QuestionChoice(*row)
+        for row in session.exec(query.where(Question.id.in_(list(picked))))
+    }
+    if article_id:
+        query = query.where(Question.article_id == article_id)
+    if text and text.strip():
+        needle = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Question.prompt.ilike(f"%{needle}%", escape="\\"))
+    others = session.exec(
+        query.where(Question.id.not_in(list(picked)))
+        .order_by(Article.date.desc(), Article.id, Question.prompt, Question.id)
+        .limit(limit)
+    )
+    return [chosen[qid] for qid in picked if qid in chosen] + [
+        QuestionChoice(*row) for row in others
+    ]

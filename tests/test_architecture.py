@@ -20,8 +20,10 @@ DOMAIN_MODULES = [
     "quizapp.suggest",
     "quizapp.dump",
     "quizapp.preview",
+    "quizapp.feedback",
     "quizapp.editing",
     "quizapp.editors",
+    "quizapp.template_admin",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Building quizzes from scopes: fixed lists, and played quizzes never change."""
+"""Building quizzes from scopes: fixed lists, played quizzes never change; editors' own quizzes."""
 
 import datetime as dt
 
@@ -6,12 +6,26 @@ import pytest
 from sqlmodel import Session, select
 
 from quizapp.db import create_schema, make_engine
-from quizapp.models import Attempt, Player, Quiz, QuizItem
+from quizapp.models import (
+    Attempt,
+    AttemptAnswer,
+    Change,
+    Editor,
+    FactEntity,
+    Player,
+    Question,
+    Quiz,
+    QuizItem,
+)
 from quizapp.quizzes import (
+    QuizError,
+    QuizNotFound,
     _Candidate,
     build_quizzes,
+    create_quiz,
     ensure_daily_quiz,
     list_quizzes,
+    publish_quiz,
     select_questions,
 )
 from tests.conftest import BUNDLED_BANK
@@ -37,7 +51,7 @@ def bundled_engine(tmp_path_factory):
 def session(bundled_engine):
     """A session whose quiz tables start empty."""
     with Session(bundled_engine) as session:
-        for model in (QuizItem, Attempt, Quiz, Player):
+        for model in (AttemptAnswer, QuizItem, Attempt, Quiz, Player, Change):
             for row in session.exec(select(model)):
                 session.delete(row)
         session.commit()
@@ -137,3 +151,172 @@ def test_select_questions_prefers_one_question_per_fact():
     facts = [next(c.fact_id for c in candidates if c.id == q) for q in chosen]
     assert len(set(facts)) == 6
     assert select_questions(candidates, count=6, seed="s") == chosen
+
+
+# --- Quizzes made by editors -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def editor(bundled_engine) -> Editor:
+    """An editor who made nothing yet (the quizzes are emptied before each test)."""
+    with Session(bundled_engine) as session:
+        editor = Editor(name="Quinn", name_key="quinn", password_hash="not used here")
+        session.add(editor)
+        session.commit()
+        session.refresh(editor)
+        return editor
+
+
+def items_of(session, quiz_id: str) -> list[QuizItem]:
+    return list(
+        session.exec(
+            select(QuizItem).where(QuizItem.quiz_id == quiz_id).order_by(QuizItem.position)
+        )
+    )
+
+
+def make_quiz(session, editor, **overrides):
+    """A quiz made through create_quiz: about Lady Gaga, 6 questions, unless told otherwise."""
+    args = {
+        "title": "Gaga night",
+        "scope": "entity",
+        "scope_id": "lady-gaga",
+        "count": 6,
+        "seconds": 30,
+        "mode": "plain",
+        "publish": False,
+    }
+    return create_quiz(session, editor_id=editor.id, **(args | overrides))
+
+
+def test_an_editor_makes_a_draft_quiz_of_an_entity(session, editor):
+    quiz = make_quiz(session, editor, title="  Gaga   night ")
+
+    assert quiz.id == "ed-gaga-night" and quiz.title == "Gaga night"
+    assert (quiz.scope, quiz.scope_id, quiz.status, quiz.created_by) == (
+        "entity",
+        "lady-gaga",
+        "draft",
+        editor.id,
+    )
+    assert (quiz.question_count, quiz.seconds_per_question, quiz.scoring_mode) == (6, 30, "plain")
+    items = items_of(session, quiz.id)
+    gaga_facts = set(
+        session.exec(select(FactEntity.fact_id).where(FactEntity.entity_id == "lady-gaga"))
+    )
+    assert len(items) == 6 and {i.fact_id for i in items} <= gaga_facts
+    assert len({i.fact_id for i in items}) == 6  # one question per fact
+    assert [i.difficulty for i in items] == sorted(i.difficulty for i in items)
+    change = session.exec(select(Change).where(Change.subject_id == quiz.id)).one()
+    assert (change.subject, change.action, change.editor_id) == ("quiz", "create", editor.id)
+    assert change.detail["questions"] == [i.question_id for i in items]
+
+
+def test_a_hand_picked_quiz_keeps_the_order_given(session, editor):
+    picked = list(session.exec(select(Question.id).order_by(Question.difficulty.desc()).limit(3)))
+
+    quiz = make_quiz(
+        session, editor, scope="list", scope_id=None, question_ids=[*picked, picked[0]], count=""
+    )
+
+    assert (quiz.scope, quiz.scope_id, quiz.question_count) == ("list", "", 3)
+    assert [i.question_id for i in items_of(session, quiz.id)] == picked
+
+
+def test_a_scope_with_fewer_questions_than_asked_gives_them_all(session, editor):
+    quiz = make_quiz(session, editor, scope_id="best-new-artist", count=50)
+
+    assert quiz.question_count == 5 == len(items_of(session, quiz.id))
+
+
+def test_the_same_title_twice_gets_its_own_id(session, editor):
+    first, second = make_quiz(session, editor), make_quiz(session, editor)
+
+    assert (first.id, second.id) == ("ed-gaga-night", "ed-gaga-night-2")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "says"),
+    [
+        ({"title": "   "}, "title", "title must be 1 to 300 characters (it is 0)"),
+        ({"title": "x" * 301}, "title", "title must be 1 to 300 characters (it is 301)"),
+        ({"scope": "daily"}, "scope", "scope must be one of article, event, entity, list"),
+        ({"scope_id": None}, "scope_id", "choose the entity the quiz is about"),
+        ({"scope_id": "nobody"}, "scope_id", "there is no entity 'nobody'"),
+        ({"scope": "event", "scope_id": "lady-gaga"}, "scope_id", "there is no event 'lady-gaga'"),
+        ({"scope": "article", "scope_id": "nope"}, "scope_id", "there is no article 'nope'"),
+        (
+            {"scope_id": "justin-bieber"},
+            "scope_id",
+            "the entity 'Justin Bieber' has 2 questions; a quiz needs at least 5",
+        ),
+        ({"count": 0}, "count", "count must be a whole number from 1 to 50"),
+        ({"count": "51"}, "count", "count must be a whole number from 1 to 50"),
+        ({"count": "ten"}, "count", "count must be a whole number from 1 to 50"),
+        ({"count": True}, "count", "count must be a whole number from 1 to 50"),
+        ({"seconds": 4}, "seconds", "seconds must be a whole number from 5 to 120"),
+        ({"seconds": "121"}, "seconds", "seconds must be a whole number from 5 to 120"),
+        ({"seconds": "7.5"}, "seconds", "seconds must be a whole number from 5 to 120"),
+        ({"mode": "sudden-death"}, "mode", "mode must be one of timed, plain"),
+        ({"scope": "list", "question_ids": []}, "question_ids", "pick 1 to 50 questions"),
+        (
+            {"scope": "list", "question_ids": [f"q{n}" for n in range(51)]},
+            "question_ids",
+            "pick 1 to 50 questions (you picked 51)",
+        ),
+        (
+            {"scope": "list", "question_ids": ["nope", "nada"]},
+            "question_ids",
+            "there is no question 'nope', 'nada'",
+        ),
+    ],
+)
+def test_making_a_quiz_says_what_to_fix(session, editor, overrides, field, says):
+    with pytest.raises(QuizError) as refused:
+        make_quiz(session, editor, **overrides)
+
+    assert says in refused.value.problems[field]
+    assert session.exec(select(Quiz).where(Quiz.created_by.is_not(None))).all() == []
+
+
+def test_every_problem_is_named_at_once(session, editor):
+    with pytest.raises(QuizError) as refused:
+        make_quiz(session, editor, title="", count=0, seconds=0, mode="x", scope_id="nobody")
+
+    assert set(refused.value.problems) == {"title", "count", "seconds", "mode", "scope_id"}
+
+
+def test_publishing_makes_a_draft_visible(session, editor):
+    build_quizzes(session, today=TODAY)
+    quiz = make_quiz(session, editor)
+    assert quiz.id not in {q.id for q in list_quizzes(session, today=TODAY)}
+
+    publish_quiz(session, quiz_id=quiz.id, editor_id=editor.id)
+
+    listed = list_quizzes(session, today=TODAY)
+    assert quiz.id in {q.id for q in listed}
+    assert listed[0].id == "daily-2026-11-22"
+    actions = session.exec(select(Change.action).where(Change.subject_id == quiz.id)).all()
+    assert actions == ["create", "publish"]
+    with pytest.raises(QuizError, match="published already"):
+        publish_quiz(session, quiz_id=quiz.id, editor_id=editor.id)
+    with pytest.raises(QuizNotFound):
+        publish_quiz(session, quiz_id="ed-nothing", editor_id=editor.id)
+
+
+def test_building_never_touches_editors_quizzes(session, editor):
+    picked = list(session.exec(select(Question.id).limit(5)))
+    hand_picked = make_quiz(session, editor, title="Mine", scope="list", question_ids=picked)
+    about_gaga = make_quiz(session, editor, publish=True)
+    before = {q: items_of(session, q) for q in (hand_picked.id, about_gaga.id)}
+
+    report = build_quizzes(session, today=TODAY, count=4)
+
+    assert not set(before) & set(report.removed + report.updated)
+    for quiz_id, items in before.items():
+        session.expire_all()
+        after = items_of(session, quiz_id)
+        assert [(i.question_id, i.prompt) for i in after] == [
+            (i.question_id, i.prompt) for i in items
+        ]
+    assert session.get(Quiz, hand_picked.id).status == "draft"

@@ -1,7 +1,221 @@
 """The editor workspace's quizzes, at /editor/quizzes.
 
-Quizzes made by editors, and what players tell editors: reports and answer statistics."""
+Quizzes made by editors, and what players tell editors: reports and answer statistics.
+Views parse the form, call quizapp.quizzes and quizapp.feedback, and render; every form
+is a plain HTML form with the CSRF token, and no page has a script.
+"""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from quizapp import feedback, quizzes
+from quizapp.db import get_session
+from quizapp.generation import difficulty_label
+from quizapp.models import Quiz, Template
+from quizapp.scoring import SCORING_MODES
+from quizapp.web.auth import editor_required, error_page
+from quizapp.web.play import sentence_filter
 
 bp = Blueprint("editor_quizzes", __name__)
+
+MODE_LABELS = {
+    "timed": "Timed: speed and streaks add points",
+    "plain": "Plain: 1000 a right answer",
+}
+LIMITS = {
+    "max_questions": quizzes.MAX_QUESTIONS,
+    "min_seconds": quizzes.MIN_SECONDS,
+    "max_seconds": quizzes.MAX_SECONDS,
+    "max_title": quizzes.MAX_TITLE,
+}
+SCOPE_CHOICES = {
+    "article": "An article",
+    "event": "An event",
+    "entity": "A topic (a person, group, song ...)",
+    "list": "Questions I pick",
+}
+
+
+@bp.app_template_filter("as_percent")
+def percent_filter(value: float | None) -> str:
+    """A share as a whole percentage: 0.734 gives 73 %; nothing yet gives a dash."""
+    return "–" if value is None else f"{round(value * 100)} %"
+
+
+@bp.app_template_filter("ms_as_seconds")
+def seconds_filter(ms: float | None) -> str:
+    """Milliseconds as seconds with one decimal: 4.2 s; nothing yet gives a dash."""
+    return "–" if ms is None else f"{ms / 1000:.1f} s"
+
+
+# --- Quizzes --------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@editor_required
+def index():
+    """Every quiz with its scope, status, size and attempts; links to stats and reports."""
+    db = get_session()
+    return render_template(
+        "editor_quizzes/index.html",
+        rows=quizzes.list_all_quizzes(db),
+        open_reports=feedback.count_open_reports(db),
+    )
+
+
+@dataclass
+class QuizForm:
+    """The new-quiz form as sent: text as typed, so that a refused form comes back as it was."""
+
+    title: str = ""
+    scope: str = "entity"
+    scope_ids: dict[str, str] = field(default_factory=dict)
+    question_ids: list[str] = field(default_factory=list)
+    count: str = ""
+    seconds: str = ""
+    mode: str = ""
+    publish: bool = False
+    article: str = ""  # the hand-picking list's filters
+    search: str = ""
+
+    @classmethod
+    def read(cls, values: MultiDict) -> QuizForm:
+        """The form from request values, with the app's quiz settings as defaults."""
+        config = current_app.config
+        return cls(
+            title=values.get("title", ""),
+            scope=values.get("scope", "entity"),
+            scope_ids={s: values.get(f"{s}_id", "") for s in quizzes.EDITOR_SCOPES},
+            question_ids=values.getlist("question_ids"),
+            count=values.get("count", str(config["QUESTIONS_PER_QUIZ"])),
+            seconds=values.get("seconds", str(config["SECONDS_PER_QUESTION"])),
+            mode=values.get("mode", config["SCORING_MODE"]),
+            publish=values.get("publish") == "1",
+            article=values.get("article", ""),
+            search=values.get("search", ""),
+        )
+
+    def create_args(self) -> dict:
+        """The keyword arguments of quizzes.create_quiz."""
+        return {
+            "title": self.title,
+            "scope": self.scope,
+            "scope_id": self.scope_ids.get(self.scope) or None,
+            "question_ids": self.question_ids,
+            "count": self.count,
+            "seconds": self.seconds,
+            "mode": self.mode,
+            "publish": self.publish,
+        }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    """Make a quiz: scope, settings, draft or published. "Filter" only redraws the form."""
+    form = QuizForm.read(request.values)
+    db = get_session()
+    problems: dict[str, str] = {}
+    if request.method == "POST" and request.form.get("action") == "create":
+        try:
+            quiz = quizzes.create_quiz(db, editor_id=current_user.id, **form.create_args())
+        except quizzes.QuizError as error:
+            problems = error.problems
+        else:
+            state = "published" if quiz.status == "published" else "saved as a draft"
+            flash(f"“{quiz.title}” is {state}, with {quiz.question_count} questions.")
+            return redirect(url_for(".detail", quiz_id=quiz.id))
+    options = quizzes.scope_options(db)
+    return render_template(
+        "editor_quizzes/new.html",
+        form=form,
+        problems=problems,
+        options=options,
+        min_questions=quizzes.MIN_QUESTIONS,
+        questions=quizzes.find_questions(
+            db, article_id=form.article or None, text=form.search, picked=form.question_ids
+        ),
+        scope_choices=SCOPE_CHOICES,
+        modes=[(m, MODE_LABELS.get(m, m)) for m in SCORING_MODES],
+        limits=LIMITS,
+    ), 400 if problems else 200
+
+
+@bp.post("/<quiz_id>/publish")
+@editor_required
+def publish(quiz_id: str):
+    """Publish a draft: players see it on the home page and in the API from now on."""
+    try:
+        quiz = quizzes.publish_quiz(get_session(), quiz_id=quiz_id, editor_id=current_user.id)
+    except quizzes.QuizNotFound as error:
+        return error_page(404, str(error))
+    except quizzes.QuizError as error:
+        flash(sentence_filter(str(error)))
+    else:
+        flash(f"“{quiz.title}” is published: players can see and play it now.")
+    return redirect(url_for(".detail", quiz_id=quiz_id))
+
+
+@bp.get("/<quiz_id>")
+@editor_required
+def detail(quiz_id: str):
+    """A quiz as players get it (drafts too: the editors' preview) with each question's
+    answer statistics, the estimated difficulty beside the observed one."""
+    db = get_session()
+    quiz = db.get(Quiz, quiz_id)
+    if quiz is None:
+        return error_page(404, f"there is no quiz {quiz_id!r}")
+    stats = {s.question_id: s for s in feedback.question_stats(db, quiz_id=quiz_id)}
+    return render_template(
+        "editor_quizzes/detail.html",
+        quiz=quiz,
+        items=quizzes.quiz_items(db, quiz_id),
+        stats=stats,
+        attempts=quizzes.count_attempts(db, quiz_id),
+        min_answers=feedback.MIN_ANSWERS,
+        level=difficulty_label,
+    )
+
+
+@bp.get("/templates/<template_id>/stats")
+@editor_required
+def template_stats(template_id: str):
+    """Answer statistics of one template's questions, across every quiz that asks them."""
+    db = get_session()
+    stats = feedback.question_stats(db, template_id=template_id)
+    if not stats and db.get(Template, template_id) is None:
+        return error_page(404, f"there is no template {template_id!r}")
+    return render_template(
+        "editor_quizzes/template_stats.html",
+        template_id=template_id,
+        stats=stats,
+        min_answers=feedback.MIN_ANSWERS,
+    )
+
+
+# --- Reports --------------------------------------------------------------------------------------
+
+
+@bp.get("/reports")
+@editor_required
+def reports():
+    """Open problem reports, grouped by template and fact, the most reported first."""
+    groups = feedback.group_reports(feedback.list_reports(get_session()))
+    return render_template("editor_quizzes/reports.html", groups=groups)
+
+
+@bp.post("/reports/<int:report_id>/resolve")
+@editor_required
+def resolve(report_id: int):
+    """Mark a report as dealt with; it leaves the open list."""
+    try:
+        feedback.resolve_report(get_session(), report_id=report_id, editor_id=current_user.id)
+    except feedback.ReportNotFound as error:
+        return error_page(404, error.message)
+    flash(f"Report {report_id} is resolved.")
+    return redirect(url_for(".reports"))

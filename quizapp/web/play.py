@@ -21,15 +21,23 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from quizapp import charts, play, ranking
+from quizapp import charts, feedback, play, ranking
 from quizapp.db import get_session
-from quizapp.models import Player, QuizItem, utcnow
+from quizapp.models import REPORT_REASONS, Player, QuizItem, utcnow
 from quizapp.quizzes import ensure_daily_quiz, list_quizzes
+from quizapp.web import limiter
 
 bp = Blueprint("play", __name__)
 
 ERROR_STATUS = {"invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409}
-SCOPE_LABELS = {"daily": "Daily mix", "event": "Event", "entity": "Topic", "article": "Article"}
+SCOPE_LABELS = {
+    "daily": "Daily mix",
+    "event": "Event",
+    "entity": "Topic",
+    "list": "Editors’ pick",
+    "article": "Article",
+}
+REASON_CHOICES = [(r, feedback.REASON_LABELS[r]) for r in REPORT_REASONS]
 CHART_BUCKETS = 10
 
 
@@ -122,6 +130,8 @@ def csrf_error(error: CSRFError):
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     """Any other HTTP error in the game's pages (a too large form, a bad request)."""
+    if error.code == 429:
+        return error_page(429, "too many reports from your address: try again in an hour")
     return error_page(error.code or 500, error.description or error.name)
 
 
@@ -255,7 +265,9 @@ def answer(attempt_id: int):
     except play.Conflict as error:
         return render_template("play/conflict.html", attempt=attempt, message=error.message), 409
     item = db.get(QuizItem, (attempt.quiz_id, outcome.position))
-    return render_template("play/feedback.html", attempt=attempt, outcome=outcome, item=item)
+    return render_template(
+        "play/feedback.html", attempt=attempt, outcome=outcome, item=item, reasons=REASON_CHOICES
+    )
 
 
 @bp.get("/attempts/<int:attempt_id>/results")
@@ -276,3 +288,53 @@ def results(attempt_id: int):
         score=summary.score,
     )
     return render_template("play/results.html", summary=summary, histogram=histogram)
+
+
+# --- Reporting a problem ------------------------------------------------------------------------
+
+
+def _report_limit() -> str:
+    return current_app.config["REPORT_RATE_LIMIT"]
+
+
+def _render_report(attempt, item, number: int, *, sent=None, error=None, status: int = 200):
+    return render_template(
+        "play/report.html",
+        attempt=attempt,
+        item=item,
+        number=number,
+        reasons=REASON_CHOICES,
+        sent=sent,
+        error=error,
+        form=request.form,
+    ), status
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:number>/report", methods=["GET", "POST"])
+@limiter.limit(_report_limit, methods=["POST"])
+def report(attempt_id: int, number: int):
+    """Report a problem with answered question ``number`` (1-based) of the player's attempt.
+
+    GET shows the form, or the thanks once sent; POST files it and comes back to GET.
+    """
+    attempt, detour = _player_attempt(attempt_id)
+    if detour:
+        return detour
+    db = get_session()
+    item = feedback.reportable_item(db, attempt=attempt, position=number - 1)
+    player = current_player()
+    if request.method == "GET":
+        sent = feedback.find_report(db, player=player, attempt_id=attempt_id, position=number - 1)
+        return _render_report(attempt, item, number, sent=sent)
+    try:
+        feedback.file_report(
+            db,
+            player=player,
+            attempt_id=attempt_id,
+            position=number - 1,
+            reason=request.form.get("reason"),
+            comment=request.form.get("comment"),
+        )
+    except play.InvalidInput as error:
+        return _render_report(attempt, item, number, error=error.message, status=400)
+    return redirect(url_for("play.report", attempt_id=attempt_id, number=number), code=303)
