@@ -151,7 +151,10 @@ def _validation_text(error: Mapping[str, Any]) -> str:
     where = ".".join(str(part) for part in error["loc"])
     message = error["msg"]
     if error["type"] == "string_pattern_mismatch":
-        message = "must be a lower-case slug: letters, digits and '-'"
+        message = (
+            "must be lower-case letters and digits, joined by '-' (ids) or '_' (kinds, roles "
+            "and types)"
+        )
     return f"{where}: {message}" if where else message
 
 

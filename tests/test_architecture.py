@@ -24,6 +24,7 @@ DOMAIN_MODULES = [
     "quizapp.editing",
     "quizapp.editors",
     "quizapp.template_admin",
+    "quizapp.article_admin",
 ]
 
 

@@ -1,7 +1,448 @@
 """The editor workspace's articles, at /editor/articles.
 
-Articles and facts: paste an article, facts from suggestions, entities, corrections."""
+Articles and facts: paste an article, facts from suggestions, entities, corrections. The views
+parse forms and render; lookups are in quizapp.article_admin and every change goes through
+quizapp.editing, which checks the whole bank, regenerates the questions concerned and logs
+who did it.
 
-from flask import Blueprint
+The fact form works without JavaScript: it holds one fieldset of role fields per kind, all
+but the chosen kind's hidden and disabled (so they are not sent), and "Choose kind" sends the
+form back to show another kind's fields. static/editor-articles.js switches in place, fills
+the entity lists from the search endpoint (`api_bp`, at /editor/api) as the editor types,
+and adds a new entity without leaving the form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from quizapp import article_admin, editing
+from quizapp.api.errors import error_response
+from quizapp.api.schemas import FieldProblem
+from quizapp.bank import KindIn
+from quizapp.db import get_session
+from quizapp.editing import EditError
+from quizapp.models import Article, Fact
+from quizapp.suggest import Category, EntityRef, Mention, SentenceSuggestions
+from quizapp.web import auth
+from quizapp.web.auth import editor_required, local_path, wants_json
 
 bp = Blueprint("editor_articles", __name__)
+api_bp = Blueprint("editor_articles_api", __name__)
+# The workspace's own error pages (or JSON under /editor/api/), not Flask's bare ones.
+for blueprint in (bp, api_bp):
+    blueprint.register_error_handler(CSRFError, auth.csrf_error)
+    blueprint.register_error_handler(HTTPException, auth.http_error)
+
+ROLE_FIELD = "role-"  # form fields of roles are named role-<role>
+NEW_NAME_TYPES = {Category.TITLE: "song", Category.NEW_NAME: "person"}
+
+
+# --- Articles -----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@editor_required
+def index():
+    """Every article with its numbers of facts and questions, and a link to add one."""
+    articles = article_admin.list_articles(get_session())
+    return render_template("editor_articles/index.html", articles=articles)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editor_required
+def new_article():
+    """Paste an article: title, date, event, source, address and text."""
+    form = request.form if request.method == "POST" else {}
+    if request.method == "GET":
+        return _article_form(form)
+    db = get_session()
+    try:
+        date = dt.date.fromisoformat(form.get("date", "").strip())
+    except ValueError:
+        return _article_form(form, ["date: give the date the article was published"], 400)
+    try:
+        saved = editing.add_article(
+            db,
+            editor_id=current_user.id,
+            title=form.get("title", ""),
+            date=date,
+            source=form.get("source", ""),
+            text_=form.get("text", ""),
+            event_id=form.get("event") or None,
+            url=form.get("url", "").strip() or None,
+        )
+    except EditError as error:
+        return _article_form(form, _own(error, "article"), 400)
+    flash("Added the article. Pick a sentence below to record a fact from it.")
+    return redirect(url_for(".article_page", article_id=saved.id))
+
+
+def _own(error: EditError, subject: str) -> list[str]:
+    """The problems, without the "fact some-id: roles." that the form makes plain already:
+    "partner: unknown entity ..." reads better under the partner field."""
+    return [re.sub(rf"^{subject} [a-z0-9-]+: (?:roles\.(?=\w+:))?", "", p) for p in error.problems]
+
+
+def _article_form(form, problems: list[str] | None = None, status: int = 200):
+    events = article_admin.entities_of_types(get_session(), ["event"])
+    page = render_template(
+        "editor_articles/new.html", form=form, events=events, problems=problems or []
+    )
+    return page, status
+
+
+@bp.get("/<article_id>")
+@editor_required
+def article_page(article_id: str):
+    """The article sentence by sentence: what each mentions, the facts recorded from it."""
+    db = get_session()
+    layout = article_admin.article_layout(db, _article_or_404(article_id))
+    return render_template(
+        "editor_articles/article.html", layout=layout, labels=article_admin.CATEGORY_LABELS
+    )
+
+
+def _article_or_404(article_id: str) -> Article:
+    article = get_session().get(Article, article_id)
+    if article is None:
+        abort(404, f"there is no article {article_id!r}")
+    return article
+
+
+# --- Facts --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FactDraft:
+    """What the fact form holds: the kind, each role's values as typed, the evidence."""
+
+    kind: str = ""
+    values: dict[str, list[str]] = field(default_factory=dict)
+    evidence: str = ""
+
+    @classmethod
+    def posted(cls) -> FactDraft:
+        """The draft the form sent."""
+        values = {
+            name.removeprefix(ROLE_FIELD): [v.strip() for v in request.form.getlist(name)]
+            for name in request.form
+            if name.startswith(ROLE_FIELD)
+        }
+        # Browsers send a textarea's line ends as CRLF; the article's text has "\n" only.
+        evidence = request.form.get("evidence", "").replace("\r\n", "\n")
+        return cls(request.form.get("kind", "").strip(), values, evidence)
+
+    @classmethod
+    def of(cls, fact: Fact) -> FactDraft:
+        """The draft of a recorded fact."""
+        values = {
+            role: [str(v) for v in (raw if isinstance(raw, list) else [raw])]
+            for role, raw in fact.roles.items()
+        }
+        return cls(fact.kind, values, fact.evidence)
+
+
+@bp.route("/<article_id>/facts/new", methods=["GET", "POST"])
+@editor_required
+def new_fact(article_id: str):
+    """Record a fact from a sentence (``?sentence=N``, from 1): its evidence to start with."""
+    article = _article_or_404(article_id)
+    sentences = article_admin.article_suggestions(get_session(), article)
+    number = request.args.get("sentence", type=int)
+    if number is not None and not 1 <= number <= len(sentences):
+        abort(404, f"the article has no sentence {number}")
+    if request.method == "GET":
+        item = sentences[number - 1] if number else None
+        draft = FactDraft(
+            kind=request.args.get("kind", ""),
+            values=_prefilled(article, item.mentions if item else ()),
+            evidence=item.sentence.text if item else "",
+        )
+        return _fact_page(article, None, draft, number, item)
+    return _submit_fact(article, None, number, sentences)
+
+
+@bp.route("/<article_id>/facts/<fact_id>", methods=["GET", "POST"])
+@editor_required
+def edit_fact(article_id: str, fact_id: str):
+    """Correct a fact; its questions are made again. Shows its questions and its history."""
+    article = _article_or_404(article_id)
+    fact = _fact_or_404(article, fact_id)
+    sentences = article_admin.article_suggestions(get_session(), article)
+    number = article_admin.sentence_number_of(sentences, article.text, fact.evidence)
+    if request.method == "GET":
+        item = sentences[number - 1] if number else None
+        return _fact_page(article, fact, FactDraft.of(fact), number, item)
+    return _submit_fact(article, fact, number, sentences)
+
+
+@bp.post("/<article_id>/facts/<fact_id>/retire")
+@editor_required
+def retire_fact(article_id: str, fact_id: str):
+    """Retire a fact once confirmed (``confirmed=yes``); until then, ask."""
+    article = _article_or_404(article_id)
+    fact = _fact_or_404(article, fact_id)
+    db = get_session()
+    if request.form.get("confirmed") != "yes":
+        summary = article_admin.summarize_facts(db, [fact])[0]
+        return render_template("editor_articles/retire.html", article=article, fact=summary)
+    try:
+        editing.retire_fact(db, editor_id=current_user.id, fact_id=fact.id, seed=_seed())
+    except EditError as error:
+        flash("Not retired: " + "; ".join(error.problems))
+    else:
+        flash(f"Retired the fact {fact.id}: its questions are gone.")
+    return redirect(url_for(".article_page", article_id=article.id))
+
+
+def _fact_or_404(article: Article, fact_id: str) -> Fact:
+    fact = get_session().get(Fact, fact_id)
+    if fact is None or fact.article_id != article.id:
+        abort(404, f"the article has no fact {fact_id!r}")
+    return fact
+
+
+def _seed() -> int:
+    return current_app.config["GENERATION_SEED"]
+
+
+def _prefilled(article: Article, mentions: tuple[Mention, ...]) -> dict[str, list[str]]:
+    # Most facts happen at the article's event: start every "event" role with it.
+    events = [r.id for r in article_admin.suggested_entities(mentions) if r.type == "event"]
+    event = article.event_id or (events[0] if len(events) == 1 else None)
+    return {"event": [event]} if event else {}
+
+
+def _submit_fact(
+    article: Article,
+    fact: Fact | None,
+    number: int | None,
+    sentences: list[SentenceSuggestions],
+):
+    """Save the posted fact, or show the form again: with another kind's fields, or why not."""
+    draft = FactDraft.posted()
+    item = sentences[number - 1] if number else None
+    if request.form.get("action") == "kind":
+        return _fact_page(article, fact, draft, number, item)
+    db = get_session()
+    kind = article_admin.fact_kinds(db).get(draft.kind)
+    if kind is None:
+        problems = ["kind: choose what kind of fact this is"]
+        return _fact_page(article, fact, draft, number, item, problems, 400)
+    roles, problems = _roles(kind, draft)
+    if problems:
+        return _fact_page(article, fact, draft, number, item, problems, 400)
+    try:
+        saved = editing.save_fact(
+            db,
+            editor_id=current_user.id,
+            kind=draft.kind,
+            article_id=article.id,
+            roles=roles,
+            evidence=draft.evidence,
+            fact_id=fact.id if fact else None,
+            seed=_seed(),
+        )
+    except EditError as error:
+        return _fact_page(article, fact, draft, number, item, _own(error, "fact"), 400)
+    noun = "question" if saved.questions == 1 else "questions"
+    flash(f"Saved: the fact makes {saved.questions} {noun}.")
+    number = article_admin.sentence_number_of(sentences, article.text, draft.evidence.strip())
+    anchor = f"s-{number}" if number else None
+    return redirect(url_for(".article_page", article_id=article.id, _anchor=anchor))
+
+
+def _roles(kind: KindIn, draft: FactDraft):
+    # Only the chosen kind's roles count: others may linger from a kind chosen before.
+    values = {role: items for role, items in draft.values.items() if role in kind.roles}
+    values, problems = article_admin.resolve_entities(get_session(), kind, values)
+    roles, more = editing.roles_from_form(kind, values)
+    return roles, problems + more
+
+
+def _fact_page(
+    article: Article,
+    fact: Fact | None,
+    draft: FactDraft,
+    number: int | None,
+    item: SentenceSuggestions | None,
+    problems: list[str] | None = None,
+    status: int = 200,
+):
+    """The fact form with everything it offers: kinds, entity lists, suggestions, history."""
+    db = get_session()
+    kinds = article_admin.fact_kinds(db)
+    mentions = item.mentions if item else ()
+    suggested = article_admin.suggested_entities(mentions)
+    typed = [v for values in draft.values.values() for v in values]
+    problems = problems or []
+    here = _fact_url(article, fact, number, draft.kind)
+    page = render_template(
+        "editor_articles/fact.html",
+        article=article,
+        fact=fact,
+        draft=draft,
+        number=number,
+        kinds=kinds,
+        hints={
+            name: {role: article_admin.role_hint(spec) for role, spec in kind.roles.items()}
+            for name, kind in kinds.items()
+        },
+        mentions=mentions,
+        pieces=article_admin.sentence_pieces(article.text, item) if item else (),
+        suggested=suggested,
+        entity_labels=article_admin.entity_labels(db, typed),
+        entity_lists=_entity_lists(kinds, suggested),
+        new_names=[
+            (m, NEW_NAME_TYPES[m.category], _new_entity_url(m, here))
+            for m in article_admin.new_names(mentions)
+        ],
+        problems=problems,
+        role_problems=_problems_by_role(kinds.get(draft.kind), problems),
+        entity_types=article_admin.entity_types(db),
+        questions=article_admin.fact_questions(db, fact.id) if fact else [],
+        history=article_admin.record_history(db, subject="fact", subject_id=fact.id)
+        if fact
+        else [],
+        labels=article_admin.CATEGORY_LABELS,
+        here=here,
+    )
+    return page, status
+
+
+def _fact_url(article: Article, fact: Fact | None, number: int | None, kind: str) -> str:
+    if fact is not None:
+        return url_for(".edit_fact", article_id=article.id, fact_id=fact.id)
+    return url_for(".new_fact", article_id=article.id, sentence=number, kind=kind or None)
+
+
+def _new_entity_url(mention: Mention, back_to: str) -> str:
+    query = {"name": mention.text, "type": NEW_NAME_TYPES[mention.category], "next": back_to}
+    return url_for(".new_entity") + "?" + urlencode(query)
+
+
+def list_id(types: tuple[str, ...]) -> str:
+    """The id of the datalist offering entities of ``types``."""
+    return "entities-" + "-".join(types)
+
+
+def _entity_lists(
+    kinds: dict[str, KindIn], suggested: list[EntityRef]
+) -> dict[str, list[tuple[str, str, bool]]]:
+    """(id, label, suggested) options per datalist: the sentence's entities first, then the
+    bank's."""
+    db = get_session()
+    lists: dict[str, list[tuple[str, str]]] = {}
+    for kind in kinds.values():
+        for spec in kind.roles.values():
+            key = list_id(spec.types)
+            if spec.literal is not None or key in lists:
+                continue
+            first = [
+                (r.id, f"{r.name} · {r.type} · in this sentence", True)
+                for r in suggested
+                if r.type in spec.types
+            ]
+            taken = {o[0] for o in first}
+            rest = article_admin.entities_of_types(
+                db, spec.types, limit=article_admin.OFFERED_LIMIT
+            )
+            lists[key] = first + [
+                (e.id, f"{e.name} · {e.type}", False) for e in rest if e.id not in taken
+            ]
+    return lists
+
+
+def _problems_by_role(kind: KindIn | None, problems: list[str]) -> dict[str, list[str]]:
+    """Each problem under the field it is about ("roles.partner: ...", "partner: ...")."""
+    fields = [*(kind.roles if kind else ()), "evidence", "kind"]
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        for name in fields:
+            if problem.startswith(f"{name}:"):
+                found.setdefault(name, []).append(problem)
+    return found
+
+
+# --- Entities -----------------------------------------------------------------------------------
+
+
+@bp.get("/entities/new")
+@editor_required
+def new_entity():
+    """A small form to add an entity to the bank (``?name=&type=&next=`` prefill it)."""
+    return _entity_form(request.args)
+
+
+@bp.post("/entities")
+@editor_required
+def create_entity():
+    """Add an entity (name, type, comma-separated aliases), then back to ``next``."""
+    form = request.form
+    name, type_ = form.get("name", "").strip(), form.get("type", "").strip()
+    problems = []
+    if not name:
+        problems.append("name: give the entity's name")
+    if not type_:
+        problems.append("type: choose what the entity is (person, song, event ...)")
+    try:
+        if problems:
+            raise EditError(problems)
+        saved = editing.save_entity(
+            get_session(),
+            editor_id=current_user.id,
+            name=name,
+            type_=type_,
+            aliases=form.get("aliases", "").split(","),
+        )
+    except EditError as error:
+        problems = _own(error, "entity")
+        if wants_json():
+            fields = [FieldProblem(field=p.split(":")[0], message=p) for p in problems]
+            return error_response(400, "; ".join(problems), fields=fields)
+        return _entity_form(form, problems, 400)
+    if wants_json():
+        return jsonify({"id": saved.id, "name": name, "type": type_}), 201
+    flash(f"Added {name} to the bank as {saved.id}.")
+    return redirect(local_path(form.get("next")) or url_for(".index"))
+
+
+def _entity_form(form, problems: list[str] | None = None, status: int = 200):
+    types = article_admin.entity_types(get_session())
+    page = render_template(
+        "editor_articles/entity.html",
+        form=form,
+        types=types,
+        back=local_path(form.get("next")),
+        problems=problems or [],
+    )
+    return page, status
+
+
+@api_bp.get("/entities")
+@editor_required
+def search_entities():
+    """Up to 20 entities whose name or alias matches ``q``, of the ``type``s (comma-separated)
+    if given: ``{"entities": [{"id", "name", "type", "alias"?}]}``."""
+    types = [t.strip() for t in request.args.get("type", "").split(",") if t.strip()]
+    hits = article_admin.search_entities(get_session(), request.args.get("q", ""), types)
+    return {"entities": [hit.as_json() for hit in hits]}
