@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,12 +75,12 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def game(tmp_path_factory) -> Iterator[LiveGame]:
-    """The real app on 127.0.0.1 (a free port), its database built from the bundled bank."""
+@contextmanager
+def serve(folder: Path) -> Iterator[LiveGame]:
+    """A fresh app on 127.0.0.1 (a free port), its database in ``folder`` built from the
+    bundled bank, served from a thread until the block ends."""
     from werkzeug.serving import make_server
 
-    folder = tmp_path_factory.mktemp("browser")
     app = create_app(
         {
             "SECRET_KEY": "browser-test",
@@ -100,6 +101,13 @@ def game(tmp_path_factory) -> Iterator[LiveGame]:
         server.server_close()
         thread.join(timeout=5)
         get_engine(app).dispose()
+
+
+@pytest.fixture(scope="session")
+def game(tmp_path_factory) -> Iterator[LiveGame]:
+    """The app the players' tests share."""
+    with serve(tmp_path_factory.mktemp("browser")) as live:
+        yield live
 
 
 @pytest.fixture
