@@ -481,7 +481,7 @@ def test_creating_an_entity_goes_back_to_the_form(as_editor, session, editor):
         ({"name": "beyoncé"}, "is already the entity beyonce; use it"),
         ({"name": "  "}, "Name: give the entity&#39;s name"),
         ({"type": ""}, "Type: choose what the entity is"),
-        ({"type": "Not A Type"}, "Type: must be a lower-case"),
+        ({"type": "Not A Type"}, "Type: must be lower-case letters and digits"),
     ],
 )
 def test_a_refused_entity_says_why(as_editor, session, fields, says):
