@@ -332,6 +332,10 @@ def app_env(db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZAPP_")}
     env["DATABASE_URL"] = f"sqlite:///{db}"
     env["QUIZAPP_SECRET_KEY"] = "bench-" + hashlib.sha256(str(db).encode()).hexdigest()[:16]
+    # Every simulated player comes from 127.0.0.1 and answers as fast as it can: the limits
+    # meant for people would turn most of the run into 429s.
+    env["QUIZAPP_PLAYER_RATE_LIMIT"] = "1000000 per minute"
+    env["QUIZAPP_ANSWER_RATE_LIMIT"] = "1000000 per minute"
     return env
 
 

@@ -10,11 +10,18 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
+def create_app(
+    test_config: dict[str, Any] | None = None, *, require_secret_key: bool = True
+) -> "Flask":
     """Create and configure the app (the flaskr factory, STYLE.md 1).
 
     Defaults come first, then instance/config.py and the environment (DATABASE_URL and any
     QUIZAPP_* variable), then ``test_config``.
+
+    Outside DEBUG and TESTING the app needs a secret key of its own (QUIZAPP_SECRET_KEY or
+    the instance folder's ``secret_key`` file) and raises RuntimeError without one, saying
+    what to set (quizapp.web.security). The command line passes ``require_secret_key=False``:
+    its commands need no key, and `quizapp start` creates the file before it serves.
     """
     # Imported here so that importing a domain module (quizapp.bank, ...) never loads Flask.
     from flask import Flask
@@ -26,7 +33,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
         static_folder=str(resource_dir("static")),
     )
     app.config.from_mapping(
+        # Accepted only under DEBUG or TESTING; see quizapp.web.security for the real key.
         SECRET_KEY="dev",
+        # Secure cookies unless DEBUG, TESTING or LOCAL_HTTP; True or False here decides.
+        SESSION_COOKIE_SECURE=None,
+        # Served over plain http on this machine (`quizapp start` sets it): cookies cannot be
+        # Secure there, or the browser would never send them back.
+        LOCAL_HTTP=False,
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: believe none).
+        TRUSTED_PROXIES=0,
         DATABASE_URL="sqlite:///" + str(Path(app.instance_path) / "quizapp.sqlite"),
         BANK_PATH=str(resource_dir("question_bank")),
         GENERATION_SEED=2026,
@@ -41,6 +56,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
         LOGIN_RATE_LIMIT="10 per minute",
         # Players' "report a problem" forms, per address.
         REPORT_RATE_LIMIT="20 per hour",
+        # New players per address (web form and API together; quizapp.web.limits). A class
+        # playing together behind one address makes a burst of them.
+        PLAYER_RATE_LIMIT="20 per minute",
+        # Answers per player (web and API together), else per address; no one reads and
+        # answers two questions a second.
+        ANSWER_RATE_LIMIT="120 per minute",
         EDITOR_LOGIN_HOURS=12,
         # Flask-Limiter: named explicitly so it does not warn; several processes or hosts need
         # a shared store here (redis://...) for the limits to hold across them.
@@ -49,6 +70,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
         # the enabled flag of the last app initialised in the same process.
         RATELIMIT_ENABLED=True,
         RATELIMIT_HEADERS_ENABLED=True,
+        # If the shared store (Redis) goes away, count in each process rather than fail every
+        # limited request with a 500; the limiter goes back to the store once it answers.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -59,6 +83,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
         app.config.from_mapping(test_config)
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from quizapp.web import security
+
+    security.init_app(app, require_secret_key=require_secret_key)
 
     from quizapp import db
 
@@ -79,7 +107,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> "Flask":
         questions,
     )
 
-    # Before CSRFProtect, so that a flood of forms without a token is counted too.
+    # Limits set with @limiter.limit are checked as their view runs, so after CSRFProtect: a
+    # form refused for its token is not counted (it reaches nothing worth protecting).
     limiter.init_app(app)
     auth.login_manager.init_app(app)
     csrf = CSRFProtect(app)

@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from quizapp import create_app
 from quizapp.bank import BankError, read_bank, write_bank
-from quizapp.db import create_schema, get_engine, get_session
+from quizapp.db import get_engine, get_session, upgrade_schema
 from quizapp.editing import bank_is_empty, record_files_sync, unsaved_changes
 from quizapp.editors import EditorError, create_editor
 from quizapp.feedback import MIN_ANSWERS, calibrate_questions
@@ -26,9 +26,33 @@ PROGRESS_THRESHOLD = 5000
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
-    """Create the database tables that do not exist yet."""
-    create_schema(get_engine())
+    """Create the database's tables, or bring them up to date (runs the migrations)."""
+    _upgrade_schema()
     click.echo(f"Database ready: {_safe_url()}")
+
+
+@click.command("upgrade-db")
+@with_appcontext
+def upgrade_db_command() -> None:
+    """Run the schema migrations the database has not had yet (docs/migrations.md)."""
+    from quizapp.migrate import current_revision
+
+    before = current_revision(get_engine())
+    _upgrade_schema()
+    after = current_revision(get_engine())
+    note = " (up to date)" if before == after else ""
+    click.echo(f"Database {_safe_url()}: revision {before or 'none'} -> {after}{note}")
+
+
+def _upgrade_schema() -> None:
+    """Migrate the app's database to the newest revision; a database that cannot be migrated
+    safely stops the command with the reason and what to do, not a traceback."""
+    from quizapp.migrate import SchemaMismatchError
+
+    try:
+        upgrade_schema(get_engine())
+    except SchemaMismatchError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command("load-bank")
@@ -47,7 +71,7 @@ def load_bank_command(path: Path | None, discard_workspace_changes: bool) -> Non
     files, so changes made in the editors' workspace since the last load or dump would be
     lost: then the command refuses, unless told to discard them.
     """
-    create_schema(get_engine())
+    _upgrade_schema()
     unsaved = unsaved_changes(get_session())
     if unsaved and not discard_workspace_changes:
         raise click.ClickException(
@@ -70,7 +94,7 @@ def dump_bank_command(path: Path | None) -> None:
     from quizapp.dump import DumpError, dump_bank
 
     path = path or Path(current_app.config["BANK_PATH"])
-    create_schema(get_engine())
+    _upgrade_schema()
     session = get_session()
     try:
         report = dump_bank(session, path)
@@ -89,7 +113,7 @@ def dump_bank_command(path: Path | None) -> None:
 @with_appcontext
 def generate_command(seed: int | None, verbose: bool) -> None:
     """(Re)build every question, then the quizzes (played quizzes never change)."""
-    create_schema(get_engine())
+    _upgrade_schema()
     report = _generate(seed)
     _print_generation(report, verbose)
     _build_quizzes()
@@ -110,7 +134,7 @@ def calibrate_command(min_answers: int) -> None:
     `generate` does this too, before building quizzes; run this to have the next daily mix
     ordered by the latest answers. Quizzes already built do not change.
     """
-    create_schema(get_engine())
+    _upgrade_schema()
     changed = calibrate_questions(get_session(), min_answers)
     click.echo(f"Calibrated {changed} question(s) answered at least {min_answers} times.")
 
@@ -126,7 +150,7 @@ def calibrate_command(min_answers: int) -> None:
 @with_appcontext
 def export_questions_command(output) -> None:
     """Print every question as one JSON object per line (JSON Lines)."""
-    create_schema(get_engine())
+    _upgrade_schema()
     for record in iter_question_exports(get_session()):
         output.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -162,7 +186,7 @@ def create_editor_command(name: str, role: str) -> None:
     # Asked for, never an option: a password on the command line lands in shell history and
     # in the process list.
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    create_schema(get_engine())
+    _upgrade_schema()
     session = get_session()
     try:
         editor = create_editor(session, name=name, password=password, role=role)
@@ -182,7 +206,7 @@ def start_command(host: str, port: int) -> None:
     The bundled bank is loaded on the first start only: after that the database is the
     working copy that editors change in the workspace (`quizapp dump-bank` writes it back).
     """
-    create_schema(get_engine())
+    _upgrade_schema()
     if bank_is_empty(get_session()):
         load_bundle(None)
     else:
@@ -191,9 +215,34 @@ def start_command(host: str, port: int) -> None:
     _build_quizzes()
     from werkzeug.serving import run_simple
 
+    from quizapp.web import security
+
+    app = current_app._get_current_object()
+    key_file = security.ensure_secret_key_file(app)
+    if key_file is not None:
+        click.echo(f"Signing cookies with the secret key in {key_file}")
+    security.serve_local_http(app)
+    if not _is_loopback(host):
+        click.echo(
+            f"Warning: {host} is reachable from other machines, and this server speaks plain "
+            "http: cookies and editors' passwords cross the network unencrypted. To serve "
+            "others, use gunicorn behind TLS (docs/deploy.md).",
+            err=True,
+        )
     click.echo(f"Serving quizapp on http://{host}:{port}/ (Ctrl+C to stop)")
     # Flask.run refuses to start from inside a CLI command, so serve through Werkzeug directly.
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    run_simple(host, port, app, threaded=True)
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_bundle(path: Path | None) -> None:
@@ -209,7 +258,7 @@ def load_bundle(path: Path | None) -> None:
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
-    create_schema(get_engine())
+    _upgrade_schema()
     session = get_session()
     report = write_bank(session, bank, commit=False)
     record_files_sync(session, action="load", path=str(path))
@@ -278,6 +327,7 @@ def register_commands(app: Flask) -> None:
     """Add the quizapp commands to the app's CLI."""
     for command in (
         init_db_command,
+        upgrade_db_command,
         load_bank_command,
         generate_command,
         calibrate_command,
@@ -291,6 +341,7 @@ def register_commands(app: Flask) -> None:
 
 
 main = FlaskGroup(
-    create_app=lambda: create_app(),
+    # The commands need no secret key; `start` makes one before it serves (quizapp.web.security).
+    create_app=lambda: create_app(require_secret_key=False),
     help="quizapp: trivia quizzes generated from entertainment-news facts.",
 )

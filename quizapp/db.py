@@ -5,6 +5,8 @@ Shaped like flaskr's get_db/close_db/init_app (STYLE.md 5).
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlmodel import Session, SQLModel, create_engine
 
 from quizapp import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -12,6 +14,12 @@ from quizapp import models  # noqa: F401  (registers the tables on SQLModel.meta
 # How long a connection waits for another's write lock before giving up with "database is
 # locked". Write transactions here last milliseconds; this only has to outlast a queue of them.
 SQLITE_BUSY_TIMEOUT_S = 15
+
+# The database failed, not the request: a connection dropped or refused (a restart, an
+# operator's pg_terminate_backend), a lock or a pool slot waited for too long. The same request
+# is likely to work a moment later, so the web and API layers answer 503 "try again" for these
+# rather than 500; IntegrityError, DataError and the like stay 500, since they are bugs.
+OUTAGE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError)
 
 
 def make_engine(url: str) -> Engine:
@@ -71,15 +79,40 @@ def get_session() -> Session:
 
 
 def close_session(_exc: BaseException | None = None) -> None:
-    """Close the session at the end of the app context."""
+    """Close the session at the end of the app context.
+
+    Closing rolls back whatever is still open. If the connection died after the request's last
+    statement, that rollback fails, but there is nothing left to undo (the server ends the
+    transaction of a dead connection) and the response is made: the connection is discarded
+    instead of failing a request that succeeded.
+    """
     session = g.pop("db_session", None)
     if session is not None:
-        session.close()
+        try:
+            session.close()
+        except OUTAGE_ERRORS:
+            session.invalidate()
 
 
 def create_schema(engine: Engine) -> None:
-    """Create any missing tables."""
+    """Create any missing tables straight from the models, with no migration history.
+
+    The tests' fast path for a fresh database (and the benchmarks'): a few milliseconds,
+    where running the migrations takes longer. The app itself never uses it: the CLI calls
+    :func:`upgrade_schema`, which also adopts a database made here (see quizapp.migrate).
+    """
     SQLModel.metadata.create_all(engine)
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the database's schema to the newest migration (docs/migrations.md).
+
+    Creates every table in an empty database, runs the migrations a database has not had
+    yet, and does nothing to one that is up to date.
+    """
+    from quizapp.migrate import upgrade  # Alembic is loaded only by the commands that migrate
+
+    upgrade(engine)
 
 
 def init_app(app: Flask) -> None:

@@ -74,6 +74,11 @@ def file_report(
         problems.append("comment must be a text")
     elif len(text) > MAX_COMMENT:
         problems.append(f"comment must be at most {MAX_COMMENT} characters (it is {len(text)})")
+    else:
+        try:
+            play.refuse_control_characters(text, "comment", allowed="\t\n\r")
+        except play.InvalidInput as error:
+            problems.append(error.message)
     item = reportable_item(session, attempt=attempt, position=position)
     if problems:
         raise play.InvalidInput("; ".join(problems))

@@ -92,12 +92,30 @@ def clean_nickname(raw: object) -> str:
             f"(not {' '.join(repr(ch) for ch in bad)})",
             suggestion=_fallback_nickname(nickname),
         )
+    if len(nickname_key(nickname)) > NICKNAME_MAX:
+        # Ignoring case can lengthen a name ("ß" is "ss"), and the key must fit its column.
+        raise InvalidInput(
+            f"nickname must be at most {NICKNAME_MAX} characters long when compared ignoring "
+            f"case (it is {len(nickname_key(nickname))})"
+        )
     return nickname
 
 
 def _fallback_nickname(nickname: str) -> str:
     kept = "".join(ch for ch in nickname if ch.isalnum() or ch in " ._-").strip()
     return kept[:NICKNAME_MAX] if len(kept) >= NICKNAME_MIN else "player"
+
+
+def refuse_control_characters(text: str, field: str, *, allowed: str = "") -> None:
+    """Raise InvalidInput if ``text`` holds a control character that is not in ``allowed``.
+
+    Nothing a player types needs one, and PostgreSQL cannot store NUL in a text column.
+    """
+    bad = sorted({ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed})
+    if bad:
+        raise InvalidInput(
+            f"{field} must not hold control characters (it holds {' '.join(map(repr, bad))})"
+        )
 
 
 def nickname_key(nickname: str) -> str:
@@ -160,7 +178,9 @@ def player_for_token(session: Session, token: str | None) -> Player | None:
 
 def get_quiz(session: Session, quiz_id: str) -> Quiz:
     """The published quiz, or NotFound: to players a draft does not exist."""
-    quiz = session.get(Quiz, quiz_id) if isinstance(quiz_id, str) else None
+    # No id of ours holds a control character; PostgreSQL could not even compare one with NUL.
+    usable = isinstance(quiz_id, str) and not any(unicodedata.category(c) == "Cc" for c in quiz_id)
+    quiz = session.get(Quiz, quiz_id) if usable else None
     if quiz is None or quiz.status != "published":
         raise NotFound(f"there is no quiz {quiz_id!r}")
     return quiz
@@ -342,6 +362,7 @@ def answer_question(
         raise InvalidInput("answer must be a text")
     if len(answer) > MAX_ANSWER_LENGTH:
         raise InvalidInput(f"answer must be at most {MAX_ANSWER_LENGTH} characters")
+    refuse_control_characters(answer, "answer")
     quiz = get_quiz(session, attempt.quiz_id)
     if attempt.finished_at is not None:
         raise Conflict("this attempt is finished")

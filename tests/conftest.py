@@ -1,22 +1,169 @@
-"""Fixtures shared by the tests: the app (pytest-flask gives `client`), a CLI runner, banks."""
+"""Fixtures shared by the tests: the app (pytest-flask gives `client`), a CLI runner, banks.
+
+Every test that touches a database runs twice, on SQLite and on PostgreSQL (test ids end in
+[sqlite] or [postgresql]): the `database_kind` fixture is the one parameter, and every fixture
+that makes a database takes it. On PostgreSQL each database is a fresh schema of its own
+(tests/services.py), dropped after the test; without a server those tests skip saying why.
+"""
 
 import datetime as dt
+import functools
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from flask import g
-from sqlmodel import Session
+from flask import Flask, g
+from sqlalchemy import (
+    Column,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    make_url,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlmodel import Session, SQLModel
 
 from quizapp import create_app
-from quizapp.db import create_schema, get_engine
+from quizapp.db import get_engine, make_engine
 from quizapp.paths import resource_dir
 from tests.factories import make_small_bank, write_bank
+from tests.services import fresh_pg_schema, require_postgres
 
 BUNDLED_BANK = resource_dir("question_bank")
 TODAY = dt.date(2026, 11, 22)
 # Hand-written forms put name before value, WTForms' csrf_token field puts type between.
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
+DATABASE_KINDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", params=DATABASE_KINDS)
+def database_kind(request) -> str:
+    """Which engine this test's databases run on; a test that makes one runs on each.
+
+    Session-scoped so that databases built once (the bundled bank) are built once per engine.
+    PostgreSQL tests skip, or fail under QUIZAPP_REQUIRE_SERVICES=1, when it is not reachable.
+    """
+    if request.param == "postgresql":
+        require_postgres()
+    return request.param
+
+
+@contextmanager
+def empty_database(kind: str, folder: Path, name: str = "test") -> Iterator[str]:
+    """Yield the URL of a new, empty database of ``kind``: a file ``name``.sqlite in
+    ``folder``, or a PostgreSQL schema of its own, dropped when the block ends (dispose the
+    engines on it first)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / f'{name}.sqlite'}"
+    else:
+        with fresh_pg_schema() as url:
+            yield url
+
+
+def create_tables(url: str) -> None:
+    """Make every table of the app in the empty database at ``url``, at the newest migration.
+
+    The tables are the models' (create_all's statements) and the database is stamped at the
+    head revision, as `quizapp init-db` leaves it; tests/test_migrations.py proves the two
+    agree. The CLI commands, which migrate first, then find nothing to do, instead of comparing
+    an unstamped database with the models every time (a quarter second per command on
+    PostgreSQL). On PostgreSQL it all goes to the server in one round trip: tests make a
+    schema of their own hundreds of times, and 37 separate CREATE statements doubled that.
+    """
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            SQLModel.metadata.create_all(conn)
+            ALEMBIC_VERSION.create(conn)
+            conn.execute(ALEMBIC_VERSION.insert().values(version_num=_head_revision()))
+        else:
+            conn.exec_driver_sql(_postgresql_ddl())
+    engine.dispose()
+
+
+# Alembic's version table as `alembic stamp` makes it (alembic.ddl.impl.version_table_impl).
+ALEMBIC_VERSION = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
+@functools.cache
+def _head_revision() -> str:
+    """The newest migration (read once: the scripts do not change during a run)."""
+    from quizapp.migrate import head_revision
+
+    return head_revision()
+
+
+@functools.cache
+def _postgresql_ddl() -> str:
+    """create_all's statements for PostgreSQL and the stamp at the head revision, as one
+    script."""
+    dialect = postgresql.psycopg.dialect()
+    statements = []
+    for table in [*SQLModel.metadata.sorted_tables, ALEMBIC_VERSION]:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)))
+        statements += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
+    stamp = ALEMBIC_VERSION.insert().values(version_num=_head_revision())
+    statements.append(str(stamp.compile(dialect=dialect, compile_kwargs={"literal_binds": True})))
+    return ";\n".join(statements)
+
+
+def copy_database(source_url: str, target_url: str) -> None:
+    """Make the database at ``target_url``, which has the tables and no rows, hold exactly
+    the rows of the one at ``source_url``.
+
+    Both must be of one kind, with no open connections. SQLite copies the file (10x faster
+    than loading and generating again). PostgreSQL cannot copy a schema: the rows are copied
+    table by table with INSERT ... SELECT (in one round trip), and the id sequences moved past
+    the copied ids, as they would be had the rows been inserted here.
+    """
+    if source_url.startswith("sqlite"):
+        shutil.copyfile(make_url(source_url).database, make_url(target_url).database)
+        return
+    engine = make_engine(target_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(_postgresql_copy(_search_path(source_url)))
+    engine.dispose()
+
+
+@functools.cache
+def _postgresql_copy(source_schema: str) -> str:
+    """The statements that copy every table's rows from ``source_schema``, as one script."""
+    quote = postgresql.dialect().identifier_preparer.quote
+    statements = []
+    for table in SQLModel.metadata.sorted_tables:
+        name = quote(table.name)
+        statements.append(f"INSERT INTO {name} SELECT * FROM {quote(source_schema)}.{name}")
+        column = table.autoincrement_column
+        if column is not None:
+            statements.append(
+                f"SELECT setval(pg_get_serial_sequence('{name}', '{column.name}'),"
+                f" COALESCE(MAX({quote(column.name)}), 0) + 1, false) FROM {name}"
+            )
+    return ";\n".join(statements)
+
+
+def _search_path(url: str) -> str:
+    """The schema a URL made by fresh_pg_schema() binds its connections to."""
+    options = make_url(url).query["options"]
+    return options.removeprefix("-csearch_path=")
+
+
+@pytest.fixture
+def database_url(database_kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of this test's own empty database, on each engine in turn (no tables yet)."""
+    with empty_database(database_kind, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -25,19 +172,24 @@ def faker_seed() -> int:
     return 2026
 
 
-@pytest.fixture
-def app(tmp_path: Path):
-    """An app on a fresh SQLite database in a temporary folder."""
-    app = create_app(
+def make_test_app(database_url: str, **config) -> Flask:
+    """An app for tests on the database at ``database_url``; ``config`` adds or overrides."""
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "DATABASE_URL": database_url,
             "BANK_PATH": str(BUNDLED_BANK),
+            **config,
         }
     )
-    with app.app_context():
-        create_schema(get_engine())
+
+
+@pytest.fixture
+def app(database_url: str):
+    """An app on this test's own fresh database, its tables made (SQLite, then PostgreSQL)."""
+    create_tables(database_url)
+    app = make_test_app(database_url)
     yield app
     get_engine(app).dispose()
 
@@ -112,34 +264,45 @@ def small_bank_path(tmp_path: Path, small_bank: dict) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_database(tmp_path_factory) -> Path:
-    """A SQLite file holding the bundled bank, its questions and quizzes (built once)."""
+def bundled_database(database_kind: str, tmp_path_factory) -> Iterator[str]:
+    """The URL of a database holding the bundled bank, its questions and quizzes, built once
+    per engine; tests take a copy (`bundled_database_url`), never this one."""
     from quizapp.bank import load_bank
-    from quizapp.db import make_engine
     from quizapp.generation import rebuild_questions
     from quizapp.quizzes import build_quizzes
 
-    path = tmp_path_factory.mktemp("bundled") / "bundled.sqlite"
-    engine = make_engine(f"sqlite:///{path}")
-    create_schema(engine)
-    with Session(engine) as session:
-        load_bank(session, BUNDLED_BANK)
-        rebuild_questions(session, 2026)
-        build_quizzes(session, today=TODAY)
-    engine.dispose()
-    return path
+    folder = tmp_path_factory.mktemp("bundled")
+    with empty_database(database_kind, folder, "bundled") as url:
+        create_tables(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            load_bank(session, BUNDLED_BANK)
+            rebuild_questions(session, 2026)
+            build_quizzes(session, today=TODAY)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture
-def game_session(bundled_database: Path, tmp_path: Path):
+def bundled_database_url(bundled_database: str, database_url: str) -> str:
+    """The URL of this test's own copy of the bundled database."""
+    create_tables(database_url)
+    copy_database(bundled_database, database_url)
+    return database_url
+
+
+@pytest.fixture
+def bundled_app(bundled_database_url: str):
+    """An app on this test's own copy of the bundled bank, its questions and quizzes."""
+    app = make_test_app(bundled_database_url)
+    yield app
+    get_engine(app).dispose()
+
+
+@pytest.fixture
+def game_session(bundled_database_url: str) -> Iterator[Session]:
     """A session on this test's own copy of the bundled database: no app, no Flask."""
-    import shutil
-
-    from quizapp.db import make_engine
-
-    copy = tmp_path / "game.sqlite"
-    shutil.copy(bundled_database, copy)
-    engine = make_engine(f"sqlite:///{copy}")
+    engine: Engine = make_engine(bundled_database_url)
     with Session(engine) as session:
         yield session
     engine.dispose()

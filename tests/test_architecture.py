@@ -25,6 +25,7 @@ DOMAIN_MODULES = [
     "quizapp.editors",
     "quizapp.template_admin",
     "quizapp.article_admin",
+    "quizapp.migrate",
 ]
 
 

@@ -1,15 +1,17 @@
 """The bundled question bank: valid, rich, and every generated question fair."""
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
 
 from quizapp import create_app
 from quizapp.bank import read_bank
+from quizapp.db import get_engine
 from quizapp.matching import match_answer, normalize
 from quizapp.slots import parse_template, render
-from tests.conftest import BUNDLED_BANK
+from tests.conftest import BUNDLED_BANK, empty_database
 
 
 @pytest.fixture(scope="module")
@@ -19,16 +21,17 @@ def bank():
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory) -> list[dict]:
+def exported(database_kind: str, tmp_path_factory) -> Iterator[list[dict]]:
     """Every question the bundled bank makes, as `quizapp export-questions` prints them."""
-    database = tmp_path_factory.mktemp("bundled") / "quiz.sqlite"
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{database}"})
-    runner = app.test_cli_runner()
-    for command in (["load-bank"], ["generate"]):
-        result = runner.invoke(args=command)
-        assert result.exit_code == 0, result.output
-    output = runner.invoke(args=["export-questions"]).output
-    return [json.loads(line) for line in output.splitlines()]
+    with empty_database(database_kind, tmp_path_factory.mktemp("bundled"), "quiz") as url:
+        app = create_app({"TESTING": True, "DATABASE_URL": url})
+        runner = app.test_cli_runner()
+        for command in (["load-bank"], ["generate"]):
+            result = runner.invoke(args=command)
+            assert result.exit_code == 0, result.output
+        output = runner.invoke(args=["export-questions"]).output
+        get_engine(app).dispose()
+        yield [json.loads(line) for line in output.splitlines()]
 
 
 def test_bank_is_rich_enough(bank):
@@ -145,14 +148,27 @@ def test_typed_answers_accept_every_alias(exported, bank):
         assert result.correct, (q["id"], q["answer"], result.message)
 
 
-def test_export_from_the_console_script_matches_help(tmp_path, monkeypatch):
+def test_export_from_the_console_script_matches_help(database_url, monkeypatch):
+    from quizapp import db
     from quizapp.cli import main
 
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    # Each command makes an app and an engine that nothing disposes (the process would end):
+    # keep them, to close their connections before the test's database goes.
+    engines = []
+    make_engine = db.make_engine
+
+    def kept_engine(url: str):
+        engines.append(make_engine(url))
+        return engines[-1]
+
+    monkeypatch.setattr(db, "make_engine", kept_engine)
+    monkeypatch.setenv("DATABASE_URL", database_url)
     runner = CliRunner()
 
     assert runner.invoke(main, ["load-bank"]).exit_code == 0
     assert runner.invoke(main, ["generate"]).exit_code == 0
     result = runner.invoke(main, ["export-questions"])
 
+    for engine in engines:
+        engine.dispose()
     assert result.exit_code == 0 and len(result.output.splitlines()) >= 80

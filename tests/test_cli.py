@@ -9,10 +9,10 @@ from quizapp.models import Editor, Question
 SECRET = "my secret passphrase"
 
 
-def test_init_db_creates_the_database(runner):
+def test_init_db_creates_the_database(runner, database_kind):
     result = runner.invoke(args=["init-db"])
 
-    assert result.exit_code == 0 and "Database ready: sqlite:///" in result.output
+    assert result.exit_code == 0 and f"Database ready: {database_kind}" in result.output
 
 
 def test_load_bank_reports_what_it_loaded(runner, small_bank_path):

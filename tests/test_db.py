@@ -1,4 +1,8 @@
-"""The SQLite configuration: WAL, a busy timeout, and writers that queue instead of failing."""
+"""The SQLite configuration: WAL, a busy timeout, and writers that queue instead of failing.
+
+SQLite only, unlike the database tests elsewhere: these are SQLite's own settings (PRAGMAs, its
+single write lock); PostgreSQL has neither, and its concurrency is its own business.
+"""
 
 import threading
 from pathlib import Path

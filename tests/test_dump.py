@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -10,28 +11,31 @@ from sqlmodel import Session, SQLModel, select
 
 from quizapp import dump
 from quizapp.bank import BankError, bank_rows, load_bank, read_bank
-from quizapp.db import create_schema, make_engine
+from quizapp.db import make_engine
 from quizapp.dump import DumpError, DumpReport, database_rows, dump_bank, render_bank
 from quizapp.models import Article, Entity, Fact, FactEntity, FactKind, Template
-from tests.conftest import BUNDLED_BANK
+from tests.conftest import BUNDLED_BANK, create_tables, empty_database
 
 BANK_TABLES = (FactKind, Entity, Article, Fact, FactEntity, Template)
 
 
 @pytest.fixture
-def new_session(tmp_path: Path):
-    """Open sessions on fresh SQLite databases in tmp_path, with no app: new_session("a")."""
-    engines = []
+def new_session(database_kind: str, tmp_path: Path):
+    """Open sessions on fresh databases, with no app: new_session("a")."""
+    with ExitStack() as databases:
+        engines = []
 
-    def open_session(name: str) -> Session:
-        engine = make_engine(f"sqlite:///{tmp_path / name}.sqlite")
-        create_schema(engine)
-        engines.append(engine)
-        return Session(engine)
+        def open_session(name: str) -> Session:
+            url = databases.enter_context(empty_database(database_kind, tmp_path, name))
+            create_tables(url)
+            engine = make_engine(url)
+            engines.append(engine)
+            return Session(engine)
 
-    yield open_session
-    for engine in engines:
-        engine.dispose()
+        yield open_session
+        # Before the databases go: a PostgreSQL schema is dropped once nobody is connected.
+        for engine in engines:
+            engine.dispose()
 
 
 @pytest.fixture

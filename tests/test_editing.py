@@ -2,7 +2,6 @@
 
 import datetime as dt
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -10,11 +9,12 @@ from sqlmodel import Session, select
 
 from quizapp import editing
 from quizapp.bank import bank_from_db, bank_rows, load_bank, read_bank
-from quizapp.db import create_schema, make_engine
+from quizapp.db import make_engine
 from quizapp.editing import EditError
 from quizapp.generation import rebuild_questions
 from quizapp.models import Article, Change, Fact, Question, Template
 from quizapp.paths import resource_dir
+from tests.conftest import create_tables
 
 SEED = 2026
 BANK_DIR = resource_dir("question_bank")
@@ -26,10 +26,10 @@ GALA_TEXT = (
 
 
 @pytest.fixture
-def engine(tmp_path: Path):
-    """A fresh SQLite database holding the bundled bank and its questions."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'edit.sqlite'}")
-    create_schema(engine)
+def engine(database_url: str):
+    """A fresh database holding the bundled bank and its questions."""
+    create_tables(database_url)
+    engine = make_engine(database_url)
     with Session(engine) as session:
         load_bank(session, BANK_DIR)
         rebuild_questions(session, SEED)

@@ -7,18 +7,13 @@ one written here. What a request wrote is checked through a fresh session (STYLE
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from quizapp import create_app
-from quizapp.db import get_engine
 from quizapp.models import Article, Change, Entity, Fact, Question
-from tests.conftest import BUNDLED_BANK
 from tests.factories import EDITOR_PASSWORD, make_editor
 
 HEADLINE = "Queen Bey and Gaga Steal the Starlight Gala"
@@ -35,19 +30,9 @@ ARTICLES = "/editor/articles"
 
 
 @pytest.fixture
-def app(tmp_path: Path, bundled_database: Path):
+def app(bundled_app):
     """The app on a copy of the bundled bank, its questions generated (built once per run)."""
-    shutil.copy(bundled_database, tmp_path / "test.sqlite")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
-            "BANK_PATH": str(BUNDLED_BANK),
-        }
-    )
-    yield app
-    get_engine(app).dispose()
+    return bundled_app
 
 
 @pytest.fixture

@@ -8,16 +8,12 @@ are topics big enough for a quiz. What a request wrote is checked through a fres
 from __future__ import annotations
 
 import re
-import shutil
 from html import escape
 
 import pytest
 from sqlmodel import select
 
-from quizapp import create_app
-from quizapp.db import get_engine
 from quizapp.models import Change, Question, Quiz, QuizItem, Report
-from tests.conftest import BUNDLED_BANK
 from tests.factories import EDITOR_PASSWORD, make_editor
 from tests.test_feedback import answer, make_attempt, make_player
 from tests.test_play_web import Browser, quiz_items, right_answer
@@ -26,20 +22,9 @@ QUIZ = "event-vma-2010"
 
 
 @pytest.fixture
-def app(bundled_database, tmp_path):
+def app(bundled_app):
     """The app on its own copy of the bundled bank, its questions and quizzes."""
-    database = tmp_path / "test.sqlite"
-    shutil.copy(bundled_database, database)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE_URL": f"sqlite:///{database}",
-            "BANK_PATH": str(BUNDLED_BANK),
-        }
-    )
-    yield app
-    get_engine(app).dispose()
+    return bundled_app
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ request wrote is checked through a fresh session, not the request's own (STYLE.m
 from __future__ import annotations
 
 import re
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,7 +16,6 @@ from markupsafe import escape
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from quizapp import create_app
 from quizapp.db import get_engine
 from quizapp.models import Attempt, Change, Player, Question, Quiz, QuizItem, Template
 from quizapp.preview import Problem
@@ -40,13 +38,9 @@ TYPO_COLUMN = 31  # where {evnt} starts, counting from 1
 
 
 @pytest.fixture
-def app(bundled_database, tmp_path):
+def app(bundled_app):
     """An app on this test's own copy of the bundled bank, questions and quizzes."""
-    copy = tmp_path / "bank.sqlite"
-    shutil.copy(bundled_database, copy)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{copy}"})
-    yield app
-    get_engine(app).dispose()
+    return bundled_app
 
 
 @pytest.fixture

@@ -1,19 +1,21 @@
-"""Editor accounts as plain Python: no app, a session on an in-memory database."""
+"""Editor accounts as plain Python: no app, a session on a fresh database."""
 
 import pytest
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, select
 
 from quizapp import editors
+from quizapp.db import make_engine
 from quizapp.editors import EditorError, EditorNotFound, authenticate, create_editor
 from quizapp.models import Editor
+from tests.conftest import create_tables
 from tests.factories import EDITOR_PASSWORD, make_editor
 
 
 @pytest.fixture
-def db():
-    """A session on a fresh in-memory SQLite database with every table."""
-    engine = create_engine("sqlite://")
-    SQLModel.metadata.create_all(engine)
+def db(database_url: str):
+    """A session on a fresh database with every table."""
+    create_tables(database_url)
+    engine = make_engine(database_url)
     with Session(engine) as session:
         yield session
     engine.dispose()

@@ -6,6 +6,8 @@ from quizapp.paths import resource_dir
 
 def test_config_defaults_to_sqlite_in_the_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    # Outside DEBUG and TESTING the app wants a key of its own (tests/test_security.py).
+    monkeypatch.setenv("QUIZAPP_SECRET_KEY", "factory-test-key")
     app = create_app()
 
     assert not app.testing
@@ -15,6 +17,7 @@ def test_config_defaults_to_sqlite_in_the_instance_folder(monkeypatch):
 
 def test_database_url_from_the_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
+    monkeypatch.setenv("QUIZAPP_SECRET_KEY", "factory-test-key")
 
     assert create_app().config["DATABASE_URL"] == "postgresql+psycopg://postgres@127.0.0.1/test"
 

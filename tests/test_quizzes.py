@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from quizapp.db import create_schema, make_engine
+from quizapp.db import make_engine
 from quizapp.models import (
     Attempt,
     AttemptAnswer,
@@ -28,23 +28,25 @@ from quizapp.quizzes import (
     publish_quiz,
     select_questions,
 )
-from tests.conftest import BUNDLED_BANK
+from tests.conftest import BUNDLED_BANK, create_tables, empty_database
 
 TODAY = dt.date(2026, 11, 22)
 
 
 @pytest.fixture(scope="module")
-def bundled_engine(tmp_path_factory):
-    """A database holding the bundled bank and its questions."""
+def bundled_engine(database_kind: str, tmp_path_factory):
+    """A database holding the bundled bank and its questions, built once per engine."""
     from quizapp.bank import load_bank
     from quizapp.generation import rebuild_questions
 
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('quiz') / 'q.sqlite'}")
-    create_schema(engine)
-    with Session(engine) as session:
-        load_bank(session, BUNDLED_BANK)
-        rebuild_questions(session, 2026)
-    return engine
+    with empty_database(database_kind, tmp_path_factory.mktemp("quiz")) as url:
+        create_tables(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            load_bank(session, BUNDLED_BANK)
+            rebuild_questions(session, 2026)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

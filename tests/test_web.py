@@ -6,27 +6,6 @@ from tests.factories import EDITOR_PASSWORD, make_editor, write_bank
 
 
 @pytest.fixture
-def app(tmp_path):
-    """An app on a fresh database."""
-    from quizapp import create_app
-    from quizapp.db import create_schema, get_engine
-    from tests.conftest import BUNDLED_BANK
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
-            "BANK_PATH": str(BUNDLED_BANK),
-        }
-    )
-    with app.app_context():
-        create_schema(get_engine())
-    yield app
-    get_engine(app).dispose()
-
-
-@pytest.fixture
 def editor(session, faker, editor_auth):
     """The client, logged in as an editor."""
     editor = make_editor(session, faker)

@@ -12,6 +12,10 @@ Three layers, from the most precise to the safety net:
    app-level handler registered for a code (say the HTML 404 page) wins over ours even under
    /api/. The after-request hook turns any non-JSON error response under /api/ into the JSON
    shape, keeping its status and headers, whatever order the blueprints were registered in.
+
+A database that fails under a request (`quizapp.db.OUTAGE_ERRORS`: a dropped connection, a
+lock waited for too long) is a 503 "try again" with Retry-After, not a 500: nothing the
+request did was wrong, and its transaction was rolled back.
 """
 
 from collections.abc import Iterable, Mapping
@@ -21,6 +25,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from quizapp.api.schemas import ErrorDetail, ErrorResponse, FieldProblem
+from quizapp.db import OUTAGE_ERRORS, close_session
 from quizapp.play import Conflict, Forbidden, InvalidInput, NotFound, PlayError
 
 API_PREFIX = "/api/"
@@ -44,7 +49,12 @@ STATUS_CODES: dict[int, str] = {
     415: "unsupported_media_type",
     429: "too_many_requests",
     500: "internal_error",
+    503: "unavailable",
 }
+
+DATABASE_UNAVAILABLE = "the database is unavailable, try again"
+# Seconds a client should wait before retrying after a 503: a pool reconnects in less.
+RETRY_AFTER_S = 1
 
 
 class ApiError(Exception):
@@ -121,6 +131,26 @@ def handle_play_error(error: PlayError) -> Response:
     return error_response(status, error.message, code=error.code, **error.details)
 
 
+def drop_failed_session(error: Exception) -> None:
+    """Close the request's session after the database failed under it, and log the failure.
+
+    Its transaction is dead: nothing else in this request (an after-request hook, an error
+    page) may use it.
+    """
+    close_session()
+    # The driver's own message: SQLAlchemy's would add the statement and its parameters.
+    cause = getattr(error, "orig", None) or error
+    current_app.logger.warning(
+        "database unavailable for %s %s: %s", request.method, request.path, cause
+    )
+
+
+def handle_database_outage(error: Exception) -> Response:
+    """503 with Retry-After when the database failed under the request: retrying may work."""
+    drop_failed_session(error)
+    return error_response(503, DATABASE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
 def handle_http_error(error: HTTPException) -> Response | HTTPException:
     """JSON under /api/; any other path gets the exception back for its own handlers."""
     if not is_api_request():
@@ -146,5 +176,7 @@ def init_blueprint(bp: Blueprint) -> None:
     """Attach the handlers to the API blueprint (and, through it, to the app)."""
     bp.register_error_handler(ApiError, handle_api_error)
     bp.register_error_handler(PlayError, handle_play_error)
+    for outage in OUTAGE_ERRORS:
+        bp.register_error_handler(outage, handle_database_outage)
     bp.app_errorhandler(HTTPException)(handle_http_error)
     bp.after_app_request(keep_api_errors_json)

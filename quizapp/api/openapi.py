@@ -27,7 +27,10 @@ are sequential, so a 404 would hide nothing), an unknown one 404.
 
 **Errors** are `{"error": {"code", "message"}}` with the status: 400 invalid input, 401, 403,
 404 (also for unknown paths), 405, 409 conflict (a taken nickname, with a `suggestion`; an
-answer to a question already answered or not the current one), 413 body over 64 KB, 429.
+answer to a question already answered or not the current one), 413 body over 64 KB, 429,
+503 when the database is unavailable for a moment: retry after `Retry-After` seconds. An
+answer that got a 503 may or may not have been stored; fetch the question again to see (a
+stored one has moved the attempt on, and answering it again is a 409).
 
 **Input.** Bodies are JSON objects (`Content-Type: application/json`) with exact JSON types:
 `"answer": 5` is a 400 naming the field, as is any field not listed (so a typo is not silently
@@ -74,6 +77,9 @@ spec = SpecTree(
 
 
 def responses(ok_status: int, ok_model: type, *error_statuses: int) -> Response:
-    """The responses of a view: its success model and the error statuses it may answer."""
-    errors = {f"HTTP_{status}": ErrorResponse for status in error_statuses}
+    """The responses of a view: its success model and the error statuses it may answer.
+
+    Every view here reads the database, so each may also answer 503 when it is unavailable.
+    """
+    errors = {f"HTTP_{status}": ErrorResponse for status in (*error_statuses, 503)}
     return Response(**{f"HTTP_{ok_status}": ok_model}, **errors)

@@ -31,6 +31,7 @@ from quizapp.api.schemas import (
 from quizapp.db import get_session
 from quizapp.models import Player, utcnow
 from quizapp.quizzes import ensure_daily_quiz, list_quizzes
+from quizapp.web.limits import answer_limit, player_creation_limit
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(check_json_body)
@@ -41,14 +42,18 @@ ATTEMPT = "/attempts/<int(max=2147483647):attempt_id>"
 
 
 @bp.post("/players")
+@player_creation_limit
 @spec.validate(
-    resp=responses(201, PlayerCreated, 409, 413), tags=["players"], operation_id="create_player"
+    resp=responses(201, PlayerCreated, 409, 413, 429),
+    tags=["players"],
+    operation_id="create_player",
 )
 def create_player(json: PlayerCreate):
     """Create a player.
 
     The token in the answer is shown only this once. A nickname taken (ignoring case) is 409
-    with a free `suggestion`.
+    with a free `suggestion`. New players per client address are limited: 429 with
+    Retry-After.
     """
     player, token = play.create_player(get_session(), json.nickname)
     return PlayerCreated(id=player.id, nickname=player.nickname, token=token), 201
@@ -124,9 +129,10 @@ def get_question(attempt_id: int, player: Player):
 
 
 @bp.post(f"{ATTEMPT}/answers")
+@answer_limit
 @requires_player
 @spec.validate(
-    resp=responses(200, AnswerResult, 401, 403, 404, 409, 413),
+    resp=responses(200, AnswerResult, 401, 403, 404, 409, 413, 429),
     tags=["attempts"],
     security=BEARER,
     operation_id="post_answer",
@@ -135,7 +141,8 @@ def post_answer(attempt_id: int, player: Player, json: AnswerCreate):
     """Answer the attempt's current question: once, and only after fetching it.
 
     A second answer, or one to another question, is 409 and changes nothing. An answer after
-    the time plus 1 s grace is recorded as late and scores 0.
+    the time plus 1 s grace is recorded as late and scores 0. Answers per player are limited:
+    429 with Retry-After.
     """
     session = get_session()
     attempt = play.get_attempt(session, attempt_id, player)

@@ -22,10 +22,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from quizapp import charts, feedback, play, ranking
-from quizapp.db import get_session
+from quizapp.api import errors as api_errors
+from quizapp.db import OUTAGE_ERRORS, get_session
 from quizapp.models import REPORT_REASONS, Player, QuizItem, utcnow
 from quizapp.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.web import limiter
+from quizapp.web.auth import wants_json
+from quizapp.web.limits import answer_limit, player_creation_limit, seconds_until_reset
 
 bp = Blueprint("play", __name__)
 
@@ -131,7 +134,9 @@ def csrf_error(error: CSRFError):
 def http_error(error: HTTPException):
     """Any other HTTP error in the game's pages (a too large form, a bad request)."""
     if error.code == 429:
-        return error_page(429, "too many reports from your address: try again in an hour")
+        # The message is the breached limit's own (its error_message): reports, new players
+        # or answers.
+        return error_page(429, error.description, retry_after=seconds_until_reset())
     return error_page(error.code or 500, error.description or error.name)
 
 
@@ -142,6 +147,23 @@ def routing_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return error
     return http_error(error)
+
+
+def database_outage(error: Exception):
+    """503 for a page whose database failed under it: the error page, or JSON for clients that
+    asked for JSON (the API's own views answer on the API blueprint first).
+
+    The page leaves the player's name out of its header: that would need the database.
+    """
+    if api_errors.is_api_request() or wants_json():
+        return api_errors.handle_database_outage(error)
+    api_errors.drop_failed_session(error)
+    page, status = error_page(503, api_errors.DATABASE_UNAVAILABLE, current_player=lambda: None)
+    return page, status, {"Retry-After": str(api_errors.RETRY_AFTER_S)}
+
+
+for _outage in OUTAGE_ERRORS:
+    bp.app_errorhandler(_outage)(database_outage)
 
 
 # --- Pages --------------------------------------------------------------------------------------
@@ -169,6 +191,7 @@ def home():
 
 
 @bp.route("/player", methods=["GET", "POST"])
+@player_creation_limit
 def player():
     """Pick a nickname: creates a new player and remembers it in this browser."""
     next_url = safe_next(request.values.get("next"))
@@ -239,6 +262,7 @@ def question(attempt_id: int):
 
 
 @bp.post("/attempts/<int:attempt_id>/answer")
+@answer_limit
 def answer(attempt_id: int):
     """Take an answer and show right or wrong, the points, the right answer and its source."""
     attempt, detour = _player_attempt(attempt_id)
@@ -311,7 +335,11 @@ def _render_report(attempt, item, number: int, *, sent=None, error=None, status:
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:number>/report", methods=["GET", "POST"])
-@limiter.limit(_report_limit, methods=["POST"])
+@limiter.limit(
+    _report_limit,
+    methods=["POST"],
+    error_message="too many reports from your address: try again later",
+)
 def report(attempt_id: int, number: int):
     """Report a problem with answered question ``number`` (1-based) of the player's attempt.
 

@@ -81,6 +81,9 @@ def serve(folder: Path) -> Iterator[LiveGame]:
     bundled bank, served from a thread until the block ends."""
     from werkzeug.serving import make_server
 
+    # SQLite only: these tests are about what a browser does with the pages, which do not
+    # depend on the engine; the same flows run on both engines through the test client
+    # (tests/test_play_web.py, tests/test_editor_*_web.py), and Chromium is the slow part.
     app = create_app(
         {
             "SECRET_KEY": "browser-test",

@@ -1,0 +1,247 @@
+"""Schema migrations (quizapp.migrate) on both engines, from an empty database.
+
+The test that matters most is the first: upgrading an empty database to the head revision
+gives exactly what the models describe, so the migrations and the models cannot drift apart
+unnoticed. Each test runs on SQLite (a file) and on PostgreSQL (a schema of its own).
+"""
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, event, inspect, text
+from sqlmodel import Session, SQLModel, select
+
+from quizapp import create_app, migrate
+from quizapp.db import create_schema, make_engine
+from quizapp.models import FactKind
+from tests.services import fresh_pg_schema
+
+MODEL_TABLES = set(SQLModel.metadata.tables)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database: a new SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    else:
+        with fresh_pg_schema() as url:
+            yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine as the app makes it, on the empty database."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def descending_columns(engine: Engine, table: str, index: str) -> list[str]:
+    """The columns that ``index`` sorts in descending order."""
+    if engine.dialect.name == "sqlite":
+        # SQLAlchemy does not reflect the order of SQLite index columns; the pragma has it.
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(f"PRAGMA index_xinfo({index})").all()
+        return [name for _, _, name, desc, _, key in rows if key and desc]
+    (found,) = [ix for ix in inspect(engine).get_indexes(table) if ix["name"] == index]
+    sorting = found.get("column_sorting", {})
+    return [name for name, order in sorting.items() if "desc" in order]
+
+
+def test_upgrade_from_empty_gives_what_the_models_describe(engine):
+    assert migrate.current_revision(engine) is None
+
+    migrate.upgrade(engine)
+
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert migrate.check(engine) == []
+    inspector = inspect(engine)
+    assert set(inspector.get_table_names()) == MODEL_TABLES | {"alembic_version"}
+    # The leaderboard walks this index in ranking order; check() cannot see a lost DESC on
+    # SQLite, so it is checked here.
+    assert descending_columns(engine, "board_entry", "ix_board_entry_rank") == ["score"]
+    subject = [ix for ix in inspector.get_indexes("change_log") if ix["name"].endswith("subject")]
+    assert subject[0]["column_names"] == ["subject", "subject_id", "at"]
+    unique = {tuple(u["column_names"]) for u in inspector.get_unique_constraints("player")}
+    assert unique == {("nickname_key",), ("token_hash",)}
+
+
+def test_migrated_json_columns_hold_structures(engine):
+    migrate.upgrade(engine)
+    roles = {"winner": {"types": ["person"], "many": False, "optional": False}}
+
+    with Session(engine) as session:
+        session.add(FactKind(name="award_win", roles=roles))
+        session.commit()
+    with Session(engine) as session:
+        assert session.exec(select(FactKind.roles)).one() == roles
+
+
+def test_downgrade_to_base_leaves_no_tables(engine):
+    migrate.upgrade(engine)
+
+    migrate.downgrade(engine, "base")
+
+    # Alembic keeps its (now empty) version table; every table of quizapp is gone.
+    assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+    assert migrate.current_revision(engine) is None
+    migrate.upgrade(engine)
+    assert migrate.check(engine) == []
+
+
+def test_upgrading_an_up_to_date_database_changes_nothing(engine):
+    migrate.upgrade(engine)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement.strip().split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    writes = {"CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE"}
+    assert statements and not writes & set(statements)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+
+
+def test_a_database_made_by_create_all_is_stamped_and_keeps_its_rows(engine):
+    create_schema(engine)
+    with Session(engine) as session:
+        session.add(FactKind(name="caught"))
+        session.commit()
+
+    migrate.upgrade(engine)
+
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert migrate.check(engine) == []
+    with Session(engine) as session:
+        assert session.exec(select(FactKind.name)).all() == ["caught"]
+
+
+def test_a_create_all_database_that_differs_is_left_alone_with_the_reason(engine):
+    create_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_fact_kind"))
+
+    with pytest.raises(migrate.SchemaMismatchError) as raised:
+        migrate.upgrade(engine)
+
+    assert raised.value.differences == [
+        "index ix_fact_kind on fact (fact.kind): not in the database"
+    ]
+    assert "quizapp upgrade-db" in str(raised.value)
+    assert migrate.current_revision(engine) is None
+    assert "alembic_version" not in inspect(engine).get_table_names()
+
+
+def test_two_processes_upgrading_at_once_both_succeed(database_url):
+    # App hosts started together each upgrade on start: one migrates, the other waits for it
+    # (an advisory lock on PostgreSQL, the write lock on SQLite) and then finds nothing to do.
+    engines = [make_engine(database_url) for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def run(engine: Engine) -> None:
+        try:
+            migrate.upgrade(engine)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(engine,)) for engine in engines]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert migrate.check(engines[0]) == []
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_sqlite_foreign_keys_are_on_again_after_migrating(tmp_path):
+    # Migrations run with foreign keys off (a batch migration rebuilds tables); the pooled
+    # connection must not go back to the app that way.
+    engine = make_engine(f"sqlite:///{tmp_path / 'fk.sqlite'}")
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def empty_app(database_url: str):
+    """An app on the empty database, no tables made."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url})
+    yield app
+    from quizapp.db import get_engine
+
+    get_engine(app).dispose()
+
+
+def test_upgrade_db_command_reports_the_revision_before_and_after(empty_app):
+    runner = empty_app.test_cli_runner()
+    head = migrate.head_revision()
+
+    first = runner.invoke(args=["upgrade-db"])
+    second = runner.invoke(args=["upgrade-db"])
+
+    assert first.exit_code == 0, first.output
+    assert f"revision none -> {head}\n" in first.output
+    assert second.exit_code == 0 and f"revision {head} -> {head} (up to date)" in second.output
+
+
+def test_init_db_command_runs_the_migrations(empty_app):
+    result = empty_app.test_cli_runner().invoke(args=["init-db"])
+
+    assert result.exit_code == 0, result.output
+    from quizapp.db import get_engine
+
+    engine = get_engine(empty_app)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert migrate.check(engine) == []
+
+
+def test_upgrade_db_command_explains_a_database_it_cannot_adopt(empty_app):
+    from quizapp.db import get_engine
+
+    engine = get_engine(empty_app)
+    create_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_fact_kind"))
+
+    result = empty_app.test_cli_runner().invoke(args=["upgrade-db"])
+
+    assert result.exit_code == 1
+    assert "index ix_fact_kind on fact (fact.kind): not in the database" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_alembic_command_line_runs_on_the_apps_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+
+    result = subprocess.run(
+        [sys.executable, "-m", "quizapp.migrate", "current"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url},
+        cwd=tmp_path,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert f"{migrate.head_revision()} (head)" in result.stdout
