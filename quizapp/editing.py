@@ -237,25 +237,32 @@ def retire_template(
     session: Session, *, editor_id: int | None, template_id: str, seed: int
 ) -> Saved:
     """Retire a template: it makes no more questions; played quizzes keep their copies."""
-    return _set_template_status(session, editor_id, template_id, "retired", seed)
+    return _retire(session, editor_id, "template", template_id, {"status": "retired"}, seed)
 
 
-def _set_template_status(
-    session: Session, editor_id: int | None, template_id: str, status: str, seed: int
+def _retire(
+    session: Session,
+    editor_id: int | None,
+    subject: str,
+    record_id: str,
+    retired: dict[str, Any],
+    seed: int,
 ) -> Saved:
+    # A template or a fact: the record with ``retired`` applied, through the common path.
     def work() -> Saved:
-        change = _begin(session, editor_id, "template", "retire")
+        change = _begin(session, editor_id, subject, "retire")
         bank = bank_from_db(session)
-        old = bank.templates.get(template_id)
+        records = bank.templates if subject == "template" else bank.facts
+        old = records.get(record_id)
         if old is None:
-            raise EditError([f"there is no template {template_id!r}"])
-        new = old.model_copy(update={"status": status})
-        bank.templates[template_id] = new
+            raise EditError([f"there is no {subject} {record_id!r}"])
+        new = old.model_copy(update=retired)
+        records[record_id] = new
         return _finish(
             session,
             change,
             bank,
-            subject_id=template_id,
+            subject_id=record_id,
             detail=_diff(old, new),
             kinds={old.kind},
             seed=seed,
@@ -451,26 +458,7 @@ def save_fact(
 
 def retire_fact(session: Session, *, editor_id: int | None, fact_id: str, seed: int) -> Saved:
     """Retire a fact: its questions go, and it no longer counts when wrong answers are checked."""
-
-    def work() -> Saved:
-        change = _begin(session, editor_id, "fact", "retire")
-        bank = bank_from_db(session)
-        old = bank.facts.get(fact_id)
-        if old is None:
-            raise EditError([f"there is no fact {fact_id!r}"])
-        new = old.model_copy(update={"retired": True})
-        bank.facts[fact_id] = new
-        return _finish(
-            session,
-            change,
-            bank,
-            subject_id=fact_id,
-            detail=_diff(old, new),
-            kinds={old.kind},
-            seed=seed,
-        )
-
-    return _run(session, work)
+    return _retire(session, editor_id, "fact", fact_id, {"retired": True}, seed)
 
 
 # --- The files and the database ------------------------------------------------------------------
