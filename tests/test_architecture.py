@@ -26,6 +26,7 @@ DOMAIN_MODULES = [
     "quizapp.template_admin",
     "quizapp.article_admin",
     "quizapp.migrate",
+    "quizapp.workspace",
 ]
 
 

@@ -46,7 +46,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
 
-from quizapp import editors
+from quizapp import editors, workspace
 from quizapp.api.errors import error_response
 from quizapp.db import get_session
 from quizapp.models import EDITOR_ROLES, Editor
@@ -283,8 +283,8 @@ def logout():
 @bp.get("/")
 @editor_required
 def home():
-    """The editors' workspace: where their tools will be."""
-    return render_template("editor/home.html")
+    """The workspace's front page: what it holds, what waits for an editor, where to start."""
+    return render_template("editor/home.html", overview=workspace.overview(get_session()))
 
 
 class NewEditorForm(FlaskForm):
