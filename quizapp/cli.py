@@ -208,7 +208,7 @@ def start_command(host: str, port: int) -> None:
     """
     _upgrade_schema()
     if bank_is_empty(get_session()):
-        load_bundle(None)
+        load_bundle(None, generating=True)
     else:
         click.echo("The database holds a bank already; the files are not loaded again.")
     _print_generation(_generate(None), verbose=False)
@@ -245,8 +245,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def load_bundle(path: Path | None) -> None:
-    """Validate and load the bank at ``path``, exiting with status 1 on any problem."""
+def load_bundle(path: Path | None, *, generating: bool = False) -> None:
+    """Validate and load the bank at ``path``, exiting with status 1 on any problem.
+
+    ``generating``: the caller generates next, so the reminder to do so is left out.
+    """
     path = path or Path(current_app.config["BANK_PATH"])
     try:
         bank = read_bank(path)
@@ -266,7 +269,7 @@ def load_bundle(path: Path | None) -> None:
     click.echo(f"Loaded {path}" + ("" if report.changed else " (nothing changed)"))
     for line in report.lines():
         click.echo(f"  {line}")
-    if report.changed:
+    if report.changed and not generating:
         click.echo("Run `quizapp generate` to rebuild the questions from it.")
 
 

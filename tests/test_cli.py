@@ -228,3 +228,34 @@ def test_create_editor_knows_only_the_two_roles(runner):
     result = runner.invoke(args=["create-editor", "Ann", "--role", "owner"])
 
     assert result.exit_code == 2 and "'owner' is not one of 'editor', 'admin'" in result.output
+
+
+def test_start_loads_the_bundled_bank_on_the_first_start_only(runner, session, monkeypatch):
+    from quizapp import editing
+    from quizapp.models import Template
+
+    monkeypatch.setattr("werkzeug.serving.run_simple", lambda *args, **kwargs: None)
+
+    first = runner.invoke(args=["start"])
+
+    assert first.exit_code == 0, first.output
+    assert "fact       41 added" in first.output
+    assert "Generated 177 questions" in first.output
+    # start generates at once: no reminder to run `quizapp generate` by hand.
+    assert "quizapp generate" not in first.output
+    draft = editing.save_template(
+        session,
+        editor_id=None,
+        kind="award_win",
+        style="typed",
+        prompt="Which act collected {award} at the {event}?",
+        answer_role="winner",
+        seed=2026,
+    )
+
+    second = runner.invoke(args=["start"])
+
+    assert second.exit_code == 0, second.output
+    assert "holds a bank already; the files are not loaded again" in second.output
+    session.expire_all()
+    assert session.get(Template, draft.id).status == "draft"  # the editor's work survives
