@@ -2,7 +2,8 @@
 
 The test that matters most is the first: upgrading an empty database to the head revision
 gives exactly what the models describe, so the migrations and the models cannot drift apart
-unnoticed. Each test runs on SQLite (a file) and on PostgreSQL (a schema of its own).
+unnoticed. Each test runs on SQLite (a file) and on PostgreSQL (a schema of its own), through
+the suite's `database_url` fixture: an empty database, no tables.
 """
 
 import os
@@ -10,7 +11,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, event, inspect, text
@@ -19,19 +19,8 @@ from sqlmodel import Session, SQLModel, select
 from quizapp import create_app, migrate
 from quizapp.db import create_schema, make_engine
 from quizapp.models import FactKind
-from tests.services import fresh_pg_schema
 
 MODEL_TABLES = set(SQLModel.metadata.tables)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty database: a new SQLite file, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-    else:
-        with fresh_pg_schema() as url:
-            yield url
 
 
 @pytest.fixture

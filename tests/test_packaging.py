@@ -1,4 +1,5 @@
-"""An installed wheel must carry the pages, styles and bundled bank (DESIGN.md layout)."""
+"""An installed wheel must carry the pages, styles, bundled bank (DESIGN.md layout) and the
+schema migrations that `quizapp upgrade-db` runs."""
 
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_wheel_carries_templates_static_and_the_bank(tmp_path):
+def test_wheel_carries_templates_static_the_bank_and_migrations(tmp_path):
     subprocess.run(
         [
             sys.executable,
@@ -32,3 +33,7 @@ def test_wheel_carries_templates_static_and_the_bank(tmp_path):
     assert "quizapp/static/style.css" in names
     assert "quizapp/question_bank/kinds.yaml" in names
     assert any(n.startswith("quizapp/question_bank/articles/") for n in names)
+    # Without these an installed quizapp could not make or upgrade its database.
+    assert "quizapp/migrations/env.py" in names
+    assert "quizapp/migrations/script.py.mako" in names
+    assert "quizapp/migrations/versions/0001_initial.py" in names

@@ -9,6 +9,6 @@ hosts need a shared store (redis://...) for a limit to mean what it says.
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-# Keyed by the client's address: behind a proxy, wrap the app in ProxyFix so that this is the
-# visitor's address and not the proxy's.
+# Keyed by the client's address: behind a proxy, TRUSTED_PROXIES makes create_app wrap the app
+# in ProxyFix (quizapp/web/security.py), so that this is the visitor's address, not the proxy's.
 limiter = Limiter(key_func=get_remote_address)
