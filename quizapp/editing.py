@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,15 +106,20 @@ def _finish(
     *,
     subject_id: str,
     detail: dict[str, Any],
-    kinds: set[str],
+    kinds: Collection[str] = (),
+    templates: Collection[str] = (),
     seed: int,
 ) -> Saved:
+    # ``kinds``: a fact changed, so its kind's questions may change (answers, wrong answers);
+    # ``templates``: a template changed, so only its own questions may.
     problems = check_bank(bank)
     if problems:
         raise EditError([_problem_text(p) for p in problems])
     write_bank(session, bank, commit=False)
     if kinds:
         rebuild_questions(session, seed, kinds=kinds, commit=False)
+    if templates:
+        rebuild_questions(session, seed, templates=templates, commit=False)
     change.subject_id = subject_id
     change.detail = detail
     session.add(change)
@@ -226,7 +231,7 @@ def save_template(
             bank,
             subject_id=new_id,
             detail=_diff(old, template),
-            kinds={kind} | ({old.kind} if old else set()),
+            templates={new_id},
             seed=seed,
         )
 
@@ -264,7 +269,7 @@ def _retire(
             bank,
             subject_id=record_id,
             detail=_diff(old, new),
-            kinds={old.kind},
+            **({"templates": {record_id}} if subject == "template" else {"kinds": {old.kind}}),
             seed=seed,
         )
 
@@ -311,9 +316,7 @@ def add_article(
         )
         bank.articles[article_id] = ArticleIn(header, body)
         detail = {"title": header.title, "date": date.isoformat(), "event": header.event}
-        return _finish(
-            session, change, bank, subject_id=article_id, detail=detail, kinds=set(), seed=0
-        )
+        return _finish(session, change, bank, subject_id=article_id, detail=detail, seed=0)
 
     return _run(session, work)
 
@@ -326,8 +329,13 @@ def save_entity(
     type_: str,
     aliases: Sequence[str] = (),
     entity_id: str | None = None,
+    seed: int,
 ) -> Saved:
-    """Create or update an entity (a person, group, song, award, event ...)."""
+    """Create or update an entity (a person, group, song, award, event ...).
+
+    Updating one regenerates every kind's questions with ``seed``, the generation seed, since
+    names and aliases are what answers and wrong answers are made of.
+    """
     cleaned = [a.strip() for a in aliases if a.strip()]
 
     def work() -> Saved:
@@ -359,7 +367,7 @@ def save_entity(
             subject_id=new_id,
             detail=_diff(old, entity),
             kinds=kinds,
-            seed=0,
+            seed=seed,
         )
 
     return _run(session, work)

@@ -766,17 +766,21 @@ def rebuild_questions(
     on_start: Callable[[int], None] | None = None,
     *,
     kinds: Iterable[str] | None = None,
+    templates: Iterable[str] | None = None,
     commit: bool = True,
 ) -> GenerationReport:
     """Regenerate the questions from the database's bank, in one transaction.
 
     Questions keep their ids; questions whose template or fact no longer makes one are removed.
-    With ``kinds``, only the templates of those kinds are regenerated (the workspace's edits:
-    a fact can only change what questions of its own kind may ask or offer as wrong answers),
-    against the whole bank all the same. With ``commit=False`` the caller commits.
+    The workspace's edits regenerate only what they can change, against the whole bank all
+    the same: with ``kinds``, the templates of those kinds (a fact can only change what
+    questions of its own kind may ask or offer as wrong answers); with ``templates``, those
+    templates by id (a template's questions depend on no other template). Each question draws
+    from a generator seeded by its own id, so a partial rebuild makes exactly the questions a
+    full one would. With ``commit=False`` the caller commits.
     """
     with collector_paused():
-        return _rebuild(session, seed, on_progress, on_start, kinds, commit)
+        return _rebuild(session, seed, on_progress, on_start, kinds, templates, commit)
 
 
 def _rebuild(
@@ -785,6 +789,7 @@ def _rebuild(
     on_progress: Callable[[int], None] | None,
     on_start: Callable[[int], None] | None,
     kinds: Iterable[str] | None,
+    templates: Iterable[str] | None,
     commit: bool,
 ) -> GenerationReport:
     bank = snapshot(session)
@@ -796,6 +801,10 @@ def _rebuild(
         existing = existing.where(
             table.c.template_id.in_(select(Template.id).where(Template.kind.in_(kinds)))
         )
+    if templates is not None:
+        templates = set(templates)
+        bank = dataclasses.replace(bank, templates=[t for t in bank.templates if t.id in templates])
+        existing = existing.where(table.c.template_id.in_(templates))
     if on_start:
         on_start(count_pairs(bank))
     report = GenerationReport()

@@ -9,7 +9,9 @@ from quizapp.models import Entity
 
 def test_dump_bank_writes_files_the_loader_reads_back(runner, session, tmp_path):
     assert runner.invoke(args=["load-bank"]).exit_code == 0
-    editing.save_entity(session, editor_id=None, name="Doja Cat", type_="person", aliases=["Doja"])
+    editing.save_entity(
+        session, editor_id=None, name="Doja Cat", type_="person", aliases=["Doja"], seed=2026
+    )
 
     result = runner.invoke(args=["dump-bank", str(tmp_path / "bank")])
 
@@ -24,7 +26,7 @@ def test_load_bank_refuses_to_drop_workspace_changes_until_they_are_dumped(
     runner, session, tmp_path
 ):
     assert runner.invoke(args=["load-bank"]).exit_code == 0
-    editing.save_entity(session, editor_id=None, name="Doja Cat", type_="person")
+    editing.save_entity(session, editor_id=None, name="Doja Cat", type_="person", seed=2026)
 
     refused = runner.invoke(args=["load-bank"])
 
@@ -42,7 +44,7 @@ def test_load_bank_refuses_to_drop_workspace_changes_until_they_are_dumped(
 
 def test_load_bank_can_be_told_to_discard_workspace_changes(runner, session):
     assert runner.invoke(args=["load-bank"]).exit_code == 0
-    editing.save_entity(session, editor_id=None, name="Doja Cat", type_="person")
+    editing.save_entity(session, editor_id=None, name="Doja Cat", type_="person", seed=2026)
 
     result = runner.invoke(args=["load-bank", "--discard-workspace-changes"])
 

@@ -95,8 +95,10 @@ def test_an_article_without_what_it_needs_is_refused(db, fields, message):
 def test_a_fact_from_a_new_article_makes_questions(db):
     article_id = add_gala(db)
     evidence = "At the 2026 Pop Gala, Beyonce presented Lady Gaga with the Best Hat award."
-    award = editing.save_entity(db, editor_id=None, name="Best Hat", type_="award").id
-    gala = editing.save_entity(db, editor_id=None, name="2026 Pop Gala", type_="event").id
+    award = editing.save_entity(db, editor_id=None, name="Best Hat", type_="award", seed=SEED).id
+    gala = editing.save_entity(
+        db, editor_id=None, name="2026 Pop Gala", type_="event", seed=SEED
+    ).id
 
     saved = editing.save_fact(
         db,
@@ -238,7 +240,7 @@ def test_retiring_a_template_removes_its_questions(db):
 
 def test_a_duplicate_entity_name_is_refused(db):
     with pytest.raises(EditError, match="already the entity lady-gaga"):
-        editing.save_entity(db, editor_id=None, name="lady gaga", type_="person")
+        editing.save_entity(db, editor_id=None, name="lady gaga", type_="person", seed=SEED)
 
 
 @pytest.mark.parametrize(
@@ -268,7 +270,7 @@ def test_two_editors_saving_at_once_lose_nothing(engine):
     def add(name: str) -> None:
         try:
             with Session(engine) as session:
-                editing.save_entity(session, editor_id=None, name=name, type_="person")
+                editing.save_entity(session, editor_id=None, name=name, type_="person", seed=SEED)
         except BaseException as error:  # noqa: BLE001 - checked below
             errors.append(error)
 
@@ -282,3 +284,57 @@ def test_two_editors_saving_at_once_lose_nothing(engine):
     with Session(engine) as session:
         names = {e.name for e in bank_from_db(session).entities.values()}
     assert {f"Singer {n}" for n in range(6)} <= names
+
+
+def question_rows(db: Session) -> dict[str, dict]:
+    """Every stored question, as its column values."""
+    db.expire_all()
+    table = Question.__table__
+    return {row.id: dict(row._mapping) for row in db.exec(select(*table.c))}
+
+
+def test_each_edit_regenerates_exactly_what_a_full_rebuild_would(db):
+    # Edits rebuild only the kinds or templates they touch; they must miss nothing.
+    article_id = add_gala(db)
+    award = editing.save_entity(db, editor_id=None, name="Best Hat", type_="award", seed=SEED).id
+    gala = editing.save_entity(db, editor_id=None, name="2026 Pop Gala", type_="event", seed=SEED)
+    fact = editing.save_fact(
+        db,
+        editor_id=None,
+        kind="award_win",
+        article_id=article_id,
+        roles={"winner": "lady-gaga", "award": award, "event": gala.id},
+        evidence="At the 2026 Pop Gala, Beyonce presented Lady Gaga with the Best Hat award.",
+        seed=SEED,
+    )
+    template = editing.save_template(
+        db,
+        editor_id=None,
+        kind="award_win",
+        style="typed",
+        prompt="Which act collected {award} at the {event}?",
+        answer_role="winner",
+        status="published",
+        seed=SEED,
+    )
+    # New aliases change what typed answers accept, in every kind.
+    editing.save_entity(
+        db,
+        editor_id=None,
+        entity_id="lady-gaga",
+        name="Lady Gaga",
+        type_="person",
+        aliases=["Gaga", "Stefani Germanotta", "Mother Monster"],
+        seed=SEED,
+    )
+    first = db.exec(select(Template).where(Template.kind == "award_win")).first()
+    editing.retire_template(db, editor_id=None, template_id=first.id, seed=SEED)
+    edited = question_rows(db)
+
+    rebuild_questions(db, SEED)
+
+    assert question_rows(db) == edited
+    assert any(q["template_id"] == template.id for q in edited.values())
+    assert any(q["fact_id"] == fact.id for q in edited.values())
+    assert not any(q["template_id"] == first.id for q in edited.values())
+    assert any("Mother Monster" in str(q["accepted"]) for q in edited.values())

@@ -413,6 +413,7 @@ def create_entity():
             name=name,
             type_=type_,
             aliases=form.get("aliases", "").split(","),
+            seed=_seed(),
         )
     except EditError as error:
         problems = _own(error, "entity")
