@@ -19,6 +19,7 @@
   var status = document.getElementById("preview-status");
   var problemList = document.getElementById("preview-problems");
   var questionList = document.getElementById("preview-questions");
+  var more = document.getElementById("preview-more");
   var timer = null;
   var inFlight = null;
 
@@ -160,7 +161,7 @@
   }
 
   function render(data) {
-    var n = data.questions.length;
+    var n = data.question_count;
     var text = "Makes " + plural(n, "question") + " · " + plural(data.errors, "error") +
       " · " + plural(data.warnings, "warning");
     if (data.errors) text += ". Errors must be fixed before publishing.";
@@ -169,6 +170,9 @@
     data.problems.forEach(function (p) { problemList.appendChild(problemItem(p)); });
     clear(questionList);
     data.questions.forEach(function (q) { questionList.appendChild(questionCard(q)); });
+    more.hidden = n <= data.questions.length;
+    more.textContent = more.hidden ? "" : "The first " + data.questions.length + " of " + n +
+      " questions are shown; the problems above cover them all.";
     Object.keys(data.marked || {}).forEach(function (field) {
       showMarked(field, data.marked[field]);
     });

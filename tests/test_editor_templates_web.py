@@ -224,8 +224,8 @@ def test_an_editor_drafts_previews_fixes_and_publishes(app, as_editor, editor):
     # Fixed: questions, and nothing that blocks publishing.
     fixed = preview_json(as_editor, {**GOOD, "id": NEW_ID}).json
     assert fixed["can_publish"] is True and fixed["errors"] == 0
-    made = len(fixed["questions"])
-    assert made > 0
+    made = fixed["question_count"]
+    assert made == len(fixed["questions"]) > 0
     question = fixed["questions"][0]
     assert question["prompt"].startswith("Which star won ")
     assert question["answer"][0] in question["choices"]
@@ -259,6 +259,19 @@ def test_the_preview_of_a_new_template_needs_no_saving(app, as_editor):
     assert change_count(app) == 0
     with fresh(app) as db:
         assert db.get(Template, NEW_ID) is None
+
+
+def test_the_preview_shows_the_first_questions_and_counts_them_all(as_editor, monkeypatch):
+    monkeypatch.setattr("quizapp.web.editor_templates.PREVIEW_SHOWN", 1)
+
+    data = preview_json(as_editor, GOOD).json
+    page = as_editor.post(NEW, **GOOD, action="preview").text
+
+    made = data["question_count"]
+    assert made > 1 and len(data["questions"]) == 1
+    assert f"Makes {made} questions" in page
+    assert page.count('class="question preview-question') == 1
+    assert f"The first 1 of {made} questions are shown" in page
 
 
 @pytest.mark.parametrize(

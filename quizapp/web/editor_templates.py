@@ -48,6 +48,9 @@ STYLE_LABELS = {
 }
 DRAFT_FIELDS = ("kind", "style", "prompt", "answer_role", "explanation")
 MARKED_FIELDS = ("prompt", "explanation")
+# The preview checks every question a draft makes but shows only the first ones: a kind with
+# thousands of facts would otherwise send thousands of cards on each pause in typing.
+PREVIEW_SHOWN = 30
 SAVE_ACTIONS = {"draft": "draft", "publish": "published"}  # the form's action: the status
 # The change log's actions as the pages say them.
 ACTION_VERBS = {
@@ -163,9 +166,10 @@ def preview():
     """The preview of a draft sent as JSON: its questions, its problems, whether it may publish.
 
     In: kind, style, prompt, answer_role, explanation (strings; a missing or null one counts as
-    empty) and optionally id, the saved template the draft replaces. Out: questions, problems,
-    can_publish, and ``marked``: the prompt and explanation cut into parts, those that
-    problems point at with their severity.
+    empty) and optionally id, the saved template the draft replaces. Out: question_count, the
+    first PREVIEW_SHOWN questions, problems (over every question), can_publish, and
+    ``marked``: the prompt and explanation cut into parts, those that problems point at with
+    their severity.
     """
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -176,7 +180,8 @@ def preview():
     draft = _draft_from(body, body.get("id") or None)
     result = _preview(draft)
     return {
-        "questions": [asdict(q) for q in result.questions],
+        "question_count": len(result.questions),
+        "questions": [asdict(q) for q in result.questions[:PREVIEW_SHOWN]],
         "problems": [asdict(p) for p in result.problems],
         "can_publish": not result.errors,
         "errors": len(result.errors),
@@ -257,6 +262,7 @@ def _form_page(
         style_labels=STYLE_LABELS,
         filters=sorted(FILTERS),
         preview=preview,
+        preview_shown=PREVIEW_SHOWN,
         marked={f: _marked(draft, preview, f) for f in MARKED_FIELDS} if preview else {},
         problems=problems or [],
         retire_error=retire_error,
