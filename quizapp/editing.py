@@ -252,10 +252,11 @@ def _retire(
     record_id: str,
     retired: dict[str, Any],
     seed: int,
+    action: str = "retire",
 ) -> Saved:
     # A template or a fact: the record with ``retired`` applied, through the common path.
     def work() -> Saved:
-        change = _begin(session, editor_id, subject, "retire")
+        change = _begin(session, editor_id, subject, action)
         bank = bank_from_db(session)
         records = bank.templates if subject == "template" else bank.facts
         old = records.get(record_id)
@@ -467,6 +468,11 @@ def save_fact(
 def retire_fact(session: Session, *, editor_id: int | None, fact_id: str, seed: int) -> Saved:
     """Retire a fact: its questions go, and it no longer counts when wrong answers are checked."""
     return _retire(session, editor_id, "fact", fact_id, {"retired": True}, seed)
+
+
+def restore_fact(session: Session, *, editor_id: int | None, fact_id: str, seed: int) -> Saved:
+    """Undo a retirement: the fact makes its questions again, checked against today's bank."""
+    return _retire(session, editor_id, "fact", fact_id, {"retired": False}, seed, "restore")
 
 
 # --- The files and the database ------------------------------------------------------------------

@@ -338,3 +338,17 @@ def test_each_edit_regenerates_exactly_what_a_full_rebuild_would(db):
     assert any(q["fact_id"] == fact.id for q in edited.values())
     assert not any(q["template_id"] == first.id for q in edited.values())
     assert any("Mother Monster" in str(q["accepted"]) for q in edited.values())
+
+
+def test_restoring_a_retired_fact_brings_back_the_very_same_questions(db):
+    fact = db.exec(select(Fact).where(Fact.kind == "award_win")).first()
+    before = question_rows(db)
+    editing.retire_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
+
+    restored = editing.restore_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
+
+    assert question_rows(db) == before
+    assert restored.questions == count(db, Question, Question.fact_id == fact.id) > 0
+    history = editing.history(db, subject="fact", subject_id=fact.id)
+    assert [c.action for c in history] == ["restore", "retire"]
+    assert history[0].detail == {"retired": [True, False]}

@@ -422,6 +422,24 @@ def test_retiring_asks_first_then_removes_the_questions(as_editor, gala, duet, s
     assert "Retire this fact" not in as_editor.client.get(f"{ARTICLES}/{gala}/facts/{duet}").text
 
 
+def test_a_retired_fact_can_be_restored_with_its_questions(as_editor, gala, duet, session):
+    before = sorted(prompts(session, duet))
+    as_editor.post(f"{ARTICLES}/{gala}/facts/{duet}/retire", confirmed="yes")
+    page = as_editor.client.get(f"{ARTICLES}/{gala}/facts/{duet}").text
+    assert f'action="{ARTICLES}/{gala}/facts/{duet}/restore"' in page
+
+    response = as_editor.post(f"{ARTICLES}/{gala}/facts/{duet}/restore")
+
+    assert response.status_code == 302
+    session.expire_all()
+    assert not session.get(Fact, duet).retired
+    assert sorted(prompts(session, duet)) == before
+    page = as_editor.client.get(response.location).text
+    assert f"Restored the fact {duet}: it makes {len(before)} questions again." in page
+    assert "Retire this fact" in page and "/restore" not in page
+    assert re.search(r"<strong>restore</strong> by Ed", page)
+
+
 def test_a_fact_of_another_article_is_404(as_editor, gala, duet):
     assert as_editor.client.get(f"{ARTICLES}/vma-2011-backstage/facts/{duet}").status_code == 404
 

@@ -214,6 +214,23 @@ def retire_fact(article_id: str, fact_id: str):
     return redirect(url_for(".article_page", article_id=article.id))
 
 
+@bp.post("/<article_id>/facts/<fact_id>/restore")
+@editor_required
+def restore_fact(article_id: str, fact_id: str):
+    """Bring a retired fact back; it makes its questions again."""
+    article = _article_or_404(article_id)
+    fact = _fact_or_404(article, fact_id)
+    try:
+        saved = editing.restore_fact(
+            get_session(), editor_id=current_user.id, fact_id=fact.id, seed=_seed()
+        )
+    except EditError as error:
+        flash("Not restored: " + "; ".join(error.problems))
+    else:
+        flash(f"Restored the fact {fact.id}: it makes {saved.questions} questions again.")
+    return redirect(url_for(".edit_fact", article_id=article.id, fact_id=fact.id))
+
+
 def _fact_or_404(article: Article, fact_id: str) -> Fact:
     fact = get_session().get(Fact, fact_id)
     if fact is None or fact.article_id != article.id:
