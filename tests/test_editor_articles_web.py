@@ -435,7 +435,8 @@ def test_a_retired_fact_can_be_restored_with_its_questions(as_editor, gala, duet
     assert not session.get(Fact, duet).retired
     assert sorted(prompts(session, duet)) == before
     page = as_editor.client.get(response.location).text
-    assert f"Restored the fact {duet}: it makes {len(before)} questions again." in page
+    made = f"{len(before)} question{'' if len(before) == 1 else 's'}"
+    assert f"Restored the fact {duet}: it makes {made} again." in page
     assert "Retire this fact" in page and "/restore" not in page
     assert re.search(r"<strong>restore</strong> by Ed", page)
 

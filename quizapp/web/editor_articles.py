@@ -227,7 +227,8 @@ def restore_fact(article_id: str, fact_id: str):
     except EditError as error:
         flash("Not restored: " + "; ".join(error.problems))
     else:
-        flash(f"Restored the fact {fact.id}: it makes {saved.questions} questions again.")
+        made = f"{saved.questions} question{'' if saved.questions == 1 else 's'}"
+        flash(f"Restored the fact {fact.id}: it makes {made} again.")
     return redirect(url_for(".edit_fact", article_id=article.id, fact_id=fact.id))
 
 
