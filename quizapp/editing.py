@@ -264,13 +264,16 @@ def _retire(
             raise EditError([f"there is no {subject} {record_id!r}"])
         new = old.model_copy(update=retired)
         records[record_id] = new
+        # A template's questions are its own; a fact's status changes its whole kind's.
+        is_template = subject == "template"
         return _finish(
             session,
             change,
             bank,
             subject_id=record_id,
             detail=_diff(old, new),
-            **({"templates": {record_id}} if subject == "template" else {"kinds": {old.kind}}),
+            kinds=() if is_template else {old.kind},
+            templates={record_id} if is_template else (),
             seed=seed,
         )
 
