@@ -3,6 +3,9 @@
 Shaped like flaskr's get_db/close_db/init_app (STYLE.md 5).
 """
 
+import sqlite3
+import time
+
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -52,11 +55,31 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         if not in_memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(cursor)
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     return engine
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode, waiting out other connections doing the same.
+
+    On a new database (still in rollback-journal mode) two connections switching at once can
+    each hold a read lock and want the write lock; SQLite then answers "database is locked"
+    at once, without the busy handler, because waiting would deadlock (sqlite3_busy_handler's
+    documentation). One of them gets the switch a moment later, so retry until the timeout,
+    as the busy handler would have. Two app hosts upgrading one new database on start hit this.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def get_engine(app: Flask | None = None) -> Engine:
