@@ -143,6 +143,55 @@ def test_console_script_help_lists_the_commands():
         assert command in result.output
 
 
+def test_version_names_quizapp_first():
+    from importlib.metadata import version
+
+    from click.testing import CliRunner
+
+    from quizapp.cli import main
+
+    result = CliRunner().invoke(main, ["--version"])
+
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == f"quizapp {version('quizapp')}"
+    assert any(line.startswith("Flask ") for line in lines[1:])
+
+
+def run_development_server(monkeypatch, tmp_path, *args: str):
+    """`quizapp run ARGS` on a database of its own, its server never started (a test of what
+    happens before it serves); the result and the arguments run_simple got, if it got there."""
+    from click.testing import CliRunner
+
+    from quizapp.cli import main
+
+    served = []
+    monkeypatch.setattr("flask.cli.run_simple", lambda *a, **kw: served.append((a, kw)))
+    monkeypatch.setenv("FLASK_DEBUG", "0")  # so that --debug's setting is undone afterwards
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'run.sqlite'}")
+    return CliRunner().invoke(main, ["run", *args]), served
+
+
+def test_run_without_a_secret_key_refuses_to_serve_saying_what_to_set(monkeypatch, tmp_path):
+    monkeypatch.delenv("QUIZAPP_SECRET_KEY", raising=False)
+    result, served = run_development_server(monkeypatch, tmp_path)
+
+    assert result.exit_code == 1 and served == []
+    assert "QUIZAPP_SECRET_KEY" in result.output and "Traceback" not in result.output
+
+
+def test_run_serves_with_a_key_or_in_debug(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUIZAPP_SECRET_KEY", "run-test-key")
+    result, served = run_development_server(monkeypatch, tmp_path, "--port", "5123")
+    assert result.exit_code == 0, result.output
+    assert served and served[0][0][:2] == ("127.0.0.1", 5123)
+
+    monkeypatch.delenv("QUIZAPP_SECRET_KEY")
+    result, served = run_development_server(monkeypatch, tmp_path, "--debug", "--no-reload")
+    assert result.exit_code == 0, result.output
+    assert served
+
+
 def test_seed_demo_fills_the_boards_with_consistent_attempts(runner, session):
     from quizapp.models import Attempt, AttemptAnswer, BoardEntry, Player
     from quizapp.play import clean_nickname
