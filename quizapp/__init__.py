@@ -26,8 +26,13 @@ def create_app(
     # Imported here so that importing a domain module (quizapp.bank, ...) never loads Flask.
     from flask import Flask
 
+    # QUIZAPP_INSTANCE_PATH moves the instance folder (its SQLite file, secret key and
+    # config.py) out of the checkout: for an operator, and for the tests, which never touch
+    # the developer's own.
+    instance_path = os.environ.get("QUIZAPP_INSTANCE_PATH")
     app = Flask(
         __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
         instance_relative_config=True,
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),

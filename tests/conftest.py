@@ -42,6 +42,25 @@ CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
 DATABASE_KINDS = ["sqlite", "postgresql"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_instance_folder(tmp_path_factory) -> Iterator[Path]:
+    """The instance folder (SQLite file, secret key, config.py) of the apps that session-wide
+    fixtures make, in this process and its children: a temporary one, never the checkout's
+    instance/, which holds the developer's own (`quizapp start` writes a key there)."""
+    folder = tmp_path_factory.mktemp("instance")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QUIZAPP_INSTANCE_PATH", str(folder))
+        yield folder
+
+
+@pytest.fixture(autouse=True)
+def instance_folder(tmp_path: Path, monkeypatch) -> Path:
+    """This test's own instance folder, for every app it makes (not created until one is)."""
+    folder = tmp_path / "instance"
+    monkeypatch.setenv("QUIZAPP_INSTANCE_PATH", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session", params=DATABASE_KINDS)
 def database_kind(request) -> str:
     """Which engine this test's databases run on; a test that makes one runs on each.

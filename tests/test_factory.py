@@ -4,15 +4,21 @@ from quizapp import create_app
 from quizapp.paths import resource_dir
 
 
-def test_config_defaults_to_sqlite_in_the_instance_folder(monkeypatch):
+def test_config_defaults_to_sqlite_in_the_instance_folder(monkeypatch, instance_folder):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     # Outside DEBUG and TESTING the app wants a key of its own (tests/test_security.py).
     monkeypatch.setenv("QUIZAPP_SECRET_KEY", "factory-test-key")
     app = create_app()
 
     assert not app.testing
-    assert app.config["DATABASE_URL"].startswith("sqlite:///")
-    assert app.config["DATABASE_URL"].endswith("instance/quizapp.sqlite")
+    assert app.config["DATABASE_URL"] == f"sqlite:///{instance_folder / 'quizapp.sqlite'}"
+
+
+def test_quizapp_instance_path_moves_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUIZAPP_INSTANCE_PATH", str(tmp_path / "elsewhere"))
+    app = create_app({"TESTING": True})
+    assert app.instance_path == str(tmp_path / "elsewhere")
+    assert (tmp_path / "elsewhere").is_dir()
 
 
 def test_database_url_from_the_environment(monkeypatch):

@@ -72,18 +72,10 @@ def production_app(tmp_path: Path, **config) -> Flask:
 
 
 @pytest.fixture
-def instance_folder(tmp_path: Path, monkeypatch) -> Path:
-    """Make every app of the test use a fresh instance folder, not the checkout's instance/."""
-    folder = tmp_path / "instance"
-    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda _self: str(folder))
-    return folder
-
-
-@pytest.fixture
 def clean_environment(monkeypatch, tmp_path: Path) -> None:
     """No QUIZAPP_* setting from the caller's shell; DATABASE_URL a file of this test."""
     for name in list(os.environ):
-        if name.startswith("QUIZAPP_"):
+        if name.startswith("QUIZAPP_") and name != "QUIZAPP_INSTANCE_PATH":
             monkeypatch.delenv(name)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
 
@@ -815,7 +807,11 @@ def test_the_gunicorn_config_reads_the_environment(monkeypatch):
 
 def run_gunicorn(tmp_path: Path, port: int, **env: str) -> subprocess.Popen:
     """gunicorn with the repository's config file, one worker, on 127.0.0.1:``port``."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUIZAPP_")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("QUIZAPP_") or k == "QUIZAPP_INSTANCE_PATH"
+    }
     environment.update(
         BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="1",
@@ -867,8 +863,6 @@ def test_gunicorn_serves_the_app_with_the_config_file(tmp_path):
 
 
 def test_gunicorn_refuses_to_start_without_a_secret_key(tmp_path):
-    if (ROOT / "instance" / "secret_key").exists():
-        pytest.skip("instance/secret_key exists (`quizapp start` wrote it): gunicorn would use it")
     process = run_gunicorn(tmp_path, free_port())
     try:
         process.wait(timeout=GUNICORN_BOOT_S)

@@ -49,7 +49,9 @@ def app_env(database_url: str, **config: str) -> dict[str, str]:
     after the first few; the limits have tests of their own. ``config`` adds QUIZAPP_* values.
     """
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith("QUIZAPP_") and k != "DATABASE_URL"
+        k: v
+        for k, v in os.environ.items()
+        if k == "QUIZAPP_INSTANCE_PATH" or not (k.startswith("QUIZAPP_") or k == "DATABASE_URL")
     }
     env["DATABASE_URL"] = database_url
     env["QUIZAPP_SECRET_KEY"] = SECRET_KEY
