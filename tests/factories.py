@@ -222,3 +222,46 @@ def make_editor(session: Session, faker, **overrides: Any) -> Editor:
     session.commit()
     session.refresh(editor)
     return editor
+
+
+MIXED_STYLES = ("multiple_choice", "true_false", "typed")
+
+
+def make_mixed_quiz(
+    session: Session,
+    *,
+    title: str = "Every style",
+    styles: tuple[str, ...] = MIXED_STYLES,
+    count: int = 10,
+) -> str:
+    """Publish a quiz of ``count`` of the database's questions whose styles follow ``styles``
+    in turn, one per fact; its id.
+
+    For tests that need a quiz of a known shape: the daily mix is a different one each day, and
+    which styles it holds is up to the day.
+    """
+    from sqlmodel import select
+
+    from quizapp.models import Question
+    from quizapp.quizzes import create_quiz
+
+    by_style: dict[str, list[Question]] = {style: [] for style in styles}
+    for question in session.exec(select(Question).order_by(Question.id)):
+        if question.style in by_style:
+            by_style[question.style].append(question)
+    picked: list[str] = []
+    facts: set[str] = set()
+    for position in range(count):
+        style = styles[position % len(styles)]
+        question = next(q for q in by_style[style] if q.fact_id not in facts)
+        facts.add(question.fact_id)
+        picked.append(question.id)
+    quiz = create_quiz(
+        session,
+        editor_id=None,
+        title=title,
+        scope="list",
+        question_ids=picked,
+        publish=True,
+    )
+    return quiz.id

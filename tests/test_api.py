@@ -16,8 +16,10 @@ from quizapp import create_app, play, ranking
 from quizapp.db import get_engine
 from quizapp.models import Attempt, Player, QuizItem, utcnow
 from tests.conftest import copy_database, empty_database
+from tests.factories import make_mixed_quiz
 
 API = "/api/v1"
+MIXED_QUIZ = "Every style in turn"
 QUESTION_FIELDS = {"id", "prompt", "style", "choices", "seconds", "position", "count", "remaining"}
 
 
@@ -55,6 +57,8 @@ def banked_database(database_kind: str, tmp_path_factory) -> Iterator[str]:
         runner = app.test_cli_runner()
         assert runner.invoke(args=["load-bank"]).exit_code == 0
         assert runner.invoke(args=["generate"]).exit_code == 0
+        with Session(get_engine(app)) as session:
+            make_mixed_quiz(session, title=MIXED_QUIZ)
         get_engine(app).dispose()
         yield url
 
@@ -164,8 +168,10 @@ def quiz_item_count(app, quiz_id: str) -> int:
 
 
 def first_quiz(client) -> str:
-    """The first quiz on offer (today's daily mix, which has every style)."""
-    return client.get(f"{API}/quizzes").json["quizzes"][0]["id"]
+    """The quiz of every style in turn that `banked_database` publishes (the day's mix holds
+    whatever the day gives)."""
+    quizzes = client.get(f"{API}/quizzes").json["quizzes"]
+    return next(q["id"] for q in quizzes if q["title"] == MIXED_QUIZ)
 
 
 def reach_style(client, app, player, attempt_id, quiz_id, style) -> tuple[dict, QuizItem]:
@@ -234,7 +240,7 @@ def test_quizzes_lists_every_scope_with_its_settings(client, bank):
 
     assert response.status_code == 200
     quizzes = response.json["quizzes"]
-    assert {q["scope"] for q in quizzes} == {"article", "event", "entity", "daily"}
+    assert {q["scope"] for q in quizzes} == {"article", "event", "entity", "daily", "list"}
     assert quizzes[0]["scope"] == "daily"
     for quiz in quizzes:
         assert {"id", "title", "question_count", "seconds_per_question"} <= set(quiz)

@@ -70,7 +70,7 @@ def test_connections_opening_a_new_database_at_once_all_get_in(tmp_path: Path):
         engines = [make_engine(url) for _ in range(4)]
         barrier = threading.Barrier(len(engines))
 
-        def connect(engine) -> None:
+        def connect(engine, barrier=barrier) -> None:
             barrier.wait()
             try:
                 with engine.connect() as conn:

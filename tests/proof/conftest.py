@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 import pytest
 from flask import Flask
 from sqlalchemy import make_url
+from sqlmodel import Session
 
 from quizapp import create_app
+from quizapp.db import get_engine
+from tests.factories import make_mixed_quiz
 
 FIGURES = pytest.StashKey[list]()
 # The app's own key for test-client proofs: with TESTING off, "dev" would be refused.
@@ -84,3 +87,20 @@ def proof_app(database_url: str, **config: object) -> Flask:
 def engine_name(database_url: str) -> str:
     """The engine's name for the figures: sqlite or postgresql."""
     return make_url(database_url).get_backend_name()
+
+
+@pytest.fixture
+def game(bundled_database_url: str) -> Iterator[Flask]:
+    """The app as served, on this test's copy of the bundled bank (SQLite, then PostgreSQL)."""
+    app = proof_app(bundled_database_url)
+    yield app
+    get_engine(app).dispose()
+
+
+@pytest.fixture
+def proof_quiz(game: Flask) -> str:
+    """The id of a published quiz in ``game`` whose questions take every style in turn: the
+    proofs play it rather than the first quiz listed, which is the day's mix and holds what the
+    day gives."""
+    with Session(get_engine(game)) as session:
+        return make_mixed_quiz(session, title="Proof quiz")

@@ -94,6 +94,7 @@ class ApiPlayer:
     right_share: float = 0.6
     patient: bool = False
     quiz_id: str = ""
+    question_count: int = 0  # as the quiz list says
     attempt_id: int | None = None
     sent: list[SentAnswer] = field(default_factory=list)
     summary: dict | None = None
@@ -115,7 +116,8 @@ class ApiPlayer:
         """The whole game, start to total."""
         self.create()
         quizzes = self.request("GET", f"{API}/quizzes").body["quizzes"]
-        self.quiz_id = pick_quiz(quizzes) if pick_quiz else quizzes[0]["id"]
+        self.quiz_id = (pick_quiz or steady_quiz)(quizzes)
+        self.question_count = next(q for q in quizzes if q["id"] == self.quiz_id)["question_count"]
         started = self.request("POST", f"{API}/quizzes/{self.quiz_id}/attempts", expect=201)
         self.attempt_id = started.body["attempt_id"]
         rng = random.Random(self.seed)
@@ -183,6 +185,12 @@ class ApiPlayer:
         # now served says which; the caller sends the same answer again if it was not.
         now = self.request("GET", f"{API}/attempts/{self.attempt_id}/question").body
         sent.stored_as_told = now["finished"] or now["question"]["position"] != sent.position
+
+
+def steady_quiz(quizzes: list[dict]) -> str:
+    """The first quiz listed that is not a daily mix: the same whatever the day, and all run
+    long (a crowd playing "the first quiz" across midnight would split over two mixes)."""
+    return next(q["id"] for q in quizzes if q["scope"] != "daily")
 
 
 def run_crowd(players: list[ApiPlayer], budget: float, pick_quiz=None) -> float:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -24,7 +23,7 @@ from sqlmodel import Session, select
 from quizapp.db import get_engine
 from quizapp.models import Attempt, AttemptAnswer, Player, QuizItem, Report
 from tests.conftest import CSRF_FIELD
-from tests.proof.conftest import engine_name, proof_app
+from tests.proof.conftest import engine_name
 
 pytestmark = pytest.mark.proof
 
@@ -59,14 +58,6 @@ GOOD_NICKNAMES = {
     "e\u0301te": "\u00e9te",
     " two\n\tlines ": "two lines",
 }
-
-
-@pytest.fixture
-def game(bundled_database_url: str) -> Iterator[Flask]:
-    """The app as served, on this test's copy of the bundled bank (SQLite, then PostgreSQL)."""
-    app = proof_app(bundled_database_url)
-    yield app
-    get_engine(app).dispose()
 
 
 def count(app: Flask, model, *where) -> int:
@@ -174,10 +165,10 @@ def test_bad_nicknames_and_bodies_are_refused_clearly(game, figures):
     )
 
 
-def test_bad_answers_are_refused_clearly_and_store_nothing(game, figures):
+def test_bad_answers_are_refused_clearly_and_store_nothing(game, proof_quiz, figures):
     client, refusals = game.test_client(), Refusals()
     headers = player_headers(client, "Answer Tester")
-    quiz_id = client.get(f"{API}/quizzes").json["quizzes"][0]["id"]
+    quiz_id = proof_quiz
     attempt_id = client.post(f"{API}/quizzes/{quiz_id}/attempts", headers=headers).json[
         "attempt_id"
     ]
@@ -282,7 +273,7 @@ def test_bad_paths_and_queries_are_refused_clearly(game, figures):
 # --- The forms ----------------------------------------------------------------------------------
 
 
-def test_the_forms_refuse_bad_input_too(game, figures):
+def test_the_forms_refuse_bad_input_too(game, proof_quiz, figures):
     client, refusals = game.test_client(), Refusals()
     token = CSRF_FIELD.search(client.get("/player").text).group(1)
     before = count(game, Player)
@@ -296,7 +287,7 @@ def test_the_forms_refuse_bad_input_too(game, figures):
         == 302
     )
 
-    quiz_id = client.get(f"{API}/quizzes").json["quizzes"][0]["id"]
+    quiz_id = proof_quiz
     attempt = client.post(f"/quizzes/{quiz_id}/start", data={"csrf_token": token}).location
     page = client.get(attempt).text
     question_id = re.search(r'name="question_id" value="([^"]+)"', page).group(1)
@@ -325,12 +316,12 @@ def test_the_forms_refuse_bad_input_too(game, figures):
     assert not refusals.problems(), refusals.problems()
 
 
-def test_sql_and_html_in_free_text_are_kept_as_text(game, figures):
+def test_sql_and_html_in_free_text_are_kept_as_text(game, proof_quiz, figures):
     """A typed answer and a report's comment may say anything: stored verbatim, shown escaped."""
     client = game.test_client()
     token = CSRF_FIELD.search(client.get("/player").text).group(1)
     client.post("/player", data={"csrf_token": token, "nickname": "Free Texter"})
-    quiz_id = client.get(f"{API}/quizzes").json["quizzes"][0]["id"]
+    quiz_id = proof_quiz
     attempt = client.post(f"/quizzes/{quiz_id}/start", data={"csrf_token": token}).location
     attempt_id = int(attempt.rsplit("/", 1)[1])
     with Session(get_engine(game)) as session:
@@ -390,7 +381,9 @@ def test_sql_and_html_in_free_text_are_kept_as_text(game, figures):
 MAX_EXAMPLES = 25  # per operation, mode and kind of ids: bounded, and the same every run
 
 
-def test_schemathesis_finds_no_server_error_and_no_response_off_the_document(game, figures):
+def test_schemathesis_finds_no_server_error_and_no_response_off_the_document(
+    game, proof_quiz, figures
+):
     """Requests generated from the OpenAPI document, valid (positive) and not (negative), with a
     player's token, with made-up ids and with the ids of a real quiz and attempt."""
     import schemathesis
@@ -402,7 +395,7 @@ def test_schemathesis_finds_no_server_error_and_no_response_off_the_document(gam
 
     client = game.test_client()
     headers = player_headers(client, "Fuzzy Fan")
-    quiz_id = client.get(f"{API}/quizzes").json["quizzes"][0]["id"]
+    quiz_id = proof_quiz
     attempt_id = client.post(f"{API}/quizzes/{quiz_id}/attempts", headers=headers).json[
         "attempt_id"
     ]

@@ -13,7 +13,6 @@ import html
 import json
 import re
 import secrets
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -23,7 +22,7 @@ from quizapp import create_app, play, ranking
 from quizapp.db import get_engine
 from quizapp.models import Attempt, AttemptAnswer, QuizItem, utcnow
 from tests.conftest import CSRF_FIELD
-from tests.proof.conftest import engine_name, proof_app
+from tests.proof.conftest import engine_name
 
 pytestmark = pytest.mark.proof
 
@@ -31,14 +30,6 @@ API = "/api/v1"
 QUESTION_FIELDS = {"id", "prompt", "style", "choices", "seconds", "position", "count", "remaining"}
 # Keys that carry an answer: a JSON body before the answer must have none of them.
 ANSWER_KEYS = {"correct_answer", "accepted", "answer", "solution", "evidence", "explanation"}
-
-
-@pytest.fixture
-def game(bundled_database_url: str) -> Iterator[Flask]:
-    """The app as served, on this test's copy of the bundled bank (SQLite, then PostgreSQL)."""
-    app = proof_app(bundled_database_url)
-    yield app
-    get_engine(app).dispose()
 
 
 class Clock:
@@ -52,16 +43,16 @@ class Clock:
 
 
 class Player:
-    """A player of the API in the test client: its token, its attempt on the daily mix."""
+    """A player of the API in the test client: its token, its attempt on a quiz."""
 
-    def __init__(self, app: Flask, nickname: str) -> None:
+    def __init__(self, app: Flask, nickname: str, quiz_id: str) -> None:
         self.app = app
         self.client = app.test_client()
         created = self.client.post(f"{API}/players", json={"nickname": nickname})
         assert created.status_code == 201, created.json
         self.id, self.token = created.json["id"], created.json["token"]
         self.headers = {"Authorization": f"Bearer {self.token}"}
-        self.quiz_id = self.client.get(f"{API}/quizzes").json["quizzes"][0]["id"]
+        self.quiz_id = quiz_id
         started = self.client.post(f"{API}/quizzes/{self.quiz_id}/attempts", headers=self.headers)
         self.attempt_id = started.json["attempt_id"]
 
@@ -114,11 +105,11 @@ def refusal(response) -> str:
 # --- Refusals -----------------------------------------------------------------------------------
 
 
-def test_answers_after_the_deadline_score_nothing(game, monkeypatch, figures):
+def test_answers_after_the_deadline_score_nothing(game, proof_quiz, monkeypatch, figures):
     clock = Clock()
     monkeypatch.setattr(play, "utcnow", clock)
     monkeypatch.setattr(ranking, "utcnow", clock)
-    player = Player(game, "Late Larry")
+    player = Player(game, "Late Larry", proof_quiz)
     question = player.question()
     item = player.item(question["position"])
     clock.now += dt.timedelta(seconds=question["seconds"] + 1.5)  # past the 1 s grace
@@ -136,8 +127,8 @@ def test_answers_after_the_deadline_score_nothing(game, monkeypatch, figures):
     )
 
 
-def test_answers_to_other_questions_are_refused(game, figures):
-    player = Player(game, "Jumpy Jo")
+def test_answers_to_other_questions_are_refused(game, proof_quiz, figures):
+    player = Player(game, "Jumpy Jo", proof_quiz)
     unserved = player.answer(player.item(0).question_id, right_answer(player.item(0)))
     question = player.question()
     later = player.item(question["position"] + 1)
@@ -159,8 +150,8 @@ def test_answers_to_other_questions_are_refused(game, figures):
     )
 
 
-def test_replayed_requests_change_nothing(game, figures):
-    player = Player(game, "Echo Ed")
+def test_replayed_requests_change_nothing(game, proof_quiz, figures):
+    player = Player(game, "Echo Ed", proof_quiz)
     question = player.question()
     item = player.item(question["position"])
     first = player.answer(question["id"], right_answer(item))
@@ -179,9 +170,9 @@ def test_replayed_requests_change_nothing(game, figures):
     )
 
 
-def test_forged_and_borrowed_tokens_are_refused(game, figures):
-    victim = Player(game, "Victim Vi")
-    thief = Player(game, "Thief Theo")
+def test_forged_and_borrowed_tokens_are_refused(game, proof_quiz, figures):
+    victim = Player(game, "Victim Vi", proof_quiz)
+    thief = Player(game, "Thief Theo", proof_quiz)
     question = victim.question()
     answer = right_answer(victim.item(question["position"]))
     forged = secrets.token_urlsafe(32)
@@ -223,9 +214,9 @@ def browser(app: Flask, nickname: str):
     return client
 
 
-def test_tampered_cookies_are_ignored(game, figures):
+def test_tampered_cookies_are_ignored(game, proof_quiz, figures):
     victim = browser(game, "Cookie Cathy")
-    quiz_id = victim.get(f"{API}/quizzes").json["quizzes"][0]["id"]
+    quiz_id = proof_quiz
     token = CSRF_FIELD.search(victim.get(f"/quizzes/{quiz_id}").text).group(1)
     started = victim.post(f"/quizzes/{quiz_id}/start", data={"csrf_token": token})
     attempt_path = started.location
@@ -277,8 +268,8 @@ def test_tampered_cookies_are_ignored(game, figures):
     )
 
 
-def test_choices_not_offered_are_refused(game, figures):
-    player = Player(game, "Chooser Chu")
+def test_choices_not_offered_are_refused(game, proof_quiz, figures):
+    player = Player(game, "Chooser Chu", proof_quiz)
     tried = []
     position = 0
     for style, offers in (
@@ -402,10 +393,10 @@ class LeakScan:
                 self.leaks.append(f"{label}: the choices' buttons differ: {sorted(alike)}")
 
 
-def test_no_response_before_an_answer_gives_it_away(game, figures):
+def test_no_response_before_an_answer_gives_it_away(game, proof_quiz, figures):
     """A whole quiz in the browser's pages and a whole quiz over the API, every body scanned."""
     web = browser(game, "Peeking Pat")
-    quiz_id = web.get(f"{API}/quizzes").json["quizzes"][0]["id"]
+    quiz_id = proof_quiz
     with Session(get_engine(game)) as session:
         items = {
             i.position: i for i in session.exec(select(QuizItem).where(QuizItem.quiz_id == quiz_id))
@@ -438,7 +429,7 @@ def test_no_response_before_an_answer_gives_it_away(game, figures):
         pages.page(f"feedback {position + 1}", feedback.text)
 
     api = LeakScan(items)
-    player = Player(game, "Peeking Pam")
+    player = Player(game, "Peeking Pam", proof_quiz)
     assert player.quiz_id == quiz_id
     client, headers = player.client, player.headers
     api.json("GET /quizzes", client.get(f"{API}/quizzes").json)

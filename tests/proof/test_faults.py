@@ -36,7 +36,7 @@ from tests.proof.live import (
     latency_lines,
     machine,
 )
-from tests.proof.players import AnswerKey, ApiPlayer, run_crowd
+from tests.proof.players import AnswerKey, ApiPlayer, run_crowd, steady_quiz
 from tests.services import fresh_pg_schema
 
 pytestmark = pytest.mark.proof
@@ -261,7 +261,7 @@ def test_killed_connections_fail_cleanly_and_lose_nothing(tmp_path, figures):
                 ledger, pages = Ledger(), Ledger()
                 done = threading.Event()
                 with Client(first.base, Ledger()) as reader:
-                    quiz_id = reader.call("GET", "/api/v1/quizzes").body["quizzes"][0]["id"]
+                    quiz_id = steady_quiz(reader.call("GET", "/api/v1/quizzes").body["quizzes"])
                 pollers = [
                     threading.Thread(
                         target=page_poller,
