@@ -8,6 +8,7 @@ that makes a database takes it. On PostgreSQL each database is a fresh schema of
 
 import datetime as dt
 import functools
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from quizapp import create_app
 from quizapp.db import get_engine, make_engine
 from quizapp.paths import resource_dir
 from tests.factories import make_small_bank, write_bank
+from tests.faketime.sitecustomize import under_faketime
 from tests.services import fresh_pg_schema, require_postgres
 
 BUNDLED_BANK = resource_dir("question_bank")
@@ -40,6 +42,14 @@ TODAY = dt.date(2026, 11, 22)
 # Hand-written forms put name before value, WTForms' csrf_token field puts type between.
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
 DATABASE_KINDS = ["sqlite", "postgresql"]
+
+
+if under_faketime():
+    # Sleeping works again in this process (the import did it) and in every Python process the
+    # tests start, which reads sitecustomize from the PYTHONPATH (tests/faketime/).
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(Path(__file__).parent / "faketime"), os.environ.get("PYTHONPATH")])
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -59,6 +69,20 @@ def instance_folder(tmp_path: Path, monkeypatch) -> Path:
     folder = tmp_path / "instance"
     monkeypatch.setenv("QUIZAPP_INSTANCE_PATH", str(folder))
     return folder
+
+
+# A Wednesday noon, UTC: the day's mix and "this week" cannot turn during a test that sets it.
+FIXED_NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def fixed_clock() -> Iterator[dt.datetime]:
+    """Set the clock of this process (tests and app alike) to FIXED_NOW, still ticking, for a
+    test about days or weeks; the instant it starts at."""
+    import time_machine
+
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield FIXED_NOW
 
 
 @pytest.fixture(scope="session", params=DATABASE_KINDS)

@@ -156,10 +156,10 @@ def another_browser(app, session, nickname: str | None = None) -> Browser:
 # --- Home ---------------------------------------------------------------------------------------
 
 
-def test_home_lists_every_quiz_with_its_settings(client, loaded, session):
+def test_home_lists_every_quiz_with_its_settings(fixed_clock, client, loaded, session):
     page = client.get("/").get_data(as_text=True)
 
-    quizzes = list_quizzes(session, today=dt.date.today())
+    quizzes = list_quizzes(session, today=fixed_clock.date())
     assert {q.scope for q in quizzes} == {"daily", "event", "article"}
     for quiz in quizzes:
         assert escape(quiz.title) in page
@@ -170,14 +170,14 @@ def test_home_lists_every_quiz_with_its_settings(client, loaded, session):
     assert "Pick a nickname" in page and "Your best" not in page
 
 
-def test_home_builds_the_daily_mix_and_shows_your_best(browser, session):
+def test_home_builds_the_daily_mix_and_shows_your_best(fixed_clock, browser, session):
     attempt_id = browser.start()
     browser.play_through(attempt_id)
     score = fresh(session, Attempt, attempt_id).score
 
     page = browser.client.get("/").get_data(as_text=True)
 
-    assert f"Daily mix, {dt.date.today().day}" in page
+    assert f"Daily mix, {fixed_clock.day}" in page
     assert re.search(rf"Your best <strong>{score:,}</strong>", page)
     assert ">Tess</a>" in page.replace('<span class="visually-hidden">Playing as </span>', "")
 
@@ -480,8 +480,10 @@ def test_no_question_page_gives_the_answer_away(app, browser, session):
 # --- Page weight --------------------------------------------------------------------------------
 
 
-def test_every_game_page_with_its_css_and_js_stays_under_50_kb(client, bundled, session):
-    quiz = next(q for q in list_quizzes(session, today=dt.date.today()) if q.scope == "daily")
+def test_every_game_page_with_its_css_and_js_stays_under_50_kb(
+    fixed_clock, client, bundled, session
+):
+    quiz = next(q for q in list_quizzes(session, today=fixed_clock.date()) if q.scope == "daily")
     browser = Browser(client, quiz_items(session, quiz.id))
     browser.pick_nickname("Tess")
     assets = sum(
