@@ -1,6 +1,6 @@
 """Benchmark: how long an editor waits for the workspace at 1k and 10k facts.
 
-Every save in the workspace goes through one path (quizapp/editing.py): take the write lock,
+Every save in the workspace goes through one path (quizapp/workspace/edits.py): take the write lock,
 read the bank from the database, apply the change, check the whole bank with the loader's
 rules, write the difference, regenerate what the change can affect, commit. The reading and
 the checking are whole-bank work, so a save costs more as the bank grows; this script shows
@@ -56,12 +56,13 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
     """Build and load a bank of ``facts`` facts, then time each workspace action."""
     from sqlmodel import Session, select
 
-    from quizapp import editing
-    from quizapp.bank import read_bank, write_bank
-    from quizapp.db import create_schema, make_engine
-    from quizapp.generation import rebuild_questions, snapshot
+    from quizapp.bank.files import read_bank
+    from quizapp.bank.sync import write_bank
+    from quizapp.core.database import create_schema, make_engine
     from quizapp.models import Fact
-    from quizapp.preview import TemplateDraft, preview_template
+    from quizapp.questions.generation import rebuild_questions, snapshot
+    from quizapp.questions.preview import TemplateDraft, preview_template
+    from quizapp.workspace import edits
 
     work = Path(tempfile.mkdtemp(prefix="quizapp-bench-editing-"))
     build_bank(work / "bank", facts, seed)
@@ -84,7 +85,7 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
         drafts: list[str] = []
 
         def save_draft(n: int) -> None:
-            saved = editing.save_template(
+            saved = edits.save_template(
                 session,
                 editor_id=None,
                 kind="award_win",
@@ -96,7 +97,7 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
             drafts.append(saved.id)
 
         def publish(n: int) -> None:
-            editing.save_template(
+            edits.save_template(
                 session,
                 editor_id=None,
                 template_id=drafts[n],
@@ -110,7 +111,7 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
 
         def correct_fact(n: int) -> None:
             fact_id, kind, article, roles, evidence = fact_rows[n]
-            editing.save_fact(
+            edits.save_fact(
                 session,
                 editor_id=None,
                 fact_id=fact_id,
@@ -122,7 +123,7 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
             )
 
         def retire_fact(n: int) -> None:
-            editing.retire_fact(session, editor_id=None, fact_id=fact_rows[runs + n][0], seed=seed)
+            edits.retire_fact(session, editor_id=None, fact_id=fact_rows[runs + n][0], seed=seed)
 
         for name, action in (
             ("live preview of a template", preview),

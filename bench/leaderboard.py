@@ -2,7 +2,7 @@
 
 For each size the script seeds a fresh SQLite database (``quizapp.db.make_engine`` +
 ``create_schema``) directly with SQLAlchemy Core bulk inserts: players, quizzes, finished
-attempts, and the ``board_entry`` rows exactly as ``quizapp.ranking.record_finish`` would leave
+attempts, and the ``board_entry`` rows exactly as ``quizapp.game.ranking.record_finish`` would leave
 them after recording every attempt in the order it finished. The board rows are computed in
 Python by replaying record_finish's rules; before anything is measured, a small sample is
 seeded both ways (bulk, and by calling ``record_finish`` for each attempt) and the two
@@ -13,7 +13,7 @@ The shape is 10 attempts per player on average (a long tail of regulars), over 1
 weeks that end on Sunday 2026-11-22 20:00 UTC. 1M attempts means 100k players.
 
 Then, in a fresh child process per size, it times what a leaderboard page asks of
-``quizapp.ranking``: ``get_quiz_standings`` and ``get_overall_standings`` with the top 10 and
+``quizapp.game.ranking``: ``get_quiz_standings`` and ``get_overall_standings`` with the top 10 and
 the asking player's own row and rank, for all time and for this week, each in its own
 session as a request would have. A player is drawn at random from the board being shown, so
 "my rank" is always looked up. After a warm-up, every page is timed ``--runs`` times; the
@@ -62,8 +62,8 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import Engine, event, insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from quizapp import ranking, scoring  # noqa: E402
-from quizapp.db import create_schema, make_engine  # noqa: E402
+from quizapp.core.database import create_schema, make_engine  # noqa: E402
+from quizapp.game import ranking, scoring  # noqa: E402
 from quizapp.models import OVERALL_BOARD, Attempt, BoardEntry, Player, Quiz  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 1_000_000)
@@ -122,7 +122,7 @@ def quiz_rows() -> list[dict[str, Any]]:
 def _play(rng: random.Random, skill: float, pace: float, mode: str) -> tuple[int, int, int, float]:
     """Score, right answers, final streak and seconds taken for one simulated attempt.
 
-    The rules of quizapp.scoring, inlined: calling score_answer ten million times for 1M
+    The rules of quizapp.game.scoring, inlined: calling score_answer ten million times for 1M
     attempts would take most of a minute and only the resulting scores matter here.
     """
     score = correct = streak = 0
@@ -529,7 +529,7 @@ def machine() -> list[str]:
 
 
 # The code under test here; the rest of quizapp (the web and API layers) may change freely.
-MEASURED = ("quizapp/db.py", "quizapp/models.py", "quizapp/ranking.py")
+MEASURED = ("quizapp/core/database.py", "quizapp/models.py", "quizapp/game/ranking.py")
 
 
 def _size(n: int) -> str:

@@ -485,7 +485,7 @@ def _dump(path: Path, data: Any) -> None:
 
 def check_bank(root: Path) -> None:
     """Fail loudly, with the first problems, if the loader refuses the synthetic bank."""
-    from quizapp.bank import BankError, read_bank
+    from quizapp.bank.files import BankError, read_bank
 
     try:
         read_bank(root)
@@ -523,10 +523,11 @@ def run_product(bank: Path, db: Path, seed: int) -> dict[str, Any]:
     from sqlalchemy import func, select
     from sqlmodel import Session
 
-    from quizapp.bank import read_bank, write_bank
-    from quizapp.db import create_schema, make_engine
-    from quizapp.generation import rebuild_questions
+    from quizapp.bank.files import read_bank
+    from quizapp.bank.sync import write_bank
+    from quizapp.core.database import create_schema, make_engine
     from quizapp.models import Question
+    from quizapp.questions.generation import rebuild_questions
 
     start_mb = _peak_mb()
     engine = make_engine(f"sqlite:///{db}")
@@ -561,7 +562,7 @@ def run_baseline(bank: Path, db: Path, seed: int) -> dict[str, Any]:
     """The same rows, the cheapest way: no validation, str.replace, Core bulk inserts."""
     from sqlalchemy import insert
 
-    from quizapp.db import create_schema, make_engine
+    from quizapp.core.database import create_schema, make_engine
     from quizapp.models import Article, Entity, Fact, FactEntity, FactKind, Question, Template
 
     del seed  # the baseline draws nothing at random

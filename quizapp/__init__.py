@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizapp.paths import resource_dir
+from quizapp.core.paths import default_database_url, instance_dir, resource_dir
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -29,10 +29,9 @@ def create_app(
     # QUIZAPP_INSTANCE_PATH moves the instance folder (its SQLite file, secret key and
     # config.py) out of the checkout: for an operator, and for the tests, which never touch
     # the developer's own.
-    instance_path = os.environ.get("QUIZAPP_INSTANCE_PATH")
     app = Flask(
         __name__,
-        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_path=str(instance_dir()),
         instance_relative_config=True,
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),
@@ -47,7 +46,7 @@ def create_app(
         LOCAL_HTTP=False,
         # How many proxies in front of the app set X-Forwarded-For/-Proto (0: believe none).
         TRUSTED_PROXIES=0,
-        DATABASE_URL="sqlite:///" + str(Path(app.instance_path) / "quizapp.sqlite"),
+        DATABASE_URL=default_database_url(),
         BANK_PATH=str(resource_dir("question_bank")),
         GENERATION_SEED=2026,
         QUESTIONS_PER_PAGE=50,
@@ -93,9 +92,10 @@ def create_app(
 
     security.init_app(app, require_secret_key=require_secret_key)
 
-    from quizapp import db
+    from quizapp import cli, db
 
     db.init_app(app)
+    cli.register_commands(app)
 
     from flask_wtf.csrf import CSRFProtect
 

@@ -6,19 +6,18 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
-from flask.cli import run_command as flask_run_command
+from flask.cli import with_appcontext
 
-from quizapp import create_app
-from quizapp.bank import BankError, read_bank, write_bank
-from quizapp.db import get_engine, get_session, upgrade_schema
-from quizapp.editing import bank_is_empty, record_files_sync, unsaved_changes
-from quizapp.editors import EditorError, create_editor
-from quizapp.feedback import MIN_ANSWERS, calibrate_questions
-from quizapp.generation import GenerationReport, rebuild_questions
+from quizapp.bank.files import BankError, read_bank
+from quizapp.bank.sync import write_bank
+from quizapp.db import get_engine, get_session
+from quizapp.game.feedback import MIN_ANSWERS, calibrate_questions
+from quizapp.game.quizzes import build_quizzes
 from quizapp.models import EDITOR_ROLES, utcnow
-from quizapp.questions import iter_question_exports
-from quizapp.quizzes import build_quizzes
+from quizapp.questions.browse import iter_question_exports
+from quizapp.questions.generation import GenerationReport, rebuild_questions
+from quizapp.workspace.accounts import EditorError, create_editor
+from quizapp.workspace.edits import bank_is_empty, record_files_sync, unsaved_changes
 
 # Below this many (template, fact) pairs a run is instant and a bar would only flicker.
 PROGRESS_THRESHOLD = 5000
@@ -36,7 +35,7 @@ def init_db_command() -> None:
 @with_appcontext
 def upgrade_db_command() -> None:
     """Run the schema migrations the database has not had yet (docs/migrations.md)."""
-    from quizapp.migrate import current_revision
+    from quizapp.core.migrate import current_revision
 
     before = current_revision(get_engine())
     _upgrade_schema()
@@ -48,10 +47,11 @@ def upgrade_db_command() -> None:
 def _upgrade_schema() -> None:
     """Migrate the app's database to the newest revision; a database that cannot be migrated
     safely stops the command with the reason and what to do, not a traceback."""
-    from quizapp.migrate import SchemaMismatchError
+    # Alembic is loaded only by the commands that migrate.
+    from quizapp.core.migrate import SchemaMismatchError, upgrade
 
     try:
-        upgrade_schema(get_engine())
+        upgrade(get_engine())
     except SchemaMismatchError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -92,7 +92,7 @@ def dump_bank_command(path: Path | None) -> None:
     only then put in place; files that are not part of the bank are left alone. Dump then
     load gives the same bank.
     """
-    from quizapp.dump import DumpError, dump_bank
+    from quizapp.bank.dump import DumpError, dump_bank
 
     path = path or Path(current_app.config["BANK_PATH"])
     _upgrade_schema()
@@ -164,7 +164,7 @@ def seed_demo_command(players: int, seed: int | None) -> None:
     """Add demo players with plausible finished attempts, to fill the leaderboards."""
     from faker import Faker
 
-    from quizapp.demo import seed_demo
+    from quizapp.game.demo import seed_demo
 
     faker = Faker()
     if seed is not None:
@@ -342,64 +342,3 @@ def register_commands(app: Flask) -> None:
         start_command,
     ):
         app.cli.add_command(command)
-
-
-def version_message() -> str:
-    """quizapp's version first, then what it runs on (Flask's own --version names only those)."""
-    import platform
-    from importlib.metadata import version
-
-    return (
-        f"quizapp {version('quizapp')}\n"
-        f"Python {platform.python_version()}\n"
-        f"Flask {version('flask')}\n"
-        f"Werkzeug {version('werkzeug')}"
-    )
-
-
-def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    if value and not ctx.resilient_parsing:
-        click.echo(version_message())
-        ctx.exit()
-
-
-def _run_with_a_key(**options: object) -> None:
-    """Flask's development server, refused at once (not with a 500 per page) when the app
-    would serve without a secret key of its own: the message gunicorn gets says what to set,
-    and `quizapp run --debug` or `quizapp start` need none."""
-    from flask.cli import ScriptInfo
-
-    from quizapp.web import security
-
-    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
-    if not app.config.get("SECRET_KEY"):
-        raise click.ClickException(security.missing_key_message(app))
-    flask_run_command.callback(**options)  # loads the same app again, from ScriptInfo's cache
-
-
-run_command = click.Command(
-    "run",
-    params=flask_run_command.params,
-    callback=_run_with_a_key,
-    help=flask_run_command.help,
-    short_help=flask_run_command.short_help,
-)
-
-main = FlaskGroup(
-    # The commands need no secret key; `start` makes one before it serves, and `run` refuses
-    # to serve without one (quizapp.web.security).
-    create_app=lambda: create_app(require_secret_key=False),
-    help="quizapp: trivia quizzes generated from entertainment-news facts.",
-    add_version_option=False,
-    params=[
-        click.Option(
-            ["--version"],
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_print_version,
-            help="Show quizapp's version, and Python's, Flask's and Werkzeug's.",
-        )
-    ],
-)
-main.add_command(run_command)

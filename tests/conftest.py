@@ -31,8 +31,9 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Session, SQLModel
 
 from quizapp import create_app
-from quizapp.db import get_engine, make_engine
-from quizapp.paths import resource_dir
+from quizapp.core.database import make_engine
+from quizapp.core.paths import resource_dir
+from quizapp.db import get_engine
 from tests.factories import make_small_bank, write_bank
 from tests.faketime.sitecustomize import under_faketime
 from tests.services import fresh_pg_schema, require_postgres
@@ -142,7 +143,7 @@ ALEMBIC_VERSION = Table(
 @functools.cache
 def _head_revision() -> str:
     """The newest migration (read once: the scripts do not change during a run)."""
-    from quizapp.migrate import head_revision
+    from quizapp.core.migrate import head_revision
 
     return head_revision()
 
@@ -240,7 +241,7 @@ def app(database_url: str):
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch):
     """Hash editor passwords cheaply: scrypt's tenth of a second per hash adds up in tests."""
-    monkeypatch.setattr("quizapp.editors.PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+    monkeypatch.setattr("quizapp.workspace.accounts.PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
 
 
 class EditorAuth:
@@ -310,9 +311,9 @@ def small_bank_path(tmp_path: Path, small_bank: dict) -> Path:
 def bundled_database(database_kind: str, tmp_path_factory) -> Iterator[str]:
     """The URL of a database holding the bundled bank, its questions and quizzes, built once
     per engine; tests take a copy (`bundled_database_url`), never this one."""
-    from quizapp.bank import load_bank
-    from quizapp.generation import rebuild_questions
-    from quizapp.quizzes import build_quizzes
+    from quizapp.bank.sync import load_bank
+    from quizapp.game.quizzes import build_quizzes
+    from quizapp.questions.generation import rebuild_questions
 
     folder = tmp_path_factory.mktemp("bundled")
     with empty_database(database_kind, folder, "bundled") as url:

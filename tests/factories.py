@@ -208,7 +208,7 @@ def make_editor(session: Session, faker, **overrides: Any) -> Editor:
 
     ``name``, ``password``, ``role`` and ``active`` can be given.
     """
-    from quizapp.editors import create_editor
+    from quizapp.workspace.accounts import create_editor
 
     editor = create_editor(
         session,
@@ -242,8 +242,8 @@ def make_mixed_quiz(
     """
     from sqlmodel import select
 
+    from quizapp.game.quizzes import create_quiz
     from quizapp.models import Question
-    from quizapp.quizzes import create_quiz
 
     by_style: dict[str, list[Question]] = {style: [] for style in styles}
     for question in session.exec(select(Question).order_by(Question.id)):

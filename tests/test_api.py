@@ -12,8 +12,9 @@ import pytest
 from sqlmodel import Session, select
 from werkzeug.exceptions import TooManyRequests
 
-from quizapp import create_app, play, ranking
+from quizapp import create_app
 from quizapp.db import get_engine
+from quizapp.game import play, ranking
 from quizapp.models import Attempt, Player, QuizItem, utcnow
 from tests.conftest import copy_database, empty_database
 from tests.factories import make_mixed_quiz

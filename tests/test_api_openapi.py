@@ -2,9 +2,9 @@
 
 import pytest
 
-from quizapp import ranking
 from quizapp.api import schemas
 from quizapp.api.openapi import BEARER_SCHEME
+from quizapp.game import ranking
 
 API = "/api/v1"
 ANSWERS = "/api/v1/attempts/{attempt_id}/answers"

@@ -1,4 +1,4 @@
-"""Tests for quizapp.article_admin, the articles workspace's lookups, without the app.
+"""Tests for quizapp.workspace.articles, the articles workspace's lookups, without the app.
 
 `game_session` is a session on a copy of the bundled bank with its questions (conftest.py).
 """
@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from quizapp import article_admin, editing
-from quizapp.article_admin import fold, search_entities
-from quizapp.bank import RoleSpec
+from quizapp.bank.files import RoleSpec
 from quizapp.models import Article, Fact, Question
-from quizapp.suggest import Category, EntityRef, Mention, Sentence, SentenceSuggestions
+from quizapp.workspace import articles, edits
+from quizapp.workspace.articles import fold, search_entities
+from quizapp.workspace.suggest import Category, EntityRef, Mention, Sentence, SentenceSuggestions
 
 SEED = 2026
 GALA = (
@@ -28,7 +28,7 @@ DUET = 'Gaga performed with Queen Bey in a duet of "Paper Crowns" in 2019.'
 
 def add_gala(session) -> str:
     """A short new article with one fact from its duet sentence; returns the article id."""
-    article_id = editing.add_article(
+    article_id = edits.add_article(
         session,
         editor_id=None,
         title="Gala Night",
@@ -37,7 +37,7 @@ def add_gala(session) -> str:
         text_=GALA,
         event_id="vma-2012",
     ).id
-    editing.save_fact(
+    edits.save_fact(
         session,
         editor_id=None,
         kind="performed_with",
@@ -96,11 +96,11 @@ def test_search_finds_inside_names_and_keeps_to_the_types(game_session):
 
 def test_search_returns_at_most_the_limit(game_session):
     assert len(search_entities(game_session, "", limit=5)) == 5
-    assert len(search_entities(game_session, "a")) == article_admin.SEARCH_LIMIT
+    assert len(search_entities(game_session, "a")) == articles.SEARCH_LIMIT
 
 
 def test_the_entity_types_include_those_the_kinds_take(game_session):
-    types = article_admin.entity_types(game_session)
+    types = articles.entity_types(game_session)
 
     assert {"person", "group", "event", "song", "character", "outfit"} <= set(types)
     assert "text" not in types and "number" not in types
@@ -117,19 +117,17 @@ def test_the_entity_types_include_those_the_kinds_take(game_session):
     ],
 )
 def test_names_become_ids(game_session, role, typed, becomes):
-    kind = article_admin.fact_kinds(game_session)["performed_with"]
+    kind = articles.fact_kinds(game_session)["performed_with"]
 
-    values, problems = article_admin.resolve_entities(game_session, kind, {role: [typed]})
+    values, problems = articles.resolve_entities(game_session, kind, {role: [typed]})
 
     assert values == {role: [becomes]} and problems == []
 
 
 def test_a_name_of_several_entities_asks_which(game_session):
-    kind = article_admin.fact_kinds(game_session)["award_win"]  # work: song or album
+    kind = articles.fact_kinds(game_session)["award_win"]  # work: song or album
 
-    values, problems = article_admin.resolve_entities(
-        game_session, kind, {"work": ["Born This Way"]}
-    )
+    values, problems = articles.resolve_entities(game_session, kind, {"work": ["Born This Way"]})
 
     assert values == {"work": ["Born This Way"]}
     assert problems == [
@@ -141,7 +139,7 @@ def test_a_name_of_several_entities_asks_which(game_session):
 
 
 def test_the_kinds_are_read_as_the_loader_reads_them(game_session):
-    kinds = article_admin.fact_kinds(game_session)
+    kinds = articles.fact_kinds(game_session)
 
     caught = kinds["caught"].roles
     assert caught["catchers"] == RoleSpec(type="person", many=True)
@@ -160,7 +158,7 @@ def test_the_kinds_are_read_as_the_loader_reads_them(game_session):
     ],
 )
 def test_role_hints_say_what_a_role_takes(spec, hint):
-    assert article_admin.role_hint(spec) == hint
+    assert articles.role_hint(spec) == hint
 
 
 # --- The article list -----------------------------------------------------------------------------
@@ -172,7 +170,7 @@ def test_the_list_counts_facts_in_use_and_questions(game_session):
         select(func.count()).select_from(Fact).where(Fact.article_id == "vma-2010-gaga-triumph")
     ).one()
 
-    listing = {a.id: a for a in article_admin.list_articles(game_session)}
+    listing = {a.id: a for a in articles.list_articles(game_session)}
 
     assert list(listing)[0] == article_id  # newest first
     gala = listing[article_id]
@@ -195,9 +193,9 @@ def test_the_list_counts_facts_in_use_and_questions(game_session):
 def test_a_retired_fact_is_not_counted(game_session):
     article_id = add_gala(game_session)
     fact_id = game_session.exec(select(Fact.id).where(Fact.article_id == article_id)).one()
-    editing.retire_fact(game_session, editor_id=None, fact_id=fact_id, seed=SEED)
+    edits.retire_fact(game_session, editor_id=None, fact_id=fact_id, seed=SEED)
 
-    gala = next(a for a in article_admin.list_articles(game_session) if a.id == article_id)
+    gala = next(a for a in articles.list_articles(game_session) if a.id == article_id)
 
     assert (gala.facts, gala.questions) == (0, 0)
 
@@ -208,7 +206,7 @@ def test_a_retired_fact_is_not_counted(game_session):
 def test_the_layout_puts_each_fact_under_its_sentence(game_session):
     article_id = add_gala(game_session)
 
-    layout = article_admin.article_layout(game_session, game_session.get(Article, article_id))
+    layout = articles.article_layout(game_session, game_session.get(Article, article_id))
 
     assert [s.text for s in layout.sentences] == [
         "Gala Night",
@@ -238,7 +236,7 @@ def test_the_layout_lists_facts_in_the_bundled_articles(game_session):
     article = game_session.get(Article, "vma-2010-gaga-triumph")
     facts = game_session.exec(select(Fact).where(Fact.article_id == article.id)).all()
 
-    layout = article_admin.article_layout(game_session, article)
+    layout = articles.article_layout(game_session, article)
 
     placed = [f.id for s in layout.sentences for f in s.facts]
     assert sorted(placed) == sorted(f.id for f in facts) and not layout.unplaced
@@ -254,7 +252,7 @@ def test_evidence_splitting_a_mention_labels_it_once():
     )
     item = SentenceSuggestions(Sentence(text, 0, len(text)), (mention,))
 
-    pieces = article_admin.sentence_pieces(text, item, [(5, 14)])
+    pieces = articles.sentence_pieces(text, item, [(5, 14)])
 
     assert [(p.text, p.evidence, p.label) for p in pieces] == [
         ("Lady ", False, False),
@@ -277,8 +275,8 @@ def test_suggested_entities_come_once_with_their_alternatives():
         Mention(Category.TITLE, "Paper Crowns", 70, 82),
     ]
 
-    assert article_admin.suggested_entities(mentions) == [gaga, album, song]
-    assert [m.text for m in article_admin.new_names(mentions)] == ["Marisol", "Paper Crowns"]
+    assert articles.suggested_entities(mentions) == [gaga, album, song]
+    assert [m.text for m in articles.new_names(mentions)] == ["Marisol", "Paper Crowns"]
 
 
 # --- History --------------------------------------------------------------------------------------
@@ -287,7 +285,7 @@ def test_suggested_entities_come_once_with_their_alternatives():
 def test_a_correction_is_described_role_by_role(game_session):
     article_id = add_gala(game_session)
     fact_id = game_session.exec(select(Fact.id).where(Fact.article_id == article_id)).one()
-    editing.save_fact(
+    edits.save_fact(
         game_session,
         editor_id=None,
         kind="performed_with",
@@ -298,7 +296,7 @@ def test_a_correction_is_described_role_by_role(game_session):
         seed=SEED,
     )
 
-    update, create = article_admin.record_history(game_session, subject="fact", subject_id=fact_id)
+    update, create = articles.record_history(game_session, subject="fact", subject_id=fact_id)
 
     assert (update.action, update.changes) == ("update", ("roles.partner: beyonce → adele",))
     assert create.action == "create" and "roles.partner: beyonce" in create.changes
@@ -315,11 +313,11 @@ def test_a_correction_is_described_role_by_role(game_session):
     ],
 )
 def test_describe_change(detail, lines):
-    assert article_admin.describe_change(detail) == lines
+    assert articles.describe_change(detail) == lines
 
 
 def test_a_long_value_is_cut_short():
-    [line] = article_admin.describe_change({"evidence": [None, "word " * 40]})
+    [line] = articles.describe_change({"evidence": [None, "word " * 40]})
 
     assert line.startswith("evidence: “word word") and line.endswith("…")
     assert len(line) == len("evidence: ") + 90

@@ -212,7 +212,7 @@ def test_logout_ends_the_editor_login_but_keeps_the_player(app, session, editor)
 
 
 def test_a_new_password_ends_other_logins(editor_auth, session, editor):
-    from quizapp.editors import set_password
+    from quizapp.workspace.accounts import set_password
 
     editor_auth.login("Ed", EDITOR_PASSWORD)
     set_password(session, editor_id=editor.id, password="a brand new one")

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from quizapp.bank import BankError, load_bank, read_bank
+from quizapp.bank.files import BankError, read_bank
+from quizapp.bank.sync import load_bank
 from quizapp.models import Entity, Fact, Question, Template
 from tests.factories import write_bank
 

@@ -2,14 +2,15 @@
 
 from sqlmodel import select
 
-from quizapp import editing
-from quizapp.bank import bank_rows, read_bank
+from quizapp.bank.files import read_bank
+from quizapp.bank.sync import bank_rows
 from quizapp.models import Entity
+from quizapp.workspace import edits
 
 
 def test_dump_bank_writes_files_the_loader_reads_back(runner, session, tmp_path):
     assert runner.invoke(args=["load-bank"]).exit_code == 0
-    editing.save_entity(
+    edits.save_entity(
         session, editor_id=None, name="Doja Cat", type_="person", aliases=["Doja"], seed=2026
     )
 
@@ -19,14 +20,14 @@ def test_dump_bank_writes_files_the_loader_reads_back(runner, session, tmp_path)
     assert "Dumped the bank to" in result.output
     dumped = read_bank(tmp_path / "bank")
     assert dumped.entities["doja-cat"].aliases == ["Doja"]
-    assert bank_rows(dumped) == bank_rows(editing.bank_from_db(session))
+    assert bank_rows(dumped) == bank_rows(edits.bank_from_db(session))
 
 
 def test_load_bank_refuses_to_drop_workspace_changes_until_they_are_dumped(
     runner, session, tmp_path
 ):
     assert runner.invoke(args=["load-bank"]).exit_code == 0
-    editing.save_entity(session, editor_id=None, name="Doja Cat", type_="person", seed=2026)
+    edits.save_entity(session, editor_id=None, name="Doja Cat", type_="person", seed=2026)
 
     refused = runner.invoke(args=["load-bank"])
 
@@ -44,14 +45,14 @@ def test_load_bank_refuses_to_drop_workspace_changes_until_they_are_dumped(
 
 def test_load_bank_can_be_told_to_discard_workspace_changes(runner, session):
     assert runner.invoke(args=["load-bank"]).exit_code == 0
-    editing.save_entity(session, editor_id=None, name="Doja Cat", type_="person", seed=2026)
+    edits.save_entity(session, editor_id=None, name="Doja Cat", type_="person", seed=2026)
 
     result = runner.invoke(args=["load-bank", "--discard-workspace-changes"])
 
     assert result.exit_code == 0, result.output
     session.expire_all()
     assert session.exec(select(Entity).where(Entity.id == "doja-cat")).first() is None
-    assert editing.unsaved_changes(session) == 0
+    assert edits.unsaved_changes(session) == 0
 
 
 def test_a_refused_dump_writes_nothing(runner, session, tmp_path):

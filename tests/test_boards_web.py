@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from quizapp import ranking
+from quizapp.game import ranking
 from quizapp.models import OVERALL_BOARD, BoardEntry, Player, utcnow
 
 QUIZ = "event-show-2011"

@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 
 from quizapp import create_app
-from quizapp.bank import read_bank
+from quizapp.bank.files import read_bank
+from quizapp.bank.slots import parse_template, render
 from quizapp.db import get_engine
-from quizapp.matching import match_answer, normalize
-from quizapp.slots import parse_template, render
+from quizapp.game.grading import match_answer, normalize
 from tests.conftest import BUNDLED_BANK, empty_database
 
 
@@ -150,7 +150,7 @@ def test_typed_answers_accept_every_alias(exported, bank):
 
 def test_export_from_the_console_script_matches_help(database_url, monkeypatch):
     from quizapp import db
-    from quizapp.cli import main
+    from quizapp.__main__ import main
 
     # Each command makes an app and an engine that nothing disposes (the process would end):
     # keep them, to close their connections before the test's database goes.

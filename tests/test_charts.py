@@ -1,11 +1,11 @@
-"""The results chart's geometry, without the app (quizapp.charts is plain Python)."""
+"""The results chart's geometry, without the app (quizapp.game.charts is plain Python)."""
 
 import dataclasses
 import re
 
 import pytest
 
-from quizapp.charts import (
+from quizapp.game.charts import (
     HEIGHT,
     MIN_BAR,
     PAD_TOP,

@@ -133,7 +133,7 @@ def test_export_questions_prints_one_json_object_per_line(runner, small_bank_pat
 def test_console_script_help_lists_the_commands():
     from click.testing import CliRunner
 
-    from quizapp.cli import main
+    from quizapp.__main__ import main
 
     result = CliRunner().invoke(main, ["--help"])
 
@@ -148,7 +148,7 @@ def test_version_names_quizapp_first():
 
     from click.testing import CliRunner
 
-    from quizapp.cli import main
+    from quizapp.__main__ import main
 
     result = CliRunner().invoke(main, ["--version"])
 
@@ -163,7 +163,7 @@ def run_development_server(monkeypatch, tmp_path, *args: str):
     happens before it serves); the result and the arguments run_simple got, if it got there."""
     from click.testing import CliRunner
 
-    from quizapp.cli import main
+    from quizapp.__main__ import main
 
     served = []
     monkeypatch.setattr("flask.cli.run_simple", lambda *a, **kw: served.append((a, kw)))
@@ -193,8 +193,8 @@ def test_run_serves_with_a_key_or_in_debug(monkeypatch, tmp_path):
 
 
 def test_seed_demo_fills_the_boards_with_consistent_attempts(runner, session):
+    from quizapp.game.play import clean_nickname
     from quizapp.models import Attempt, AttemptAnswer, BoardEntry, Player
-    from quizapp.play import clean_nickname
 
     assert runner.invoke(args=["load-bank"]).exit_code == 0
     assert runner.invoke(args=["generate"]).exit_code == 0
@@ -280,8 +280,8 @@ def test_create_editor_knows_only_the_two_roles(runner):
 
 
 def test_start_loads_the_bundled_bank_on_the_first_start_only(runner, session, monkeypatch):
-    from quizapp import editing
     from quizapp.models import Template
+    from quizapp.workspace import edits
 
     monkeypatch.setattr("werkzeug.serving.run_simple", lambda *args, **kwargs: None)
 
@@ -292,7 +292,7 @@ def test_start_loads_the_bundled_bank_on_the_first_start_only(runner, session, m
     assert "Generated 177 questions" in first.output
     # start generates at once: no reminder to run `quizapp generate` by hand.
     assert "quizapp generate" not in first.output
-    draft = editing.save_template(
+    draft = edits.save_template(
         session,
         editor_id=None,
         kind="award_win",

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from quizapp.db import create_schema, make_engine
+from quizapp.core.database import create_schema, make_engine
 from quizapp.models import Player
 
 

@@ -9,10 +9,11 @@ import pytest
 import yaml
 from sqlmodel import Session, SQLModel, select
 
-from quizapp import dump
-from quizapp.bank import BankError, bank_rows, load_bank, read_bank
-from quizapp.db import make_engine
-from quizapp.dump import DumpError, DumpReport, database_rows, dump_bank, render_bank
+from quizapp.bank import dump
+from quizapp.bank.dump import DumpError, DumpReport, database_rows, dump_bank, render_bank
+from quizapp.bank.files import BankError, read_bank
+from quizapp.bank.sync import bank_rows, load_bank
+from quizapp.core.database import make_engine
 from quizapp.models import Article, Entity, Fact, FactEntity, FactKind, Template
 from tests.conftest import BUNDLED_BANK, create_tables, empty_database
 

@@ -1,4 +1,4 @@
-"""Tests for quizapp.editing, the workspace's changes to the bank, without the app."""
+"""Tests for quizapp.workspace.edits, the workspace's changes to the bank, without the app."""
 
 import datetime as dt
 import threading
@@ -7,13 +7,14 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from quizapp import editing
-from quizapp.bank import bank_from_db, bank_rows, load_bank, read_bank
-from quizapp.db import make_engine
-from quizapp.editing import EditError
-from quizapp.generation import rebuild_questions
+from quizapp.bank.files import read_bank
+from quizapp.bank.sync import bank_from_db, bank_rows, load_bank
+from quizapp.core.database import make_engine
+from quizapp.core.paths import resource_dir
 from quizapp.models import Article, Change, Fact, Question, Template
-from quizapp.paths import resource_dir
+from quizapp.questions.generation import rebuild_questions
+from quizapp.workspace import edits
+from quizapp.workspace.edits import EditError
 from tests.conftest import create_tables
 
 SEED = 2026
@@ -52,7 +53,7 @@ def count(db: Session, model, *where) -> int:
 
 def add_gala(db: Session) -> str:
     """A short new article; returns its id."""
-    return editing.add_article(
+    return edits.add_article(
         db,
         editor_id=None,
         title="Pop Gala: Gaga's big hat",
@@ -86,7 +87,7 @@ def test_an_article_is_kept_as_pasted_with_plain_line_ends(db):
 def test_an_article_without_what_it_needs_is_refused(db, fields, message):
     values = {"title": "T", "date": dt.date(2026, 1, 1), "source": "S", "text_": "Some text."}
     with pytest.raises(EditError) as refused:
-        editing.add_article(db, editor_id=None, **(values | fields))
+        edits.add_article(db, editor_id=None, **(values | fields))
 
     assert any(message in problem for problem in refused.value.problems)
     assert count(db, Article) == 2
@@ -95,12 +96,10 @@ def test_an_article_without_what_it_needs_is_refused(db, fields, message):
 def test_a_fact_from_a_new_article_makes_questions(db):
     article_id = add_gala(db)
     evidence = "At the 2026 Pop Gala, Beyonce presented Lady Gaga with the Best Hat award."
-    award = editing.save_entity(db, editor_id=None, name="Best Hat", type_="award", seed=SEED).id
-    gala = editing.save_entity(
-        db, editor_id=None, name="2026 Pop Gala", type_="event", seed=SEED
-    ).id
+    award = edits.save_entity(db, editor_id=None, name="Best Hat", type_="award", seed=SEED).id
+    gala = edits.save_entity(db, editor_id=None, name="2026 Pop Gala", type_="event", seed=SEED).id
 
-    saved = editing.save_fact(
+    saved = edits.save_fact(
         db,
         editor_id=None,
         kind="award_win",
@@ -120,7 +119,7 @@ def test_a_fact_whose_evidence_is_not_in_the_article_is_refused_and_nothing_is_w
     changes = count(db, Change)
 
     with pytest.raises(EditError) as refused:
-        editing.save_fact(
+        edits.save_fact(
             db,
             editor_id=None,
             kind="award_win",
@@ -140,7 +139,7 @@ def test_correcting_a_fact_regenerates_its_questions(db):
     before = {q.id: q.prompt for q in db.exec(select(Question).where(Question.fact_id == fact.id))}
     roles = dict(fact.roles) | {"award": "best-new-artist"}
 
-    editing.save_fact(
+    edits.save_fact(
         db,
         editor_id=None,
         fact_id=fact.id,
@@ -162,14 +161,14 @@ def test_a_retired_fact_makes_no_questions(db):
     fact = db.exec(select(Fact).where(Fact.kind == "award_win")).first()
     assert count(db, Question, Question.fact_id == fact.id) > 0
 
-    editing.retire_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
+    edits.retire_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
 
     assert count(db, Question, Question.fact_id == fact.id) == 0
     assert db.get(Fact, fact.id).retired
 
 
 def test_a_draft_makes_no_questions_and_publishing_makes_them(db):
-    draft = editing.save_template(
+    draft = edits.save_template(
         db,
         editor_id=None,
         kind="award_win",
@@ -181,7 +180,7 @@ def test_a_draft_makes_no_questions_and_publishing_makes_them(db):
     assert draft.questions == 0
     assert db.get(Template, draft.id).status == "draft"
 
-    published = editing.save_template(
+    published = edits.save_template(
         db,
         editor_id=None,
         template_id=draft.id,
@@ -195,7 +194,7 @@ def test_a_draft_makes_no_questions_and_publishing_makes_them(db):
 
     assert published.action == "publish"
     assert published.questions == count(db, Question, Question.template_id == draft.id) > 0
-    history = editing.history(db, subject="template", subject_id=draft.id)
+    history = edits.history(db, subject="template", subject_id=draft.id)
     assert [c.action for c in history] == ["publish", "create"]
     assert history[0].detail == {"status": ["draft", "published"]}
 
@@ -213,7 +212,7 @@ def test_a_bad_template_is_refused_with_what_to_fix(db, prompt, status, expected
     templates, changes = count(db, Template), count(db, Change)
 
     with pytest.raises(EditError) as refused:
-        editing.save_template(
+        edits.save_template(
             db,
             editor_id=None,
             kind="award_win",
@@ -232,7 +231,7 @@ def test_retiring_a_template_removes_its_questions(db):
     template = db.exec(select(Template).where(Template.status == "published")).first()
     assert count(db, Question, Question.template_id == template.id) > 0
 
-    saved = editing.retire_template(db, editor_id=None, template_id=template.id, seed=SEED)
+    saved = edits.retire_template(db, editor_id=None, template_id=template.id, seed=SEED)
 
     assert saved.questions == 0
     assert db.get(Template, template.id).status == "retired"
@@ -240,7 +239,7 @@ def test_retiring_a_template_removes_its_questions(db):
 
 def test_a_duplicate_entity_name_is_refused(db):
     with pytest.raises(EditError, match="already the entity lady-gaga"):
-        editing.save_entity(db, editor_id=None, name="lady gaga", type_="person", seed=SEED)
+        edits.save_entity(db, editor_id=None, name="lady gaga", type_="person", seed=SEED)
 
 
 @pytest.mark.parametrize(
@@ -255,7 +254,7 @@ def test_a_duplicate_entity_name_is_refused(db):
 def test_roles_from_form(db, values, roles, problems):
     kind = bank_from_db(db).kinds["award_win"]
 
-    got, found = editing.roles_from_form(kind, values)
+    got, found = edits.roles_from_form(kind, values)
 
     assert roles.items() <= got.items()
     assert [p for p in found if not any(p.startswith(x) for x in problems)] == []
@@ -270,7 +269,7 @@ def test_two_editors_saving_at_once_lose_nothing(engine):
     def add(name: str) -> None:
         try:
             with Session(engine) as session:
-                editing.save_entity(session, editor_id=None, name=name, type_="person", seed=SEED)
+                edits.save_entity(session, editor_id=None, name=name, type_="person", seed=SEED)
         except BaseException as error:  # noqa: BLE001 - checked below
             errors.append(error)
 
@@ -296,9 +295,9 @@ def question_rows(db: Session) -> dict[str, dict]:
 def test_each_edit_regenerates_exactly_what_a_full_rebuild_would(db):
     # Edits rebuild only the kinds or templates they touch; they must miss nothing.
     article_id = add_gala(db)
-    award = editing.save_entity(db, editor_id=None, name="Best Hat", type_="award", seed=SEED).id
-    gala = editing.save_entity(db, editor_id=None, name="2026 Pop Gala", type_="event", seed=SEED)
-    fact = editing.save_fact(
+    award = edits.save_entity(db, editor_id=None, name="Best Hat", type_="award", seed=SEED).id
+    gala = edits.save_entity(db, editor_id=None, name="2026 Pop Gala", type_="event", seed=SEED)
+    fact = edits.save_fact(
         db,
         editor_id=None,
         kind="award_win",
@@ -307,7 +306,7 @@ def test_each_edit_regenerates_exactly_what_a_full_rebuild_would(db):
         evidence="At the 2026 Pop Gala, Beyonce presented Lady Gaga with the Best Hat award.",
         seed=SEED,
     )
-    template = editing.save_template(
+    template = edits.save_template(
         db,
         editor_id=None,
         kind="award_win",
@@ -318,7 +317,7 @@ def test_each_edit_regenerates_exactly_what_a_full_rebuild_would(db):
         seed=SEED,
     )
     # New aliases change what typed answers accept, in every kind.
-    editing.save_entity(
+    edits.save_entity(
         db,
         editor_id=None,
         entity_id="lady-gaga",
@@ -328,7 +327,7 @@ def test_each_edit_regenerates_exactly_what_a_full_rebuild_would(db):
         seed=SEED,
     )
     first = db.exec(select(Template).where(Template.kind == "award_win")).first()
-    editing.retire_template(db, editor_id=None, template_id=first.id, seed=SEED)
+    edits.retire_template(db, editor_id=None, template_id=first.id, seed=SEED)
     edited = question_rows(db)
 
     rebuild_questions(db, SEED)
@@ -343,12 +342,12 @@ def test_each_edit_regenerates_exactly_what_a_full_rebuild_would(db):
 def test_restoring_a_retired_fact_brings_back_the_very_same_questions(db):
     fact = db.exec(select(Fact).where(Fact.kind == "award_win")).first()
     before = question_rows(db)
-    editing.retire_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
+    edits.retire_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
 
-    restored = editing.restore_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
+    restored = edits.restore_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
 
     assert question_rows(db) == before
     assert restored.questions == count(db, Question, Question.fact_id == fact.id) > 0
-    history = editing.history(db, subject="fact", subject_id=fact.id)
+    history = edits.history(db, subject="fact", subject_id=fact.id)
     assert [c.action for c in history] == ["restore", "retire"]
     assert history[0].detail == {"retired": [True, False]}

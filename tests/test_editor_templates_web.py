@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 
 from quizapp.db import get_engine
 from quizapp.models import Attempt, Change, Player, Question, Quiz, QuizItem, Template
-from quizapp.preview import Problem
-from quizapp.template_admin import mark_problems
+from quizapp.questions.preview import Problem
+from quizapp.workspace.templates import mark_problems
 from tests.factories import EDITOR_PASSWORD, make_editor
 
 LIST = "/editor/templates/"

@@ -3,10 +3,10 @@
 import pytest
 from sqlmodel import Session, select
 
-from quizapp import editors
-from quizapp.db import make_engine
-from quizapp.editors import EditorError, EditorNotFound, authenticate, create_editor
+from quizapp.core.database import make_engine
 from quizapp.models import Editor
+from quizapp.workspace import accounts
+from quizapp.workspace.accounts import EditorError, EditorNotFound, authenticate, create_editor
 from tests.conftest import create_tables
 from tests.factories import EDITOR_PASSWORD, make_editor
 
@@ -39,7 +39,7 @@ def test_create_editor_stores_a_hash_and_a_casefolded_key(db):
 
 
 def test_the_real_hash_method_is_scrypt(db, monkeypatch):
-    monkeypatch.setattr(editors, "PASSWORD_HASH_METHOD", "scrypt")
+    monkeypatch.setattr(accounts, "PASSWORD_HASH_METHOD", "scrypt")
 
     editor = create_editor(db, name="ann", password="a long passphrase")
 
@@ -123,7 +123,7 @@ def test_authenticate_checks_one_hash_whether_or_not_the_name_exists(db, faker, 
         checked.append(stored)
         return False
 
-    monkeypatch.setattr(editors, "check_password_hash", spy)
+    monkeypatch.setattr(accounts, "check_password_hash", spy)
 
     assert authenticate(db, name=name, password="wrong password") is None
     assert len(checked) == 1 and checked[0].startswith("pbkdf2:sha256:1000$")
@@ -136,27 +136,27 @@ def test_list_editors_orders_by_name_ignoring_case(db, faker):
     for name in ("carl", "Bea", "ann"):
         make_editor(db, faker, name=name)
 
-    assert [e.name for e in editors.list_editors(db)] == ["ann", "Bea", "carl"]
+    assert [e.name for e in accounts.list_editors(db)] == ["ann", "Bea", "carl"]
 
 
 def test_set_password_replaces_the_old_one(db, faker):
     editor = make_editor(db, faker, name="Ann")
 
-    editors.set_password(db, editor_id=editor.id, password="a brand new one")
+    accounts.set_password(db, editor_id=editor.id, password="a brand new one")
 
     assert authenticate(db, name="Ann", password=EDITOR_PASSWORD) is None
     assert authenticate(db, name="Ann", password="a brand new one") == editor
     with pytest.raises(EditorError, match="must not be the name"):
-        editors.set_password(db, editor_id=editor.id, password="ANN       ")
+        accounts.set_password(db, editor_id=editor.id, password="ANN       ")
 
 
 def test_deactivate_and_reactivate(db, faker):
     admin = make_editor(db, faker, role="admin")
     editor = make_editor(db, faker)
 
-    editors.set_active(db, editor_id=editor.id, active=False, acting_id=admin.id)
+    accounts.set_active(db, editor_id=editor.id, active=False, acting_id=admin.id)
     assert not editor.active
-    editors.set_active(db, editor_id=editor.id, active=True, acting_id=admin.id)
+    accounts.set_active(db, editor_id=editor.id, active=True, acting_id=admin.id)
     assert editor.active
 
 
@@ -164,7 +164,7 @@ def test_an_admin_can_demote_another_admin(db, faker):
     ann = make_editor(db, faker, role="admin")
     bob = make_editor(db, faker, role="admin")
 
-    editors.set_role(db, editor_id=bob.id, role="editor", acting_id=ann.id)
+    accounts.set_role(db, editor_id=bob.id, role="editor", acting_id=ann.id)
 
     assert bob.role == "editor"
 
@@ -172,8 +172,8 @@ def test_an_admin_can_demote_another_admin(db, faker):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda db, me: editors.set_active(db, editor_id=me.id, active=False, acting_id=me.id),
-        lambda db, me: editors.set_role(db, editor_id=me.id, role="editor", acting_id=me.id),
+        lambda db, me: accounts.set_active(db, editor_id=me.id, active=False, acting_id=me.id),
+        lambda db, me: accounts.set_role(db, editor_id=me.id, role="editor", acting_id=me.id),
     ],
     ids=["deactivate", "demote"],
 )
@@ -191,18 +191,18 @@ def test_the_last_active_admin_stays_an_admin(db, faker):
     make_editor(db, faker, role="admin", active=False)
 
     with pytest.raises(EditorError, match="Ann is the last active admin"):
-        editors.set_role(db, editor_id=last.id, role="editor")
+        accounts.set_role(db, editor_id=last.id, role="editor")
     with pytest.raises(EditorError, match="Ann is the last active admin"):
-        editors.set_active(db, editor_id=last.id, active=False)
+        accounts.set_active(db, editor_id=last.id, active=False)
 
 
 def test_an_unknown_editor_is_not_found(db):
     with pytest.raises(EditorNotFound, match="no editor with id 42"):
-        editors.set_role(db, editor_id=42, role="admin")
+        accounts.set_role(db, editor_id=42, role="admin")
 
 
 def test_an_unknown_role_is_refused(db, faker):
     editor = make_editor(db, faker)
 
     with pytest.raises(EditorError, match="one of: editor, admin"):
-        editors.set_role(db, editor_id=editor.id, role="root")
+        accounts.set_role(db, editor_id=editor.id, role="root")

@@ -1,7 +1,7 @@
 """The app factory (STYLE.md 1)."""
 
 from quizapp import create_app
-from quizapp.paths import resource_dir
+from quizapp.core.paths import resource_dir
 
 
 def test_config_defaults_to_sqlite_in_the_instance_folder(monkeypatch, instance_folder):

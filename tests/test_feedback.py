@@ -1,4 +1,4 @@
-"""Problem reports, answer statistics and calibrated difficulty (quizapp.feedback), no app.
+"""Problem reports, answer statistics and calibrated difficulty (quizapp.game.feedback), no app.
 
 Answers are written as rows, as the game stores them, so every expected figure can be read
 off the test itself; the play-through in the browser is tests/test_editor_quizzes_web.py.
@@ -12,9 +12,9 @@ import itertools
 import pytest
 from sqlmodel import select
 
-from quizapp import feedback, play
+from quizapp.game import feedback, play
+from quizapp.game.quizzes import build_quizzes
 from quizapp.models import Attempt, AttemptAnswer, Change, Player, Question, QuizItem, Report
-from quizapp.quizzes import build_quizzes
 from tests.conftest import TODAY
 
 QUIZ = "event-vma-2010"
@@ -50,7 +50,7 @@ def answer(
     ms: int | None = 1000,
     answered: bool = True,
 ) -> AttemptAnswer:
-    """An answer row as quizapp.play writes it; ``answered=False`` is a serve only."""
+    """An answer row as quizapp.game.play writes it; ``answered=False`` is a serve only."""
     item = session.get(QuizItem, (attempt.quiz_id, position))
     row = AttemptAnswer(
         attempt_id=attempt.id,

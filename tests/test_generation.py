@@ -2,15 +2,15 @@
 
 import pytest
 
-from quizapp.bank import read_bank
-from quizapp.generation import (
+from quizapp.bank.files import read_bank
+from quizapp.game.grading import normalize
+from quizapp.questions.generation import (
     GenerationReport,
     estimate_difficulty,
     generate,
     question_id,
     snapshot_of_bank,
 )
-from quizapp.matching import normalize
 from tests.factories import make_entity, make_fact, make_template, write_bank
 
 

@@ -1,17 +1,11 @@
-"""Tests for quizapp.matching: grading typed answers."""
+"""Tests for quizapp.game.grading: grading typed answers."""
 
 import dataclasses
 import time
 
 import pytest
 
-from quizapp.matching import (
-    MAX_ANSWER_LENGTH,
-    MatchResult,
-    is_typo_of,
-    match_answer,
-    normalize,
-)
+from quizapp.game.grading import MAX_ANSWER_LENGTH, MatchResult, is_typo_of, match_answer, normalize
 
 GAGA = [["Lady Gaga", "Gaga"]]
 BEYONCE = [["Beyoncé", "Queen Bey"]]

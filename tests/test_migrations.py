@@ -1,4 +1,4 @@
-"""Schema migrations (quizapp.migrate) on both engines, from an empty database.
+"""Schema migrations (quizapp.core.migrate) on both engines, from an empty database.
 
 The test that matters most is the first: upgrading an empty database to the head revision
 gives exactly what the models describe, so the migrations and the models cannot drift apart
@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import Engine, event, inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from quizapp import create_app, migrate
-from quizapp.db import create_schema, make_engine
+from quizapp import create_app
+from quizapp.core import migrate
+from quizapp.core.database import create_schema, make_engine
 from quizapp.models import FactKind
 
 MODEL_TABLES = set(SQLModel.metadata.tables)
@@ -224,7 +225,7 @@ def test_alembic_command_line_runs_on_the_apps_database(tmp_path):
     engine.dispose()
 
     result = subprocess.run(
-        [sys.executable, "-m", "quizapp.migrate", "current"],
+        [sys.executable, "-m", "quizapp.core.migrate", "current"],
         capture_output=True,
         text=True,
         env={**os.environ, "DATABASE_URL": url},

@@ -34,6 +34,6 @@ def test_wheel_carries_templates_static_the_bank_and_migrations(tmp_path):
     assert "quizapp/question_bank/kinds.yaml" in names
     assert any(n.startswith("quizapp/question_bank/articles/") for n in names)
     # Without these an installed quizapp could not make or upgrade its database.
-    assert "quizapp/migrations/env.py" in names
-    assert "quizapp/migrations/script.py.mako" in names
-    assert "quizapp/migrations/versions/0001_initial.py" in names
+    assert "quizapp/core/migrations/env.py" in names
+    assert "quizapp/core/migrations/script.py.mako" in names
+    assert "quizapp/core/migrations/versions/0001_initial.py" in names

@@ -6,7 +6,7 @@ from dataclasses import fields
 import pytest
 from sqlmodel import select
 
-from quizapp import play
+from quizapp.game import play
 from quizapp.models import AttemptAnswer, BoardEntry, QuizItem
 
 T0 = dt.datetime(2026, 11, 22, 20, 0, tzinfo=dt.UTC)

@@ -15,10 +15,10 @@ import pytest
 from flask import g
 from sqlmodel import select
 
-from quizapp import play
+from quizapp.core.paths import resource_dir
+from quizapp.game import play
+from quizapp.game.quizzes import list_quizzes
 from quizapp.models import Attempt, Player, QuizItem
-from quizapp.paths import resource_dir
-from quizapp.quizzes import list_quizzes
 
 QUIZ = "event-show-2011"  # the small bank's event quiz: 9 questions of every style
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')

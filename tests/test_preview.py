@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
-from quizapp import preview as preview_module
-from quizapp.bank import read_bank
-from quizapp.generation import (
+from quizapp.bank.files import read_bank
+from quizapp.questions import preview as preview_module
+from quizapp.questions.generation import (
     ArticleInfo,
     BankSnapshot,
     EntityInfo,
@@ -17,7 +17,7 @@ from quizapp.generation import (
     generate,
     snapshot_of_bank,
 )
-from quizapp.preview import (
+from quizapp.questions.preview import (
     MAX_PROMPT_LENGTH,
     NEW_TEMPLATE_ID,
     Preview,

@@ -5,7 +5,18 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from quizapp.db import make_engine
+from quizapp.core.database import make_engine
+from quizapp.game.quizzes import (
+    QuizError,
+    QuizNotFound,
+    _Candidate,
+    build_quizzes,
+    create_quiz,
+    ensure_daily_quiz,
+    list_quizzes,
+    publish_quiz,
+    select_questions,
+)
 from quizapp.models import (
     Attempt,
     AttemptAnswer,
@@ -17,17 +28,6 @@ from quizapp.models import (
     Quiz,
     QuizItem,
 )
-from quizapp.quizzes import (
-    QuizError,
-    QuizNotFound,
-    _Candidate,
-    build_quizzes,
-    create_quiz,
-    ensure_daily_quiz,
-    list_quizzes,
-    publish_quiz,
-    select_questions,
-)
 from tests.conftest import BUNDLED_BANK, create_tables, empty_database
 
 TODAY = dt.date(2026, 11, 22)
@@ -36,8 +36,8 @@ TODAY = dt.date(2026, 11, 22)
 @pytest.fixture(scope="module")
 def bundled_engine(database_kind: str, tmp_path_factory):
     """A database holding the bundled bank and its questions, built once per engine."""
-    from quizapp.bank import load_bank
-    from quizapp.generation import rebuild_questions
+    from quizapp.bank.sync import load_bank
+    from quizapp.questions.generation import rebuild_questions
 
     with empty_database(database_kind, tmp_path_factory.mktemp("quiz")) as url:
         create_tables(url)

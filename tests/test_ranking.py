@@ -1,4 +1,4 @@
-"""Tests for quizapp.ranking: quiz and overall leaderboards, all time and this week."""
+"""Tests for quizapp.game.ranking: quiz and overall leaderboards, all time and this week."""
 
 import dataclasses
 import datetime as dt
@@ -7,10 +7,9 @@ import random
 import pytest
 from sqlmodel import Session, select
 
-from quizapp import ranking
-from quizapp.db import make_engine
-from quizapp.models import OVERALL_BOARD, Attempt, BoardBand, BoardEntry, Player, Quiz
-from quizapp.ranking import (
+from quizapp.core.database import make_engine
+from quizapp.game import ranking
+from quizapp.game.ranking import (
     PERIODS,
     Standing,
     Standings,
@@ -21,6 +20,7 @@ from quizapp.ranking import (
     period_key,
     record_finish,
 )
+from quizapp.models import OVERALL_BOARD, Attempt, BoardBand, BoardEntry, Player, Quiz
 from tests.conftest import create_tables
 
 # A Wednesday: "this week" is 2026-W48, Monday 2026-11-23 to Sunday 2026-11-29.

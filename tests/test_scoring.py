@@ -1,11 +1,11 @@
-"""Tests for quizapp.scoring: points for an answer from its timing and the player's streak."""
+"""Tests for quizapp.game.scoring: points for an answer from its timing and the player's streak."""
 
 import dataclasses
 import math
 
 import pytest
 
-from quizapp.scoring import (
+from quizapp.game.scoring import (
     GRACE_SECONDS,
     MAX_POINTS,
     MAX_STREAK_BONUS,

@@ -27,9 +27,10 @@ from sqlmodel import Session
 from werkzeug.exceptions import HTTPException
 
 from quizapp import create_app
-from quizapp.charts import render_svg, score_histogram
-from quizapp.db import create_schema, get_engine
-from quizapp.paths import resource_dir
+from quizapp.core.database import create_schema
+from quizapp.core.paths import resource_dir
+from quizapp.db import get_engine
+from quizapp.game.charts import render_svg, score_histogram
 from quizapp.web import security
 from quizapp.web.limits import answering_key
 from tests.conftest import CSRF_FIELD, make_test_app
@@ -650,7 +651,8 @@ def test_the_limits_have_defaults_and_come_from_the_environment(clean_environmen
 REMOTE_APP = """
 import sys
 from quizapp import create_app
-from quizapp.db import create_schema, get_engine
+from quizapp.core.database import create_schema
+from quizapp.db import get_engine
 
 database, address, count, *storages = sys.argv[1:]
 for storage in storages:

@@ -1,4 +1,4 @@
-"""Tests for quizapp.slots: the slot grammar of question templates (no app needed)."""
+"""Tests for quizapp.bank.slots: the slot grammar of question templates (no app needed)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from quizapp import slots
-from quizapp.slots import (
+from quizapp.bank import slots
+from quizapp.bank.slots import (
     FILTERS,
     MAX_OUTPUT_LENGTH,
     MAX_TEMPLATE_LENGTH,

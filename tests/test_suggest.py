@@ -1,4 +1,4 @@
-"""Tests for quizapp.suggest: sentences and suggested fact material in a pasted article.
+"""Tests for quizapp.workspace.suggest: sentences and suggested fact material in a pasted article.
 
 Plain data in, plain data out: no app, no database.
 """
@@ -7,11 +7,11 @@ import dataclasses
 
 import pytest
 
-from quizapp.bank import read_bank
-from quizapp.generation import EntityInfo
+from quizapp.bank.files import read_bank
+from quizapp.core.paths import resource_dir
 from quizapp.models import Entity
-from quizapp.paths import resource_dir
-from quizapp.suggest import (
+from quizapp.questions.generation import EntityInfo
+from quizapp.workspace.suggest import (
     Category,
     EntityRef,
     Gazetteer,

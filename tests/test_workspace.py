@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
-from quizapp import editing, feedback, workspace
+from quizapp.game import feedback
 from quizapp.models import Article, Entity, Fact, Question, Quiz, Template
+from quizapp.workspace import edits, overview
 from tests.factories import EDITOR_PASSWORD, make_editor
 from tests.test_feedback import answer, make_attempt, make_player
 
@@ -21,7 +22,7 @@ def test_the_overview_counts_what_the_database_holds(game_session):
     templates = Counter(t.status for t in session.exec(select(Template)).all())
     quizzes = Counter(q.status for q in session.exec(select(Quiz)).all())
 
-    found = workspace.overview(session)
+    found = overview.overview(session)
 
     assert found.articles == len(session.exec(select(Article)).all()) == 2
     assert found.entities == len(session.exec(select(Entity)).all()) > 0
@@ -35,8 +36,8 @@ def test_the_overview_counts_what_the_database_holds(game_session):
 
 def test_the_overview_shows_what_waits_for_an_editor(game_session):
     session = game_session
-    before = workspace.overview(session)
-    editing.save_template(
+    before = overview.overview(session)
+    edits.save_template(
         session,
         editor_id=None,
         kind="award_win",
@@ -46,7 +47,7 @@ def test_the_overview_shows_what_waits_for_an_editor(game_session):
         seed=SEED,
     )
     fact = session.exec(select(Fact).where(Fact.kind == "award_win")).first()
-    editing.retire_fact(session, editor_id=None, fact_id=fact.id, seed=SEED)
+    edits.retire_fact(session, editor_id=None, fact_id=fact.id, seed=SEED)
     player = make_player(session)
     attempt = make_attempt(session, player)
     answer(session, attempt, 0)
@@ -54,7 +55,7 @@ def test_the_overview_shows_what_waits_for_an_editor(game_session):
         session, player=player, attempt_id=attempt.id, position=0, reason="typo"
     )
 
-    after = workspace.overview(session)
+    after = overview.overview(session)
 
     assert after.templates["draft"] == before.templates["draft"] + 1
     assert (after.facts, after.retired_facts) == (before.facts - 1, 1)
@@ -63,7 +64,7 @@ def test_the_overview_shows_what_waits_for_an_editor(game_session):
     assert after.unsaved_changes == before.unsaved_changes + 2
 
     feedback.resolve_report(session, report_id=report.id, editor_id=None)
-    assert workspace.overview(session).open_reports == 0
+    assert overview.overview(session).open_reports == 0
 
 
 @pytest.fixture

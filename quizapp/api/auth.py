@@ -8,8 +8,8 @@ from flask import request
 
 from quizapp.api.errors import ApiError
 from quizapp.db import get_session
+from quizapp.game.play import player_for_token
 from quizapp.models import Player
-from quizapp.play import player_for_token
 
 # RFC 6750: a 401 for a bearer-protected resource says which scheme to use.
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="quizapp"'}

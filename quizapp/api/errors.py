@@ -2,7 +2,7 @@
 
 Three layers, from the most precise to the safety net:
 
-1. Errors the API raises itself (`ApiError`) and the game's refusals (`quizapp.play.PlayError`)
+1. Errors the API raises itself (`ApiError`) and the game's refusals (`quizapp.game.play.PlayError`)
    are handled on the blueprint, with the message the game wrote.
 2. HTTP errors with no view of ours behind them (an unknown path under /api/: 404, a wrong
    method: 405, a body over MAX_CONTENT_LENGTH: 413, 429, 500) reach app-level handlers; ours
@@ -25,8 +25,9 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from quizapp.api.schemas import ErrorDetail, ErrorResponse, FieldProblem
-from quizapp.db import OUTAGE_ERRORS, close_session
-from quizapp.play import Conflict, Forbidden, InvalidInput, NotFound, PlayError
+from quizapp.core.database import OUTAGE_ERRORS
+from quizapp.db import close_session
+from quizapp.game.play import Conflict, Forbidden, InvalidInput, NotFound, PlayError
 
 API_PREFIX = "/api/"
 
@@ -37,7 +38,7 @@ PLAY_ERROR_STATUS: dict[type[PlayError], int] = {
     Conflict: 409,
 }
 
-# The codes clients branch on, by status; the game's own codes (quizapp.play) match these.
+# The codes clients branch on, by status; the game's own codes (quizapp.game.play) match these.
 STATUS_CODES: dict[int, str] = {
     400: "invalid",
     401: "unauthorized",

@@ -1,4 +1,4 @@
-"""The API's views: parse (spectree and the schemas), call the game (quizapp.play), serialize.
+"""The API's views: parse (spectree and the schemas), call the game (quizapp.game.play), serialize.
 
 Every view is documented in the OpenAPI document by its decorator, docstring and schemas.
 """
@@ -6,7 +6,6 @@ Every view is documented in the OpenAPI document by its decorator, docstring and
 from flask import Blueprint, current_app
 from spectree import Response
 
-from quizapp import play, ranking
 from quizapp.api import errors
 from quizapp.api.auth import authenticated_player, requires_player
 from quizapp.api.inputs import check_json_body
@@ -29,8 +28,9 @@ from quizapp.api.schemas import (
     StandingPublic,
 )
 from quizapp.db import get_session
+from quizapp.game import play, ranking
+from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.models import Player, utcnow
-from quizapp.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.web.limits import answer_limit, player_creation_limit
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from quizapp.play import MAX_ANSWER_LENGTH, NICKNAME_MAX, NICKNAME_MIN
+from quizapp.game.play import MAX_ANSWER_LENGTH, NICKNAME_MAX, NICKNAME_MIN
 
-Period = Literal["all", "week"]  # quizapp.ranking.PERIODS; a test keeps the two in step
+Period = Literal["all", "week"]  # quizapp.game.ranking.PERIODS; a test keeps the two in step
 
 
 class RequestBody(BaseModel):
@@ -35,7 +35,7 @@ class QueryParameters(BaseModel):
 class PlayerCreate(RequestBody):
     """A new player's nickname."""
 
-    # The game's rules (quizapp.play.clean_nickname) decide; this bound only keeps absurd
+    # The game's rules (quizapp.game.play.clean_nickname) decide; this bound only keeps absurd
     # inputs out, since spaces at the ends and runs of spaces are tidied before counting.
     nickname: str = Field(
         max_length=100,

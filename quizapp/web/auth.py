@@ -1,4 +1,4 @@
-"""Editor accounts on the web, at /editor: login, logout, the gate, and managing editors.
+"""Editor accounts on the web, at /editor: login, logout, the gate, and managing accounts.
 
 Flask-Login keeps the signed-in editor in Flask's session cookie, beside the player's own
 ``player_id`` (quizapp.web.play), which it never touches: one browser can be a player and an
@@ -46,11 +46,11 @@ from werkzeug.exceptions import HTTPException
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
 
-from quizapp import editors, workspace
 from quizapp.api.errors import error_response
 from quizapp.db import get_session
 from quizapp.models import EDITOR_ROLES, Editor
 from quizapp.web import limiter
+from quizapp.workspace import accounts, overview
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -89,7 +89,7 @@ class SignedInEditor(UserMixin):
 
     @property
     def is_admin(self) -> bool:
-        """Whether this editor may manage editors."""
+        """Whether this editor may manage accounts."""
         return self.role == "admin"
 
     def get_id(self) -> str:
@@ -120,7 +120,7 @@ def load_editor(user_id: str) -> SignedInEditor | None:
     raw_id, _, fingerprint = user_id.partition(":")
     if not raw_id.isdigit() or _login_expired():
         return None
-    editor = editors.get_active_editor(get_session(), int(raw_id))
+    editor = accounts.get_active_editor(get_session(), int(raw_id))
     if editor is None or password_fingerprint(editor) != fingerprint:
         return None
     return SignedInEditor.of(editor)
@@ -169,7 +169,7 @@ def unauthorized():
     """Not logged in as an editor: 401 JSON, or the login form coming back here after."""
     if wants_json():
         return error_response(401, "log in as an editor first")
-    # Only a page can be come back to; after a refused form, start from the workspace.
+    # Only a page can be come back to; after a refused form, start from the overview.
     next_url = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=next_url))
 
@@ -260,7 +260,7 @@ def login():
         return redirect(target)
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
-    editor = editors.authenticate(get_session(), name=form.name.data, password=form.password.data)
+    editor = accounts.authenticate(get_session(), name=form.name.data, password=form.password.data)
     if editor is None:
         return render_template("auth/login.html", form=form, error=WRONG_LOGIN)
     login_user(SignedInEditor.of(editor))
@@ -284,7 +284,7 @@ def logout():
 @editor_required
 def home():
     """The workspace's front page: what it holds, what waits for an editor, where to start."""
-    return render_template("editor/home.html", overview=workspace.overview(get_session()))
+    return render_template("editor/home.html", overview=overview.overview(get_session()))
 
 
 class NewEditorForm(FlaskForm):
@@ -297,7 +297,7 @@ class NewEditorForm(FlaskForm):
 
 
 def _editors_page(form: NewEditorForm, *, error: str | None = None, status: int = 200):
-    listing = editors.list_editors(get_session())
+    listing = accounts.list_editors(get_session())
     return render_template("editor/editors.html", editors=listing, form=form, error=error), status
 
 
@@ -316,7 +316,7 @@ def create_editor():
     if not form.validate_on_submit():
         return _editors_page(form, status=400)
     return _save(
-        lambda db: editors.create_editor(
+        lambda db: accounts.create_editor(
             db, name=form.name.data, password=form.password.data, role=form.role.data
         ),
         done="Added {name} as {role}.",
@@ -334,7 +334,7 @@ def set_active(editor_id: int):
             NewEditorForm(formdata=None), error="active must be 0 or 1", status=400
         )
     return _save(
-        lambda db: editors.set_active(
+        lambda db: accounts.set_active(
             db, editor_id=editor_id, active=active == "1", acting_id=current_user.id
         ),
         done="{name} can log in." if active == "1" else "{name} can no longer log in.",
@@ -346,7 +346,7 @@ def set_active(editor_id: int):
 def set_role(editor_id: int):
     """Make an editor an admin or a plain editor (admins only)."""
     return _save(
-        lambda db: editors.set_role(
+        lambda db: accounts.set_role(
             db, editor_id=editor_id, role=request.form.get("role", ""), acting_id=current_user.id
         ),
         done="{name} is now {role}.",
@@ -358,10 +358,10 @@ def _save(change: Callable[[Session], Editor], *, done: str, form: NewEditorForm
     db = get_session()
     try:
         editor = change(db)
-    except editors.EditorNotFound as error:
+    except accounts.EditorNotFound as error:
         db.rollback()
         return error_page(404, error.message)
-    except editors.EditorError as error:
+    except accounts.EditorError as error:
         db.rollback()
         return _editors_page(form or NewEditorForm(formdata=None), error=error.message, status=400)
     db.commit()

@@ -3,10 +3,10 @@
 from flask import Blueprint, abort, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from quizapp import play, ranking
 from quizapp.db import get_session
+from quizapp.game import play, ranking
+from quizapp.game.quizzes import list_quizzes
 from quizapp.models import utcnow
-from quizapp.quizzes import list_quizzes
 from quizapp.web.play import current_player, http_error, play_error
 
 bp = Blueprint("boards", __name__, url_prefix="/leaderboards")

@@ -1,8 +1,8 @@
 """The editor workspace's articles, at /editor/articles.
 
 Articles and facts: paste an article, facts from suggestions, entities, corrections. The views
-parse forms and render; lookups are in quizapp.article_admin and every change goes through
-quizapp.editing, which checks the whole bank, regenerates the questions concerned and logs
+parse forms and render; lookups are in quizapp.workspace.articles and every change goes through
+quizapp.workspace.edits, which checks the whole bank, regenerates the questions concerned and logs
 who did it.
 
 The fact form works without JavaScript: it holds one fieldset of role fields per kind, all
@@ -34,16 +34,16 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from quizapp import article_admin, editing
 from quizapp.api.errors import error_response
 from quizapp.api.schemas import FieldProblem
-from quizapp.bank import KindIn
+from quizapp.bank.files import KindIn
 from quizapp.db import get_session
-from quizapp.editing import EditError
 from quizapp.models import Article, Fact
-from quizapp.suggest import Category, EntityRef, Mention, SentenceSuggestions
 from quizapp.web import auth
 from quizapp.web.auth import editor_required, local_path, wants_json
+from quizapp.workspace import articles, edits
+from quizapp.workspace.edits import EditError
+from quizapp.workspace.suggest import Category, EntityRef, Mention, SentenceSuggestions
 
 bp = Blueprint("editor_articles", __name__)
 api_bp = Blueprint("editor_articles_api", __name__)
@@ -63,8 +63,8 @@ NEW_NAME_TYPES = {Category.TITLE: "song", Category.NEW_NAME: "person"}
 @editor_required
 def index():
     """Every article with its numbers of facts and questions, and a link to add one."""
-    articles = article_admin.list_articles(get_session())
-    return render_template("editor_articles/index.html", articles=articles)
+    summaries = articles.list_articles(get_session())
+    return render_template("editor_articles/index.html", articles=summaries)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -80,7 +80,7 @@ def new_article():
     except ValueError:
         return _article_form(form, ["date: give the date the article was published"], 400)
     try:
-        saved = editing.add_article(
+        saved = edits.add_article(
             db,
             editor_id=current_user.id,
             title=form.get("title", ""),
@@ -103,7 +103,7 @@ def _own(error: EditError, subject: str) -> list[str]:
 
 
 def _article_form(form, problems: list[str] | None = None, status: int = 200):
-    events = article_admin.entities_of_types(get_session(), ["event"])
+    events = articles.entities_of_types(get_session(), ["event"])
     page = render_template(
         "editor_articles/new.html", form=form, events=events, problems=problems or []
     )
@@ -115,9 +115,9 @@ def _article_form(form, problems: list[str] | None = None, status: int = 200):
 def article_page(article_id: str):
     """The article sentence by sentence: what each mentions, the facts recorded from it."""
     db = get_session()
-    layout = article_admin.article_layout(db, _article_or_404(article_id))
+    layout = articles.article_layout(db, _article_or_404(article_id))
     return render_template(
-        "editor_articles/article.html", layout=layout, labels=article_admin.CATEGORY_LABELS
+        "editor_articles/article.html", layout=layout, labels=articles.CATEGORY_LABELS
     )
 
 
@@ -166,7 +166,7 @@ class FactDraft:
 def new_fact(article_id: str):
     """Record a fact from a sentence (``?sentence=N``, from 1): its evidence to start with."""
     article = _article_or_404(article_id)
-    sentences = article_admin.article_suggestions(get_session(), article)
+    sentences = articles.article_suggestions(get_session(), article)
     number = request.args.get("sentence", type=int)
     if number is not None and not 1 <= number <= len(sentences):
         abort(404, f"the article has no sentence {number}")
@@ -187,8 +187,8 @@ def edit_fact(article_id: str, fact_id: str):
     """Correct a fact; its questions are made again. Shows its questions and its history."""
     article = _article_or_404(article_id)
     fact = _fact_or_404(article, fact_id)
-    sentences = article_admin.article_suggestions(get_session(), article)
-    number = article_admin.sentence_number_of(sentences, article.text, fact.evidence)
+    sentences = articles.article_suggestions(get_session(), article)
+    number = articles.sentence_number_of(sentences, article.text, fact.evidence)
     if request.method == "GET":
         item = sentences[number - 1] if number else None
         return _fact_page(article, fact, FactDraft.of(fact), number, item)
@@ -203,10 +203,10 @@ def retire_fact(article_id: str, fact_id: str):
     fact = _fact_or_404(article, fact_id)
     db = get_session()
     if request.form.get("confirmed") != "yes":
-        summary = article_admin.summarize_facts(db, [fact])[0]
+        summary = articles.summarize_facts(db, [fact])[0]
         return render_template("editor_articles/retire.html", article=article, fact=summary)
     try:
-        editing.retire_fact(db, editor_id=current_user.id, fact_id=fact.id, seed=_seed())
+        edits.retire_fact(db, editor_id=current_user.id, fact_id=fact.id, seed=_seed())
     except EditError as error:
         flash("Not retired: " + "; ".join(error.problems))
     else:
@@ -221,7 +221,7 @@ def restore_fact(article_id: str, fact_id: str):
     article = _article_or_404(article_id)
     fact = _fact_or_404(article, fact_id)
     try:
-        saved = editing.restore_fact(
+        saved = edits.restore_fact(
             get_session(), editor_id=current_user.id, fact_id=fact.id, seed=_seed()
         )
     except EditError as error:
@@ -245,7 +245,7 @@ def _seed() -> int:
 
 def _prefilled(article: Article, mentions: tuple[Mention, ...]) -> dict[str, list[str]]:
     # Most facts happen at the article's event: start every "event" role with it.
-    events = [r.id for r in article_admin.suggested_entities(mentions) if r.type == "event"]
+    events = [r.id for r in articles.suggested_entities(mentions) if r.type == "event"]
     event = article.event_id or (events[0] if len(events) == 1 else None)
     return {"event": [event]} if event else {}
 
@@ -262,7 +262,7 @@ def _submit_fact(
     if request.form.get("action") == "kind":
         return _fact_page(article, fact, draft, number, item)
     db = get_session()
-    kind = article_admin.fact_kinds(db).get(draft.kind)
+    kind = articles.fact_kinds(db).get(draft.kind)
     if kind is None:
         problems = ["kind: choose what kind of fact this is"]
         return _fact_page(article, fact, draft, number, item, problems, 400)
@@ -270,7 +270,7 @@ def _submit_fact(
     if problems:
         return _fact_page(article, fact, draft, number, item, problems, 400)
     try:
-        saved = editing.save_fact(
+        saved = edits.save_fact(
             db,
             editor_id=current_user.id,
             kind=draft.kind,
@@ -284,7 +284,7 @@ def _submit_fact(
         return _fact_page(article, fact, draft, number, item, _own(error, "fact"), 400)
     noun = "question" if saved.questions == 1 else "questions"
     flash(f"Saved: the fact makes {saved.questions} {noun}.")
-    number = article_admin.sentence_number_of(sentences, article.text, draft.evidence.strip())
+    number = articles.sentence_number_of(sentences, article.text, draft.evidence.strip())
     anchor = f"s-{number}" if number else None
     return redirect(url_for(".article_page", article_id=article.id, _anchor=anchor))
 
@@ -292,8 +292,8 @@ def _submit_fact(
 def _roles(kind: KindIn, draft: FactDraft):
     # Only the chosen kind's roles count: others may linger from a kind chosen before.
     values = {role: items for role, items in draft.values.items() if role in kind.roles}
-    values, problems = article_admin.resolve_entities(get_session(), kind, values)
-    roles, more = editing.roles_from_form(kind, values)
+    values, problems = articles.resolve_entities(get_session(), kind, values)
+    roles, more = edits.roles_from_form(kind, values)
     return roles, problems + more
 
 
@@ -308,9 +308,9 @@ def _fact_page(
 ):
     """The fact form with everything it offers: kinds, entity lists, suggestions, history."""
     db = get_session()
-    kinds = article_admin.fact_kinds(db)
+    kinds = articles.fact_kinds(db)
     mentions = item.mentions if item else ()
-    suggested = article_admin.suggested_entities(mentions)
+    suggested = articles.suggested_entities(mentions)
     typed = [v for values in draft.values.values() for v in values]
     problems = problems or []
     here = _fact_url(article, fact, number, draft.kind)
@@ -322,26 +322,24 @@ def _fact_page(
         number=number,
         kinds=kinds,
         hints={
-            name: {role: article_admin.role_hint(spec) for role, spec in kind.roles.items()}
+            name: {role: articles.role_hint(spec) for role, spec in kind.roles.items()}
             for name, kind in kinds.items()
         },
         mentions=mentions,
-        pieces=article_admin.sentence_pieces(article.text, item) if item else (),
+        pieces=articles.sentence_pieces(article.text, item) if item else (),
         suggested=suggested,
-        entity_labels=article_admin.entity_labels(db, typed),
+        entity_labels=articles.entity_labels(db, typed),
         entity_lists=_entity_lists(kinds, suggested),
         new_names=[
             (m, NEW_NAME_TYPES[m.category], _new_entity_url(m, here))
-            for m in article_admin.new_names(mentions)
+            for m in articles.new_names(mentions)
         ],
         problems=problems,
         role_problems=_problems_by_role(kinds.get(draft.kind), problems),
-        entity_types=article_admin.entity_types(db),
-        questions=article_admin.fact_questions(db, fact.id) if fact else [],
-        history=article_admin.record_history(db, subject="fact", subject_id=fact.id)
-        if fact
-        else [],
-        labels=article_admin.CATEGORY_LABELS,
+        entity_types=articles.entity_types(db),
+        questions=articles.fact_questions(db, fact.id) if fact else [],
+        history=articles.record_history(db, subject="fact", subject_id=fact.id) if fact else [],
+        labels=articles.CATEGORY_LABELS,
         here=here,
     )
     return page, status
@@ -381,9 +379,7 @@ def _entity_lists(
                 if r.type in spec.types
             ]
             taken = {o[0] for o in first}
-            rest = article_admin.entities_of_types(
-                db, spec.types, limit=article_admin.OFFERED_LIMIT
-            )
+            rest = articles.entities_of_types(db, spec.types, limit=articles.OFFERED_LIMIT)
             lists[key] = first + [
                 (e.id, f"{e.name} · {e.type}", False) for e in rest if e.id not in taken
             ]
@@ -425,7 +421,7 @@ def create_entity():
     try:
         if problems:
             raise EditError(problems)
-        saved = editing.save_entity(
+        saved = edits.save_entity(
             get_session(),
             editor_id=current_user.id,
             name=name,
@@ -446,7 +442,7 @@ def create_entity():
 
 
 def _entity_form(form, problems: list[str] | None = None, status: int = 200):
-    types = article_admin.entity_types(get_session())
+    types = articles.entity_types(get_session())
     page = render_template(
         "editor_articles/entity.html",
         form=form,
@@ -463,5 +459,5 @@ def search_entities():
     """Up to 20 entities whose name or alias matches ``q``, of the ``type``s (comma-separated)
     if given: ``{"entities": [{"id", "name", "type", "alias"?}]}``."""
     types = [t.strip() for t in request.args.get("type", "").split(",") if t.strip()]
-    hits = article_admin.search_entities(get_session(), request.args.get("q", ""), types)
+    hits = articles.search_entities(get_session(), request.args.get("q", ""), types)
     return {"entities": [hit.as_json() for hit in hits]}

@@ -1,7 +1,7 @@
 """The editor workspace's quizzes, at /editor/quizzes.
 
 Quizzes made by editors, and what players tell editors: reports and answer statistics.
-Views parse the form, call quizapp.quizzes and quizapp.feedback, and render; every form
+Views parse the form, call quizapp.game.quizzes and quizapp.game.feedback, and render; every form
 is a plain HTML form with the CSRF token, and no page has a script.
 """
 
@@ -13,11 +13,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from quizapp import feedback, quizzes
 from quizapp.db import get_session
-from quizapp.generation import difficulty_label
+from quizapp.game import feedback, quizzes
+from quizapp.game.scoring import SCORING_MODES
 from quizapp.models import Quiz, Template
-from quizapp.scoring import SCORING_MODES
+from quizapp.questions.generation import difficulty_label
 from quizapp.web.auth import editor_required, error_page
 from quizapp.web.play import sentence_filter
 

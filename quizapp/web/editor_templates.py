@@ -5,7 +5,7 @@ Templates: list, write with a live preview, publish, retire, history.
 Every page works without JavaScript: the form's "Preview" button renders the preview on the
 server. With static/editor-templates.js the preview follows the typing instead, through the
 JSON endpoint of `api_bp` at /editor/api/templates/preview (a blueprint of its own, since that
-path is outside /editor/templates). Saving and retiring go through `quizapp.editing`, which
+path is outside /editor/templates). Saving and retiring go through `quizapp.workspace.edits`, which
 checks the whole bank and writes the change log; these views never write rows themselves.
 """
 
@@ -20,15 +20,22 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from quizapp import editing
 from quizapp.api.errors import error_response
+from quizapp.bank.slots import FILTERS
 from quizapp.db import get_session
-from quizapp.generation import snapshot
+from quizapp.game.quizzes import build_quizzes
 from quizapp.models import TEMPLATE_STATUSES, Template, utcnow
-from quizapp.preview import NEW_TEMPLATE_ID, STYLES, Preview, TemplateDraft, preview_template
-from quizapp.quizzes import build_quizzes
-from quizapp.slots import FILTERS
-from quizapp.template_admin import (
+from quizapp.questions.generation import snapshot
+from quizapp.questions.preview import (
+    NEW_TEMPLATE_ID,
+    STYLES,
+    Preview,
+    TemplateDraft,
+    preview_template,
+)
+from quizapp.web.auth import csrf_error, editor_required, error_page, http_error
+from quizapp.workspace import edits
+from quizapp.workspace.templates import (
     kinds_with_roles,
     list_templates,
     mark_problems,
@@ -36,7 +43,6 @@ from quizapp.template_admin import (
     status_counts,
     template_history,
 )
-from quizapp.web.auth import csrf_error, editor_required, error_page, http_error
 
 bp = Blueprint("editor_templates", __name__)
 api_bp = Blueprint("editor_templates_api", __name__)
@@ -147,10 +153,10 @@ def retire(template_id: str):
         message = "tick the box to confirm that this template should be retired"
         return _form_page(draft, template_id, retire_error=message, status=400)
     try:
-        editing.retire_template(
+        edits.retire_template(
             get_session(), editor_id=current_user.id, template_id=template_id, seed=_seed()
         )
-    except editing.EditError as error:
+    except edits.EditError as error:
         return _form_page(draft, template_id, problems=error.problems, status=400)
     _rebuild_quizzes()
     flash("Retired: it makes no more questions. Quizzes already played keep theirs.")
@@ -208,7 +214,7 @@ def _submit(template_id: str | None):
     old = db.get(Template, template_id) if template_id else None
     was_published = old is not None and old.status == "published"
     try:
-        saved = editing.save_template(
+        saved = edits.save_template(
             db,
             editor_id=current_user.id,
             kind=draft.kind,
@@ -220,7 +226,7 @@ def _submit(template_id: str | None):
             template_id=template_id,
             seed=_seed(),
         )
-    except editing.EditError as error:
+    except edits.EditError as error:
         return _form_page(
             draft, template_id, preview=_preview(draft), problems=error.problems, status=400
         )

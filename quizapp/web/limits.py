@@ -20,7 +20,7 @@ from flask import current_app, request, session
 from flask_limiter.util import get_remote_address
 
 from quizapp.db import get_session
-from quizapp.play import player_for_token
+from quizapp.game.play import player_for_token
 from quizapp.web import limiter
 
 API_PREFIX = "/api/"

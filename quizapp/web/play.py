@@ -1,6 +1,6 @@
 """The game in the browser: nickname, quizzes, one question at a time, results.
 
-Views parse the request, call quizapp.play (which judges, times and scores everything) and
+Views parse the request, call quizapp.game.play (which judges, times and scores everything) and
 render. The player is remembered by id in Flask's signed session cookie. Errors raised here
 become friendly HTML pages; paths under /api/ are left to the API's own JSON handlers.
 """
@@ -21,11 +21,12 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from quizapp import charts, feedback, play, ranking
 from quizapp.api import errors as api_errors
-from quizapp.db import OUTAGE_ERRORS, get_session
+from quizapp.core.database import OUTAGE_ERRORS
+from quizapp.db import get_session
+from quizapp.game import charts, feedback, play, ranking
+from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.models import REPORT_REASONS, Player, QuizItem, utcnow
-from quizapp.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.web import limiter
 from quizapp.web.auth import wants_json
 from quizapp.web.limits import answer_limit, player_creation_limit, seconds_until_reset

@@ -4,9 +4,9 @@ source. It shows answers, so it is for editors only."""
 from flask import Blueprint, abort, current_app, render_template, request
 
 from quizapp.db import get_session
-from quizapp.generation import difficulty_label
 from quizapp.models import STYLES
-from quizapp.questions import get_question_page
+from quizapp.questions.browse import get_question_page
+from quizapp.questions.generation import difficulty_label
 from quizapp.web.auth import editor_required
 
 bp = Blueprint("questions", __name__)

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from quizapp.db import get_engine
-from quizapp.editors import create_editor
+from quizapp.workspace.accounts import create_editor
 from tests.browser.test_play_in_browser import click_and_load, expect, join_and_start
 
 pytestmark = pytest.mark.browser

@@ -16,8 +16,8 @@ import pytest
 from sqlmodel import Session, select
 
 from quizapp.db import get_engine
-from quizapp.editors import create_editor
 from quizapp.models import Fact, Question, Quiz
+from quizapp.workspace.accounts import create_editor
 from tests.browser.conftest import LiveGame, serve
 from tests.browser.test_play_in_browser import (
     attempt_id_of,

@@ -18,8 +18,9 @@ import pytest
 from flask import Flask
 from sqlmodel import Session, select
 
-from quizapp import create_app, play, ranking
+from quizapp import create_app
 from quizapp.db import get_engine
+from quizapp.game import play, ranking
 from quizapp.models import Attempt, AttemptAnswer, QuizItem, utcnow
 from tests.conftest import CSRF_FIELD
 from tests.proof.conftest import engine_name

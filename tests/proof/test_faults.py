@@ -21,9 +21,10 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
-from quizapp import play
 from quizapp.api import routes
-from quizapp.db import create_schema, get_engine, make_engine
+from quizapp.core.database import create_schema, make_engine
+from quizapp.db import get_engine
+from quizapp.game import play
 from quizapp.models import Player
 from tests.proof import audit
 from tests.proof.conftest import proof_app

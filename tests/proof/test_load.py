@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 from sqlmodel import Session, select
 
-from quizapp.db import make_engine
+from quizapp.core.database import make_engine
 from quizapp.models import OVERALL_BOARD, Player
 from tests.proof import audit
 from tests.proof.live import (

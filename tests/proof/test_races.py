@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from quizapp.db import make_engine
+from quizapp.core.database import make_engine
 from quizapp.models import Player
 from tests.proof import audit
 from tests.proof.live import (

@@ -1,7 +1,8 @@
 """What the editors' templates pages show: the list, the kinds, the history, marked text. No Flask.
 
-The writing itself goes through `quizapp.editing` (save, retire, the change log) and the
-checking through `quizapp.preview`; this module only reads, and shapes what it read for a page.
+The writing itself goes through `quizapp.workspace.edits` (save, retire, the change log) and
+the checking through `quizapp.questions.preview`; this module only reads, and shapes what it
+read for a page.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from quizapp.editing import history
 from quizapp.models import TEMPLATE_STATUSES, Change, Editor, FactKind, Question, Template
-from quizapp.preview import ERROR, Problem
+from quizapp.questions.preview import ERROR, Problem
+from quizapp.workspace.edits import history
 
 __all__ = [
     "FieldChange",

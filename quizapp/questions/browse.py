@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from quizapp.generation import difficulty_label
 from quizapp.models import STYLES, Article, Question
+from quizapp.questions.generation import difficulty_label
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from quizapp import bank as bank_module
-from quizapp.bank import (
+from quizapp.bank import files as bank_module
+from quizapp.bank.files import (
     ArticleHeader,
     ArticleIn,
     Bank,
@@ -36,13 +36,12 @@ from quizapp.bank import (
     FactIn,
     KindIn,
     TemplateIn,
-    bank_from_db,
     check_bank,
-    write_bank,
 )
-from quizapp.generation import rebuild_questions, snapshot_of_bank
+from quizapp.bank.sync import bank_from_db, write_bank
 from quizapp.models import Article, Change, Question
-from quizapp.preview import TemplateDraft, can_publish, preview_template
+from quizapp.questions.generation import rebuild_questions, snapshot_of_bank
+from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
 
 EDITABLE_STATUSES = ("draft", "published")  # retiring is its own action
 _BANK_LOCK = 0x51_7A_B4_4E  # PostgreSQL advisory lock key of the bank ("QzBank")

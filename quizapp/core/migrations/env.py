@@ -1,6 +1,6 @@
 """Alembic's environment for quizapp: the models' metadata, and how to reach the database.
 
-Not run directly: `quizapp.migrate` builds the Alembic config in code (there is no
+Not run directly: `quizapp.core.migrate` builds the Alembic config in code (there is no
 alembic.ini, so this works from an installed wheel) and passes the connection to use, in a
 transaction it owns, in ``config.attributes["connection"]``. Only a config made with a URL and
 no connection (``--sql``, which writes the SQL out instead of running it) gets here without one.
@@ -52,7 +52,7 @@ def run_migrations_online() -> None:
     """Run the migrations on the given connection, or on one opened from the URL."""
     connection = config.attributes.get("connection")
     if connection is not None:
-        # The caller (quizapp.migrate) owns the transaction, the locks and the connection.
+        # The caller (quizapp.core.migrate) owns the transaction, the locks and the connection.
         context.configure(
             connection=connection, process_revision_directives=skip_empty_revisions, **OPTIONS
         )

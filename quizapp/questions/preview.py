@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from quizapp import slots
-from quizapp.generation import (
+from quizapp.bank import slots
+from quizapp.questions.generation import (
     BankSnapshot,
     GenerationReport,
     QuestionDraft,

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from quizapp.editing import unsaved_changes
-from quizapp.feedback import count_open_reports
+from quizapp.game.feedback import count_open_reports
 from quizapp.models import (
     QUIZ_STATUSES,
     TEMPLATE_STATUSES,
@@ -23,6 +22,7 @@ from quizapp.models import (
     Quiz,
     Template,
 )
+from quizapp.workspace.edits import unsaved_changes
 
 
 @dataclass(frozen=True)

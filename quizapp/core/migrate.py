@@ -5,9 +5,9 @@ The migration scripts live in ``quizapp/migrations/versions``. `quizapp init-db`
 database with the models through :func:`check`. For everything else Alembic's own command
 line is here with the configuration filled in (docs/migrations.md)::
 
-    python -m quizapp.migrate revision --autogenerate -m "add player country"
-    python -m quizapp.migrate -x url=sqlite:///scratch.sqlite upgrade head
-    python -m quizapp.migrate history
+    python -m quizapp.core.migrate revision --autogenerate -m "add player country"
+    python -m quizapp.core.migrate -x url=sqlite:///scratch.sqlite upgrade head
+    python -m quizapp.core.migrate history
 
 No Flask here: the functions take an engine, like the other domain modules.
 """
@@ -29,6 +29,8 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import SQLModel
 
 from quizapp import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from quizapp.core.database import make_engine
+from quizapp.core.paths import default_database_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"  # Alembic's default, named for the check below
@@ -51,7 +53,7 @@ class SchemaMismatchError(Exception):
             f"{lines}\n"
             "Nothing was changed. Back the database up, then either change it by hand until "
             "it matches, or stamp the revision it does match "
-            "(`python -m quizapp.migrate stamp REVISION`) and run `quizapp upgrade-db`; or "
+            "(`python -m quizapp.core.migrate stamp REVISION`) and run `quizapp upgrade-db`; or "
             "start from an empty database (`quizapp dump-bank` first keeps the workspace's "
             "bank; players and attempts are lost)."
         )
@@ -234,17 +236,15 @@ _DATABASE_COMMANDS = {"upgrade", "downgrade", "stamp", "current", "check", "ensu
 def main(argv: Sequence[str] | None = None) -> None:
     """Alembic's command line, on quizapp's migrations and the app's database.
 
-    The database is ``-x url=...`` if given, else DATABASE_URL, else the one the app is
-    configured with (instance/config.py, or the default SQLite file). Commands that touch the
+    The database is ``-x url=...`` if given, else DATABASE_URL, else the app's default SQLite
+    file in the instance folder (quizapp.core.paths). Commands that touch the
     database run on a connection from :func:`migrating`, as `quizapp upgrade-db` does.
     """
     logging.basicConfig(format="%(message)s", level=logging.INFO, stream=sys.stderr)
-    cli = CommandLine(prog="python -m quizapp.migrate")
+    cli = CommandLine(prog="python -m quizapp.core.migrate")
     options = cli.parser.parse_args(argv)
     if not hasattr(options, "cmd"):
         cli.parser.error("too few arguments")
-
-    from quizapp.db import make_engine
 
     url = _database_url(options.x or [])
     name = options.cmd[0].__name__
@@ -271,12 +271,7 @@ def _database_url(x_arguments: list[str]) -> str:
         key, _, value = argument.partition("=")
         if key == "url":
             return value
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    # Only now the app: its config is where the default URL and instance/config.py are read.
-    from quizapp import create_app
-
-    return create_app().config["DATABASE_URL"]
+    return os.environ.get("DATABASE_URL") or default_database_url()
 
 
 if __name__ == "__main__":

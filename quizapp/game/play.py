@@ -1,7 +1,7 @@
 """Playing a quiz: players, attempts, serving questions and taking answers. No Flask.
 
 The server is the only judge: it stamps when a question is first served and when its answer
-arrives, grades the answer, scores it (quizapp.scoring) and never sends the right answer
+arrives, grades the answer, scores it (quizapp.game.scoring) and never sends the right answer
 before the player has answered. Every failure is a `PlayError` with a code and a message a
 client can show; the web and API layers map codes to HTTP statuses.
 """
@@ -21,10 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from quizapp import ranking
-from quizapp.matching import match_answer
+from quizapp.game import ranking
+from quizapp.game.grading import match_answer
+from quizapp.game.scoring import score_answer
 from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, utcnow
-from quizapp.scoring import score_answer
 
 NICKNAME_MIN, NICKNAME_MAX = 2, 24
 MAX_ANSWER_LENGTH = 200

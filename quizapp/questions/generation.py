@@ -20,9 +20,9 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from quizapp import slots
-from quizapp.bank import Bank, collector_paused
-from quizapp.matching import normalize
+from quizapp.bank import slots
+from quizapp.bank.files import Bank, collector_paused
+from quizapp.game.grading import normalize
 from quizapp.models import Article, Entity, Fact, FactKind, Question, Template
 
 CHOICES = 4

@@ -6,7 +6,7 @@ Generated with autogenerate against an empty database, then reviewed by hand:
   library internals a migration should not depend on;
 - constraints keep the names (or none) that SQLModel.metadata.create_all gives them, so that a
   database made by create_all before migrations is this revision exactly and can be stamped;
-- ix_board_entry_rank keeps its "score DESC": it is the leaderboard's order (quizapp.ranking);
+- ix_board_entry_rank keeps its "score DESC": it is the leaderboard's order (quizapp.game.ranking);
 - indexes are created with the tables (no batch mode needed for a new table), and dropping a
   table drops its indexes.
 

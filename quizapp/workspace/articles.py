@@ -4,7 +4,7 @@ The web views (quizapp.web.editor_articles) parse requests and render; everythin
 to look up is here as plain functions over a session: the article list with its counts, the
 entity search behind the role fields, an article laid out sentence by sentence with its
 suggested mentions and recorded facts, a fact's history in words. Changes go through
-quizapp.editing, never through this module.
+quizapp.workspace.edits, never through this module.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from quizapp.bank import LITERAL_TYPES, KindIn, RoleSpec
-from quizapp.editing import history
+from quizapp.bank.files import LITERAL_TYPES, KindIn, RoleSpec
 from quizapp.models import Article, Editor, Entity, Fact, FactKind, Question
-from quizapp.suggest import (
+from quizapp.workspace.edits import history
+from quizapp.workspace.suggest import (
     Category,
     EntityRef,
     Gazetteer,
@@ -398,7 +398,7 @@ def gazetteer(session: Session) -> Gazetteer:
 
 
 def article_suggestions(session: Session, article: Article) -> list[SentenceSuggestions]:
-    """Every sentence of the article with what it mentions (quizapp.suggest)."""
+    """Every sentence of the article with what it mentions (quizapp.workspace.suggest)."""
     return suggest_facts(article.text, gazetteer(session))
 
 

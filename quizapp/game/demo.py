@@ -1,8 +1,8 @@
 """Demo players and plausible attempts, for demos and for measuring. No Flask.
 
 Attempts are made by the same rules as real play: each answer is scored by
-quizapp.scoring from a simulated time and correctness, the attempt's score is the sum of its
-answers, and the leaderboards are updated through quizapp.ranking.record_finish.
+quizapp.game.scoring from a simulated time and correctness, the attempt's score is the sum of its
+answers, and the leaderboards are updated through quizapp.game.ranking.record_finish.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from faker import Faker
 from sqlmodel import Session, select
 
-from quizapp import ranking
+from quizapp.game import ranking
+from quizapp.game.play import NICKNAME_MAX, PlayError, clean_nickname, hash_token, nickname_key
+from quizapp.game.scoring import score_answer
 from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, utcnow
-from quizapp.play import NICKNAME_MAX, PlayError, clean_nickname, hash_token, nickname_key
-from quizapp.scoring import score_answer
 
 
 @dataclass(frozen=True)

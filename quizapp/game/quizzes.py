@@ -20,8 +20,8 @@ from sqlalchemy import delete, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from quizapp.editing import slugify, unique_id
-from quizapp.feedback import calibrate_questions
+from quizapp.game.feedback import calibrate_questions
+from quizapp.game.scoring import SCORING_MODES
 from quizapp.models import (
     Article,
     Attempt,
@@ -33,7 +33,7 @@ from quizapp.models import (
     Quiz,
     QuizItem,
 )
-from quizapp.scoring import SCORING_MODES
+from quizapp.workspace.edits import slugify, unique_id
 
 QUESTIONS_PER_QUIZ = 10
 SECONDS_PER_QUESTION = 20
@@ -187,7 +187,7 @@ def build_quizzes(
     """Create or refresh every automatic quiz the questions allow, in one transaction.
 
     First the questions' difficulties are calibrated from the answers players gave
-    (`quizapp.feedback.calibrate_questions`): generation writes the generator's estimate
+    (`quizapp.game.feedback.calibrate_questions`): generation writes the generator's estimate
     each time, and this is where quizzes are ordered, so this is where observation replaces
     it. A quiz with attempts is left exactly as it is. An unplayed quiz gets fresh copies of
     its questions; one whose scope no longer has enough questions is removed. Quizzes made

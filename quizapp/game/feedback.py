@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, select
 
-from quizapp import play
+from quizapp.game import play
 from quizapp.models import (
     REPORT_REASONS,
     Attempt,
@@ -312,7 +312,7 @@ def calibrate_questions(
     """Set ``Question.difficulty`` to the calibrated difficulty of every question answered at
     least ``min_answers`` times, counting its answers in every quiz; return how many changed.
 
-    Runs at the start of `quizapp.quizzes.build_quizzes` (generation writes the estimate
+    Runs at the start of `quizapp.game.quizzes.build_quizzes` (generation writes the estimate
     back each time, and building is where difficulty orders questions) and as
     ``quizapp calibrate``. Quizzes already built keep their frozen copies. With
     ``commit=False`` the caller commits.

@@ -253,7 +253,7 @@ _EXTRA_FOLDS = str.maketrans(
 )
 
 
-# The folding of quizapp.matching: a name the game accepts from a player is one found here.
+# The folding of quizapp.game.grading: a name the game accepts from a player is one found here.
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     decomposed = unicodedata.normalize("NFKD", ch.casefold())

@@ -22,7 +22,8 @@ from typing import Any
 import yaml
 from sqlmodel import Session, SQLModel, select
 
-from quizapp.bank import bank_rows, read_bank
+from quizapp.bank.files import read_bank
+from quizapp.bank.sync import bank_rows
 from quizapp.models import Article, Entity, Fact, FactKind, Template
 
 # Which file of entities/ holds which entity types: the grouping of the bundled bank. Types

@@ -1,0 +1,286 @@
+"""The bank in the database: loading a valid bank into it, and reading it back as records.
+
+`write_bank` mirrors a `Bank` (from `read_bank` or built by the workspace) into the database in
+one transaction, changing only what differs; `bank_from_db` is its inverse, the database's bank
+as the records the loader reads. No Flask here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session, SQLModel
+
+from quizapp.bank.files import (
+    ArticleHeader,
+    ArticleIn,
+    Bank,
+    EntityIn,
+    FactIn,
+    KindIn,
+    RoleSpec,
+    TemplateIn,
+    read_bank,
+)
+from quizapp.models import (
+    Article,
+    Entity,
+    Fact,
+    FactEntity,
+    FactKind,
+    Question,
+    Template,
+)
+
+
+def bank_from_db(session: Session) -> Bank:
+    """The database's bank as the records the loader reads (the inverse of ``bank_rows``).
+
+    Raises pydantic's ValidationError if a row breaks a record's own rules, which only rows
+    written around the loader and the workspace can do.
+    """
+    bank = Bank()
+    for kind in session.scalars(select(FactKind).order_by(FactKind.name)):
+        roles = {
+            role: RoleSpec(
+                type=spec["types"][0] if len(spec["types"]) == 1 else list(spec["types"]),
+                many=spec.get("many", False),
+                optional=spec.get("optional", False),
+            )
+            for role, spec in kind.roles.items()
+        }
+        bank.kinds[kind.name] = KindIn(description=kind.description, roles=roles)
+    for entity in session.scalars(select(Entity).order_by(Entity.id)):
+        bank.entities[entity.id] = EntityIn(
+            id=entity.id, name=entity.name, type=entity.type, aliases=list(entity.aliases)
+        )
+    for article in session.scalars(select(Article).order_by(Article.id)):
+        header = ArticleHeader(
+            id=article.id,
+            title=article.title,
+            date=article.date,
+            source=article.source,
+            event=article.event_id,
+            url=article.url,
+        )
+        bank.articles[article.id] = ArticleIn(header, article.text)
+    for fact in session.scalars(select(Fact).order_by(Fact.id)):
+        bank.facts[fact.id] = FactIn(
+            id=fact.id,
+            kind=fact.kind,
+            article=fact.article_id,
+            roles=dict(fact.roles),
+            evidence=fact.evidence,
+            retired=fact.retired,
+        )
+    for template in session.scalars(select(Template).order_by(Template.id)):
+        bank.templates[template.id] = TemplateIn(
+            id=template.id,
+            kind=template.kind,
+            style=template.style,
+            prompt=template.prompt,
+            answer=template.answer_role,
+            explanation=template.explanation,
+            status=template.status,
+        )
+    return bank
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TableChange:
+    """What loading did to one table."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class LoadReport:
+    """What loading the bank changed, table by table."""
+
+    tables: dict[str, TableChange] = field(default_factory=dict)
+    questions_removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(c.added or c.updated or c.removed for c in self.tables.values())
+
+    def lines(self) -> Iterator[str]:
+        for name, c in self.tables.items():
+            yield (
+                f"{name:<10} {c.added} added, {c.updated} updated, {c.removed} removed, "
+                f"{c.unchanged} unchanged"
+            )
+        if self.questions_removed:
+            yield f"questions  {self.questions_removed} removed (their facts or templates changed)"
+
+
+def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
+    """The rows a bank puts in each table, keyed by primary key."""
+    kinds = {
+        name: {
+            "name": name,
+            "description": kind.description,
+            "roles": {
+                role: {"types": list(spec.types), "many": spec.many, "optional": spec.optional}
+                for role, spec in kind.roles.items()
+            },
+        }
+        for name, kind in bank.kinds.items()
+    }
+    entities = {
+        e.id: {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases)}
+        for e in bank.entities.values()
+    }
+    articles = {
+        a.header.id: {
+            "id": a.header.id,
+            "title": a.header.title,
+            "date": a.header.date,
+            "event_id": a.header.event,
+            "source": a.header.source,
+            "url": a.header.url,
+            "text": a.text,
+        }
+        for a in bank.articles.values()
+    }
+    facts = {
+        f.id: {
+            "id": f.id,
+            "kind": f.kind,
+            "article_id": f.article,
+            "roles": dict(f.roles),
+            "evidence": f.evidence,
+            "retired": f.retired,
+        }
+        for f in bank.facts.values()
+    }
+    fact_entities: dict[Any, dict[str, Any]] = {}
+    for f in bank.facts.values():
+        spec_roles = bank.kinds[f.kind].roles
+        for role, value in f.roles.items():
+            if spec_roles[role].literal:
+                continue
+            for entity_id in value if isinstance(value, list) else [value]:
+                fact_entities[(f.id, role, entity_id)] = {
+                    "fact_id": f.id,
+                    "role": role,
+                    "entity_id": entity_id,
+                }
+    templates = {
+        t.id: {
+            "id": t.id,
+            "kind": t.kind,
+            "style": t.style,
+            "prompt": t.prompt,
+            "answer_role": t.answer,
+            "explanation": t.explanation,
+            "status": t.status,
+        }
+        for t in bank.templates.values()
+    }
+    return {
+        FactKind: kinds,
+        Entity: entities,
+        Article: articles,
+        Fact: facts,
+        FactEntity: fact_entities,
+        Template: templates,
+    }
+
+
+def _primary_key(model: type[SQLModel], row: dict[str, Any]) -> Any:
+    keys = [c.name for c in model.__table__.primary_key.columns]
+    return row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+
+
+def _current_rows(session: Session, model: type[SQLModel]) -> dict[Any, dict[str, Any]]:
+    table = model.__table__
+    return {
+        _primary_key(model, row): row
+        for row in (dict(r._mapping) for r in session.exec(select(table)))
+    }
+
+
+def write_bank(session: Session, bank: Bank, *, commit: bool = True) -> LoadReport:
+    """Make the database hold exactly ``bank``, in one transaction; return what changed.
+
+    Questions made from a fact or template that changed or went away are removed, since
+    their prompt, answer or evidence may no longer be true; `generate` rebuilds them. With
+    ``commit=False`` the caller's transaction goes on (and the caller commits or rolls back).
+    """
+    wanted = bank_rows(bank)
+    report = LoadReport()
+    plan: dict[type[SQLModel], tuple[list, list, list]] = {}
+    try:
+        for model, rows in wanted.items():
+            current = _current_rows(session, model)
+            added = [row for key, row in rows.items() if key not in current]
+            updated = [row for key, row in rows.items() if key in current and current[key] != row]
+            removed = [key for key in current if key not in rows]
+            plan[model] = (added, updated, removed)
+            if model is not FactEntity:
+                report.tables[model.__tablename__] = TableChange(
+                    len(added), len(updated), len(removed), len(rows) - len(added) - len(updated)
+                )
+
+        stale_facts = {r["id"] for r in plan[Fact][1]} | set(plan[Fact][2])
+        stale_templates = {r["id"] for r in plan[Template][1]} | set(plan[Template][2])
+        report.questions_removed = _delete_questions(session, stale_facts, stale_templates)
+
+        # Deletes run child-first and inserts parent-first so foreign keys hold at every step.
+        _delete(session, FactEntity, plan[FactEntity][2])
+        _delete(session, Fact, plan[Fact][2])
+        _delete(session, Template, plan[Template][2])
+        for model in (FactKind, Entity, Article, Fact, FactEntity, Template):
+            added, updated, _ = plan[model]
+            if added:
+                session.exec(insert(model.__table__), params=added)
+            if updated:
+                session.exec(update(model), params=updated)
+        _delete(session, Article, plan[Article][2])
+        _delete(session, Entity, plan[Entity][2])
+        _delete(session, FactKind, plan[FactKind][2])
+        if commit:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return report
+
+
+def _delete(session: Session, model: type[SQLModel], keys: list[Any]) -> None:
+    columns = list(model.__table__.primary_key.columns)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        if len(columns) == 1:
+            session.exec(delete(model.__table__).where(columns[0].in_(chunk)))
+        else:
+            for key in chunk:
+                condition = [col == value for col, value in zip(columns, key, strict=True)]
+                session.exec(delete(model.__table__).where(*condition))
+
+
+def _delete_questions(session: Session, fact_ids: set[str], template_ids: set[str]) -> int:
+    table = Question.__table__
+    removed = 0
+    for column, ids in ((table.c.fact_id, fact_ids), (table.c.template_id, template_ids)):
+        ids_list = sorted(ids)
+        for start in range(0, len(ids_list), 500):
+            result = session.exec(delete(table).where(column.in_(ids_list[start : start + 500])))
+            removed += result.rowcount or 0
+    return removed
+
+
+def load_bank(session: Session, root: str | Path) -> LoadReport:
+    """Validate the bank at ``root`` and, only if it is valid, mirror it into the database."""
+    return write_bank(session, read_bank(root))
