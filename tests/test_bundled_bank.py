@@ -9,8 +9,9 @@ from click.testing import CliRunner
 from quizapp import create_app
 from quizapp.bank.files import read_bank
 from quizapp.bank.slots import parse_template, render
+from quizapp.core.text import fold
 from quizapp.db import get_engine
-from quizapp.game.grading import match_answer, normalize
+from quizapp.game.grading import match_answer
 from tests.conftest import BUNDLED_BANK, empty_database
 
 
@@ -88,7 +89,7 @@ def test_no_duplicate_choices_and_the_answer_is_among_them(exported):
     for q in exported:
         if q["style"] == "multiple_choice":
             assert len(q["choices"]) == 4, q["id"]
-            assert len({normalize(c) for c in q["choices"]}) == 4, q
+            assert len({fold(c) for c in q["choices"]}) == 4, q
             assert q["accepted"][0][0] in q["choices"]
         elif q["style"] == "true_false":
             assert q["choices"] == ["true", "false"] and q["answer"] in (["true"], ["false"])

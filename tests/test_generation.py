@@ -3,7 +3,7 @@
 import pytest
 
 from quizapp.bank.files import read_bank
-from quizapp.game.grading import normalize
+from quizapp.core.text import fold
 from quizapp.questions.generation import (
     GenerationReport,
     estimate_difficulty,
@@ -37,7 +37,7 @@ def test_multiple_choice_has_four_distinct_choices_one_right(tmp_path, small_ban
 
     q = questions[("award-win-winner-mc", "f-video")]
     winner = names(small_bank)[small_bank["entities"][0]["id"]]
-    assert len(q.choices) == 4 and len(set(map(normalize, q.choices))) == 4
+    assert len(q.choices) == 4 and len(set(map(fold, q.choices))) == 4
     assert q.answer == [winner] and winner in q.choices
     assert q.evidence in small_bank["articles"][0]["text"]
 
@@ -156,7 +156,7 @@ def test_the_answer_under_another_name_is_never_a_wrong_choice(tmp_path, small_b
     for seed in range(15):
         questions, _ = run(tmp_path, small_bank, seed)
         choices = questions[("award-win-winner-mc", "f-video")].choices
-        assert len({normalize(c) for c in choices}) == 4
+        assert len({fold(c) for c in choices}) == 4
         assert "BIG-STAR" not in choices and winner["name"].upper() not in choices
 
 

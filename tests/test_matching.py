@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from quizapp.game.grading import MAX_ANSWER_LENGTH, MatchResult, is_typo_of, match_answer, normalize
+from quizapp.core.text import fold
+from quizapp.game.grading import MAX_ANSWER_LENGTH, MatchResult, is_typo_of, match_answer
 
 GAGA = [["Lady Gaga", "Gaga"]]
 BEYONCE = [["Beyoncé", "Queen Bey"]]
@@ -327,12 +328,12 @@ def test_result_is_frozen() -> None:
     ],
 )
 def test_normalize(text: str, normalized: str) -> None:
-    assert normalize(text) == normalized
+    assert fold(text) == normalized
 
 
 def test_normalize_is_idempotent() -> None:
     for text in ["Tyler, the Creator", "Beyoncé & JAY-Z", "Guns N’ Roses", "AC/DC"]:
-        assert normalize(normalize(text)) == normalize(text)
+        assert fold(fold(text)) == fold(text)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ for a one-part answer ("name one of the two catchers"), all their forms sit in t
 
 The rules, in the order they are applied:
 
-Normalization (``normalize``)
+Normalization (``quizapp.core.text.fold``)
     Case, accents, punctuation and spacing never matter. Text is casefolded and NFKD-decomposed
     with combining marks dropped (``Beyoncé`` -> ``beyonce``); letters NFKD leaves alone are
     folded by hand (``ø`` -> ``o``, ``æ`` -> ``ae``, ``ł`` -> ``l`` ...). ``&`` becomes the word
@@ -73,13 +73,13 @@ Results
     the first one, whichever entity the player named.
 """
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from quizapp.core.text import fold, words
 
 MAX_ANSWER_LENGTH = 200
 EXACT_BELOW = 7
@@ -87,13 +87,8 @@ TWO_TYPOS_FROM = 13
 # Chunks merged into one candidate name in step 3; enough for "Crosby, Stills, Nash & Young".
 MAX_MERGED_CHUNKS = 6
 
-_APOSTROPHES = frozenset("'’‘`´ʼʻ′")
 _BREAK_CHARS = frozenset(",;/+")
 _CONNECTOR_WORDS = frozenset({"and", "with"})
-# Letters that NFKD does not decompose but that players type without their stroke or ligature.
-_EXTRA_FOLDS = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
 
 
 @dataclass(frozen=True)
@@ -138,62 +133,24 @@ class _Names:
     bare: tuple[str, ...]
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", ch.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_EXTRA_FOLDS)
-
-
 def _tokenize(text: str) -> list[_Token]:
-    """Split text into normalized words, keeping where each came from in the original."""
+    """The words of ``text`` (quizapp.core.text), each marked with whether a list separator
+    (",", ";", "/", "+") comes before it and whether it is a connector ("and", "with")."""
     tokens: list[_Token] = []
-    word: list[str] = []
-    start = end = 0
-    pending_break = False
-
-    def flush() -> None:
-        nonlocal pending_break
-        if word:
-            joined = "".join(word)
-            tokens.append(_Token(joined, start, end, pending_break, joined in _CONNECTOR_WORDS))
-            word.clear()
-            pending_break = False
-
-    for i, ch in enumerate(text):
-        if ch in _APOSTROPHES:
-            # Removed rather than spaced: "Guns N' Roses", "Destiny's Child" stay one word each.
-            if word:
-                end = i + 1
-            continue
-        if ch == "&":
-            flush()
-            tokens.append(_Token("and", i, i + 1, pending_break, True))
-            pending_break = False
-            continue
-        if ch in _BREAK_CHARS:
-            flush()
-            pending_break = True
-            continue
-        for c in _fold_char(ch):
-            if c.isalnum():
-                if not word:
-                    start = i
-                word.append(c)
-                end = i + 1
-            else:
-                flush()
-    flush()
+    previous_end = 0
+    for word in words(text):
+        gap = text[previous_end : word.start]
+        tokens.append(
+            _Token(
+                word.text,
+                word.start,
+                word.end,
+                any(ch in _BREAK_CHARS for ch in gap),
+                word.text in _CONNECTOR_WORDS,
+            )
+        )
+        previous_end = word.end
     return tokens
-
-
-def normalize(text: str) -> str:
-    """Return text in the form answers are compared in.
-
-    Casefolded, accents stripped, ``&`` read as ``and``, apostrophes removed, any other
-    punctuation turned into a space, whitespace collapsed: ``"Tyler, the Creator"`` ->
-    ``"tyler the creator"``, ``"JAY-Z"`` -> ``"jay z"``, ``"Beyoncé"`` -> ``"beyonce"``.
-    """
-    return " ".join(token.word for token in _tokenize(text))
 
 
 def _allowed_typos(form: _Text) -> int:
@@ -221,8 +178,8 @@ def is_typo_of(given: str, form: str) -> bool:
     letters and digits tolerates no edit, up to ``TWO_TYPOS_FROM - 1`` one edit, longer two.
     An edit is an insertion, deletion, substitution or swap of neighbouring characters.
     """
-    g = _Text.of(normalize(given))
-    f = _Text.of(normalize(form))
+    g = _Text.of(fold(given))
+    f = _Text.of(fold(form))
     if not g.bare or not f.bare:
         return False
     allowed = _allowed_typos(f)
@@ -242,7 +199,7 @@ def _prepare_parts(expected: Sequence[Sequence[str]]) -> list[_Part]:
             raise ValueError(f"a part must hold at least one form, all strings: {forms!r}")
         texts: dict[str, _Text] = {}
         for form in forms:
-            text = _Text.of(normalize(form))
+            text = _Text.of(fold(form))
             if text.bare and text.bare not in texts:
                 texts[text.bare] = text
         if not texts:
@@ -258,7 +215,7 @@ def _prepare_others(other_names: Iterable[str]) -> dict[str, _Text]:
         raise TypeError("other_names must be an iterable of names, not a string")
     others: dict[str, _Text] = {}
     for name in other_names:
-        text = _Text.of(normalize(name))
+        text = _Text.of(fold(name))
         if text.bare:
             others.setdefault(text.bare, text)
     return others

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from quizapp.core.text import slugify, unique_id
 from quizapp.game.feedback import calibrate_questions
 from quizapp.game.scoring import SCORING_MODES
 from quizapp.models import (
@@ -33,7 +34,6 @@ from quizapp.models import (
     Quiz,
     QuizItem,
 )
-from quizapp.workspace.edits import slugify, unique_id
 
 QUESTIONS_PER_QUIZ = 10
 SECONDS_PER_QUESTION = 20

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from quizapp.bank import slots
 from quizapp.bank.files import Bank, collector_paused
-from quizapp.game.grading import normalize
+from quizapp.core.text import fold
 from quizapp.models import Article, Entity, Fact, FactKind, Question, Template
 
 CHOICES = 4
@@ -246,7 +246,7 @@ class _Context:
         readings = self.readings.get(entity_id)
         if readings is None:
             entity = self.bank.entities[entity_id]
-            readings = frozenset(filter(None, (normalize(form) for form in entity.forms)))
+            readings = frozenset(filter(None, (fold(form) for form in entity.forms)))
             self.readings[entity_id] = readings
         return readings
 
@@ -627,7 +627,7 @@ def _pick_wrong_literals(
 ) -> list[tuple[Value, bool]]:
     kind, role = plan.template.kind, plan.answer_role
     taken = {v.literal for v in excluded}
-    taken_readings = {normalize(str(v)) for v in taken}
+    taken_readings = {fold(str(v)) for v in taken}
     tiers: list[tuple[bool, Sequence[Any]]] = []
     if isinstance(answer.literal, int):
         # Numbers next to the right one are the plausible wrong answers ("27th", "29th").
@@ -640,7 +640,7 @@ def _pick_wrong_literals(
         for candidate in _draw(pool, rng):
             if len(picked) == needed:
                 return picked
-            reading = normalize(str(candidate))
+            reading = fold(str(candidate))
             if candidate in taken or reading in taken_readings:
                 continue
             taken.add(candidate)

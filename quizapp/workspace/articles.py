@@ -10,8 +10,6 @@ quizapp.workspace.edits, never through this module.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import LITERAL_TYPES, KindIn, RoleSpec
+from quizapp.core.text import fold
 from quizapp.models import Article, Editor, Entity, Fact, FactKind, Question
 from quizapp.workspace.edits import history
 from quizapp.workspace.suggest import (
@@ -41,21 +40,6 @@ CATEGORY_LABELS = {
     Category.TITLE: "title",
     Category.YEAR: "year",
 }
-
-
-# --- Folding names ------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """``text`` for comparing names: no case, accents, apostrophes; other punctuation a space.
-
-    "Beyoncé" and "beyonce", "Jay-Z" and "jay z", "Destiny's Child" and "destinys child" fold
-    alike.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = re.sub(r"['’‘`´]", "", bare)
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
 
 
 # --- Articles -----------------------------------------------------------------------------------

@@ -17,8 +17,6 @@ Every change follows the same path:
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +37,7 @@ from quizapp.bank.files import (
     check_bank,
 )
 from quizapp.bank.sync import bank_from_db, write_bank
+from quizapp.core.text import slugify, unique_id
 from quizapp.models import Article, Change, Question
 from quizapp.questions.generation import rebuild_questions, snapshot_of_bank
 from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
@@ -63,25 +62,6 @@ class Saved:
     id: str
     action: str
     questions: int
-
-
-# --- Ids ----------------------------------------------------------------------------------------
-
-
-def slugify(text_: str, *, limit: int = 60) -> str:
-    """A lower-case slug of letters, digits and '-': "Beyoncé's VMAs" gives "beyonces-vmas"."""
-    ascii_text = unicodedata.normalize("NFKD", text_).encode("ascii", "ignore").decode()
-    ascii_text = re.sub(r"['’]", "", ascii_text.lower())
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-")
-    return slug or "item"
-
-
-def unique_id(base: str, taken: Mapping[str, Any] | set[str]) -> str:
-    """``base``, or ``base-2``, ``base-3`` ... whichever is not taken."""
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
 
 
 # --- The common path ----------------------------------------------------------------------------

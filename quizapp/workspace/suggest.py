@@ -41,12 +41,12 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import lru_cache
 from typing import Protocol
+
+from quizapp.core.text import APOSTROPHES, words
 
 # --- Results ----------------------------------------------------------------------------------
 
@@ -246,23 +246,10 @@ def _trimmed(text: str, start: int, end: int) -> Sentence | None:
 
 # --- The gazetteer ----------------------------------------------------------------------------
 
-_APOSTROPHES = frozenset("'’‘`´ʼ")
-# Letters that NFKD does not decompose but that people write without their stroke or ligature.
-_EXTRA_FOLDS = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-
-
-# The folding of quizapp.game.grading: a name the game accepts from a player is one found here.
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", ch.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_EXTRA_FOLDS)
-
 
 @dataclass(frozen=True)
 class _Token:
-    word: str  # folded: "beyonce", "gagas"
+    word: str  # folded as quizapp.core.text folds: "beyonce", "gagas"
     start: int
     end: int
     # The word without a possessive 's ("gaga" for "Gaga's") and where it then ends.
@@ -271,42 +258,17 @@ class _Token:
 
 
 def _tokenize(text: str) -> list[_Token]:
-    """Folded words with their place in ``text``; punctuation separates words, but
-    apostrophes do not ("Guns N' Roses", "Destiny's Child") and ``&`` is the word "and"."""
+    """The words of ``text`` (quizapp.core.text, as the game folds a player's answer, so that a
+    name found here is one the game accepts), each with its possessive-less form if it has one.
+    """
     tokens: list[_Token] = []
-    word: list[str] = []
-    start = end = 0
-
-    def flush() -> None:
-        if not word:
-            return
-        joined = "".join(word)
+    for word in words(text):
+        start, end, joined = word.start, word.end, word.text
         bare, bare_end = None, end
-        if len(joined) > 1 and end - start > 2 and text[end - 2] in _APOSTROPHES:
+        if len(joined) > 1 and end - start > 2 and text[end - 2] in APOSTROPHES:
             if text[end - 1] in "sS":
                 bare, bare_end = joined[:-1], end - 2
         tokens.append(_Token(joined, start, end, bare, bare_end))
-        word.clear()
-
-    for i, ch in enumerate(text):
-        if ch in _APOSTROPHES and word:
-            continue
-        if unicodedata.combining(ch) and word:
-            end = i + 1  # an accent typed after its letter belongs to the word
-            continue
-        if ch == "&":
-            flush()
-            tokens.append(_Token("and", i, i + 1, None, i + 1))
-            continue
-        for c in _fold_char(ch):
-            if c.isalnum():
-                if not word:
-                    start = i
-                word.append(c)
-                end = i + 1
-            else:
-                flush()
-    flush()
     return tokens
 
 

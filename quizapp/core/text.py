@@ -1,0 +1,119 @@
+"""Text as quizapp compares it: one folding, one split into words, one slug. No Flask.
+
+Every place that decides whether two pieces of text name the same thing uses these: the
+grader (a player's typed answer against the accepted forms), the generator (a wrong answer
+that reads like the right one), the workspace's suggestions and entity search (a name in a
+pasted article against the bank's names). If they folded differently, a name the workspace
+finds in an article could be one the game refuses from a player.
+
+Folding (``fold``, ``fold_char``)
+    Case, accents and strokes never matter: text is casefolded and NFKD-decomposed with the
+    combining marks dropped (``Beyoncé`` -> ``beyonce``), and letters NFKD leaves whole are
+    folded by hand (``ø`` -> ``o``, ``æ`` -> ``ae``, ``ł`` -> ``l``, ...).
+
+Words (``words``)
+    Letters and digits make words; apostrophes inside a word are dropped without splitting it
+    (``Guns N' Roses`` -> ``guns n roses``, ``Destiny's Child`` -> ``destinys child``,
+    ``Oʻahu`` -> ``oahu``); ``&`` is the word ``and``; anything else separates words. Each word
+    keeps where it stands in the original text, so a caller can point back at it.
+
+Slugs (``slugify``, ``unique_id``)
+    Ids made from titles and names: lower-case ASCII letters, digits and ``-``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Every apostrophe people type, including the ʻokina of Hawaiian names (Oʻahu).
+APOSTROPHES = frozenset("'’‘`´ʼʻ′")
+# Letters that NFKD does not decompose but that people write without their stroke or ligature.
+_EXTRA_FOLDS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """One character folded: casefolded, without accents or strokes (may be "" or several)."""
+    decomposed = unicodedata.normalize("NFKD", ch.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_EXTRA_FOLDS)
+
+
+@dataclass(frozen=True)
+class Word:
+    """A folded word and where it stands in the original text (``text[start:end]``)."""
+
+    text: str
+    start: int
+    end: int
+
+
+def words(text: str) -> list[Word]:
+    """The folded words of ``text``, each with its place in it (see the module's rules).
+
+    A word ends after its last letter or digit, or after an accent typed after it; an
+    apostrophe that ends a word ("Guns N'") is not part of it.
+    """
+    found: list[Word] = []
+    letters: list[str] = []
+    start = end = 0
+
+    def flush() -> None:
+        if letters:
+            found.append(Word("".join(letters), start, end))
+            letters.clear()
+
+    for i, ch in enumerate(text):
+        if ch in APOSTROPHES:
+            continue  # dropped; it neither ends nor extends the word
+        if unicodedata.combining(ch):
+            if letters:
+                end = i + 1  # an accent typed after its letter belongs to the word
+            continue
+        if ch == "&":
+            flush()
+            found.append(Word("and", i, i + 1))
+            continue
+        for c in fold_char(ch):
+            if c.isalnum():
+                if not letters:
+                    start = i
+                letters.append(c)
+                end = i + 1
+            else:
+                flush()
+    flush()
+    return found
+
+
+def fold(text: str) -> str:
+    """``text`` in the form names and answers are compared in: its words, one space apart.
+
+    ``"Tyler, the Creator"`` -> ``"tyler the creator"``, ``"JAY-Z"`` -> ``"jay z"``,
+    ``"Beyoncé"`` -> ``"beyonce"``, ``"Røyksopp"`` -> ``"royksopp"``.
+    """
+    return " ".join(word.text for word in words(text))
+
+
+def slugify(text: str, *, limit: int = 60) -> str:
+    """A lower-case slug of letters, digits and '-': "Beyoncé's VMAs" gives "beyonces-vmas".
+
+    Folded as names are, so "Røyksopp" gives "royksopp"; "item" if nothing is left.
+    """
+    slug = "-".join(word.text for word in words(text))
+    slug = re.sub(r"[^a-z0-9-]+", "", slug.encode("ascii", "ignore").decode())
+    slug = re.sub(r"-+", "-", slug).strip("-")[:limit].strip("-")
+    return slug or "item"
+
+
+def unique_id(base: str, taken: Collection[str]) -> str:
+    """``base``, or ``base-2``, ``base-3`` ... whichever is not taken."""
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
