@@ -60,7 +60,7 @@ def create_app(
         LOGIN_RATE_LIMIT="10 per minute",
         # Players' "report a problem" forms, per address.
         REPORT_RATE_LIMIT="20 per hour",
-        # New players per address (web form and API together; quizapp.web.limits). A class
+        # New players per address (web form and API together; quizapp.limits). A class
         # playing together behind one address makes a burst of them.
         PLAYER_RATE_LIMIT="20 per minute",
         # Answers per player (web and API together), else per address; no one reads and
@@ -100,6 +100,7 @@ def create_app(
     from flask_wtf.csrf import CSRFProtect
 
     from quizapp.api import bp as api_bp
+    from quizapp.limits import limiter
     from quizapp.web import (
         auth,
         boards,
@@ -107,7 +108,6 @@ def create_app(
         editor_quizzes,
         editor_templates,
         health,
-        limiter,
         play,
         questions,
     )

@@ -31,8 +31,8 @@ from quizapp.core.database import create_schema
 from quizapp.core.paths import resource_dir
 from quizapp.db import get_engine
 from quizapp.game.charts import render_svg, score_histogram
+from quizapp.limits import answering_key
 from quizapp.web import security
-from quizapp.web.limits import answering_key
 from tests.conftest import CSRF_FIELD, make_test_app
 from tests.factories import EDITOR_PASSWORD, make_editor
 from tests.services import require_redis

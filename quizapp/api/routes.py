@@ -30,8 +30,8 @@ from quizapp.api.schemas import (
 from quizapp.db import get_session
 from quizapp.game import play, ranking
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
+from quizapp.limits import answer_limit, player_creation_limit
 from quizapp.models import Player, utcnow
-from quizapp.web.limits import answer_limit, player_creation_limit
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(check_json_body)

@@ -48,8 +48,8 @@ from wtforms.validators import InputRequired
 
 from quizapp.api.errors import error_response
 from quizapp.db import get_session
+from quizapp.limits import limiter
 from quizapp.models import EDITOR_ROLES, Editor
-from quizapp.web import limiter
 from quizapp.workspace import accounts, overview
 
 bp = Blueprint("auth", __name__)

@@ -26,10 +26,9 @@ from quizapp.core.database import OUTAGE_ERRORS
 from quizapp.db import get_session
 from quizapp.game import charts, feedback, play, ranking
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
+from quizapp.limits import answer_limit, limiter, player_creation_limit, seconds_until_reset
 from quizapp.models import REPORT_REASONS, Player, QuizItem, utcnow
-from quizapp.web import limiter
 from quizapp.web.auth import wants_json
-from quizapp.web.limits import answer_limit, player_creation_limit, seconds_until_reset
 
 bp = Blueprint("play", __name__)
 

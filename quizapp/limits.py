@@ -1,4 +1,9 @@
-"""The rate limits that the game's pages and the API share.
+"""The app's rate limiter, and the limits that the game's pages and the API share.
+
+`limiter` is the app's one Flask-Limiter, set up by create_app through ``init_app``; any
+blueprint limits a view with ``@limiter.limit(...)``. Its counts live where
+RATELIMIT_STORAGE_URI says: "memory://" counts per process, so several gunicorn workers or
+hosts need a shared store (redis://...) for a limit to mean what it says.
 
 - `player_creation_limit`: new players per client address (PLAYER_RATE_LIMIT), counted
   together for the nickname form (POST /player) and POST /api/v1/players.
@@ -17,11 +22,15 @@ import math
 import time
 
 from flask import current_app, request, session
+from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from quizapp.db import get_session
 from quizapp.game.play import player_for_token
-from quizapp.web import limiter
+
+# Keyed by the client's address: behind a proxy, TRUSTED_PROXIES makes create_app wrap the app
+# in ProxyFix (quizapp.web.security), so that this is the visitor's address, not the proxy's.
+limiter = Limiter(key_func=get_remote_address)
 
 API_PREFIX = "/api/"
 
