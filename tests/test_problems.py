@@ -5,7 +5,10 @@ import pickle
 
 import pytest
 
+from quizapp.bank.files import BankError
 from quizapp.core.problems import ERROR, WARNING, Location, Problem, ProblemsError, by_field
+from quizapp.game.quizzes import QuizError, QuizNotFound
+from quizapp.workspace.edits import EditError
 
 UNKNOWN_PARTNER = Problem(
     "unknown_entity",
@@ -172,11 +175,30 @@ def test_as_json_a_problem_says_what_where_and_the_hint():
 # --- Raised together -----------------------------------------------------------------------------
 
 
-def test_problems_are_raised_together_and_read_as_one_sentence():
+@pytest.mark.parametrize("error_type", [BankError, EditError, QuizError])
+def test_every_path_raises_its_problems_in_one_shape(error_type):
     problems = [UNKNOWN_PARTNER, Problem.at("title", "required", "give the title")]
 
-    error = ProblemsError(iter(problems))
+    error = error_type(iter(problems))
 
+    assert isinstance(error, ProblemsError)
     assert error.problems == problems
-    assert str(error) == f"{UNKNOWN_PARTNER}; title: give the title"
-    assert pickle.loads(pickle.dumps(error)).problems == problems
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is error_type and copy.problems == problems
+
+
+def test_an_edit_or_quiz_error_reads_as_one_sentence_and_a_bank_error_as_lines():
+    problems = [Problem.at("title", "required", "give the title"), Problem("x", "and this")]
+
+    assert str(EditError(problems)) == "title: give the title; and this"
+    assert str(QuizError(problems)) == "title: give the title; and this"
+    assert str(BankError(problems)) == "title: give the title\nand this"
+
+
+def test_a_missing_quiz_is_a_quiz_error_with_its_code():
+    error = QuizNotFound("ed-nothing")
+
+    assert isinstance(error, QuizError)
+    assert [(p.code, p.field, p.message) for p in error.problems] == [
+        ("not_found", "quiz", "there is no quiz 'ed-nothing'")
+    ]
