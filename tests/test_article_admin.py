@@ -130,9 +130,10 @@ def test_a_name_of_several_entities_asks_which(game_session):
     values, problems = articles.resolve_entities(game_session, kind, {"work": ["Born This Way"]})
 
     assert values == {"work": ["Born This Way"]}
-    assert problems == [
+    assert [str(p) for p in problems] == [
         "work: 'Born This Way' could be born-this-way (album), born-this-way-song (song); pick one"
     ]
+    assert [(p.code, p.field) for p in problems] == [("ambiguous_name", "work")]
 
 
 # --- Kinds ----------------------------------------------------------------------------------------

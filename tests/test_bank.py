@@ -180,6 +180,74 @@ def test_bad_bank_is_refused_with_a_located_message(
         assert any(value in p for p in matching), matching
 
 
+# Each case's code and the field it points at (pydantic's own error type where the loader
+# keeps pydantic's message), and the record it names when that is not the fact f-video.
+CODES = {
+    unknown_entity: ("unknown_entity", "roles.winner", None),
+    unknown_article: ("unknown_article", "article", None),
+    unknown_kind: ("unknown_kind", "kind", None),
+    role_kind_lacks: ("unknown_role", "roles.venue", None),
+    missing_required_role: ("missing_role", "roles", None),
+    evidence_not_in_article: ("evidence_not_in_article", "evidence", None),
+    evidence_paraphrased: ("evidence_not_in_article", "evidence", "fact f-new-artist"),
+    duplicate_fact_id: ("duplicate_id", "id", None),
+    duplicate_entity_id: ("duplicate_id", "id", ""),
+    entity_of_wrong_type: ("wrong_entity_type", "roles.winner", None),
+    list_in_single_role: ("not_many", "roles.winner", None),
+    number_as_text: ("not_a_number", "roles.number", "fact f-edition"),
+    misspelt_field: ("unknown_field", "evidnce", None),
+    id_not_a_slug: ("not_a_slug", "id", "fact Video Of The Year"),
+    slot_names_no_role: ("unknown_role", "prompt", "template award-win-winner-mc"),
+    answer_role_missing: ("unknown_answer_role", "answer", "template award-win-winner-mc"),
+    answer_field_missing: ("missing", "answer", "template award-win-winner-mc"),
+    malformed_slot: ("slot_syntax", "prompt", "template award-win-winner-mc"),
+    unknown_filter: ("slot_syntax", "prompt", "template award-win-winner-mc"),
+    answer_printed_in_question: ("answer_in_prompt", "prompt", "template award-win-winner-mc"),
+    true_false_without_answer_slot: (
+        "answer_not_in_statement",
+        "prompt",
+        "template award-win-winner-tf",
+    ),
+    unknown_style: ("literal_error", "style", "template award-win-winner-mc"),
+    article_unknown_event: ("unknown_entity", "event", ""),
+    article_bad_date: ("date_from_datetime_parsing", "date", ""),
+    kind_with_mixed_literal: ("literal_mixed", "roles.number", "kind edition"),
+}
+
+
+@pytest.mark.parametrize("mutate", list(CODES), ids=[m.__name__ for m in CODES])
+def test_each_problem_has_a_stable_code_and_its_field(tmp_path, small_bank, mutate):
+    code, field, record = CODES[mutate]
+    mutate(small_bank)
+    root = write_bank(tmp_path / "bank", small_bank)
+
+    with pytest.raises(BankError) as caught:
+        read_bank(root)
+
+    found = [p for p in caught.value.problems if p.code == code and p.field == field]
+    assert found, [(p.code, p.field, str(p)) for p in caught.value.problems]
+    if record != "":  # "": a record whose id the factory makes up
+        assert found[0].location.record == (record or "fact f-video")
+    assert found[0].location.file and found[0].location.line
+
+
+def test_a_guess_is_a_hint_a_program_can_use(tmp_path, small_bank):
+    caught_id = _fact(small_bank, "f-caught")["roles"]["caught"]
+    _fact(small_bank, "f-caught")["roles"]["caught"] = caught_id + "x"
+    unknown_kind(small_bank)
+    evidence_paraphrased(small_bank)
+    root = write_bank(tmp_path / "bank", small_bank)
+
+    with pytest.raises(BankError) as caught:
+        read_bank(root)
+
+    hints = {p.code: p.hint for p in caught.value.problems}
+    assert hints["unknown_entity"] == caught_id
+    assert hints["unknown_kind"] == "award_win"
+    assert hints["evidence_not_in_article"] in small_bank["articles"][0]["text"]
+    assert "took Best New Artist" in hints["evidence_not_in_article"]
+
+
 @pytest.mark.parametrize(
     "prompt",
     [
@@ -229,7 +297,7 @@ def test_yaml_syntax_error_names_file_and_line(small_bank_path):
         read_bank(small_bank_path)
 
     problem = caught.value.problems[0]
-    assert problem.file == "templates/all.yaml" and problem.line is not None
+    assert problem.location.file == "templates/all.yaml" and problem.location.line is not None
     assert "not valid YAML" in problem.message, caught.value.problems
 
 

@@ -89,7 +89,7 @@ def test_an_article_without_what_it_needs_is_refused(db, fields, message):
     with pytest.raises(EditError) as refused:
         edits.add_article(db, editor_id=None, **(values | fields))
 
-    assert any(message in problem for problem in refused.value.problems)
+    assert any(message in str(problem) for problem in refused.value.problems)
     assert count(db, Article) == 2
 
 
@@ -129,7 +129,7 @@ def test_a_fact_whose_evidence_is_not_in_the_article_is_refused_and_nothing_is_w
             seed=SEED,
         )
 
-    assert any("not found verbatim" in p for p in refused.value.problems)
+    assert any("not found verbatim" in str(p) for p in refused.value.problems)
     assert count(db, Fact, Fact.article_id == article_id) == 0
     assert count(db, Change) == changes
 
@@ -223,7 +223,7 @@ def test_a_bad_template_is_refused_with_what_to_fix(db, prompt, status, expected
             seed=SEED,
         )
 
-    assert any(expected in problem for problem in refused.value.problems), refused.value
+    assert any(expected in str(problem) for problem in refused.value.problems), refused.value
     assert (count(db, Template), count(db, Change)) == (templates, changes)
 
 
@@ -257,8 +257,71 @@ def test_roles_from_form(db, values, roles, problems):
     got, found = edits.roles_from_form(kind, values)
 
     assert roles.items() <= got.items()
-    assert [p for p in found if not any(p.startswith(x) for x in problems)] == []
+    assert [p for p in found if not any(str(p).startswith(x) for x in problems)] == []
     assert len(found) == len(problems)
+
+
+def refused(change) -> list[tuple]:
+    """What a refused change says, as (code, field, record, hint) per problem."""
+    with pytest.raises(EditError) as error:
+        change()
+    return [(p.code, p.field, p.location.record, p.hint) for p in error.value.problems]
+
+
+def test_each_refusal_has_a_code_and_the_field_it_is_about(db):
+    kind = bank_from_db(db).kinds["award_win"]
+    article_id = add_gala(db)
+    gala_fact = {"kind": "award_win", "article_id": article_id, "seed": SEED, "editor_id": None}
+    roles = {"winner": "lady-gaga", "award": "video-of-the-year", "event": "vma-2010"}
+    evidence = "At the 2026 Pop Gala, Beyonce presented Lady Gaga with the Best Hat award."
+    template = {"kind": "award_win", "style": "typed", "answer_role": "winner", "seed": SEED}
+
+    _, found = edits.roles_from_form(kind, {"winner": "a, b", "award": "", "venue": "x"})
+    assert [(p.code, p.field) for p in found] == [
+        ("not_many", "winner"),
+        ("required", "award"),
+        ("required", "event"),
+        ("unknown_role", None),
+    ]
+    no_article = {"title": "", "date": dt.date(2026, 1, 1), "source": "", "text_": ""}
+    assert refused(lambda: edits.add_article(db, editor_id=None, **no_article)) == [
+        ("required", "title", None, None),
+        ("required", "text", None, None),
+        ("required", "source", None, None),
+    ]
+    assert refused(
+        lambda: edits.save_entity(db, editor_id=None, name="Lady Gaga", type_="person", seed=SEED)
+    ) == [("duplicate_name", "name", None, "lady-gaga")]
+    assert refused(
+        lambda: edits.save_entity(db, editor_id=None, name="Nova", type_="A Type", seed=SEED)
+    ) == [("not_a_slug", "type", None, None)]
+    assert refused(
+        lambda: edits.save_fact(
+            db, **gala_fact, roles=roles | {"winner": "lady-gagaa"}, evidence=evidence
+        )
+    ) == [
+        (
+            "unknown_entity",
+            "roles.winner",
+            "fact pop-gala-gagas-big-hat-award-win-lady-gagaa",
+            "lady-gaga",
+        )
+    ]
+    ((code, field, _, closest),) = refused(
+        lambda: edits.save_fact(db, **gala_fact, roles=roles, evidence="Beyonce gave Gaga a hat.")
+    )
+    assert (code, field) == ("evidence_not_in_article", "evidence") and closest in GALA_TEXT
+    assert refused(
+        lambda: edits.save_template(
+            db, editor_id=None, prompt="Who won {awrd}?", status="published", **template
+        )
+    ) == [("unknown_role", "prompt", None, "award")]
+    assert refused(
+        lambda: edits.save_template(db, editor_id=None, prompt="Who?", status="retired", **template)
+    ) == [("unknown_status", "status", None, None)]
+    assert refused(
+        lambda: edits.retire_fact(db, editor_id=None, fact_id="no-such-fact", seed=SEED)
+    ) == [("not_found", None, None, None)]
 
 
 def test_two_editors_saving_at_once_lose_nothing(engine):

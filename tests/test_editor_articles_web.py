@@ -357,6 +357,35 @@ def test_a_problem_is_shown_under_its_field(as_editor, gala):
     assert 'value="lady-gaga"' in page  # the rest is kept
 
 
+@pytest.mark.parametrize(
+    ("fields", "where", "says"),
+    [
+        (  # found by the bank's check, as "roles.partner" of the fact
+            {"role-partner": "beyonse"},
+            "partner",
+            "Partner: unknown entity (did you mean &#39;beyonce&#39;?) (got &#39;beyonse&#39;).",
+        ),
+        ({"role-event": "lady-gaga"}, "event", "Event: lady-gaga is a person, but this role"),
+        ({"evidence": "Gaga sang with Beyonce."}, "evidence", "Evidence: not found verbatim"),
+        ({"kind": ""}, "kind", "Kind: choose what kind of fact this is."),
+    ],
+)
+def test_a_problem_the_bank_finds_is_shown_under_its_field_too(
+    as_editor, gala, fields, where, says
+):
+    page = record_duet(as_editor, gala, **fields).text
+
+    form = page.split("data-fact-form")[1]
+    if where in ("evidence", "kind"):
+        field = form.split(f'id="{where}"')[1].split("<label")[0]
+    else:
+        roles = form.split('data-kind="performed_with"')[1]
+        field = roles.split(f'data-role="{where}"')[1].split('<div class="ea-role')[0]
+    assert 'aria-invalid="true"' in field
+    assert f'<p class="hint field-error">{says}' in field
+    assert f"<li>{says}" in page.split('id="problems"')[1].split("</ul>")[0]  # and at the top
+
+
 def test_a_fact_can_start_from_no_sentence(as_editor, gala):
     page = as_editor.client.get(f"{ARTICLES}/{gala}/facts/new").text
 
@@ -522,6 +551,7 @@ def test_an_entity_added_from_script_answers_json(as_editor):
     assert created.json == {"id": "paper-crowns", "name": "Paper Crowns", "type": "song"}
     assert duplicate.status_code == 400 and duplicate.json["error"]["code"] == "invalid"
     assert "already the entity paper-crowns" in duplicate.json["error"]["fields"][0]["message"]
+    assert duplicate.json["error"]["fields"][0]["field"] == "name"
 
 
 # --- Entity search --------------------------------------------------------------------------------

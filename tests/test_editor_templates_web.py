@@ -16,9 +16,9 @@ from markupsafe import escape
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from quizapp.core.problems import Location, Problem
 from quizapp.db import get_engine
 from quizapp.models import Attempt, Change, Player, Question, Quiz, QuizItem, Template
-from quizapp.questions.preview import Problem
 from quizapp.workspace.templates import mark_problems
 from tests.factories import EDITOR_PASSWORD, make_editor
 
@@ -521,7 +521,8 @@ def test_a_retired_template_is_not_retired_twice(app, as_editor):
 
 
 def problem(severity: str, column: int | None, text: str | None, field: str = "prompt"):
-    return Problem(severity, "code", f"{severity} at {column}", field, column, text)
+    where = Location(column=column, text=text)
+    return Problem("code", f"{severity} at {column}", field, where, severity=severity)
 
 
 @pytest.mark.parametrize(

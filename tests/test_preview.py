@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 
 from quizapp.bank.files import read_bank
+from quizapp.core.problems import Problem
 from quizapp.questions import preview as preview_module
 from quizapp.questions.generation import (
     ArticleInfo,
@@ -21,7 +22,6 @@ from quizapp.questions.preview import (
     MAX_PROMPT_LENGTH,
     NEW_TEMPLATE_ID,
     Preview,
-    Problem,
     TemplateDraft,
     can_publish,
     preview_template,
@@ -447,9 +447,9 @@ def test_each_problem_is_found_where_it_is(fields, code, severity, field, column
     preview = preview_template(make_snapshot(), make_draft(**fields))
 
     problem = the_problem(preview, code)
-    assert (problem.severity, problem.field, problem.column) == (severity, field, column)
+    assert (problem.severity, problem.field, problem.location.column) == (severity, field, column)
     if text is not None:
-        assert problem.text == text
+        assert problem.location.text == text
     assert problem.message
     assert can_publish(preview) == (not preview.errors)
     if severity == "error":
@@ -494,7 +494,7 @@ def test_skipped_facts_carry_the_generators_reason_per_fact():
     preview = preview_template(make_snapshot(), draft, seed=SEED)
 
     skipped = [p for p in preview.problems if p.code == "answer_not_unique"]
-    assert [p.fact_id for p in skipped] == ["f-c1", "f-c2"]
+    assert [p.location.record for p in skipped] == ["fact f-c1", "fact f-c2"]
     for problem, skip in zip(skipped, report.skipped, strict=True):
         assert skip.reason in problem.message
     assert the_problem(preview, "no_questions").message.startswith(
@@ -587,9 +587,9 @@ def test_injection_forms_are_errors_and_nothing_is_evaluated(
     preview = preview_template(make_snapshot(), make_draft(**fields))
 
     problem = the_problem(preview, "slot_syntax")
-    assert (problem.severity, problem.field, problem.column) == ("error", field, column)
+    assert (problem.severity, problem.field, problem.location.column) == ("error", field, column)
     if text is not None:
-        assert problem.text == text
+        assert problem.location.text == text
     assert preview.questions == ()
     assert not can_publish(preview)
     assert not any("<class" in p.message or "<function" in p.message for p in preview.problems)

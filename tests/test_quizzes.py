@@ -277,15 +277,43 @@ def test_making_a_quiz_says_what_to_fix(session, editor, overrides, field, says)
     with pytest.raises(QuizError) as refused:
         make_quiz(session, editor, **overrides)
 
-    assert says in refused.value.problems[field]
+    assert says in {p.field: p.message for p in refused.value.problems}[field]
     assert session.exec(select(Quiz).where(Quiz.created_by.is_not(None))).all() == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code", "field"),
+    [
+        ({"title": ""}, "title_length", "title"),
+        ({"scope": "daily"}, "unknown_scope", "scope"),
+        ({"scope_id": None}, "required", "scope_id"),
+        ({"scope_id": "nobody"}, "unknown_scope_id", "scope_id"),
+        ({"scope_id": "justin-bieber"}, "too_few_questions", "scope_id"),
+        ({"count": "ten"}, "out_of_range", "count"),
+        ({"seconds": 4}, "out_of_range", "seconds"),
+        ({"mode": "sudden-death"}, "unknown_mode", "mode"),
+        ({"scope": "list", "question_ids": []}, "pick_count", "question_ids"),
+        ({"scope": "list", "question_ids": ["nope"]}, "unknown_question", "question_ids"),
+    ],
+)
+def test_each_refusal_has_a_code_and_its_form_field(session, editor, overrides, code, field):
+    with pytest.raises(QuizError) as refused:
+        make_quiz(session, editor, **overrides)
+
+    assert [(p.code, p.field) for p in refused.value.problems] == [(code, field)]
 
 
 def test_every_problem_is_named_at_once(session, editor):
     with pytest.raises(QuizError) as refused:
         make_quiz(session, editor, title="", count=0, seconds=0, mode="x", scope_id="nobody")
 
-    assert set(refused.value.problems) == {"title", "count", "seconds", "mode", "scope_id"}
+    assert {p.field for p in refused.value.problems} == {
+        "title",
+        "count",
+        "seconds",
+        "mode",
+        "scope_id",
+    }
 
 
 def test_publishing_makes_a_draft_visible(session, editor):
@@ -300,8 +328,9 @@ def test_publishing_makes_a_draft_visible(session, editor):
     assert listed[0].id == "daily-2026-11-22"
     actions = session.exec(select(Change.action).where(Change.subject_id == quiz.id)).all()
     assert actions == ["create", "publish"]
-    with pytest.raises(QuizError, match="published already"):
+    with pytest.raises(QuizError, match="published already") as twice:
         publish_quiz(session, quiz_id=quiz.id, editor_id=editor.id)
+    assert [(p.code, p.field) for p in twice.value.problems] == [("already_published", "status")]
     with pytest.raises(QuizNotFound):
         publish_quiz(session, quiz_id="ed-nothing", editor_id=editor.id)
 

@@ -18,7 +18,7 @@ lock waited for too long) is a 503 "try again" with Retry-After, not a 500: noth
 request did was wrong, and its transaction was rolled back.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from flask import Blueprint, Response, current_app, request
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 from quizapp.api.schemas import ErrorDetail, ErrorResponse, FieldProblem
 from quizapp.core.database import OUTAGE_ERRORS
+from quizapp.core.problems import Problem
 from quizapp.db import close_session
 from quizapp.game.play import Conflict, Forbidden, InvalidInput, NotFound, PlayError
 
@@ -97,6 +98,18 @@ def error_response(
     )
     response.headers.extend(headers)
     return response
+
+
+def field_problem(problem: Problem) -> FieldProblem:
+    """A domain Problem as the JSON error's field problem: its field ("body" when it has
+    none) and its line as a person reads it."""
+    return FieldProblem(field=problem.field or "body", message=str(problem))
+
+
+def problems_response(problems: Sequence[Problem], status: int = 400) -> Response:
+    """The JSON error for input the domain refused, every problem in ``fields``."""
+    summary = "; ".join(str(p) for p in problems)
+    return error_response(status, summary, fields=[field_problem(p) for p in problems])
 
 
 def invalid_input(error: ValidationError) -> ApiError:

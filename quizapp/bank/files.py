@@ -1,8 +1,9 @@
 """Reading and validating the question bank's files (docs/question-bank.md).
 
 `read_bank` parses and checks every file and returns a `Bank`, or raises `BankError` with
-every problem found; it never touches the database (quizapp.bank.sync mirrors a valid bank
-into it). `check_bank` applies the same rules to a bank built in memory. No Flask here.
+every problem found (a `quizapp.core.problems.Problem` each, with its file and line); it never
+touches the database (quizapp.bank.sync mirrors a valid bank into it). `check_bank` applies
+the same rules to a bank built in memory. No Flask here.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pydantic import (
 from rapidfuzz import fuzz, process
 
 from quizapp.bank import slots
+from quizapp.core.problems import Location, Problem, ProblemsError
 
 LITERAL_TYPES = ("text", "number")
 MAX_EVIDENCE_LENGTH = 1000
@@ -41,40 +43,10 @@ Text = Annotated[StrictStr, StringConstraints(min_length=1, max_length=200, stri
 # --- Problems -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the bank, located as precisely as the files allow."""
+class BankError(ProblemsError):
+    """The bank has problems; nothing was written. One problem a line, located in the files."""
 
-    file: str
-    line: int | None
-    record: str | None
-    message: str
-    value: Any = None
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        text = (
-            f"{where}: {self.record}: {self.message}" if self.record else f"{where}: {self.message}"
-        )
-        if self.value is not None:
-            text += f" (got {_short(self.value)})"
-        return text
-
-
-class BankError(Exception):
-    """The bank has problems; nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the question bank")
-
-    def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    separator = "\n"
 
 
 # --- YAML with line numbers -----------------------------------------------------------------
@@ -227,16 +199,39 @@ class Bank:
 class _Reader:
     """Collects records and problems file by file; checks references once all are read."""
 
-    def __init__(self, root: Path, source: str = ""):
+    def __init__(self, root: Path, source: str | None = None):
         self.root = root
         self.source = source
         self.problems: list[Problem] = []
         self.bank = Bank()
         # Where each record came from, for problems found in the cross-checks.
-        self.where: dict[tuple[str, str], tuple[str, int | None, LineDict | None]] = {}
+        self.where: dict[tuple[str, str], tuple[str | None, int | None, LineDict | None]] = {}
 
-    def problem(self, file: str, line: int | None, record: str | None, message: str, value=None):
-        self.problems.append(Problem(file, line, record, message, value))
+    def problem(
+        self,
+        code: str,
+        message: str,
+        file: str | None,
+        line: int | None = None,
+        record: str | None = None,
+        *,
+        key: str | None = None,
+        field: str | None = None,
+        value: Any = None,
+        hint: str | None = None,
+    ) -> None:
+        """Note a problem. ``key``: the field as the message names it in front ("roles.x"),
+        which is also the field it points at unless ``field`` says otherwise."""
+        self.problems.append(
+            Problem(
+                code,
+                message,
+                field if field is not None else key,
+                Location(file, line, record, key),
+                hint=hint,
+                value=value,
+            )
+        )
 
     def rel(self, path: Path) -> str:
         try:
@@ -248,7 +243,7 @@ class _Reader:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            self.problem(self.rel(path), None, None, f"is not UTF-8 text ({exc.reason})")
+            self.problem("not_utf8", f"is not UTF-8 text ({exc.reason})", self.rel(path))
             return None
         try:
             return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
@@ -256,28 +251,41 @@ class _Reader:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else None
             reason = getattr(exc, "problem", None) or str(exc)
-            self.problem(self.rel(path), line, None, f"is not valid YAML: {reason}")
+            self.problem("bad_yaml", f"is not valid YAML: {reason}", self.rel(path), line)
             return None
 
     def validate(self, model: type[BaseModel], data: Any, file: str, label: str, offset: int = 0):
         if isinstance(data, LineDict):
             for key, line in data.duplicates:
-                self.problem(file, line + offset, label, f"the key {key!r} appears twice")
+                self.problem(
+                    "duplicate_key",
+                    f"the key {key!r} appears twice",
+                    file,
+                    line + offset,
+                    label,
+                    field=str(key),
+                )
         try:
             return model.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors():
                 loc = error["loc"]
                 line = _line_of(data, loc)
-                path = ".".join(str(part) for part in loc) or "record"
-                message = error["msg"]
+                path = ".".join(str(part) for part in loc)
+                code, message = _VALIDATION_CODES.get(error["type"], error["type"]), error["msg"]
                 if error["type"] == "extra_forbidden":
                     message = "is not a field of this record (check the spelling)"
                 elif error["type"] == "string_pattern_mismatch":
                     message = "must be a lower-case slug: letters, digits and '-' (or '_' in names)"
-                value = error.get("input") if error["type"] != "missing" else None
-                self.problem(
-                    file, (line + offset) if line else None, label, f"{path}: {message}", value
+                # A whole record of the wrong shape has no field: the text says "record".
+                self.problems.append(
+                    Problem(
+                        code,
+                        message,
+                        path or None,
+                        Location(file, (line + offset) if line else None, label, path or "record"),
+                        value=error.get("input") if error["type"] != "missing" else None,
+                    )
                 )
             return None
 
@@ -287,16 +295,18 @@ class _Reader:
         if record_id in store:
             first_file, first_line, _ = self.where[(table, record_id)]
             self.problem(
+                "duplicate_id",
+                f"duplicate id: already defined at {first_file}:{first_line}",
                 file,
                 line,
                 f"{table[:-1]} {record_id}",
-                f"duplicate id: already defined at {first_file}:{first_line}",
+                field="id",
             )
             return
         store[record_id] = record
         self.where[(table, record_id)] = (file, line, data)
 
-    def locate(self, table: str, record_id: str, *loc: Any) -> tuple[str, int | None]:
+    def locate(self, table: str, record_id: str, *loc: Any) -> tuple[str | None, int | None]:
         # A record built in memory (the workspace's) has no file: problems name the record.
         file, line, data = self.where.get((table, record_id), (self.source, None, None))
         return file, (_line_of(data, loc) if data is not None else line) or line
@@ -306,41 +316,56 @@ class _Reader:
     def read_kinds(self, path: Path) -> None:
         file = self.rel(path)
         if not path.is_file():
-            self.problem(file, None, None, "is missing: the bank needs kinds.yaml")
+            self.problem("missing_file", "is missing: the bank needs kinds.yaml", file)
             return
         data = self.load_yaml(path)
         if data is None:
             return
         if not isinstance(data, LineDict):
             self.problem(
-                file, 1, None, "must be a mapping of kind name to kind", type(data).__name__
+                "wrong_shape",
+                "must be a mapping of kind name to kind",
+                file,
+                1,
+                value=type(data).__name__,
             )
             return
         for name, body in data.items():
             label = f"kind {name}"
             if not isinstance(name, str) or not _is_name(name):
                 self.problem(
-                    file, data.key_lines.get(name), label, "a kind name must be lower case"
+                    "bad_name",
+                    "a kind name must be lower case",
+                    file,
+                    data.key_lines.get(name),
+                    label,
                 )
                 continue
             kind = self.validate(KindIn, body, file, label)
             if kind is None:
                 continue
             for role, spec in kind.roles.items():
+                line = _line_of(body, ("roles", role))
                 if any(t in LITERAL_TYPES for t in spec.types) and len(spec.types) > 1:
                     self.problem(
+                        "literal_mixed",
+                        "a literal type (text, number) cannot be mixed with others",
                         file,
-                        _line_of(body, ("roles", role)),
+                        line,
                         label,
-                        f"role {role}: a literal type (text, number) cannot be mixed with others",
-                        spec.types,
+                        key=f"role {role}",
+                        field=f"roles.{role}",
+                        value=spec.types,
                     )
                 if spec.literal and spec.many:
                     self.problem(
+                        "literal_many",
+                        "a literal role cannot be many",
                         file,
-                        _line_of(body, ("roles", role)),
+                        line,
                         label,
-                        f"role {role}: a literal role cannot be many",
+                        key=f"role {role}",
+                        field=f"roles.{role}",
                     )
             self.add("kinds", name, kind, file, body)
 
@@ -349,14 +374,16 @@ class _Reader:
             (self.root / folder).glob("*.yml")
         )
         if not files and folder != "templates":
-            self.problem(folder + "/", None, None, f"holds no .yaml files: the bank needs {folder}")
+            self.problem("no_files", f"holds no .yaml files: the bank needs {folder}", folder + "/")
         for path in files:
             file = self.rel(path)
             data = self.load_yaml(path)
             if data is None:
                 continue
             if not isinstance(data, list):
-                self.problem(file, 1, None, f"must be a list of {folder}", type(data).__name__)
+                self.problem(
+                    "wrong_shape", f"must be a list of {folder}", file, 1, value=type(data).__name__
+                )
                 continue
             for index, item in enumerate(data):
                 raw_id = item.get("id") if isinstance(item, dict) else None
@@ -368,20 +395,22 @@ class _Reader:
     def read_articles(self) -> None:
         files = sorted((self.root / "articles").glob("*.txt"))
         if not files:
-            self.problem("articles/", None, None, "holds no .txt files: the bank needs articles")
+            self.problem("no_files", "holds no .txt files: the bank needs articles", "articles/")
         for path in files:
             file = self.rel(path)
             try:
                 content = path.read_bytes().decode("utf-8")
             except UnicodeDecodeError as exc:
-                self.problem(file, None, None, f"is not UTF-8 text ({exc.reason})")
+                self.problem("not_utf8", f"is not UTF-8 text ({exc.reason})", file)
                 continue
             if not content.startswith("---\n"):
-                self.problem(file, 1, None, "must start with a '---' line, then the YAML header")
+                self.problem(
+                    "no_header", "must start with a '---' line, then the YAML header", file, 1
+                )
                 continue
             end = content.find("\n---\n", 3)
             if end < 0:
-                self.problem(file, 1, None, "the header has no closing '---' line")
+                self.problem("no_header", "the header has no closing '---' line", file, 1)
                 continue
             header_text = content[4 : end + 1]
             text = content[end + 5 :]
@@ -390,14 +419,14 @@ class _Reader:
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 self.problem(
+                    "bad_yaml",
+                    f"the header is not valid YAML: {getattr(exc, 'problem', exc)}",
                     file,
                     mark.line + 2 if mark else None,
-                    None,
-                    f"the header is not valid YAML: {getattr(exc, 'problem', exc)}",
                 )
                 continue
             if not text.strip():
-                self.problem(file, None, None, "has no text after the header")
+                self.problem("no_text", "has no text after the header", file)
                 continue
             label = f"article {header.get('id')}" if isinstance(header, dict) else "article"
             parsed = self.validate(ArticleHeader, header, file, label, offset=1)
@@ -426,24 +455,29 @@ class _Reader:
     ) -> bool:
         file, line = self.locate(table, record_id, *loc)
         label = f"{table[:-1]} {record_id}"
+        key = ".".join(map(str, loc))
         entity = self.bank.entities.get(entity_id)
         if entity is None:
+            guess = _did_you_mean(entity_id, self.bank.entities)
             self.problem(
+                "unknown_entity",
+                f"unknown entity{_guessed(guess)}",
                 file,
                 line,
                 label,
-                f"{'.'.join(map(str, loc))}: unknown entity"
-                f"{_did_you_mean(entity_id, self.bank.entities)}",
-                entity_id,
+                key=key,
+                value=entity_id,
+                hint=guess,
             )
             return False
         if entity.type not in types:
             self.problem(
+                "wrong_entity_type",
+                f"{entity_id} is a {entity.type}, but this role takes {' or '.join(types)}",
                 file,
                 line,
                 label,
-                f"{'.'.join(map(str, loc))}: {entity_id} is a {entity.type}, "
-                f"but this role takes {' or '.join(types)}",
+                key=key,
             )
             return False
         return True
@@ -453,12 +487,16 @@ class _Reader:
         kind = self.bank.kinds.get(fact.kind)
         if kind is None:
             file, line = self.locate("facts", fact_id, "kind")
+            guess = _did_you_mean(fact.kind, self.bank.kinds)
             self.problem(
+                "unknown_kind",
+                f"unknown kind{_guessed(guess)}",
                 file,
                 line,
                 label,
-                f"unknown kind{_did_you_mean(fact.kind, self.bank.kinds)}",
-                fact.kind,
+                field="kind",
+                value=fact.kind,
+                hint=guess,
             )
         else:
             for role, value in fact.roles.items():
@@ -466,71 +504,84 @@ class _Reader:
                 file, line = self.locate("facts", fact_id, "roles", role)
                 if spec is None:
                     self.problem(
+                        "unknown_role",
+                        f"kind {fact.kind} has no role {role!r} (it has: {', '.join(kind.roles)})",
                         file,
                         line,
                         label,
-                        f"roles.{role}: kind {fact.kind} has no role {role!r} "
-                        f"(it has: {', '.join(kind.roles)})",
+                        key=f"roles.{role}",
                     )
                     continue
                 self.check_role_value(fact_id, role, spec, value)
             for role, spec in kind.roles.items():
                 if not spec.optional and role not in fact.roles:
                     file, line = self.locate("facts", fact_id, "roles")
-                    self.problem(file, line, label, f"roles: the required role {role!r} is missing")
+                    self.problem(
+                        "missing_role",
+                        f"the required role {role!r} is missing",
+                        file,
+                        line,
+                        label,
+                        key="roles",
+                    )
 
         article = self.bank.articles.get(fact.article)
         file, line = self.locate("facts", fact_id, "article")
         if article is None:
+            guess = _did_you_mean(fact.article, self.bank.articles)
             self.problem(
+                "unknown_article",
+                f"unknown article{_guessed(guess)}",
                 file,
                 line,
                 label,
-                f"article: unknown article{_did_you_mean(fact.article, self.bank.articles)}",
-                fact.article,
+                key="article",
+                value=fact.article,
+                hint=guess,
             )
         elif fact.evidence not in article.text:
             file, line = self.locate("facts", fact_id, "evidence")
             closest = _closest_passage(fact.evidence, article.text)
             self.problem(
+                "evidence_not_in_article",
+                f"not found verbatim in article {fact.article}; the closest passage is {closest!r}",
                 file,
                 line,
                 label,
-                f"evidence: not found verbatim in article {fact.article}; "
-                f"the closest passage is {closest!r}",
+                key="evidence",
+                hint=closest or None,
             )
 
     def check_role_value(self, fact_id: str, role: str, spec: RoleSpec, value: Any) -> None:
         file, line = self.locate("facts", fact_id, "roles", role)
-        label = f"fact {fact_id}"
+        where = {"file": file, "line": line, "record": f"fact {fact_id}", "key": f"roles.{role}"}
         if spec.literal == "number":
             if not isinstance(value, int):
-                self.problem(file, line, label, f"roles.{role}: must be a whole number", value)
+                self.problem("not_a_number", "must be a whole number", **where, value=value)
             return
         if spec.literal == "text":
             if not isinstance(value, str) or not value.strip():
-                self.problem(file, line, label, f"roles.{role}: must be a text", value)
+                self.problem("not_a_text", "must be a text", **where, value=value)
             return
         if isinstance(value, list):
             if not spec.many:
                 self.problem(
-                    file,
-                    line,
-                    label,
-                    f"roles.{role}: holds one entity, not a list (the kind does not say many)",
-                    value,
+                    "not_many",
+                    "holds one entity, not a list (the kind does not say many)",
+                    **where,
+                    value=value,
                 )
                 return
             if not value:
-                self.problem(file, line, label, f"roles.{role}: the list is empty")
+                self.problem("empty_list", "the list is empty", **where)
                 return
             if len(set(value)) != len(value):
-                self.problem(file, line, label, f"roles.{role}: names an entity twice", value)
+                self.problem("entity_twice", "names an entity twice", **where, value=value)
             ids = value
         elif isinstance(value, str):
             ids = [value]
         else:
-            self.problem(file, line, label, f"roles.{role}: must be an entity id", value)
+            self.problem("not_an_entity_id", "must be an entity id", **where, value=value)
             return
         for entity_id in ids:
             self.check_entity_ref("facts", fact_id, ("roles", role), entity_id, spec.types)
@@ -541,21 +592,27 @@ class _Reader:
         roles = set(kind.roles) if kind else set()
         if kind is None:
             file, line = self.locate("templates", template_id, "kind")
+            guess = _did_you_mean(template.kind, self.bank.kinds)
             self.problem(
+                "unknown_kind",
+                f"unknown kind{_guessed(guess)}",
                 file,
                 line,
                 label,
-                f"unknown kind{_did_you_mean(template.kind, self.bank.kinds)}",
-                template.kind,
+                field="kind",
+                value=template.kind,
+                hint=guess,
             )
         elif template.answer not in roles:
             file, line = self.locate("templates", template_id, "answer")
             self.problem(
+                "unknown_answer_role",
+                f"kind {template.kind} has no role {template.answer!r} "
+                f"(it has: {', '.join(sorted(roles))})",
                 file,
                 line,
                 label,
-                f"answer: kind {template.kind} has no role {template.answer!r} "
-                f"(it has: {', '.join(sorted(roles))})",
+                key="answer",
             )
         for field_name in ("prompt", "explanation"):
             text = getattr(template, field_name)
@@ -566,44 +623,61 @@ class _Reader:
                 parsed = slots.parse_template(text)
             except slots.TemplateSyntaxError as exc:
                 for error in exc.errors:
-                    self.problem(file, line, label, f"{field_name}: {error}")
+                    self.problem("slot_syntax", str(error), file, line, label, key=field_name)
                 continue
             if kind is not None:
                 for role in sorted(parsed.roles - roles):
+                    guess = _did_you_mean(role, roles)
                     self.problem(
+                        "unknown_role",
+                        f"the slot {{{role}}} names no role of kind {template.kind}"
+                        f"{_guessed(guess)}",
                         file,
                         line,
                         label,
-                        f"{field_name}: the slot {{{role}}} names no role of kind {template.kind}"
-                        f"{_did_you_mean(role, roles)}",
+                        key=field_name,
+                        hint=guess,
                     )
             if field_name != "prompt" or kind is None or template.answer not in roles:
                 continue
             if template.style == "true_false" and template.answer not in parsed.roles:
                 self.problem(
+                    "answer_not_in_statement",
+                    f"a true/false statement must contain the answer slot "
+                    f"{{{template.answer}}}, which the generator swaps to make it false",
                     file,
                     line,
                     label,
-                    f"prompt: a true/false statement must contain the answer slot "
-                    f"{{{template.answer}}}, which the generator swaps to make it false",
+                    key="prompt",
                 )
             elif template.style != "true_false" and template.answer in parsed.roles:
                 self.problem(
+                    "answer_in_prompt",
+                    f"the question would print its own answer: remove the slot "
+                    f"{{{template.answer}}} (or make the template true_false)",
                     file,
                     line,
                     label,
-                    f"prompt: the question would print its own answer: remove the slot "
-                    f"{{{template.answer}}} (or make the template true_false)",
+                    key="prompt",
                 )
+
+
+# The codes of pydantic's errors that the loader words itself; others keep pydantic's type
+# ("missing", "string_too_long", "date_from_datetime_parsing" ...), which pydantic keeps stable.
+_VALIDATION_CODES = {"extra_forbidden": "unknown_field", "string_pattern_mismatch": "not_a_slug"}
 
 
 def _is_name(text: str) -> bool:
     return re.fullmatch(r"[a-z][a-z0-9_]{0,39}", text) is not None
 
 
-def _did_you_mean(value: str, known: Iterable[str]) -> str:
+def _did_you_mean(value: str, known: Iterable[str]) -> str | None:
     match = process.extractOne(value, list(known), scorer=fuzz.ratio, score_cutoff=70)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    return match[0] if match else None
+
+
+def _guessed(guess: str | None) -> str:
+    return f" (did you mean {guess!r}?)" if guess is not None else ""
 
 
 def _closest_passage(needle: str, text: str) -> str:
@@ -638,7 +712,7 @@ def read_bank(root: str | Path) -> Bank:
 
 def _read_bank(root: Path) -> Bank:
     if not root.is_dir():
-        raise BankError([Problem(str(root), None, None, "is not a folder")])
+        raise BankError([Problem("not_a_folder", "is not a folder", location=Location(str(root)))])
     reader = _Reader(root)
     reader.read_kinds(root / "kinds.yaml")
     reader.read_list("entities", EntityIn, "entities", "entity")
@@ -651,13 +725,13 @@ def _read_bank(root: Path) -> Bank:
     return reader.bank
 
 
-def check_bank(bank: Bank, source: str = "workspace") -> list[Problem]:
+def check_bank(bank: Bank, source: str | None = None) -> list[Problem]:
     """The problems of a bank built in memory, found by the same cross-checks as read_bank.
 
     For the editors' workspace, which edits a bank read from the database: every reference,
     role, evidence and template rule the files obey, the workspace's records obey too, so the
-    bank can always be written back to files and read again. ``source`` stands in for the file
-    name in each problem.
+    bank can always be written back to files and read again. Each problem names its record
+    and field; ``source``, if given, stands in for the file name.
     """
     reader = _Reader(Path("."), source)
     reader.bank = bank

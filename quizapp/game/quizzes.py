@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from quizapp.core.problems import Problem, ProblemsError
 from quizapp.core.text import slugify, unique_id
 from quizapp.game.feedback import calibrate_questions
 from quizapp.game.scoring import SCORING_MODES
@@ -343,28 +344,26 @@ MIN_SECONDS, MAX_SECONDS = 5, 120
 MAX_TITLE = 300
 
 
-class QuizError(Exception):
-    """A quiz the editor asked for cannot be made; ``problems`` maps each field to what to fix."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(problems.values()))
+class QuizError(ProblemsError):
+    """A quiz the editor asked for cannot be made; ``problems`` says what to fix, each with the
+    form field it is about (its message names the field in words)."""
 
 
 class QuizNotFound(QuizError):
     """No quiz has that id."""
 
     def __init__(self, quiz_id: str):
-        super().__init__({"quiz": f"there is no quiz {quiz_id!r}"})
+        super().__init__([Problem("not_found", f"there is no quiz {quiz_id!r}", "quiz")])
 
 
-def _whole_number(value: object, name: str, low: int, high: int, problems: dict[str, str]) -> int:
+def _whole_number(value: object, name: str, low: int, high: int, problems: list[Problem]) -> int:
     # Form fields arrive as text: "12" is 12, "12.5", "" or "ten" are not.
     number = value if isinstance(value, int) and not isinstance(value, bool) else None
     if isinstance(value, str) and value.strip().isdigit():
         number = int(value.strip())
     if number is None or not low <= number <= high:
-        problems[name] = f"{name} must be a whole number from {low} to {high}"
+        message = f"{name} must be a whole number from {low} to {high}"
+        problems.append(Problem("out_of_range", message, name))
         return 0
     return number
 
@@ -404,35 +403,38 @@ def _pick_questions(
     question_ids: Sequence[str] | None,
     count: int,
     seed: str,
-    problems: dict[str, str],
+    problems: list[Problem],
 ) -> tuple[str, ...]:
     """The questions of the quiz in order, or () with what is wrong in ``problems``."""
     if scope == "list":
         picked = list(dict.fromkeys(question_ids or ()))  # a double pick counts once
         if not 1 <= len(picked) <= MAX_QUESTIONS:
-            problems["question_ids"] = (
-                f"pick 1 to {MAX_QUESTIONS} questions (you picked {len(picked)})"
-            )
+            message = f"pick 1 to {MAX_QUESTIONS} questions (you picked {len(picked)})"
+            problems.append(Problem("pick_count", message, "question_ids"))
             return ()
         known = set(session.exec(select(Question.id).where(Question.id.in_(picked))))
         unknown = [qid for qid in picked if qid not in known]
         if unknown:
-            problems["question_ids"] = f"there is no question {', '.join(map(repr, unknown))}"
+            message = f"there is no question {', '.join(map(repr, unknown))}"
+            problems.append(Problem("unknown_question", message, "question_ids"))
             return ()
         return tuple(picked)
     if not scope_id:
-        problems["scope_id"] = f"choose the {scope} the quiz is about"
+        message = f"choose the {scope} the quiz is about"
+        problems.append(Problem("required", message, "scope_id"))
         return ()
     name = _scope_name(session, scope, scope_id)
     if name is None:
-        problems["scope_id"] = f"there is no {scope} {scope_id!r}"
+        message = f"there is no {scope} {scope_id!r}"
+        problems.append(Problem("unknown_scope_id", message, "scope_id"))
         return ()
     candidates = _scope_candidates(session, scope, scope_id)
     if len(candidates) < MIN_QUESTIONS:
-        problems["scope_id"] = (
+        message = (
             f"the {scope} {name!r} has {len(candidates)} question"
             f"{'' if len(candidates) == 1 else 's'}; a quiz needs at least {MIN_QUESTIONS}"
         )
+        problems.append(Problem("too_few_questions", message, "scope_id"))
         return ()
     return select_questions(candidates, count=count, seed=seed) if count else ()
 
@@ -461,16 +463,19 @@ def create_quiz(
     that do not exist, ``count`` outside 1-50, ``seconds`` outside 5-120, a mode other than
     timed or plain. The quiz's id is ``ed-`` and its title as a slug.
     """
-    problems: dict[str, str] = {}
+    problems: list[Problem] = []
     title = " ".join(title.split()) if isinstance(title, str) else ""
     if not 1 <= len(title) <= MAX_TITLE:
-        problems["title"] = f"title must be 1 to {MAX_TITLE} characters (it is {len(title)})"
+        message = f"title must be 1 to {MAX_TITLE} characters (it is {len(title)})"
+        problems.append(Problem("title_length", message, "title"))
     if scope not in EDITOR_SCOPES:
-        problems["scope"] = f"scope must be one of {', '.join(EDITOR_SCOPES)}"
+        message = f"scope must be one of {', '.join(EDITOR_SCOPES)}"
+        problems.append(Problem("unknown_scope", message, "scope"))
     wanted = 0 if scope == "list" else _whole_number(count, "count", 1, MAX_QUESTIONS, problems)
     seconds = _whole_number(seconds, "seconds", MIN_SECONDS, MAX_SECONDS, problems)
     if mode not in SCORING_MODES:
-        problems["mode"] = f"mode must be one of {', '.join(SCORING_MODES)}"
+        message = f"mode must be one of {', '.join(SCORING_MODES)}"
+        problems.append(Problem("unknown_mode", message, "mode"))
     base = EDITOR_QUIZ_PREFIX + slugify(title or "quiz")
     taken = set(session.exec(select(Quiz.id).where(Quiz.id.startswith(base))))
     quiz_id = unique_id(base, taken)
@@ -520,7 +525,8 @@ def create_quiz(
         if session.get(Quiz, quiz_id) is None:
             raise
         # Another editor took the same id a moment ago; the next try gets the next one.
-        raise QuizError({"title": "a quiz with this title was just made; try again"}) from None
+        message = "a quiz with this title was just made; try again"
+        raise QuizError([Problem("title_taken", message, "title")]) from None
     except BaseException:
         session.rollback()
         raise
@@ -537,7 +543,8 @@ def publish_quiz(session: Session, *, quiz_id: str, editor_id: int | None) -> Qu
     if quiz is None:
         raise QuizNotFound(quiz_id)
     if quiz.status == "published":
-        raise QuizError({"status": f"the quiz {quiz.title!r} is published already"})
+        message = f"the quiz {quiz.title!r} is published already"
+        raise QuizError([Problem("already_published", message, "status")])
     quiz.status = "published"
     session.add(quiz)
     session.add(

@@ -1,9 +1,11 @@
 """The live preview of a template an editor is writing: its questions and its problems. No Flask.
 
 While an editor types, the workspace shows every question the template would make from
-today's facts, with choices and answer, and a list of problems. Each problem is an *error*
-(publishing is refused) or a *warning* (worth a look, publishing allowed), with a stable code,
-a message that says what to fix and, where it can, the field and column it points at.
+today's facts, with choices and answer, and a list of problems (`quizapp.core.problems.Problem`).
+Each is an *error* (publishing is refused) or a *warning* (worth a look, publishing allowed),
+with a stable code, a message that says what to fix and, where it can, the draft's field
+("prompt", "explanation", "answer_role", "kind", "style") and the column and text in it; one
+about a single fact's question names that fact as its record.
 
 The questions come from the real generator (`generation.generate`) run on the bank with the
 draft as its only template, published, so the preview is exactly what publishing would make.
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from quizapp.bank import slots
+from quizapp.core.problems import ERROR, WARNING, Location, Problem, Severity
 from quizapp.questions.generation import (
     BankSnapshot,
     GenerationReport,
@@ -43,7 +46,6 @@ __all__ = [
     "STYLES",
     "Preview",
     "PreviewQuestion",
-    "Problem",
     "TemplateDraft",
     "can_publish",
     "preview_template",
@@ -58,9 +60,6 @@ NEW_TEMPLATE_ID = "new-template"
 # The template columns hold 300 characters (models.Template), and a filled prompt longer than
 # its template is no easier to read against the clock.
 MAX_PROMPT_LENGTH = slots.MAX_TEMPLATE_LENGTH
-
-ERROR = "error"
-WARNING = "warning"
 
 _FIELD_ORDER = ("kind", "style", "answer_role", "prompt", "explanation", None)
 # Only spaces: a run of tabs or line breaks is reported as stray whitespace instead.
@@ -90,24 +89,6 @@ class TemplateDraft:
     answer_role: str
     explanation: str | None = None
     id: str = NEW_TEMPLATE_ID
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something to fix in a draft (``severity`` "error" blocks publishing, "warning" not).
-
-    ``code`` is stable, for pages and tests; ``message`` says what to fix. ``field`` names
-    the draft field at fault ("prompt", "explanation", "answer_role", "kind", "style"), and
-    ``column`` (1-based) and ``text`` the place in it; ``fact_id`` the fact a problem is about.
-    """
-
-    severity: str
-    code: str
-    message: str
-    field: str | None = None
-    column: int | None = None
-    text: str | None = None
-    fact_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -259,10 +240,28 @@ def _problem_order(problem: Problem) -> tuple:
     return (
         problem.severity != ERROR,
         _FIELD_ORDER.index(problem.field) if problem.field in _FIELD_ORDER else len(_FIELD_ORDER),
-        problem.column or 0,
-        problem.fact_id or "",
+        problem.location.column or 0,
+        problem.location.record or "",
         problem.code,
     )
+
+
+def _problem(
+    severity: Severity,
+    code: str,
+    message: str,
+    *,
+    field: str | None = None,
+    column: int | None = None,
+    text: str | None = None,
+    fact_id: str | None = None,
+    hint: str | None = None,
+) -> Problem:
+    """A problem of the draft: in ``field``, at ``column`` where ``text`` stands; ``fact_id``
+    names the fact whose question shows it."""
+    record = f"fact {fact_id}" if fact_id is not None else None
+    where = Location(record=record, column=column, text=text)
+    return Problem(code, message, field, where, hint=hint, severity=severity)
 
 
 # --- Checks on the draft itself -----------------------------------------------------------------
@@ -287,7 +286,7 @@ def _check_text(text: str, field_name: str, problems: list[Problem]) -> slots.Pa
     if not text.strip():
         if field_name == "prompt":
             problems.append(
-                Problem(
+                _problem(
                     ERROR,
                     "empty_prompt",
                     "the prompt is empty: write the question (or, for true/false, the "
@@ -298,7 +297,7 @@ def _check_text(text: str, field_name: str, problems: list[Problem]) -> slots.Pa
             )
         else:
             problems.append(
-                Problem(
+                _problem(
                     WARNING,
                     "whitespace",
                     "the explanation is only whitespace: write one or leave it empty",
@@ -313,7 +312,7 @@ def _check_text(text: str, field_name: str, problems: list[Problem]) -> slots.Pa
         if _is_length_error(text, error):
             excess = len(text) - MAX_PROMPT_LENGTH
             problems.append(
-                Problem(
+                _problem(
                     ERROR,
                     "too_long",
                     f"{label} has {len(text)} characters; at most {MAX_PROMPT_LENGTH} are "
@@ -325,7 +324,7 @@ def _check_text(text: str, field_name: str, problems: list[Problem]) -> slots.Pa
             )
         else:
             problems.append(
-                Problem(
+                _problem(
                     ERROR,
                     "slot_syntax",
                     error.message,
@@ -356,7 +355,7 @@ def _whitespace_problems(text: str, field_name: str) -> list[Problem]:
     stripped = text.strip()
     if text != text.lstrip():
         found.append(
-            Problem(
+            _problem(
                 WARNING,
                 "whitespace",
                 "remove the whitespace at the start",
@@ -368,7 +367,7 @@ def _whitespace_problems(text: str, field_name: str) -> list[Problem]:
     if text != text.rstrip():
         end = len(text.rstrip())
         found.append(
-            Problem(
+            _problem(
                 WARNING,
                 "whitespace",
                 "remove the whitespace at the end",
@@ -380,7 +379,7 @@ def _whitespace_problems(text: str, field_name: str) -> list[Problem]:
     start = len(text) - len(text.lstrip())
     for match in _DOUBLE_SPACE_RE.finditer(stripped):
         found.append(
-            Problem(
+            _problem(
                 WARNING,
                 "double_space",
                 f"{len(match.group())} spaces in a row: use one",
@@ -391,7 +390,7 @@ def _whitespace_problems(text: str, field_name: str) -> list[Problem]:
         )
     for match in _INNER_BREAK_RE.finditer(stripped):
         found.append(
-            Problem(
+            _problem(
                 WARNING,
                 "whitespace",
                 "a line break, tab or special space inside the text: players see one line, "
@@ -421,7 +420,7 @@ def _doubled_in_text(parsed: slots.ParsedTemplate, field_name: str) -> list[Prob
     for start, end in _literal_spans(parsed):
         for match in _DOUBLED_WORD_RE.finditer(parsed.text, start, end):
             found.append(
-                Problem(
+                _problem(
                     WARNING,
                     "doubled_word",
                     f'"{match.group(1)}" twice in a row: remove one',
@@ -439,7 +438,7 @@ def _check_kind_style_answer(
     """Check the kind, style and answer role; return the kind's roles when the kind exists."""
     if draft.style not in STYLES:
         problems.append(
-            Problem(
+            _problem(
                 ERROR,
                 "unknown_style",
                 f'unknown style "{_quote(draft.style)}": choose multiple_choice, true_false '
@@ -451,33 +450,35 @@ def _check_kind_style_answer(
     roles = bank.kinds.get(draft.kind)
     if roles is None:
         guess = _did_you_mean(draft.kind, bank.kinds)
-        hint = f' (did you mean "{guess}"?)' if guess else ""
+        said = f' (did you mean "{guess}"?)' if guess else ""
         problems.append(
-            Problem(
+            _problem(
                 ERROR,
                 "unknown_kind",
-                f'unknown kind "{_quote(draft.kind)}"{hint}; the kinds are: '
+                f'unknown kind "{_quote(draft.kind)}"{said}; the kinds are: '
                 f"{', '.join(sorted(bank.kinds))}",
                 field="kind",
                 text=draft.kind,
+                hint=guess,
             )
         )
         return None
     if draft.answer_role not in roles:
         guess = _did_you_mean(draft.answer_role, roles)
-        hint = f' (did you mean "{guess}"?)' if guess else ""
+        said = f' (did you mean "{guess}"?)' if guess else ""
         what = (
-            f'kind {draft.kind} has no role "{_quote(draft.answer_role)}"{hint}'
+            f'kind {draft.kind} has no role "{_quote(draft.answer_role)}"{said}'
             if draft.answer_role
             else "choose the role that is the answer"
         )
         problems.append(
-            Problem(
+            _problem(
                 ERROR,
                 "unknown_answer_role",
                 f"{what}; its roles are: {', '.join(sorted(roles))}",
                 field="answer_role",
                 text=draft.answer_role,
+                hint=guess,
             )
         )
     return roles
@@ -494,16 +495,17 @@ def _check_slot_roles(
         if slot.role in roles:
             continue
         guess = _did_you_mean(slot.role, roles)
-        hint = f" (did you mean {{{guess}}}?)" if guess else ""
+        said = f" (did you mean {{{guess}}}?)" if guess else ""
         problems.append(
-            Problem(
+            _problem(
                 ERROR,
                 "unknown_role",
-                f"the slot {{{slot.role}}} names no role of kind {kind}{hint}; its roles are: "
+                f"the slot {{{slot.role}}} names no role of kind {kind}{said}; its roles are: "
                 f"{', '.join(sorted(roles))}",
                 field=field_name,
                 column=slot.start + 1,
                 text=parsed.text[slot.start : slot.end],
+                hint=guess,
             )
         )
 
@@ -521,7 +523,7 @@ def _check_answer_slot(
     if draft.style == "true_false":
         if not answer_slots:
             problems.append(
-                Problem(
+                _problem(
                     ERROR,
                     "answer_not_in_statement",
                     f"a true/false statement must contain the answer slot {{{answer}}}, which "
@@ -532,7 +534,7 @@ def _check_answer_slot(
     elif draft.style in STYLES:
         for slot in answer_slots:
             problems.append(
-                Problem(
+                _problem(
                     ERROR,
                     "answer_in_prompt",
                     f"the question would print its own answer: remove the slot {{{answer}}} "
@@ -548,7 +550,7 @@ def _check_ending(prompt: str, style: str, problems: list[Problem]) -> None:
     text = prompt.rstrip()
     if style == "true_false" and text.endswith("?"):
         problems.append(
-            Problem(
+            _problem(
                 WARNING,
                 "statement_ends_with_question_mark",
                 'a true/false prompt is a statement players judge: end it with "." rather than "?"',
@@ -559,7 +561,7 @@ def _check_ending(prompt: str, style: str, problems: list[Problem]) -> None:
         )
     elif style in ("multiple_choice", "typed") and not _ENDS_AS_QUESTION_RE.search(text):
         problems.append(
-            Problem(
+            _problem(
                 WARNING,
                 "missing_question_mark",
                 'a question ends with "?": add one at the end',
@@ -574,7 +576,7 @@ def _check_ending(prompt: str, style: str, problems: list[Problem]) -> None:
 
 # The generator's reasons for leaving a fact out (generation.Skipped), by how they begin,
 # with the code a page can key on and what the editor can do about it.
-_SKIP_REASONS: tuple[tuple[str, str, str, str], ...] = (
+_SKIP_REASONS: tuple[tuple[str, str, Severity, str], ...] = (
     (
         "cannot fill the template: the filled text has",
         "output_too_long",
@@ -605,20 +607,20 @@ def _skipped_problems(skipped: Sequence[Skipped]) -> list[Problem]:
             # The checks above stop generation for every template-level reason the generator
             # has today; a new one still reaches the editor, and blocks like the others.
             found.append(
-                Problem(ERROR, "template_invalid", f"the generator refuses it: {skip.reason}")
+                _problem(ERROR, "template_invalid", f"the generator refuses it: {skip.reason}")
             )
             continue
-        code, severity, hint = "not_made", WARNING, ""
-        for prefix, known_code, known_severity, known_hint in _SKIP_REASONS:
+        code, severity, advice = "not_made", WARNING, ""
+        for prefix, known_code, known_severity, known_advice in _SKIP_REASONS:
             if skip.reason.startswith(prefix):
-                code, severity, hint = known_code, known_severity, known_hint
+                code, severity, advice = known_code, known_severity, known_advice
                 break
         message = f"makes no question from fact {skip.fact_id}: {skip.reason}"
         found.append(
-            Problem(
+            _problem(
                 severity,
                 code,
-                f"{message}; {hint}" if hint else message,
+                f"{message}; {advice}" if advice else message,
                 fact_id=skip.fact_id,
             )
         )
@@ -644,7 +646,7 @@ def _no_questions(
                 f"none of the {of_kind} facts of kind {draft.kind} states every role it uses "
                 f"({', '.join(sorted(used))}); leave out an optional role"
             )
-    return Problem(WARNING, "no_questions", f"makes no questions from today's facts: {why}")
+    return _problem(WARNING, "no_questions", f"makes no questions from today's facts: {why}")
 
 
 def _align(parsed: slots.ParsedTemplate) -> re.Pattern[str]:
@@ -669,7 +671,7 @@ def _check_filled(
         fact_id, longest = max(too_long, key=lambda item: len(item[1]))
         others = f" (and {len(too_long) - 1} more facts)" if len(too_long) > 1 else ""
         found.append(
-            Problem(
+            _problem(
                 ERROR,
                 "output_too_long",
                 f"the filled {label} has {len(longest)} characters for fact {fact_id}{others}; "
@@ -692,7 +694,7 @@ def _check_filled(
             seen.add(key)
             slot_text = parsed.text[slot.start : slot.end]
             found.append(
-                Problem(
+                _problem(
                     WARNING,
                     "doubled_word",
                     f'reads "{word} {word}" where {slot_text} is "{_quote(value)}" (fact '

@@ -15,7 +15,7 @@ and adds a new entity without leaving the form.
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -34,9 +34,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from quizapp.api.errors import error_response
-from quizapp.api.schemas import FieldProblem
+from quizapp.api.errors import problems_response
 from quizapp.bank.files import KindIn
+from quizapp.core.problems import Problem, by_field
 from quizapp.db import get_session
 from quizapp.models import Article, Fact
 from quizapp.web import auth
@@ -78,7 +78,8 @@ def new_article():
     try:
         date = dt.date.fromisoformat(form.get("date", "").strip())
     except ValueError:
-        return _article_form(form, ["date: give the date the article was published"], 400)
+        problem = Problem.at("date", "bad_date", "give the date the article was published")
+        return _article_form(form, [problem], 400)
     try:
         saved = edits.add_article(
             db,
@@ -91,18 +92,20 @@ def new_article():
             url=form.get("url", "").strip() or None,
         )
     except EditError as error:
-        return _article_form(form, _own(error, "article"), 400)
+        return _article_form(form, _on_form(error.problems), 400)
     flash("Added the article. Pick a sentence below to record a fact from it.")
     return redirect(url_for(".article_page", article_id=saved.id))
 
 
-def _own(error: EditError, subject: str) -> list[str]:
-    """The problems, without the "fact some-id: roles." that the form makes plain already:
-    "partner: unknown entity ..." reads better under the partner field."""
-    return [re.sub(rf"^{subject} [a-z0-9-]+: (?:roles\.(?=\w+:))?", "", p) for p in error.problems]
+def _on_form(problems: Iterable[Problem], fields: dict[str, str] | None = None) -> list[Problem]:
+    """The problems as a form shows them: the form is the record being saved, so they name
+    no record, each at its field's name on the form (``fields`` renames: a fact's
+    "roles.partner" is its form's "partner")."""
+    fields = fields or {}
+    return [p.on_form(fields.get(p.field, p.field) if p.field else None) for p in problems]
 
 
-def _article_form(form, problems: list[str] | None = None, status: int = 200):
+def _article_form(form, problems: list[Problem] | None = None, status: int = 200):
     events = articles.entities_of_types(get_session(), ["event"])
     page = render_template(
         "editor_articles/new.html", form=form, events=events, problems=problems or []
@@ -208,7 +211,7 @@ def retire_fact(article_id: str, fact_id: str):
     try:
         edits.retire_fact(db, editor_id=current_user.id, fact_id=fact.id, seed=_seed())
     except EditError as error:
-        flash("Not retired: " + "; ".join(error.problems))
+        flash(f"Not retired: {error}")
     else:
         flash(f"Retired the fact {fact.id}: its questions are gone.")
     return redirect(url_for(".article_page", article_id=article.id))
@@ -225,7 +228,7 @@ def restore_fact(article_id: str, fact_id: str):
             get_session(), editor_id=current_user.id, fact_id=fact.id, seed=_seed()
         )
     except EditError as error:
-        flash("Not restored: " + "; ".join(error.problems))
+        flash(f"Not restored: {error}")
     else:
         made = f"{saved.questions} question{'' if saved.questions == 1 else 's'}"
         flash(f"Restored the fact {fact.id}: it makes {made} again.")
@@ -264,7 +267,7 @@ def _submit_fact(
     db = get_session()
     kind = articles.fact_kinds(db).get(draft.kind)
     if kind is None:
-        problems = ["kind: choose what kind of fact this is"]
+        problems = [Problem.at("kind", "required", "choose what kind of fact this is")]
         return _fact_page(article, fact, draft, number, item, problems, 400)
     roles, problems = _roles(kind, draft)
     if problems:
@@ -281,7 +284,7 @@ def _submit_fact(
             seed=_seed(),
         )
     except EditError as error:
-        return _fact_page(article, fact, draft, number, item, _own(error, "fact"), 400)
+        return _fact_page(article, fact, draft, number, item, error.problems, 400)
     noun = "question" if saved.questions == 1 else "questions"
     flash(f"Saved: the fact makes {saved.questions} {noun}.")
     number = articles.sentence_number_of(sentences, article.text, draft.evidence.strip())
@@ -289,7 +292,7 @@ def _submit_fact(
     return redirect(url_for(".article_page", article_id=article.id, _anchor=anchor))
 
 
-def _roles(kind: KindIn, draft: FactDraft):
+def _roles(kind: KindIn, draft: FactDraft) -> tuple[dict, list[Problem]]:
     # Only the chosen kind's roles count: others may linger from a kind chosen before.
     values = {role: items for role, items in draft.values.items() if role in kind.roles}
     values, problems = articles.resolve_entities(get_session(), kind, values)
@@ -303,16 +306,23 @@ def _fact_page(
     draft: FactDraft,
     number: int | None,
     item: SentenceSuggestions | None,
-    problems: list[str] | None = None,
+    problems: list[Problem] | None = None,
     status: int = 200,
 ):
-    """The fact form with everything it offers: kinds, entity lists, suggestions, history."""
+    """The fact form with everything it offers: kinds, entity lists, suggestions, history.
+
+    Each problem shows at the top and under its field: a role's under the role, whether the
+    form ("partner") or the bank's check ("roles.partner") found it.
+    """
     db = get_session()
     kinds = articles.fact_kinds(db)
     mentions = item.mentions if item else ()
     suggested = articles.suggested_entities(mentions)
     typed = [v for values in draft.values.values() for v in values]
-    problems = problems or []
+    kind = kinds.get(draft.kind)
+    problems = _on_form(
+        problems or [], {f"roles.{role}": role for role in kind.roles} if kind else {}
+    )
     here = _fact_url(article, fact, number, draft.kind)
     page = render_template(
         "editor_articles/fact.html",
@@ -335,7 +345,7 @@ def _fact_page(
             for m in articles.new_names(mentions)
         ],
         problems=problems,
-        role_problems=_problems_by_role(kinds.get(draft.kind), problems),
+        role_problems=by_field(problems),
         entity_types=articles.entity_types(db),
         questions=articles.fact_questions(db, fact.id) if fact else [],
         history=articles.record_history(db, subject="fact", subject_id=fact.id) if fact else [],
@@ -386,17 +396,6 @@ def _entity_lists(
     return lists
 
 
-def _problems_by_role(kind: KindIn | None, problems: list[str]) -> dict[str, list[str]]:
-    """Each problem under the field it is about ("roles.partner: ...", "partner: ...")."""
-    fields = [*(kind.roles if kind else ()), "evidence", "kind"]
-    found: dict[str, list[str]] = {}
-    for problem in problems:
-        for name in fields:
-            if problem.startswith(f"{name}:"):
-                found.setdefault(name, []).append(problem)
-    return found
-
-
 # --- Entities -----------------------------------------------------------------------------------
 
 
@@ -415,9 +414,10 @@ def create_entity():
     name, type_ = form.get("name", "").strip(), form.get("type", "").strip()
     problems = []
     if not name:
-        problems.append("name: give the entity's name")
+        problems.append(Problem.at("name", "required", "give the entity's name"))
     if not type_:
-        problems.append("type: choose what the entity is (person, song, event ...)")
+        message = "choose what the entity is (person, song, event ...)"
+        problems.append(Problem.at("type", "required", message))
     try:
         if problems:
             raise EditError(problems)
@@ -430,10 +430,9 @@ def create_entity():
             seed=_seed(),
         )
     except EditError as error:
-        problems = _own(error, "entity")
+        problems = _on_form(error.problems)
         if wants_json():
-            fields = [FieldProblem(field=p.split(":")[0], message=p) for p in problems]
-            return error_response(400, "; ".join(problems), fields=fields)
+            return problems_response(problems)
         return _entity_form(form, problems, 400)
     if wants_json():
         return jsonify({"id": saved.id, "name": name, "type": type_}), 201
@@ -441,7 +440,7 @@ def create_entity():
     return redirect(local_path(form.get("next")) or url_for(".index"))
 
 
-def _entity_form(form, problems: list[str] | None = None, status: int = 200):
+def _entity_form(form, problems: list[Problem] | None = None, status: int = 200):
     types = articles.entity_types(get_session())
     page = render_template(
         "editor_articles/entity.html",

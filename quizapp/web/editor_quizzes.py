@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from quizapp.core.problems import Problem, by_field
 from quizapp.db import get_session
 from quizapp.game import feedback, quizzes
 from quizapp.game.scoring import SCORING_MODES
@@ -120,7 +121,7 @@ def new():
     """Make a quiz: scope, settings, draft or published. "Filter" only redraws the form."""
     form = QuizForm.read(request.values)
     db = get_session()
-    problems: dict[str, str] = {}
+    problems: list[Problem] = []
     if request.method == "POST" and request.form.get("action") == "create":
         try:
             quiz = quizzes.create_quiz(db, editor_id=current_user.id, **form.create_args())
@@ -135,6 +136,7 @@ def new():
         "editor_quizzes/new.html",
         form=form,
         problems=problems,
+        field_problems=by_field(problems),
         options=options,
         min_questions=quizzes.MIN_QUESTIONS,
         questions=quizzes.find_questions(

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from quizapp.api.errors import error_response
 from quizapp.bank.slots import FILTERS
+from quizapp.core.problems import Problem
 from quizapp.db import get_session
 from quizapp.game.quizzes import build_quizzes
 from quizapp.models import TEMPLATE_STATUSES, Template, utcnow
@@ -188,7 +189,7 @@ def preview():
     return {
         "question_count": len(result.questions),
         "questions": [asdict(q) for q in result.questions[:PREVIEW_SHOWN]],
-        "problems": [asdict(p) for p in result.problems],
+        "problems": [p.as_json() for p in result.problems],
         "can_publish": not result.errors,
         "errors": len(result.errors),
         "warnings": len(result.warnings),
@@ -208,7 +209,7 @@ def _submit(template_id: str | None):
     if action == "preview":
         return _form_page(draft, template_id, preview=_preview(draft))
     if action not in SAVE_ACTIONS:
-        problems = ["choose Preview, Save draft or Publish"]
+        problems = [Problem("unknown_action", "choose Preview, Save draft or Publish", "action")]
         return _form_page(draft, template_id, problems=problems, status=400)
     db = get_session()
     old = db.get(Template, template_id) if template_id else None
@@ -250,7 +251,7 @@ def _form_page(
     template_id: str | None,
     *,
     preview: Preview | None = None,
-    problems: list[str] | None = None,
+    problems: list[Problem] | None = None,
     retire_error: str | None = None,
     status: int = 200,
 ):

@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import LITERAL_TYPES, KindIn, RoleSpec
+from quizapp.core.problems import Problem
 from quizapp.core.text import fold
 from quizapp.models import Article, Editor, Entity, Fact, FactKind, Question
 from quizapp.workspace.edits import history
@@ -188,15 +189,16 @@ def entity_types(session: Session) -> list[str]:
 
 def resolve_entities(
     session: Session, kind: KindIn, values: Mapping[str, list[str]]
-) -> tuple[dict[str, list[str]], list[str]]:
+) -> tuple[dict[str, list[str]], list[Problem]]:
     """Entity role values as ids: an id is kept; an exact name or alias becomes its id.
 
     An editor without the search may type "Queen Bey" rather than "beyonce"; a name that fits
-    several entities of the role's types is a problem, saying which. Anything else is kept
-    as typed, and the bank's check then says it is unknown (with a "did you mean").
+    several entities of the role's types is a problem of that role ("ambiguous_name"), saying
+    which. Anything else is kept as typed, and the bank's check then says it is unknown (with
+    a "did you mean").
     """
     resolved: dict[str, list[str]] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for role, items in values.items():
         spec = kind.roles.get(role)
         if spec is None or spec.literal is not None:
@@ -212,7 +214,8 @@ def resolve_entities(
             fits = by_form.get(fold(item), []) if item not in known else []
             if len(fits) > 1:
                 names = ", ".join(f"{e.id} ({e.type})" for e in fits)
-                problems.append(f"{role}: {item!r} could be {names}; pick one")
+                message = f"{item!r} could be {names}; pick one"
+                problems.append(Problem.at(role, "ambiguous_name", message))
             resolved[role].append(fits[0].id if len(fits) == 1 else item)
     return resolved, problems
 

@@ -12,6 +12,10 @@ Every change follows the same path:
 3. only if nothing is wrong: the database is made to match (``bank.write_bank``), the
    questions of the kinds concerned are regenerated, and everything commits together.
    Anything wrong raises EditError with every problem, and nothing is written.
+
+Every problem is a `quizapp.core.problems.Problem` with a stable code and the field it points
+at: a form field ("title", a role's name), or the record's field as the bank names it
+("roles.partner", "evidence") with the record, for problems the bank's check found.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ from pydantic import ValidationError
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from quizapp.bank import files as bank_module
 from quizapp.bank.files import (
     ArticleHeader,
     ArticleIn,
@@ -37,6 +40,7 @@ from quizapp.bank.files import (
     check_bank,
 )
 from quizapp.bank.sync import bank_from_db, write_bank
+from quizapp.core.problems import Problem, ProblemsError
 from quizapp.core.text import slugify, unique_id
 from quizapp.models import Article, Change, Question
 from quizapp.questions.generation import rebuild_questions, snapshot_of_bank
@@ -46,12 +50,12 @@ EDITABLE_STATUSES = ("draft", "published")  # retiring is its own action
 _BANK_LOCK = 0x51_7A_B4_4E  # PostgreSQL advisory lock key of the bank ("QzBank")
 
 
-class EditError(Exception):
-    """The change was refused; ``problems`` says what to fix, one message each."""
+class EditError(ProblemsError):
+    """The change was refused; ``problems`` says what to fix, one Problem each."""
 
-    def __init__(self, problems: Sequence[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
+
+def _no_such(subject: str, record_id: str) -> EditError:
+    return EditError([Problem("not_found", f"there is no {subject} {record_id!r}")])
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def _finish(
     # ``templates``: a template changed, so only its own questions may.
     problems = check_bank(bank)
     if problems:
-        raise EditError([_problem_text(p) for p in problems])
+        raise EditError(problems)
     write_bank(session, bank, commit=False)
     if kinds:
         rebuild_questions(session, seed, kinds=kinds, commit=False)
@@ -112,34 +116,28 @@ def _finish(
     return Saved(subject_id, change.action, questions)
 
 
-def _problem_text(problem: bank_module.Problem) -> str:
-    text_ = f"{problem.record}: {problem.message}" if problem.record else problem.message
-    if problem.value is not None:
-        text_ += f" (got {problem.value!r})"
-    return text_
-
-
 def _run(session: Session, work) -> Saved:
     # Rolls back on any refusal or failure: validate first, then write, all or nothing.
     try:
         return work()
     except ValidationError as error:
         session.rollback()
-        raise EditError([_validation_text(e) for e in error.errors()]) from None
+        raise EditError([_validation_problem(e) for e in error.errors()]) from None
     except BaseException:
         session.rollback()
         raise
 
 
-def _validation_text(error: Mapping[str, Any]) -> str:
+def _validation_problem(error: Mapping[str, Any]) -> Problem:
     where = ".".join(str(part) for part in error["loc"])
-    message = error["msg"]
-    if error["type"] == "string_pattern_mismatch":
+    code, message = error["type"], error["msg"]
+    if code == "string_pattern_mismatch":
+        code = "not_a_slug"
         message = (
             "must be lower-case letters and digits, joined by '-' (ids) or '_' (kinds, roles "
             "and types)"
         )
-    return f"{where}: {message}" if where else message
+    return Problem.at(where, code, message) if where else Problem(code, message)
 
 
 def _diff(old: Any, new: Any) -> dict[str, Any]:
@@ -172,7 +170,8 @@ def save_template(
     preview without errors (``preview.can_publish``), and then makes its questions.
     """
     if status not in EDITABLE_STATUSES:
-        raise EditError([f"status must be one of {', '.join(EDITABLE_STATUSES)}, not {status!r}"])
+        message = f"status must be one of {', '.join(EDITABLE_STATUSES)}, not {status!r}"
+        raise EditError([Problem("unknown_status", message, "status")])
 
     def work() -> Saved:
         change = _begin(
@@ -185,7 +184,7 @@ def save_template(
         else:
             old = bank.templates.get(template_id)
             if old is None:
-                raise EditError([f"there is no template {template_id!r}"])
+                raise _no_such("template", template_id)
             new_id = template_id
         template = TemplateIn(
             id=new_id,
@@ -200,7 +199,11 @@ def save_template(
             draft = TemplateDraft(kind, style, prompt, answer_role, explanation or None, new_id)
             preview = preview_template(snapshot_of_bank(bank), draft, seed=seed)
             if not can_publish(preview):
-                raise EditError([f"cannot publish: {p.message}" for p in preview.errors])
+                # The preview beside the form shows where each one is; this says why not.
+                raise EditError(
+                    Problem(p.code, f"cannot publish: {p.message}", p.field, hint=p.hint)
+                    for p in preview.errors
+                )
             if old is None or old.status != "published":
                 change.action = "publish"
         bank.templates[new_id] = template
@@ -240,7 +243,7 @@ def _retire(
         records = bank.templates if subject == "template" else bank.facts
         old = records.get(record_id)
         if old is None:
-            raise EditError([f"there is no {subject} {record_id!r}"])
+            raise _no_such(subject, record_id)
         new = old.model_copy(update=retired)
         records[record_id] = new
         # A template's questions are its own; a fact's status changes its whole kind's.
@@ -277,11 +280,13 @@ def add_article(
     body = text_.replace("\r\n", "\n").replace("\r", "\n")
     problems = []
     if not title.strip():
-        problems.append("title: give the article's title")
+        problems.append(Problem.at("title", "required", "give the article's title"))
     if not body.strip():
-        problems.append("text: paste the article's text")
+        problems.append(Problem.at("text", "required", "paste the article's text"))
     if not source.strip():
-        problems.append("source: say where the article was published (e.g. MTV News)")
+        problems.append(
+            Problem.at("source", "required", "say where the article was published (e.g. MTV News)")
+        )
     if problems:
         raise EditError(problems)
 
@@ -330,7 +335,7 @@ def save_entity(
         else:
             old = bank.entities.get(entity_id)
             if old is None:
-                raise EditError([f"there is no entity {entity_id!r}"])
+                raise _no_such("entity", entity_id)
             new_id = entity_id
         same_name = [
             e.id
@@ -338,7 +343,8 @@ def save_entity(
             if e.id != new_id and e.name.casefold() == name.strip().casefold()
         ]
         if same_name and old is None:
-            raise EditError([f"name: {name!r} is already the entity {same_name[0]}; use it"])
+            message = f"{name!r} is already the entity {same_name[0]}; use it"
+            raise EditError([Problem.at("name", "duplicate_name", message, hint=same_name[0])])
         entity = EntityIn(id=new_id, name=name.strip(), type=type_, aliases=cleaned)
         bank.entities[new_id] = entity
         # An entity's name and aliases are what wrong answers and typed answers are made of.
@@ -359,14 +365,17 @@ def save_entity(
 # --- Facts --------------------------------------------------------------------------------------
 
 
-def roles_from_form(kind: KindIn, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def roles_from_form(
+    kind: KindIn, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Problem]]:
     """A fact's roles from form values (entity ids, texts, numbers as text), and the problems.
 
     Empty optional roles are left out; a role that takes several entities accepts a list or a
-    comma-separated text of ids; numbers must be whole numbers.
+    comma-separated text of ids; numbers must be whole numbers. Each problem's field is the
+    role's name.
     """
     roles: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for role, spec in kind.roles.items():
         raw = values.get(role)
         items = raw if isinstance(raw, list) else ([raw] if raw not in (None, "") else [])
@@ -376,23 +385,27 @@ def roles_from_form(kind: KindIn, values: Mapping[str, Any]) -> tuple[dict[str, 
         items = [i for i in items if i not in ("", None)]
         if not items:
             if not spec.optional:
-                problems.append(f"{role}: this role is required")
+                problems.append(Problem.at(role, "required", "this role is required"))
             continue
         if spec.literal == "number":
             try:
                 roles[role] = int(str(items[0]))
             except ValueError:
-                problems.append(f"{role}: must be a whole number (got {items[0]!r})")
+                problems.append(
+                    Problem.at(role, "not_a_number", "must be a whole number", value=items[0])
+                )
             continue
         if spec.literal == "text":
             roles[role] = str(items[0])
             continue
         roles[role] = list(items) if spec.many else items[0]
         if not spec.many and len(items) > 1:
-            problems.append(f"{role}: takes one entity, not {len(items)}")
+            problems.append(Problem.at(role, "not_many", f"takes one entity, not {len(items)}"))
     unknown = sorted(set(values) - set(kind.roles))
     if unknown:
-        problems.append(f"no such role(s) for this kind: {', '.join(unknown)}")
+        problems.append(
+            Problem("unknown_role", f"no such role(s) for this kind: {', '.join(unknown)}")
+        )
     return roles, problems
 
 
@@ -423,7 +436,7 @@ def save_fact(
         else:
             old = bank.facts.get(fact_id)
             if old is None:
-                raise EditError([f"there is no fact {fact_id!r}"])
+                raise _no_such("fact", fact_id)
             new_id = fact_id
         fact = FactIn(
             id=new_id,

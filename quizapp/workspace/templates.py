@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from quizapp.core.problems import ERROR, Problem
 from quizapp.models import TEMPLATE_STATUSES, Change, Editor, FactKind, Question, Template
-from quizapp.questions.preview import ERROR, Problem
 from quizapp.workspace.edits import history
 
 __all__ = [
@@ -239,20 +239,22 @@ class MarkedPart:
 def mark_problems(text: str, problems: Sequence[Problem], field: str) -> list[MarkedPart]:
     """``text`` cut into parts, the places ``problems`` point at in ``field`` marked.
 
-    A problem marks its ``text`` where it starts at its ``column``; when the text there is not
-    the problem's (a shortened quote), only the character at the column; past the end, a
-    single space after the text (where something is missing, such as the closing "?").
+    A problem marks the ``text`` of its location where it starts at its ``column``; when the
+    text there is not the problem's (a shortened quote), only the character at the column;
+    past the end, a single space after the text (where something is missing, such as the
+    closing "?").
     Overlapping places merge into one, an error if any of them is one.
     """
     spans: list[tuple[int, int, str, str]] = []
     for problem in problems:
-        if problem.field != field or problem.column is None:
+        column = problem.location.column
+        if problem.field != field or column is None:
             continue
-        start = problem.column - 1
+        start = column - 1
         if start >= len(text):
             spans.append((len(text), len(text) + 1, problem.severity, problem.message))
             continue
-        end = start + _marked_length(text, start, problem.text)
+        end = start + _marked_length(text, start, problem.location.text)
         spans.append((start, end, problem.severity, problem.message))
     spans.sort()
     merged: list[list[Any]] = []
