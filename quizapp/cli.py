@@ -16,7 +16,7 @@ from quizapp.game.quizzes import build_quizzes
 from quizapp.models import EDITOR_ROLES, utcnow
 from quizapp.questions.browse import iter_question_exports
 from quizapp.questions.generation import GenerationReport, rebuild_questions
-from quizapp.workspace.accounts import EditorError, create_editor
+from quizapp.workspace.accounts import EditorError, create_editor, get_editor_by_name, set_password
 from quizapp.workspace.edits import bank_is_empty, record_files_sync, unsaved_changes
 
 # Below this many (template, fact) pairs a run is instant and a bar would only flicker.
@@ -197,6 +197,32 @@ def create_editor_command(name: str, role: str) -> None:
     click.echo(f"Created {editor.role} {editor.name}.")
 
 
+@click.command("set-password")
+@click.argument("name")
+@with_appcontext
+def set_password_command(name: str) -> None:
+    """Give the editor called NAME a new password; asks for it twice, without echoing it.
+
+    Every login NAME has in a browser ends. For an editor who forgot theirs, or an admin's own
+    (the workspace's editors page sets other editors' passwords).
+    """
+    _upgrade_schema()
+    session = get_session()
+    # Looked up before the password is asked for, so that a mistyped name costs no typing.
+    editor = get_editor_by_name(session, name)
+    if editor is None:
+        raise click.ClickException(
+            f"there is no editor called {name!r} (quizapp create-editor adds one)"
+        )
+    password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(session, editor_id=editor.id, password=password)
+    except EditorError as exc:
+        raise click.ClickException(exc.message) from None
+    session.commit()
+    click.echo(f"Set a new password for {editor.name}; their logins have ended.")
+
+
 @click.command("start")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -338,6 +364,7 @@ def register_commands(app: Flask) -> None:
         export_questions_command,
         seed_demo_command,
         create_editor_command,
+        set_password_command,
         dump_bank_command,
         start_command,
     ):

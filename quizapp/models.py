@@ -120,7 +120,6 @@ class Question(QuestionContent, table=True):
 
 # --- The game ---------------------------------------------------------------------------------
 
-SCOPES = ("article", "event", "entity", "daily", "list")  # "list": hand-picked by an editor
 QUIZ_STATUSES = ("draft", "published")  # players see published quizzes only
 OVERALL_BOARD = "*"  # board_entry.board for the overall ranking; quiz ids never contain "*"
 
@@ -147,6 +146,7 @@ class Quiz(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=120)
     title: str = Field(max_length=300)
+    # article, event, entity (a topic), daily (the day's mix) or list (hand-picked by an editor)
     scope: str = Field(max_length=20)
     scope_id: str = Field(max_length=80)
     question_count: int

@@ -324,6 +324,50 @@ def test_fetching_again_does_not_restart_the_clock(client, faker, bank, clock):
     assert again["remaining"] == 13
 
 
+def test_the_clock_is_told_to_the_millisecond(client, faker, bank, clock):
+    player = make_player(client, faker)
+    attempt_id = start_attempt(client, player, first_quiz(client))
+    get_question(client, player, attempt_id)
+
+    clock.advance(7.12345)
+    again = get_question(client, player, attempt_id)["question"]
+
+    assert again["remaining"] == 12.877
+
+
+def test_the_review_is_the_games_own_with_each_source(client, app, faker, bank, clock):
+    player = make_player(client, faker)
+    quiz_id = first_quiz(client)
+    attempt_id = start_attempt(client, player, quiz_id)
+    verdicts = [
+        answer_current(client, app, player, attempt_id, quiz_id, right=n % 2 == 0, clock=clock)
+        for n in range(3)
+    ]
+
+    summary = client.get(f"{API}/attempts/{attempt_id}", headers=player.headers).json
+    with Session(get_engine(app)) as session:
+        game = play.summarize_attempt(session, session.get(Attempt, attempt_id))
+
+    assert summary["id"] == game.attempt_id == attempt_id
+    assert [a["position"] for a in summary["answers"]] == [0, 1, 2]
+    for shown, item, verdict in zip(summary["answers"], game.review, verdicts, strict=True):
+        assert shown == {
+            "position": item.position,
+            "prompt": item.prompt,
+            "style": item.style,
+            "given": item.given,
+            "correct": item.correct,
+            "late": item.late,
+            "points": item.points,
+            "correct_answer": item.correct_answer,
+            "source": {"article": item.article_title, "sentence": item.evidence},
+        }
+        assert verdict["source"] == shown["source"]
+        assert pick(verdict, "correct", "points", "correct_answer", "given", "position") == pick(
+            shown, "correct", "points", "correct_answer", "given", "position"
+        )
+
+
 def test_an_attempt_is_unranked_until_finished(client, faker, bank):
     player = make_player(client, faker)
     attempt_id = start_attempt(client, player, first_quiz(client))

@@ -5,6 +5,7 @@ import pytest
 from quizapp.api import schemas
 from quizapp.api.openapi import BEARER_SCHEME
 from quizapp.game import ranking
+from quizapp.game.play import ReviewItem
 
 API = "/api/v1"
 ANSWERS = "/api/v1/attempts/{attempt_id}/answers"
@@ -80,6 +81,62 @@ def test_component_schemas_are_generated_from_the_models(doc, model):
     expected.pop("$defs", None)
 
     assert doc["components"]["schemas"][model.__name__] == expected
+
+
+RESPONSE_MODELS = [
+    schemas.AnswerResult,
+    schemas.AttemptPublic,
+    schemas.AnsweredQuestion,
+    schemas.Source,
+    schemas.QuestionPublic,
+    schemas.StandingPublic,
+]
+
+
+@pytest.mark.parametrize("model", RESPONSE_MODELS, ids=lambda model: model.__name__)
+def test_response_schemas_are_what_the_models_write(doc, model):
+    # Read off the game's results by other names (validation aliases); the JSON, and so the
+    # document, has the API's names.
+    expected = model.model_json_schema(
+        ref_template="#/components/schemas/{model}", mode="serialization"
+    )
+    expected.pop("$defs", None)
+
+    assert doc["components"]["schemas"][model.__name__] == expected
+
+
+def test_an_answered_question_has_the_api_names_in_order(doc):
+    # AnsweredQuestion is built from the game's ReviewItem: a field added there shows here,
+    # and this test says so. The model's order is the JSON's; the document sorts its keys.
+    schema = doc["components"]["schemas"]["AnsweredQuestion"]
+
+    assert list(schemas.AnsweredQuestion.model_fields) == [
+        "position",
+        "prompt",
+        "style",
+        "given",
+        "correct",
+        "late",
+        "points",
+        "correct_answer",
+        "source",
+    ]
+    assert (
+        set(schema["required"])
+        == set(schema["properties"])
+        == set(schemas.AnsweredQuestion.model_fields)
+    )
+    assert schema["properties"]["source"] == ref(schemas.Source)
+    assert schema["description"].startswith("One answered question")
+    assert set(doc["components"]["schemas"]["Source"]["properties"]) == {"article", "sentence"}
+    attempt = doc["components"]["schemas"]["AttemptPublic"]["properties"]
+    assert "id" in attempt and "attempt_id" not in attempt
+    assert attempt["answers"]["items"] == ref(schemas.AnsweredQuestion)
+
+
+def test_domain_fields_refuse_a_name_the_dataclass_lacks():
+    with pytest.raises(ValueError, match="ReviewItem has no field article"):
+        schemas.domain_fields(ReviewItem, leave_out=("article", "evidence"))
 
 
 def test_request_bodies_refuse_unknown_fields(doc):

@@ -5,6 +5,7 @@ CSRF protection stays on: `editor_auth` (tests/conftest.py) reads the token from
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from tests.conftest import CSRF_FIELD, EditorAuth
 from tests.factories import EDITOR_PASSWORD, make_editor
 
 LOGIN = "/editor/login"
+NEW_PASSWORD = "a fresh start at last"
 ALERT = re.compile(r'<p class="alert" role="alert"[^>]*>(.*?)</p>', re.S)
 
 
@@ -255,6 +257,7 @@ def test_the_walk_finds_the_editor_routes(app):
 
     assert ("GET", "/editor/") in routes and ("GET", "/editor/editors") in routes
     assert ("POST", "/editor/editors/1/active") in routes
+    assert ("POST", "/editor/editors/1/password") in routes
     assert not any(url == LOGIN for _, url in routes)
 
 
@@ -318,16 +321,22 @@ def test_json_endpoints_answer_401_and_403_json(editor_auth, editor, json_endpoi
 # --- Managing editors -----------------------------------------------------------------------------
 
 
-def test_the_editors_page_is_closed_to_plain_editors(editor_auth, editor, admin):
+def test_the_editors_page_is_closed_to_plain_editors(editor_auth, session, editor, admin):
+    admin_hash = admin.password_hash
     editor_auth.login("Ed", EDITOR_PASSWORD)
 
     page = editor_auth.client.get("/editor/editors")
     create = editor_auth.post("/editor/editors", name="eve", password=EDITOR_PASSWORD)
     promote = editor_auth.post(f"/editor/editors/{editor.id}/role", role="admin")
+    reset = editor_auth.post(
+        f"/editor/editors/{admin.id}/password", password=NEW_PASSWORD, confirm=NEW_PASSWORD
+    )
     as_json = editor_auth.client.get("/editor/editors", headers={"Accept": "application/json"})
 
     assert page.status_code == 403 and "Not allowed" in page.text
     assert create.status_code == 403 and promote.status_code == 403
+    assert reset.status_code == 403 and NEW_PASSWORD not in reset.text
+    assert password_hash(session, admin) == admin_hash
     assert as_json.status_code == 403 and as_json.json["error"]["code"] == "forbidden"
 
 
@@ -413,3 +422,128 @@ def test_bad_changes_are_refused(as_admin, editor):
     assert as_admin.post(f"/editor/editors/{editor.id}/role", role="root").status_code == 400
     missing = as_admin.post("/editor/editors/999/active", active="0")
     assert missing.status_code == 404 and "no editor with id 999" in missing.text
+
+
+# --- An admin sets another editor's password ------------------------------------------------------
+
+
+def password_hash(session, editor: Editor) -> str:
+    return fresh(session, Editor, editor.id).password_hash
+
+
+def test_the_editors_page_offers_a_new_password_for_every_other_editor(as_admin, admin, editor):
+    page = as_admin.client.get("/editor/editors").text
+
+    forms = re.findall(r'<form method="post" action="/editor/editors/(\d+)/password">', page)
+    assert forms == [str(editor.id)]  # not the admin's own
+    assert f'<label for="password-{editor.id}">New password for Ed</label>' in page
+    assert 'name="confirm" required minlength="10" maxlength="200" autocomplete="off"' in page
+    assert '<details class="password-reset">' in page  # folded until asked for
+
+
+def test_an_admin_sets_a_new_password_and_the_editors_logins_end(
+    app, as_admin, session, editor, caplog
+):
+    ed = EditorAuth(app.test_client())
+    ed.login("Ed", EDITOR_PASSWORD)
+    assert ed.client.get("/editor/").status_code == 200
+
+    with caplog.at_level(logging.INFO, logger=app.logger.name):
+        response = as_admin.post(
+            f"/editor/editors/{editor.id}/password", password=NEW_PASSWORD, confirm=NEW_PASSWORD
+        )
+
+    assert response.status_code == 302 and response.location == "/editor/editors"
+    page = as_admin.client.get("/editor/editors").text
+    assert "Ed has a new password: their logins have ended" in page
+    assert NEW_PASSWORD not in page
+    assert is_login_redirect(ed.client.get("/editor/"))  # the login Ed had is over
+    assert EditorAuth(app.test_client()).login("Ed", EDITOR_PASSWORD).status_code == 200
+    assert EditorAuth(app.test_client()).login("Ed", NEW_PASSWORD).status_code == 302
+    assert as_admin.client.get("/editor/").status_code == 200  # the admin's own goes on
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("Ed has a new password" in line and "(by Ada)" in line for line in logged)
+    assert not any(NEW_PASSWORD in line for line in logged)
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        # Values with a space: nothing else on the page, a CSRF token included, holds one.
+        ({"password": "tiny pw", "confirm": "tiny pw"}, "at least 10 characters"),
+        ({"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "!"}, "The two passwords differ"),
+        ({"password": NEW_PASSWORD}, "This field is required"),
+        ({}, "This field is required"),
+        ({"password": "x " * 101, "confirm": "x " * 101}, "at most 200 characters"),
+    ],
+    ids=["short", "differ", "no repeat", "empty", "too long"],
+)
+def test_a_bad_new_password_is_refused_saying_what_to_fix(as_admin, session, editor, fields, says):
+    before = password_hash(session, editor)
+
+    response = as_admin.post(f"/editor/editors/{editor.id}/password", **fields)
+
+    assert response.status_code == 400
+    assert ALERT.search(response.text).group(1).startswith("New password for Ed: ")
+    assert says in response.text
+    for value in fields.values():
+        assert value not in response.text
+    assert '<details class="password-reset" open>' in response.text  # Ed's form, open again
+    assert password_hash(session, editor) == before
+
+
+def test_the_name_as_password_is_refused(as_admin, session, faker):
+    long_name = make_editor(session, faker, name="Edwina-Smith")
+    before = password_hash(session, long_name)
+
+    response = as_admin.post(
+        f"/editor/editors/{long_name.id}/password", password="EDWINA-SMITH", confirm="EDWINA-SMITH"
+    )
+
+    assert response.status_code == 400 and "must not be the name" in response.text
+    assert password_hash(session, long_name) == before
+
+
+def test_an_admin_cannot_set_their_own_password_here(as_admin, session, admin):
+    before = password_hash(session, admin)
+
+    response = as_admin.post(
+        f"/editor/editors/{admin.id}/password", password=NEW_PASSWORD, confirm=NEW_PASSWORD
+    )
+
+    assert response.status_code == 400
+    assert "run quizapp set-password on the server" in response.text
+    assert password_hash(session, admin) == before
+    assert as_admin.client.get("/editor/").status_code == 200
+
+
+def test_a_new_password_without_the_csrf_token_is_refused(as_admin, session, editor):
+    before = password_hash(session, editor)
+
+    response = as_admin.client.post(
+        f"/editor/editors/{editor.id}/password",
+        data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 400 and "This form has expired" in response.text
+    assert password_hash(session, editor) == before
+
+
+def test_a_visitor_setting_a_password_is_sent_to_the_login(app, session, editor):
+    visitor = EditorAuth(app.test_client())
+    before = password_hash(session, editor)
+
+    response = visitor.post(
+        f"/editor/editors/{editor.id}/password", password=NEW_PASSWORD, confirm=NEW_PASSWORD
+    )
+
+    assert is_login_redirect(response)
+    assert password_hash(session, editor) == before
+
+
+def test_a_new_password_for_an_unknown_editor_is_not_found(as_admin):
+    response = as_admin.post(
+        "/editor/editors/999/password", password=NEW_PASSWORD, confirm=NEW_PASSWORD
+    )
+
+    assert response.status_code == 404 and "no editor with id 999" in response.text

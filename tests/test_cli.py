@@ -2,9 +2,11 @@
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from quizapp.models import Editor, Question
+from tests.conftest import EditorAuth
 
 SECRET = "my secret passphrase"
 
@@ -138,7 +140,15 @@ def test_console_script_help_lists_the_commands():
     result = CliRunner().invoke(main, ["--help"])
 
     assert result.exit_code == 0
-    commands = ("init-db", "load-bank", "generate", "export-questions", "create-editor", "start")
+    commands = (
+        "init-db",
+        "load-bank",
+        "generate",
+        "export-questions",
+        "create-editor",
+        "set-password",
+        "start",
+    )
     for command in commands:
         assert command in result.output
 
@@ -277,6 +287,79 @@ def test_create_editor_knows_only_the_two_roles(runner):
     result = runner.invoke(args=["create-editor", "Ann", "--role", "owner"])
 
     assert result.exit_code == 2 and "'owner' is not one of 'editor', 'admin'" in result.output
+
+
+# --- set-password ---------------------------------------------------------------------------------
+
+NEW_SECRET = "an entirely new passphrase"
+
+
+def test_set_password_asks_twice_without_echoing_and_the_new_one_works(app, runner, session):
+    runner.invoke(args=["create-editor", "Ann"], input=f"{SECRET}\n" * 2)
+    before = session.scalars(select(Editor.password_hash)).one()
+
+    result = runner.invoke(args=["set-password", "ann"], input=f"{NEW_SECRET}\n" * 2)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "New password: ",
+        "Repeat for confirmation: ",
+        "Set a new password for Ann; their logins have ended.",
+    ]
+    session.expire_all()
+    after = session.scalars(select(Editor.password_hash)).one()
+    assert after != before and NEW_SECRET not in after
+    login = EditorAuth(app.test_client())
+    assert login.login("Ann", SECRET).status_code == 200  # the form again: refused
+    assert login.login("Ann", NEW_SECRET).status_code == 302
+
+
+def test_set_password_asks_again_when_the_two_differ(runner, session):
+    runner.invoke(args=["create-editor", "Ann"], input=f"{SECRET}\n" * 2)
+
+    result = runner.invoke(
+        args=["set-password", "Ann"],
+        input=f"{NEW_SECRET}\nsomething else\n{NEW_SECRET}\n{NEW_SECRET}\n",
+    )
+
+    assert result.exit_code == 0
+    assert "The two entered values do not match." in result.output
+    assert NEW_SECRET not in result.output and "something else" not in result.output
+
+
+def test_set_password_names_an_unknown_editor_before_asking(runner, session):
+    result = runner.invoke(args=["set-password", "nobody"], input=f"{NEW_SECRET}\n" * 2)
+
+    assert result.exit_code == 1
+    assert "password" not in result.output.lower()
+    assert "there is no editor called 'nobody' (quizapp create-editor adds one)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("password", "says"),
+    [
+        ("short pw", "the password must be at least 10 characters long"),
+        ("x" * 201, "the password must be at most 200 characters long"),
+        (" ANN-THE-1ST ", "the password must not be the name"),
+    ],
+)
+def test_set_password_refuses_a_bad_password_saying_why(runner, session, password, says):
+    runner.invoke(args=["create-editor", "ann-the-1st"], input=f"{SECRET}\n" * 2)
+    before = session.scalars(select(Editor.password_hash)).one()
+
+    result = runner.invoke(args=["set-password", "ann-the-1st"], input=f"{password}\n" * 2)
+
+    assert result.exit_code == 1 and says in result.output
+    assert password.strip() not in result.output
+    session.expire_all()
+    assert session.scalars(select(Editor.password_hash)).one() == before
+
+
+def test_set_password_takes_no_password_option(runner):
+    result = runner.invoke(args=["set-password", "Ann", "--password", NEW_SECRET])
+
+    assert result.exit_code == 2
+    assert "No such option" in result.output and "--password" in result.output
 
 
 def test_start_loads_the_bundled_bank_on_the_first_start_only(runner, session, monkeypatch):

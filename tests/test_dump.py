@@ -10,7 +10,7 @@ import yaml
 from sqlmodel import Session, SQLModel, select
 
 from quizapp.bank import dump
-from quizapp.bank.dump import DumpError, DumpReport, database_rows, dump_bank, render_bank
+from quizapp.bank.dump import DumpError, DumpReport, database_rows, dump_bank
 from quizapp.bank.files import BankError, read_bank
 from quizapp.bank.sync import bank_rows, load_bank
 from quizapp.core.database import make_engine
@@ -449,15 +449,6 @@ def test_an_id_that_is_not_a_file_name_is_refused(small, tmp_path):
 
     assert not (tmp_path / "escape.txt").exists()
     assert not (tmp_path / "out").exists()
-
-
-def test_render_bank_writes_nothing(small, tmp_path):
-    before = files_of(tmp_path / "bank")
-    files = render_bank(small, comments_from=tmp_path / "bank")
-
-    assert "kinds.yaml" in files and all(isinstance(v, bytes) for v in files.values())
-    assert files_of(tmp_path / "bank") == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def test_report_lines():

@@ -6,19 +6,23 @@ would submit it. Right answers for the tests come from the database, never from 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from html import escape
 
 import pytest
-from flask import g
+from flask import g, render_template
 from sqlmodel import select
 
 from quizapp.core.paths import resource_dir
 from quizapp.game import play
+from quizapp.game.charts import Tick, score_histogram
 from quizapp.game.quizzes import list_quizzes
 from quizapp.models import Attempt, Player, QuizItem
+from quizapp.web.play import CHART_BUCKETS
+from tests.conftest import make_test_app
 
 QUIZ = "event-show-2011"  # the small bank's event quiz: 9 questions of every style
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -326,6 +330,62 @@ def test_the_results_rank_the_player_among_everyone(app, browser, session):
     assert "<strong>#2</strong> <span>of 2 players</span>" in page
     assert "Best scores of 2 players" in page
     assert page.count("<em>no answer</em>") == 3
+
+
+BAR = re.compile(
+    r'<rect class="bar( mine)?" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)">'
+    r"<title>(\d+) players? scored (\d+)–(\d+)( \(you are here\))?</title></rect>"
+)
+AXIS = re.compile(r'<line class="axis" x1="0" x2="([\d.]+)" y1="([\d.]+)"')
+
+
+def test_the_results_chart_draws_everyones_best_and_marks_yours(app, browser, session):
+    rival = another_browser(app, session, "Rival")
+    rival.play_through(rival.start())  # all right: the best score, the chart's top
+    attempt_id = browser.start()
+    browser.play_through(
+        attempt_id, choose=lambda item: "" if item.style == "typed" else right_answer(item)
+    )
+    score = fresh(session, Attempt, attempt_id).score
+
+    page = browser.client.get(f"/attempts/{attempt_id}/results").get_data(as_text=True)
+
+    assert page.count("<svg ") == 1 and 'viewBox="0 0 320 150"' in page
+    bars = [
+        (bool(mine), float(x), float(y), float(w), float(h), int(n), int(low), int(high), you)
+        for mine, x, y, w, h, n, low, high, you in BAR.findall(page)
+    ]
+    width, baseline = map(float, AXIS.search(page).groups())
+    assert len(bars) == CHART_BUCKETS
+    assert sum(bar[5] for bar in bars) == 2
+    marked = [bar for bar in bars if bar[0]]
+    assert len(marked) == 1 and marked[0][8]  # the marked bar says "you are here"
+    assert marked[0][6] <= score <= marked[0][7]
+    assert bars[0][6] == 0 and bars[-1][7] > score  # from 0 to the rival's best
+    end = 0.0
+    for _mine, x, y, w, h, count, *_rest in bars:
+        assert x >= end and x + w <= width  # side by side, inside the picture
+        end = x + w
+        assert y + h == pytest.approx(baseline)  # standing on the axis
+        assert (h > 0) == (count > 0)
+
+
+def test_the_chart_partial_escapes_every_text(tmp_path):
+    histogram = score_histogram([1, 2, 3], top=300, score=150)
+    hostile = dataclasses.replace(
+        histogram,
+        description='<script>alert("x")</script>',
+        ticks=(Tick(x=6, text="<b>0</b>", anchor="start"),),
+    )
+    app = make_test_app(f"sqlite:///{tmp_path / 'unused.sqlite'}")
+
+    with app.test_request_context():
+        svg = render_template("play/_chart.html", histogram=hostile)
+
+    assert svg.count("<rect ") == 3 and svg.count('class="bar mine"') == 1
+    assert "<script>" not in svg and "<b>" not in svg
+    assert 'aria-label="&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"' in svg
+    assert "&lt;b&gt;0&lt;/b&gt;</text>" in svg
 
 
 def test_wrong_answers_show_the_right_one(browser):

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
-from flask import Flask, request, session
+from flask import Flask, render_template, request, session
 from sqlmodel import Session
 from werkzeug.exceptions import HTTPException
 
@@ -30,7 +30,7 @@ from quizapp import create_app
 from quizapp.core.database import create_schema
 from quizapp.core.paths import resource_dir
 from quizapp.db import get_engine
-from quizapp.game.charts import render_svg, score_histogram
+from quizapp.game.charts import score_histogram
 from quizapp.limits import answering_key
 from quizapp.web import security
 from tests.conftest import CSRF_FIELD, make_test_app
@@ -318,9 +318,14 @@ def test_no_template_has_inline_script_style_or_handlers():
         assert csp_problems(markup) == [], path.name
 
 
-def test_the_chart_svg_draws_with_attributes_not_styles():
-    svg = render_svg(score_histogram([0, 2, 5, 1], top=1000, score=600))
+def test_the_chart_svg_draws_with_attributes_not_styles(tmp_path):
+    app = sqlite_app(tmp_path)
+    with app.test_request_context():
+        svg = render_template(
+            "play/_chart.html", histogram=score_histogram([0, 2, 5, 1], top=1000, score=600)
+        )
 
+    assert svg.count("<rect ") == 4
     assert csp_problems(svg) == []
 
 

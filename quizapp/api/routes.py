@@ -1,4 +1,5 @@
-"""The API's views: parse (spectree and the schemas), call the game (quizapp.game.play), serialize.
+"""The API's views: parse (spectree and the schemas), call the game (quizapp.game.play), and
+validate its result into the response model (quizapp.api.schemas reads it off the result).
 
 Every view is documented in the OpenAPI document by its decorator, docstring and schemas.
 """
@@ -12,7 +13,6 @@ from quizapp.api.inputs import check_json_body
 from quizapp.api.openapi import BEARER, responses, spec
 from quizapp.api.schemas import (
     AnswerCreate,
-    AnsweredQuestion,
     AnswerResult,
     AttemptCreated,
     AttemptPublic,
@@ -20,12 +20,8 @@ from quizapp.api.schemas import (
     LeaderboardQuery,
     PlayerCreate,
     PlayerCreated,
-    QuestionPublic,
     QuestionServed,
     QuizList,
-    QuizPublic,
-    Source,
-    StandingPublic,
 )
 from quizapp.db import get_session
 from quizapp.game import play, ranking
@@ -72,11 +68,7 @@ def get_quizzes():
         seconds=config["SECONDS_PER_QUESTION"],
         mode=config["SCORING_MODE"],
     )
-    quizzes = [
-        QuizPublic.model_validate(quiz, from_attributes=True)
-        for quiz in list_quizzes(session, today=today)
-    ]
-    return QuizList(quizzes=quizzes)
+    return QuizList(quizzes=list_quizzes(session, today=today))
 
 
 @bp.post("/quizzes/<quiz_id>/attempts")
@@ -111,21 +103,8 @@ def get_question(attempt_id: int, player: Player):
     The clock starts at the first fetch; fetching again returns the same deadline.
     """
     session = get_session()
-    attempt = play.get_attempt(session, attempt_id, player)
-    served = play.current_question(session, attempt)
-    if served is None:
-        return QuestionServed(question=None, finished=True)
-    question = QuestionPublic(
-        id=served.id,
-        prompt=served.prompt,
-        style=served.style,
-        choices=served.choices,
-        seconds=served.seconds,
-        position=served.position,
-        count=served.count,
-        remaining=round(served.remaining, 3),
-    )
-    return QuestionServed(question=question, finished=False)
+    served = play.current_question(session, play.get_attempt(session, attempt_id, player))
+    return QuestionServed(question=served, finished=served is None)
 
 
 @bp.post(f"{ATTEMPT}/answers")
@@ -149,21 +128,7 @@ def post_answer(attempt_id: int, player: Player, json: AnswerCreate):
     outcome = play.answer_question(
         session, attempt, question_id=json.question_id, answer=json.answer
     )
-    return AnswerResult(
-        correct=outcome.correct,
-        points=outcome.points,
-        score=outcome.score,
-        correct_answer=outcome.correct_answer,
-        source=Source(article=outcome.article_title, sentence=outcome.evidence),
-        streak=outcome.streak,
-        late=outcome.late,
-        finished=outcome.finished,
-        message=outcome.message,
-        explanation=outcome.explanation,
-        given=outcome.given,
-        position=outcome.position,
-        count=outcome.count,
-    )
+    return AnswerResult.model_validate(outcome)
 
 
 @bp.get(ATTEMPT)
@@ -178,33 +143,7 @@ def get_attempt(attempt_id: int, player: Player):
     """The attempt's score so far and, once finished, its rank on the quiz's board."""
     session = get_session()
     summary = play.summarize_attempt(session, play.get_attempt(session, attempt_id, player))
-    answers = [
-        AnsweredQuestion(
-            position=item.position,
-            prompt=item.prompt,
-            style=item.style,
-            given=item.given,
-            correct=item.correct,
-            late=item.late,
-            points=item.points,
-            correct_answer=item.correct_answer,
-            source=Source(article=item.article_title, sentence=item.evidence),
-        )
-        for item in summary.review
-    ]
-    return AttemptPublic(
-        id=summary.attempt_id,
-        quiz_id=summary.quiz_id,
-        quiz_title=summary.quiz_title,
-        score=summary.score,
-        correct=summary.correct,
-        count=summary.count,
-        finished=summary.finished,
-        rank=summary.rank,
-        players=summary.players,
-        seconds=summary.seconds,
-        answers=answers,
-    )
+    return AttemptPublic.model_validate(summary)
 
 
 @bp.get("/leaderboard")
@@ -238,18 +177,9 @@ def get_leaderboard(query: LeaderboardQuery):
     return Leaderboard(
         quiz=query.quiz,
         period=query.period,
-        entries=[_standing(s) for s in standings.entries],
-        me=_standing(standings.me) if standings.me else None,
+        entries=standings.entries,
+        me=standings.me,
         total=standings.total,
-    )
-
-
-def _standing(standing: ranking.Standing) -> StandingPublic:
-    return StandingPublic(
-        rank=standing.rank,
-        nickname=standing.nickname,
-        score=standing.score,
-        finished_at=standing.finished_at,
     )
 
 

@@ -1,16 +1,23 @@
-"""The API's request and response bodies (STYLE.md 6 naming).
+"""The API's request and response bodies.
 
 These pydantic models validate every request body and query string, shape every response,
 and are what spectree turns into the OpenAPI document: one set of classes, so the document
 cannot drift from what the server accepts.
+
+Responses are read straight off the game's results (quizapp.game.play, quizapp.game.ranking)
+with ``Model.model_validate(result)``: a field named differently in the API says where it
+comes from with a ``validation_alias``, which changes neither the JSON nor the document.
 """
 
+import dataclasses
 import datetime as dt
-from typing import Literal
+import typing
+from collections.abc import Collection, Mapping
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from quizapp.game.play import MAX_ANSWER_LENGTH, NICKNAME_MAX, NICKNAME_MIN
+from quizapp.game.play import MAX_ANSWER_LENGTH, NICKNAME_MAX, NICKNAME_MIN, ReviewItem
 
 Period = Literal["all", "week"]  # quizapp.game.ranking.PERIODS; a test keeps the two in step
 
@@ -27,6 +34,24 @@ class QueryParameters(BaseModel):
     busters such as ``_=1700000000``) are ignored."""
 
     model_config = ConfigDict(extra="ignore")
+
+
+class FromDomain(BaseModel):
+    """A response read off the attributes of a domain object (a dataclass, a table row)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+def domain_fields(domain: type, *, leave_out: Collection[str] = ()) -> dict[str, Any]:
+    """The fields of the dataclass ``domain`` as `pydantic.create_model` definitions, in
+    order: every one required, with its type; ``leave_out`` names the ones not shown."""
+    unknown = set(leave_out) - {f.name for f in dataclasses.fields(domain)}
+    if unknown:
+        raise ValueError(f"{domain.__name__} has no field {', '.join(sorted(unknown))}")
+    types = typing.get_type_hints(domain)
+    return {
+        f.name: (types[f.name], ...) for f in dataclasses.fields(domain) if f.name not in leave_out
+    }
 
 
 # --- Players ----------------------------------------------------------------------------------
@@ -58,7 +83,7 @@ class PlayerCreated(BaseModel):
 # --- Quizzes ----------------------------------------------------------------------------------
 
 
-class QuizPublic(BaseModel):
+class QuizPublic(FromDomain):
     """A quiz on offer and its settings."""
 
     id: str
@@ -87,7 +112,7 @@ class AttemptCreated(BaseModel):
     question_count: int
 
 
-class QuestionPublic(BaseModel):
+class QuestionPublic(FromDomain):
     """A question as the player sees it: never its answer, choices in this attempt's order."""
 
     id: str = Field(description="The id `quizapp export-questions` prints.")
@@ -100,6 +125,11 @@ class QuestionPublic(BaseModel):
     remaining: float = Field(
         description="Seconds left by the server's clock, counted from the first fetch."
     )
+
+    @field_validator("remaining")
+    @classmethod
+    def _to_the_millisecond(cls, seconds: float) -> float:
+        return round(seconds, 3)
 
 
 class QuestionServed(BaseModel):
@@ -119,14 +149,30 @@ class AnswerCreate(RequestBody):
     )
 
 
-class Source(BaseModel):
+# Where a domain result keeps its source: flat, as every question does (QuizItem).
+SOURCE_ATTRIBUTES = ("article_title", "evidence")
+
+
+class Source(FromDomain):
     """Where the answer comes from: the article and the sentence that proves it."""
 
-    article: str
-    sentence: str
+    article: str = Field(validation_alias=SOURCE_ATTRIBUTES[0])
+    sentence: str = Field(validation_alias=SOURCE_ATTRIBUTES[1])
 
 
-class AnswerResult(BaseModel):
+class WithSource(FromDomain):
+    """A result whose ``source`` is read off the same domain object as its other fields."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nest_the_source(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) or not dataclasses.is_dataclass(data):
+            return data
+        attributes = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+        return attributes | {"source": data}
+
+
+class AnswerResult(WithSource):
     """The verdict on an answer, with the right answer and its source."""
 
     correct: bool
@@ -144,24 +190,22 @@ class AnswerResult(BaseModel):
     count: int
 
 
-class AnsweredQuestion(BaseModel):
-    """One answered question of an attempt, for a review of the results."""
-
-    position: int
-    prompt: str
-    style: str
-    given: str | None
-    correct: bool
-    late: bool
-    points: int
-    correct_answer: str
-    source: Source
+# The game's own review item, with its source nested; the solution (a true/false statement's
+# true value) is for the results page.
+AnsweredQuestion = create_model(
+    "AnsweredQuestion",
+    __base__=WithSource,
+    __doc__="One answered question of an attempt, for a review of the results.",
+    __module__=__name__,
+    **domain_fields(ReviewItem, leave_out=("solution", *SOURCE_ATTRIBUTES)),
+    source=(Source, ...),
+)
 
 
-class AttemptPublic(BaseModel):
+class AttemptPublic(FromDomain):
     """An attempt's outcome so far; rank is on the quiz's all-time board once finished."""
 
-    id: int
+    id: int = Field(validation_alias="attempt_id")
     quiz_id: str
     quiz_title: str
     score: int
@@ -171,7 +215,7 @@ class AttemptPublic(BaseModel):
     rank: int | None
     players: int = Field(description="How many players are on the quiz's all-time board.")
     seconds: float | None = Field(description="From start to finish, once finished.")
-    answers: list[AnsweredQuestion]
+    answers: list[AnsweredQuestion] = Field(validation_alias="review")
 
 
 # --- Leaderboards -----------------------------------------------------------------------------
@@ -185,7 +229,7 @@ class LeaderboardQuery(QueryParameters):
     limit: int = Field(default=10, ge=1, le=100)
 
 
-class StandingPublic(BaseModel):
+class StandingPublic(FromDomain):
     """A row of a leaderboard."""
 
     rank: int

@@ -395,17 +395,6 @@ def _leading_comment(path: Path) -> str:
     return "".join(lines) + "\n" if lines else ""
 
 
-def render_bank(session: Session, comments_from: str | Path | None = None) -> dict[str, bytes]:
-    """The bank files for what the database holds: relative path to content, nothing written.
-
-    Records are ordered by id (entities by type, then id), values the loader fills in by
-    default are left out, and every string is quoted where YAML would read it as something
-    else, so the same database always gives the same bytes. The comment block that starts a
-    file of the bank at ``comments_from`` (kinds.yaml, entities, facts, templates) is kept.
-    """
-    return _render(database_rows(session), Path(comments_from) if comments_from else None)
-
-
 def _fact_order(row: dict[str, Any], articles: dict[Any, dict[str, Any]]) -> tuple:
     # In the order the article tells them, so a reviewer reads facts beside the text; the id
     # breaks ties between facts proven by the same sentence.

@@ -3,15 +3,13 @@
 `score_histogram` turns the bucket counts of `ranking.get_score_distribution` into bars with
 their coordinates, the player's own bucket marked, and axis labels. A Jinja partial draws
 the SVG from these numbers (templates/play/_chart.html), so no markup is built by string
-concatenation and every label goes through autoescaping; `render_svg` builds the same markup
-without a template, escaping every text, for other callers and for the tests.
+concatenation and every label goes through autoescaping.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
 WIDTH = 320
 HEIGHT = 150
@@ -169,38 +167,3 @@ def score_histogram(
         mine=mine,
         description=description,
     )
-
-
-def render_svg(histogram: Histogram) -> str:
-    """The histogram as standalone SVG markup, every text escaped.
-
-    The web pages draw the same thing from templates/play/_chart.html; this is for callers
-    without Jinja.
-    """
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {histogram.width} {histogram.height}" role="img" '
-        f'aria-label="{escape(histogram.description)}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(histogram.description)}</title>",
-    ]
-    for bar in histogram.bars:
-        css = "bar mine" if bar.mine else "bar"
-        parts.append(
-            f'<rect class="{css}" x="{bar.x}" y="{bar.y}" width="{bar.width}" '
-            f'height="{bar.height}"><title>{escape(bar.label)}</title></rect>'
-        )
-        if bar.mine:
-            parts.append(
-                f'<text class="you" x="{bar.center}" y="{max(bar.y - 4, 10)}" '
-                'text-anchor="middle">you</text>'
-            )
-    parts.append(
-        f'<line class="axis" x1="0" x2="{histogram.width}" '
-        f'y1="{histogram.baseline}" y2="{histogram.baseline}"/>'
-    )
-    for tick in histogram.ticks:
-        parts.append(
-            f'<text x="{tick.x}" y="{histogram.height - 6}" '
-            f'text-anchor="{tick.anchor}">{escape(tick.text)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)

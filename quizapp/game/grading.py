@@ -25,7 +25,7 @@ Comparison
     distance is the optimal-string-alignment (restricted Damerau-Levenshtein) distance, so a
     swap of two neighbouring letters (``Kanye Wset``) is one edit.
 
-Typos (``is_typo_of``)
+Typos
     How many edits a form tolerates depends on its length in letters and digits (spaces not
     counted): fewer than ``EXACT_BELOW`` (7) -> none, so ``Chet`` is not ``Cher`` and ``Adela``
     is not ``Adele``; 7 to 12 -> one (``Beyonse``, ``Lady Gag``, ``Kid Cudy``); ``TWO_TYPOS_FROM``
@@ -169,21 +169,6 @@ def _distance(a: _Text, b: _Text, cutoff: int) -> int:
         OSA.distance(a.spaced, b.spaced, score_cutoff=cutoff),
         OSA.distance(a.bare, b.bare, score_cutoff=cutoff),
     )
-
-
-def is_typo_of(given: str, form: str) -> bool:
-    """Tell whether ``given`` is ``form`` up to the typos tolerated for ``form``.
-
-    Both are normalized first; identical texts count. ``form`` shorter than ``EXACT_BELOW``
-    letters and digits tolerates no edit, up to ``TWO_TYPOS_FROM - 1`` one edit, longer two.
-    An edit is an insertion, deletion, substitution or swap of neighbouring characters.
-    """
-    g = _Text.of(fold(given))
-    f = _Text.of(fold(form))
-    if not g.bare or not f.bare:
-        return False
-    allowed = _allowed_typos(f)
-    return _distance(g, f, allowed) <= allowed
 
 
 def _prepare_parts(expected: Sequence[Sequence[str]]) -> list[_Part]:

@@ -330,11 +330,6 @@ def list_quizzes(session: Session, *, today: dt.date) -> list[Quiz]:
     return sorted(quizzes, key=lambda q: (order.get(q.scope, 9), q.title.casefold(), q.id))
 
 
-def count_quizzes(session: Session) -> int:
-    """How many quizzes exist."""
-    return session.exec(select(func.count()).select_from(Quiz)).one()
-
-
 # --- Quizzes made by editors ------------------------------------------------------------------
 
 EDITOR_SCOPES = ("article", "event", "entity", "list")

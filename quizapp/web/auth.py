@@ -44,7 +44,7 @@ from flask_wtf.csrf import CSRFError
 from sqlmodel import Session
 from werkzeug.exceptions import HTTPException
 from wtforms import HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import InputRequired
+from wtforms.validators import EqualTo, InputRequired
 
 from quizapp.api.errors import error_response
 from quizapp.db import get_session
@@ -296,9 +296,32 @@ class NewEditorForm(FlaskForm):
     role = SelectField("Role", choices=list(EDITOR_ROLES))
 
 
-def _editors_page(form: NewEditorForm, *, error: str | None = None, status: int = 200):
+class NewPasswordForm(FlaskForm):
+    """An admin gives another editor a new password, typed twice."""
+
+    password = PasswordField("New password", validators=[InputRequired()])
+    confirm = PasswordField(
+        "Repeat it",
+        validators=[InputRequired(), EqualTo("password", message="the two passwords differ")],
+    )
+
+
+def _editors_page(
+    form: NewEditorForm | None = None,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    password_for: int | None = None,
+):
+    """The editors page; ``password_for`` opens that editor's new-password form again."""
     listing = accounts.list_editors(get_session())
-    return render_template("editor/editors.html", editors=listing, form=form, error=error), status
+    return render_template(
+        "editor/editors.html",
+        editors=listing,
+        form=form or NewEditorForm(formdata=None),
+        error=error,
+        password_for=password_for,
+    ), status
 
 
 @bp.get("/editors")
@@ -330,9 +353,7 @@ def set_active(editor_id: int):
     """Deactivate (active=0) or reactivate (active=1) an editor (admins only)."""
     active = request.form.get("active")
     if active not in ("0", "1"):
-        return _editors_page(
-            NewEditorForm(formdata=None), error="active must be 0 or 1", status=400
-        )
+        return _editors_page(error="active must be 0 or 1", status=400)
     return _save(
         lambda db: accounts.set_active(
             db, editor_id=editor_id, active=active == "1", acting_id=current_user.id
@@ -353,8 +374,43 @@ def set_role(editor_id: int):
     )
 
 
-def _save(change: Callable[[Session], Editor], *, done: str, form: NewEditorForm | None = None):
-    """Apply ``change`` and commit, then back to the list; a refusal re-renders it saying why."""
+@bp.post("/editors/<int:editor_id>/password")
+@admin_required
+def set_password(editor_id: int):
+    """Give another editor a new password (admins only); every login they have ends."""
+    try:
+        accounts.get_editor(get_session(), editor_id)
+    except accounts.EditorNotFound as error:
+        return error_page(404, error.message)
+    if editor_id == current_user.id:
+        # This form does not ask for the current password: with it, anyone at an admin's
+        # unlocked browser could take the account over.
+        return _editors_page(
+            error="you cannot set your own password here: run quizapp set-password on the server",
+            status=400,
+        )
+    form = NewPasswordForm()
+    if not form.validate_on_submit():
+        first = next(message for messages in form.errors.values() for message in messages)
+        return _editors_page(error=first, status=400, password_for=editor_id)
+    return _save(
+        lambda db: accounts.set_password(db, editor_id=editor_id, password=form.password.data),
+        done="{name} has a new password: their logins have ended; tell it to them privately.",
+        password_for=editor_id,
+    )
+
+
+def _save(
+    change: Callable[[Session], Editor],
+    *,
+    done: str,
+    form: NewEditorForm | None = None,
+    password_for: int | None = None,
+):
+    """Apply ``change`` and commit, then back to the list; a refusal re-renders it saying why.
+
+    Every change made is logged with the admin who made it (``done`` holds no password).
+    """
     db = get_session()
     try:
         editor = change(db)
@@ -363,7 +419,9 @@ def _save(change: Callable[[Session], Editor], *, done: str, form: NewEditorForm
         return error_page(404, error.message)
     except accounts.EditorError as error:
         db.rollback()
-        return _editors_page(form or NewEditorForm(formdata=None), error=error.message, status=400)
+        return _editors_page(form, error=error.message, status=400, password_for=password_for)
     db.commit()
-    flash(done.format(name=editor.name, role=editor.role))
+    message = done.format(name=editor.name, role=editor.role)
+    current_app.logger.info("editor accounts: %s (by %s)", message, current_user.name)
+    flash(message)
     return redirect(url_for("auth.editor_list"))

@@ -100,7 +100,6 @@ class ApiPlayer:
     summary: dict | None = None
     unavailable: int = 0  # 503s seen
     lost_tokens: int = 0  # players created whose token the 503 swallowed
-    conflicts_after_outage: int = 0
     error: Exception | None = None
 
     def run(self, pick_quiz=None) -> None:
