@@ -15,9 +15,12 @@ Environment:
     LOG_LEVEL        gunicorn's error log level (default info)
 
 The app's own settings (QUIZAPP_SECRET_KEY, DATABASE_URL, QUIZAPP_RATELIMIT_STORAGE_URI,
-QUIZAPP_TRUSTED_PROXIES, ...) come from the environment too; see docs/deploy.md.
+QUIZAPP_TRUSTED_PROXIES, ...) come from the environment too; see docs/deploy.md. A setting the
+app cannot start with stops the workers, and so gunicorn, with the app's message (which names
+the variable) and no traceback.
 """
 
+import logging
 import os
 
 # Past a dozen sync workers a host is better served by another host: each worker is a whole
@@ -53,3 +56,26 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 access_log_format = (
     '%(h)s %({x-forwarded-for}i)s %(l)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 )
+
+
+# --- Hooks --------------------------------------------------------------------------------------
+
+
+class _SettingsErrorWithoutTraceback(logging.Filter):
+    """gunicorn logs a worker's failure to load the app with its traceback, then prints the
+    error's message. For settings the app refuses (quizapp.core.settings.SettingsError, the
+    missing secret key included) the message says all there is: the traceback is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            from quizapp.core.settings import SettingsError
+
+            if isinstance(record.exc_info[1], SettingsError):
+                record.exc_info = None
+                record.exc_text = None
+        return True
+
+
+def on_starting(server) -> None:
+    """In the master, before the workers: a settings error is shown without its traceback."""
+    logging.getLogger("gunicorn.error").addFilter(_SettingsErrorWithoutTraceback())

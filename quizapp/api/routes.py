@@ -27,6 +27,7 @@ from quizapp.api.schemas import (
     Source,
     StandingPublic,
 )
+from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.game import play, ranking
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
@@ -63,15 +64,8 @@ def create_player(json: PlayerCreate):
 @spec.validate(resp=responses(200, QuizList), tags=["quizzes"], operation_id="list_quizzes")
 def get_quizzes():
     """List the quizzes on offer, today's daily mix first."""
-    session, config = get_session(), current_app.config
-    today = utcnow().date()
-    ensure_daily_quiz(
-        session,
-        today,
-        count=config["QUESTIONS_PER_QUIZ"],
-        seconds=config["SECONDS_PER_QUESTION"],
-        mode=config["SCORING_MODE"],
-    )
+    session, today = get_session(), utcnow().date()
+    ensure_daily_quiz(session, today, QuizSettings.from_config(current_app.config))
     quizzes = [
         QuizPublic.model_validate(quiz, from_attributes=True)
         for quiz in list_quizzes(session, today=today)

@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from quizapp.api import errors as api_errors
 from quizapp.core.database import OUTAGE_ERRORS
+from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.game import charts, feedback, play, ranking
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
@@ -169,21 +170,12 @@ for _outage in OUTAGE_ERRORS:
 # --- Pages --------------------------------------------------------------------------------------
 
 
-def _config_quiz_settings() -> dict:
-    config = current_app.config
-    return {
-        "count": config["QUESTIONS_PER_QUIZ"],
-        "seconds": config["SECONDS_PER_QUESTION"],
-        "mode": config["SCORING_MODE"],
-    }
-
-
 @bp.get("/")
 def home():
     """The quizzes on offer, today's daily mix first, with the player's best on each."""
     db = get_session()
     today = utcnow().date()
-    ensure_daily_quiz(db, today, **_config_quiz_settings())
+    ensure_daily_quiz(db, today, QuizSettings.from_config(current_app.config))
     quizzes = list_quizzes(db, today=today)
     player = current_player()
     bests = ranking.get_player_bests(db, player_id=player.id) if player else {}
