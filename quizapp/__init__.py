@@ -28,6 +28,7 @@ def create_app(
     """
     app = _new_flask_app()
     _load_settings(app, test_config)
+    _observe_requests(app)
     _secure(app, require_secret_key=require_secret_key)
     _connect_database_and_commands(app)
     _guard_forms_and_limits(app)
@@ -72,6 +73,17 @@ def _load_settings(app: "Flask", test_config: dict[str, Any] | None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
 
+def _observe_requests(app: "Flask") -> None:
+    """Request ids, the request log and the request metrics (quizapp.web.monitoring).
+
+    First of the request hooks, so that even a request another hook refuses is timed, logged
+    and counted.
+    """
+    from quizapp.web import monitoring
+
+    monitoring.init_app(app)
+
+
 def _secure(app: "Flask", *, require_secret_key: bool) -> None:
     """The secret key, cookie flags, proxy trust and security headers (quizapp.web.security)."""
     from quizapp.web import security
@@ -105,7 +117,7 @@ def _guard_forms_and_limits(app: "Flask") -> None:
 
 
 def _register_pages_and_api(app: "Flask") -> None:
-    """The game's pages, the health check, the JSON API and the editors' workspace."""
+    """The game's pages, the operators' endpoints, the JSON API and the editors' workspace."""
     from quizapp.api import bp as api_bp
     from quizapp.web import (
         auth,

@@ -71,6 +71,8 @@ BAD_VALUES = [
     ("QUIZAPP_REPORT_RATE_LIMIT", "many per day", "must be a rate limit such as"),
     ("QUIZAPP_RATELIMIT_STORAGE_URI", "localhost:6379", "must be a storage URI such as"),
     ("QUIZAPP_RATELIMIT_STORAGE_URI", "reddis://h:6379", "must be a storage URI such as"),
+    ("QUIZAPP_LOG_FORMAT", "xml", "must be one of text, json (got 'xml')"),
+    ("QUIZAPP_METRICS_TOKEN", "short", "must be a text of at least 16 characters (or unset)"),
     ("QUIZAPP_BANK_PATH", " ", "must be a folder's path (got ' ')"),
     ("DATABASE_URL", "not a url", "must be a database URL: sqlite:///path/to/file.sqlite or"),
     ("DATABASE_URL", "mysql://quiz@db/quiz", "must be a database URL"),
@@ -105,6 +107,11 @@ def test_every_bad_setting_is_named_at_once(environment):
     [
         # Digits alone are read as JSON: a number, not a text.
         ("QUIZAPP_SECRET_KEY", "31415926535897932384", "must be a text (or unset)"),
+        (
+            "QUIZAPP_METRICS_TOKEN",
+            "secret-but-shor",
+            "must be a text of at least 16 characters (or unset)",
+        ),
     ],
 )
 def test_a_secret_is_never_repeated_in_the_message(environment, variable, value, message):
@@ -153,6 +160,7 @@ def test_defaults_are_the_documented_ones(environment, monkeypatch, instance_fol
     assert config["REPORT_RATE_LIMIT"] == "20 per hour"
     assert (config["EDITOR_LOGIN_HOURS"], config["TRUSTED_PROXIES"]) == (12, 0)
     assert (config["RATELIMIT_STORAGE_URI"], config["LOCAL_HTTP"]) == ("memory://", False)
+    assert (config["LOG_FORMAT"], config["METRICS_TOKEN"]) == ("text", None)
     assert QuizSettings.from_config(config) == settings.DEFAULT_QUIZ_SETTINGS
 
 
@@ -165,6 +173,8 @@ def test_values_from_the_environment_are_parsed(environment):
         QUIZAPP_SESSION_COOKIE_SECURE="false",
         QUIZAPP_ANSWER_RATE_LIMIT="100 per hour;1000 per day",
         QUIZAPP_RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+        QUIZAPP_LOG_FORMAT="json",
+        QUIZAPP_METRICS_TOKEN='"0123456789abcdef0123"',  # quoted: digits alone read as JSON
         DATABASE_URL="postgresql+psycopg://quiz:pw@db.example.org:5432/quiz",
     )
     config = create_app().config
@@ -173,6 +183,8 @@ def test_values_from_the_environment_are_parsed(environment):
     assert config["LOCAL_HTTP"] is True and config["SESSION_COOKIE_SECURE"] is False
     assert config["ANSWER_RATE_LIMIT"] == "100 per hour;1000 per day"
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert config["LOG_FORMAT"] == "json"
+    assert config["METRICS_TOKEN"] == "0123456789abcdef0123"
 
 
 def test_texts_from_instance_config_are_cleaned(environment, instance_folder):
@@ -191,7 +203,9 @@ def test_texts_from_instance_config_are_cleaned(environment, instance_folder):
 
 @pytest.mark.parametrize("mode", SCORING_MODES)
 def test_every_scoring_mode_is_a_valid_setting(mode):
-    assert settings.validate({"SCORING_MODE": mode}).quiz.mode == mode
+    checked = settings.validate({"SCORING_MODE": mode}).model_dump()
+
+    assert QuizSettings.from_config(checked).mode == mode
 
 
 def test_the_defaults_pass_their_own_rules():

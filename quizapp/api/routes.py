@@ -6,6 +6,7 @@ Every view is documented in the OpenAPI document by its decorator, docstring and
 from flask import Blueprint, current_app
 from spectree import Response
 
+from quizapp import metrics
 from quizapp.api import errors
 from quizapp.api.auth import authenticated_player, requires_player
 from quizapp.api.inputs import check_json_body
@@ -57,6 +58,7 @@ def create_player(json: PlayerCreate):
     Retry-After.
     """
     player, token = play.create_player(get_session(), json.nickname)
+    metrics.count_player_created()
     return PlayerCreated(id=player.id, nickname=player.nickname, token=token), 201
 
 
@@ -85,6 +87,7 @@ def start_attempt(quiz_id: str, player: Player):
     """Start a run through a quiz; its first question comes from GET .../question."""
     session = get_session()
     attempt = play.start_attempt(session, player, quiz_id)
+    metrics.count_attempt_started()
     quiz = play.get_quiz(session, quiz_id)
     return AttemptCreated(
         attempt_id=attempt.id, quiz_id=quiz.id, question_count=quiz.question_count
@@ -143,6 +146,7 @@ def post_answer(attempt_id: int, player: Player, json: AnswerCreate):
     outcome = play.answer_question(
         session, attempt, question_id=json.question_id, answer=json.answer
     )
+    metrics.count_answer(correct=outcome.correct, finished=outcome.finished)
     return AnswerResult(
         correct=outcome.correct,
         points=outcome.points,

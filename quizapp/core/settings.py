@@ -10,7 +10,7 @@ what it must be::
 
     QUIZAPP_SCORING_MODE must be one of timed, plain (got 'foo')
 
-Secrets (the secret key) are never repeated in a message, and a database
+Secrets (the secret key, the metrics token) are never repeated in a message, and a database
 URL only with its password hidden.
 
 pydantic-settings is not used on purpose: it would read the environment itself, by rules of
@@ -45,12 +45,15 @@ SCORING_MODE = "timed"
 MAX_QUESTIONS = 50
 MIN_SECONDS, MAX_SECONDS = 5, 120
 
+LOG_FORMATS = ("text", "json")
+# Long enough that guessing it is hopeless; `secrets.token_hex(32)` gives 64.
+MIN_TOKEN_LENGTH = 16
 DATABASE_BACKENDS = ("sqlite", "postgresql")
 
 # Settings set under another name than QUIZAPP_<key>.
 _VARIABLES = {"DATABASE_URL": "DATABASE_URL"}
 # Settings whose value never appears in an error message.
-_SECRET = frozenset({"SECRET_KEY"})
+_SECRET = frozenset({"SECRET_KEY", "METRICS_TOKEN"})
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
 
@@ -266,11 +269,10 @@ class Settings(BaseModel):
     # If the shared store (Redis) goes away, count in each process rather than fail every
     # limited request with a 500; the limiter goes back to the store once it answers.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED: Annotated[bool, _flag()] = True
-
-    @property
-    def quiz(self) -> QuizSettings:
-        """The settings the automatic quizzes are built with."""
-        return QuizSettings(self.QUESTIONS_PER_QUIZ, self.SECONDS_PER_QUESTION, self.SCORING_MODE)
+    # The request log's lines (quizapp.web.monitoring): "text" (key=value) or "json".
+    LOG_FORMAT: Annotated[str, _one_of(LOG_FORMATS)] = "text"
+    # /metrics answers only requests bearing this token; unset, it is not served at all.
+    METRICS_TOKEN: Annotated[str | None, _secret(MIN_TOKEN_LENGTH)] = None
 
 
 def defaults() -> dict[str, Any]:
