@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizapp.core.paths import default_database_url, instance_dir, resource_dir
+from quizapp.core.paths import instance_dir, resource_dir
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -15,69 +15,53 @@ def create_app(
 ) -> "Flask":
     """Create and configure the app (the flaskr factory, STYLE.md 1).
 
-    Defaults come first, then instance/config.py and the environment (DATABASE_URL and any
-    QUIZAPP_* variable), then ``test_config``.
+    The settings' defaults come first (quizapp.core.settings), then instance/config.py and the
+    environment (DATABASE_URL and any QUIZAPP_* variable), then ``test_config``. Every setting
+    is then checked, and a bad one raises SettingsError naming its variable and what it must
+    be: the app does not start with a value it would fail on later.
 
     Outside DEBUG and TESTING the app needs a secret key of its own (QUIZAPP_SECRET_KEY or
-    the instance folder's ``secret_key`` file) and raises RuntimeError without one, saying
-    what to set (quizapp.web.security). The command line passes ``require_secret_key=False``:
-    its commands need no key, and `quizapp start` creates the file before it serves.
+    the instance folder's ``secret_key`` file) and raises MissingSecretKey (a SettingsError)
+    without one, saying what to set (quizapp.web.security). The command line passes
+    ``require_secret_key=False``: its commands need no key, and `quizapp start` creates the
+    file before it serves.
     """
+    app = _new_flask_app()
+    _load_settings(app, test_config)
+    _observe_requests(app)
+    _secure(app, require_secret_key=require_secret_key)
+    _connect_database_and_commands(app)
+    _guard_forms_and_limits(app)
+    _register_pages_and_api(app)
+    return app
+
+
+def _new_flask_app() -> "Flask":
+    """The Flask object, with its instance folder and the bundled templates and static files."""
     # Imported here so that importing a domain module (quizapp.bank, ...) never loads Flask.
     from flask import Flask
 
     # QUIZAPP_INSTANCE_PATH moves the instance folder (its SQLite file, secret key and
     # config.py) out of the checkout: for an operator, and for the tests, which never touch
     # the developer's own.
-    app = Flask(
+    return Flask(
         __name__,
         instance_path=str(instance_dir()),
         instance_relative_config=True,
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),
     )
-    app.config.from_mapping(
-        # Accepted only under DEBUG or TESTING; see quizapp.web.security for the real key.
-        SECRET_KEY="dev",
-        # Secure cookies unless DEBUG, TESTING or LOCAL_HTTP; True or False here decides.
-        SESSION_COOKIE_SECURE=None,
-        # Served over plain http on this machine (`quizapp start` sets it): cookies cannot be
-        # Secure there, or the browser would never send them back.
-        LOCAL_HTTP=False,
-        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: believe none).
-        TRUSTED_PROXIES=0,
-        DATABASE_URL=default_database_url(),
-        BANK_PATH=str(resource_dir("question_bank")),
-        GENERATION_SEED=2026,
-        QUESTIONS_PER_PAGE=50,
-        QUESTIONS_PER_QUIZ=10,
-        SECONDS_PER_QUESTION=20,
-        SCORING_MODE="timed",
-        # Request bodies larger than this are refused with 413 before any view runs.
-        MAX_CONTENT_LENGTH=64 * 1024,
-        WTF_CSRF_TIME_LIMIT=None,
-        # Editors' logins (quizapp.web.auth): tries per address, and how long a login lasts.
-        LOGIN_RATE_LIMIT="10 per minute",
-        # Players' "report a problem" forms, per address.
-        REPORT_RATE_LIMIT="20 per hour",
-        # New players per address (web form and API together; quizapp.limits). A class
-        # playing together behind one address makes a burst of them.
-        PLAYER_RATE_LIMIT="20 per minute",
-        # Answers per player (web and API together), else per address; no one reads and
-        # answers two questions a second.
-        ANSWER_RATE_LIMIT="120 per minute",
-        EDITOR_LOGIN_HOURS=12,
-        # Flask-Limiter: named explicitly so it does not warn; several processes or hosts need
-        # a shared store here (redis://...) for the limits to hold across them.
-        RATELIMIT_STORAGE_URI="memory://",
-        # The limiter is one module-level object: without a value here, an app would inherit
-        # the enabled flag of the last app initialised in the same process.
-        RATELIMIT_ENABLED=True,
-        RATELIMIT_HEADERS_ENABLED=True,
-        # If the shared store (Redis) goes away, count in each process rather than fail every
-        # limited request with a 500; the limiter goes back to the store once it answers.
-        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
-    )
+
+
+def _load_settings(app: "Flask", test_config: dict[str, Any] | None) -> None:
+    """Defaults, then instance/config.py and the environment (or the test's config), checked.
+
+    The checked values replace what was read (``"10"`` becomes 10); SettingsError names every
+    bad one.
+    """
+    from quizapp.core import settings
+
+    app.config.from_mapping(settings.defaults())
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         if os.environ.get("DATABASE_URL"):
@@ -85,22 +69,56 @@ def create_app(
         app.config.from_prefixed_env("QUIZAPP")
     else:
         app.config.from_mapping(test_config)
-
+    app.config.from_mapping(settings.validate(app.config).model_dump())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+
+def _observe_requests(app: "Flask") -> None:
+    """Request ids, the request log and the request metrics (quizapp.web.monitoring).
+
+    First of the request hooks, so that even a request another hook refuses is timed, logged
+    and counted.
+    """
+    from quizapp.web import monitoring
+
+    monitoring.init_app(app)
+
+
+def _secure(app: "Flask", *, require_secret_key: bool) -> None:
+    """The secret key, cookie flags, proxy trust and security headers (quizapp.web.security)."""
     from quizapp.web import security
 
     security.init_app(app, require_secret_key=require_secret_key)
 
+
+def _connect_database_and_commands(app: "Flask") -> None:
+    """A database session per request or command, and the `quizapp` commands."""
     from quizapp import cli, db
 
     db.init_app(app)
     cli.register_commands(app)
 
+
+def _guard_forms_and_limits(app: "Flask") -> None:
+    """Rate limits, editors' logins and CSRF tokens on every form (not on the bearer-token API)."""
     from flask_wtf.csrf import CSRFProtect
 
     from quizapp.api import bp as api_bp
     from quizapp.limits import limiter
+    from quizapp.web import auth
+
+    # Limits set with @limiter.limit are checked as their view runs, so after CSRFProtect: a
+    # form refused for its token is not counted (it reaches nothing worth protecting).
+    limiter.init_app(app)
+    auth.login_manager.init_app(app)
+    csrf = CSRFProtect(app)
+    # API clients authenticate with a bearer token, not a cookie, so CSRF cannot reach them.
+    csrf.exempt(api_bp)
+
+
+def _register_pages_and_api(app: "Flask") -> None:
+    """The game's pages, the operators' endpoints, the JSON API and the editors' workspace."""
+    from quizapp.api import bp as api_bp
     from quizapp.web import (
         auth,
         boards,
@@ -112,13 +130,6 @@ def create_app(
         questions,
     )
 
-    # Limits set with @limiter.limit are checked as their view runs, so after CSRFProtect: a
-    # form refused for its token is not counted (it reaches nothing worth protecting).
-    limiter.init_app(app)
-    auth.login_manager.init_app(app)
-    csrf = CSRFProtect(app)
-    # API clients authenticate with a bearer token, not a cookie, so CSRF cannot reach them.
-    csrf.exempt(api_bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(play.bp)
     app.register_blueprint(boards.bp)
@@ -130,4 +141,3 @@ def create_app(
     app.register_blueprint(editor_articles.api_bp, url_prefix="/editor/api")
     app.register_blueprint(editor_quizzes.bp, url_prefix="/editor/quizzes")
     app.register_blueprint(questions.bp, url_prefix="/editor/questions")
-    return app

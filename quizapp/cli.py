@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from quizapp.bank.files import BankError, read_bank
 from quizapp.bank.sync import write_bank
+from quizapp.core.settings import QuizSettings
 from quizapp.db import get_engine, get_session
 from quizapp.game.feedback import MIN_ANSWERS, calibrate_questions
 from quizapp.game.quizzes import build_quizzes
@@ -322,14 +323,8 @@ def _generate(seed: int | None) -> GenerationReport:
 
 
 def _build_quizzes() -> None:
-    config = current_app.config
-    report = build_quizzes(
-        get_session(),
-        today=utcnow().date(),
-        count=config["QUESTIONS_PER_QUIZ"],
-        seconds=config["SECONDS_PER_QUESTION"],
-        mode=config["SCORING_MODE"],
-    )
+    settings = QuizSettings.from_config(current_app.config)
+    report = build_quizzes(get_session(), today=utcnow().date(), settings=settings)
     click.echo(report.line())
 
 

@@ -1,4 +1,4 @@
-"""Tests for quizapp.game.grading: grading typed answers."""
+"""Tests for quizapp.game.grading: grading typed answers, and answers of every style."""
 
 import dataclasses
 import time
@@ -6,7 +6,14 @@ import time
 import pytest
 
 from quizapp.core.text import fold
-from quizapp.game.grading import MAX_ANSWER_LENGTH, MatchResult, match_answer
+from quizapp.game.grading import (
+    MAX_ANSWER_LENGTH,
+    Grade,
+    MatchResult,
+    NotOnOffer,
+    grade_answer,
+    match_answer,
+)
 
 GAGA = [["Lady Gaga", "Gaga"]]
 BEYONCE = [["Beyoncé", "Queen Bey"]]
@@ -359,3 +366,47 @@ def test_normalize_is_idempotent() -> None:
 )
 def test_typos_tolerated_by_length(given: str, form: str, typo: bool) -> None:
     assert match_answer([[form]], given).correct is typo
+
+
+# --- grade_answer: every style ---------------------------------------------------------------
+
+CHOICES = ["Lady Gaga", "Beyoncé", "Adele", "Rihanna"]
+
+
+@pytest.mark.parametrize(
+    ("style", "accepted", "given", "grade"),
+    [
+        ("multiple_choice", [["Lady Gaga"]], "Lady Gaga", Grade(True, "Right!")),
+        ("multiple_choice", [["Lady Gaga"]], "Adele", Grade(False, "Not quite.")),
+        ("true_false", [["true"]], "true", Grade(True, "Right!")),
+        ("true_false", [["true"]], " TRUE ", Grade(True, "Right!")),
+        ("true_false", [["false"]], "true", Grade(False, "Not quite.")),
+        ("typed", GAGA, "lady gag", Grade(True, "Right: Lady Gaga.")),
+        (
+            "typed",
+            CATCHERS,
+            "Kanye",
+            Grade(False, "Almost: you named Kanye West but not Kid Cudi."),
+        ),
+        # An empty answer is a skip in every style: what the page sends when time runs out.
+        ("multiple_choice", [["Lady Gaga"]], "", Grade(False, "No answer.")),
+        ("true_false", [["true"]], "  ", Grade(False, "No answer.")),
+        ("typed", GAGA, "", Grade(False, "No answer.")),
+    ],
+)
+def test_grade_answer_in_every_style(style, accepted, given, grade) -> None:
+    assert grade_answer(style, accepted, given, choices=CHOICES) == grade
+
+
+@pytest.mark.parametrize(
+    ("style", "given", "message"),
+    [
+        # Only the choices exactly as offered: no forgiving match among them.
+        ("multiple_choice", "lady gaga", "the answer must be one of the choices offered"),
+        ("multiple_choice", "Madonna", "the answer must be one of the choices offered"),
+        ("true_false", "yes", 'the answer must be "true" or "false"'),
+    ],
+)
+def test_an_answer_not_on_offer_is_refused(style, given, message) -> None:
+    with pytest.raises(NotOnOffer, match=message):
+        grade_answer(style, [["Lady Gaga"]], given, choices=CHOICES)

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from quizapp.core.database import make_engine
+from quizapp.core.settings import QuizSettings
 from quizapp.game.quizzes import (
     QuizError,
     QuizNotFound,
@@ -106,7 +107,7 @@ def test_a_played_quiz_never_changes(session):
     before = session.exec(select(QuizItem).where(QuizItem.quiz_id == "event-vma-2010")).all()
     frozen = [(i.question_id, i.prompt, i.choices) for i in before]
 
-    report = build_quizzes(session, today=TODAY, count=6)
+    report = build_quizzes(session, today=TODAY, settings=QuizSettings(count=6))
 
     assert report.kept_played == 1
     after = session.exec(select(QuizItem).where(QuizItem.quiz_id == "event-vma-2010")).all()
@@ -341,7 +342,7 @@ def test_building_never_touches_editors_quizzes(session, editor):
     about_gaga = make_quiz(session, editor, publish=True)
     before = {q: items_of(session, q) for q in (hand_picked.id, about_gaga.id)}
 
-    report = build_quizzes(session, today=TODAY, count=4)
+    report = build_quizzes(session, today=TODAY, settings=QuizSettings(count=4))
 
     assert not set(before) & set(report.removed + report.updated)
     for quiz_id, items in before.items():

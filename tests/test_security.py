@@ -202,7 +202,9 @@ def page_views(app: Flask, *prefixes: str) -> set[str]:
         for rule in app.url_map.iter_rules()
         if "GET" in rule.methods
         and rule.rule.startswith(prefixes)
-        and not rule.rule.startswith(("/editor/api/", "/api/", "/static/", "/healthz"))
+        and not rule.rule.startswith(
+            ("/editor/api/", "/api/", "/static/", "/healthz", "/readyz", "/metrics")
+        )
     }
 
 
@@ -813,7 +815,8 @@ def test_the_gunicorn_config_reads_the_environment(monkeypatch):
 
 
 def run_gunicorn(tmp_path: Path, port: int, **env: str) -> subprocess.Popen:
-    """gunicorn with the repository's config file, one worker, on 127.0.0.1:``port``."""
+    """gunicorn with the repository's config file on 127.0.0.1:``port``: one worker unless
+    ``env`` sets WEB_CONCURRENCY, and ``env`` added to the environment."""
     environment = {
         k: v
         for k, v in os.environ.items()
@@ -823,8 +826,8 @@ def run_gunicorn(tmp_path: Path, port: int, **env: str) -> subprocess.Popen:
         BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'gunicorn.sqlite'}",
-        **env,
     )
+    environment.update(env)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     return subprocess.Popen(
         [str(gunicorn), "-c", "gunicorn.conf.py", "quizapp:create_app()"],

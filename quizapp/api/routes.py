@@ -7,6 +7,7 @@ Every view is documented in the OpenAPI document by its decorator, docstring and
 from flask import Blueprint, current_app
 from spectree import Response
 
+from quizapp import metrics
 from quizapp.api import errors
 from quizapp.api.auth import authenticated_player, requires_player
 from quizapp.api.inputs import check_json_body
@@ -23,6 +24,7 @@ from quizapp.api.schemas import (
     QuestionServed,
     QuizList,
 )
+from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.game import play, ranking
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
@@ -52,6 +54,7 @@ def create_player(json: PlayerCreate):
     Retry-After.
     """
     player, token = play.create_player(get_session(), json.nickname)
+    metrics.count_player_created()
     return PlayerCreated(id=player.id, nickname=player.nickname, token=token), 201
 
 
@@ -59,15 +62,8 @@ def create_player(json: PlayerCreate):
 @spec.validate(resp=responses(200, QuizList), tags=["quizzes"], operation_id="list_quizzes")
 def get_quizzes():
     """List the quizzes on offer, today's daily mix first."""
-    session, config = get_session(), current_app.config
-    today = utcnow().date()
-    ensure_daily_quiz(
-        session,
-        today,
-        count=config["QUESTIONS_PER_QUIZ"],
-        seconds=config["SECONDS_PER_QUESTION"],
-        mode=config["SCORING_MODE"],
-    )
+    session, today = get_session(), utcnow().date()
+    ensure_daily_quiz(session, today, QuizSettings.from_config(current_app.config))
     return QuizList(quizzes=list_quizzes(session, today=today))
 
 
@@ -83,6 +79,7 @@ def start_attempt(quiz_id: str, player: Player):
     """Start a run through a quiz; its first question comes from GET .../question."""
     session = get_session()
     attempt = play.start_attempt(session, player, quiz_id)
+    metrics.count_attempt_started()
     quiz = play.get_quiz(session, quiz_id)
     return AttemptCreated(
         attempt_id=attempt.id, quiz_id=quiz.id, question_count=quiz.question_count
@@ -128,6 +125,7 @@ def post_answer(attempt_id: int, player: Player, json: AnswerCreate):
     outcome = play.answer_question(
         session, attempt, question_id=json.question_id, answer=json.answer
     )
+    metrics.count_answer(correct=outcome.correct, finished=outcome.finished)
     return AnswerResult.model_validate(outcome)
 
 

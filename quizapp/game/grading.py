@@ -1,4 +1,16 @@
-"""Grading a player's typed answer against the expected answer.
+"""Grading a player's answer: a pick among the choices offered, or a typed answer. No Flask.
+
+`grade_answer` is where every answer is graded, whatever the question's style:
+
+- An empty answer (or only spaces) is a skip in every style: not right, "No answer.". It is
+  what the page sends when the time runs out.
+- Multiple choice: the answer must be one of the choices offered, exactly as offered (else
+  `NotOnOffer`); it is right when it is the accepted one.
+- True/false: "true" or "false", ignoring case and spaces at the ends (else `NotOnOffer`);
+  right when it is the statement's truth.
+- Typed: matched forgivingly against the accepted forms by `match_answer`, below.
+
+The rest of this docstring is about typed answers.
 
 An expected answer is a list of *parts*; each part is a list of accepted *forms*. The first
 form is the part's display name, the others are aliases. When several entities are acceptable
@@ -82,6 +94,7 @@ from rapidfuzz.distance import OSA
 from quizapp.core.text import fold, words
 
 MAX_ANSWER_LENGTH = 200
+TRUE_FALSE = ("true", "false")
 EXACT_BELOW = 7
 TWO_TYPOS_FROM = 13
 # Chunks merged into one candidate name in step 3; enough for "Crosby, Stills, Nash & Young".
@@ -443,3 +456,53 @@ def match_answer(
     extra_spans.sort()
     extra = [stripped[tokens[i].start : tokens[j - 1].end] for i, j in extra_spans]
     return _result(parts, matched, extra)
+
+
+# --- Every style ------------------------------------------------------------------------------
+
+
+class NotOnOffer(ValueError):
+    """The answer is not one the question offers: a choice not among the choices, a true/false
+    answer that is neither. The message says what the answer must be."""
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The grade of one answer: right or not, and one sentence for the player."""
+
+    correct: bool
+    message: str
+
+
+RIGHT = "Right!"
+NOT_QUITE = "Not quite."
+NO_ANSWER = "No answer."
+
+
+def grade_answer(
+    style: str, accepted: Sequence[Sequence[str]], given: str, *, choices: Sequence[str] = ()
+) -> Grade:
+    """Grade ``given`` for a question of ``style`` whose right answer is ``accepted``.
+
+    ``accepted`` is the question's list of parts of accepted forms; for multiple choice and
+    true/false its first form is the one right choice ("true" or "false" for the latter).
+    ``choices`` are the choices offered (multiple choice). Raises NotOnOffer for an answer the
+    question does not offer; the rules are in the module docstring.
+    """
+    if not given.strip():
+        return Grade(False, NO_ANSWER)
+    if style == "multiple_choice":
+        if given not in choices:
+            raise NotOnOffer("the answer must be one of the choices offered")
+        return _right_or_not(given == accepted[0][0])
+    if style == "true_false":
+        value = given.strip().casefold()
+        if value not in TRUE_FALSE:
+            raise NotOnOffer('the answer must be "true" or "false"')
+        return _right_or_not(value == accepted[0][0])
+    result = match_answer(accepted, given)
+    return Grade(result.correct, result.message)
+
+
+def _right_or_not(right: bool) -> Grade:
+    return Grade(right, RIGHT if right else NOT_QUITE)

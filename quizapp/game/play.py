@@ -22,13 +22,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from quizapp.game import ranking
-from quizapp.game.grading import match_answer
-from quizapp.game.scoring import score_answer
+from quizapp.game.grading import Grade, NotOnOffer, grade_answer
+from quizapp.game.scoring import AnswerScore, score_answer
 from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, utcnow
 
 NICKNAME_MIN, NICKNAME_MAX = 2, 24
 MAX_ANSWER_LENGTH = 200
-TRUE_FALSE = ("true", "false")
 
 
 class PlayError(Exception):
@@ -308,28 +307,6 @@ class AnswerOutcome:
     count: int
 
 
-def _grade(item: QuizItem, given: str) -> tuple[bool, str]:
-    """Is ``given`` right for ``item``? Raises InvalidInput for an answer not on offer.
-
-    An empty answer is a skip in every style: it is what the page sends when time runs out.
-    """
-    if not given.strip():
-        return False, "No answer."
-    if item.style == "multiple_choice":
-        if given not in item.choices:
-            raise InvalidInput("the answer must be one of the choices offered")
-        right = given == item.accepted[0][0]
-        return right, ("Right!" if right else "Not quite.")
-    if item.style == "true_false":
-        value = given.strip().casefold()
-        if value not in TRUE_FALSE:
-            raise InvalidInput('the answer must be "true" or "false"')
-        right = value == item.answer[0]
-        return right, ("Right!" if right else "Not quite.")
-    result = match_answer(item.accepted, given)
-    return result.correct, result.message
-
-
 # What answering changes on the attempt, read back by the UPDATE itself.
 _PROGRESS = (
     Attempt.position,
@@ -338,6 +315,24 @@ _PROGRESS = (
     Attempt.streak,
     Attempt.finished_at,
 )
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """An answer judged: its grade, its score and how long the player took."""
+
+    grade: Grade
+    score: AnswerScore
+    elapsed: float  # seconds from the first serve to the answer, by the server's clock
+
+    @property
+    def correct(self) -> bool:
+        """Right and in time: what counts, on the board and in the outcome."""
+        return self.grade.correct and not self.score.late
+
+    @property
+    def message(self) -> str:
+        return "Too late: the time was up." if self.score.late else self.grade.message
 
 
 def answer_question(
@@ -351,11 +346,23 @@ def answer_question(
     """Take the answer to the attempt's current question, score it and move on.
 
     Refuses (Conflict) an answer to any question but the current, served one, and a second
-    answer to a question, even one racing the first: the conditional updates below let
-    exactly one through. An empty typed answer counts as skipped. Late answers are kept and
-    score 0.
+    answer to a question, even one racing the first: the conditional updates of
+    `_record_once` let exactly one through. An empty answer counts as skipped. Late answers
+    are kept and score 0.
     """
     now = now or utcnow()
+    _check_answer_input(question_id, answer)
+    quiz = get_quiz(session, attempt.quiz_id)
+    position = attempt.position
+    item, served = _answerable_question(session, attempt, question_id)
+    judged = _judge(item, answer, quiz=quiz, attempt=attempt, served=served, now=now)
+    finished = position + 1 >= quiz.question_count
+    _record_once(session, attempt, position, answer, judged, now=now, finished=finished)
+    return _outcome(item, quiz, attempt, answer, judged, position=position, finished=finished)
+
+
+def _check_answer_input(question_id: object, answer: object) -> None:
+    """InvalidInput unless both are texts, the answer short and free of control characters."""
     if not isinstance(question_id, str):
         raise InvalidInput("question_id must be a text")
     if not isinstance(answer, str):
@@ -363,30 +370,75 @@ def answer_question(
     if len(answer) > MAX_ANSWER_LENGTH:
         raise InvalidInput(f"answer must be at most {MAX_ANSWER_LENGTH} characters")
     refuse_control_characters(answer, "answer")
-    quiz = get_quiz(session, attempt.quiz_id)
+
+
+def _answerable_question(
+    session: Session, attempt: Attempt, question_id: str
+) -> tuple[QuizItem, AttemptAnswer]:
+    """The attempt's current question and its serve, if ``question_id`` may be answered now.
+
+    Conflict for a finished attempt, another question than the current one, a question not
+    fetched yet, or one already answered (as far as this read can tell: `_record_once` makes
+    sure under races).
+    """
     if attempt.finished_at is not None:
         raise Conflict("this attempt is finished")
-    position = attempt.position
-    item, served = _item_and_serve(session, attempt, position)
+    item, served = _item_and_serve(session, attempt, attempt.position)
     if question_id != item.question_id:
         raise Conflict("that is not the current question of this attempt")
     if served is None:
         raise Conflict("fetch the question before answering it")
     if served.answered_at is not None:
         raise Conflict("this question is already answered")
+    return item, served
 
-    correct, message = _grade(item, answer)
+
+def _judge(
+    item: QuizItem,
+    answer: str,
+    *,
+    quiz: Quiz,
+    attempt: Attempt,
+    served: AttemptAnswer,
+    now: dt.datetime,
+) -> _Judged:
+    """Grade the answer (quizapp.game.grading) and score it against the server's clock.
+
+    InvalidInput for an answer the question does not offer.
+    """
+    try:
+        grade = grade_answer(item.style, item.accepted, answer, choices=item.choices)
+    except NotOnOffer as error:
+        raise InvalidInput(str(error)) from None
     elapsed = (now - served.served_at).total_seconds()
-    scored = score_answer(
-        correct=correct,
+    score = score_answer(
+        correct=grade.correct,
         elapsed=elapsed,
         limit=quiz.seconds_per_question,
         streak_before=attempt.streak,
         mode=quiz.scoring_mode,
     )
-    if scored.late:
-        message = "Too late: the time was up."
-    finished = position + 1 >= quiz.question_count
+    return _Judged(grade, score, elapsed)
+
+
+def _record_once(
+    session: Session,
+    attempt: Attempt,
+    position: int,
+    answer: str,
+    judged: _Judged,
+    *,
+    now: dt.datetime,
+    finished: bool,
+) -> None:
+    """Store the answer and move the attempt on, exactly once; commits.
+
+    Two conditional UPDATEs: the answer row only while it has no answer, the attempt only
+    while it is still at ``position``. A request that loses a race to another answer
+    changes neither and gets Conflict; everything is rolled back on any failure. The
+    attempt's new values are those the database returned. The last answer enters the
+    attempt on the boards.
+    """
     try:
         taken = session.exec(
             update(AttemptAnswer)
@@ -398,10 +450,10 @@ def answer_question(
             .values(
                 answered_at=now,
                 given=answer,
-                correct=correct and not scored.late,
-                late=scored.late,
-                points=scored.points,
-                elapsed_ms=round(elapsed * 1000),
+                correct=judged.correct,
+                late=judged.score.late,
+                points=judged.score.points,
+                elapsed_ms=round(judged.elapsed * 1000),
             )
         ).rowcount
         moved = session.exec(
@@ -409,9 +461,9 @@ def answer_question(
             .where(Attempt.id == attempt.id, Attempt.position == position)
             .values(
                 position=position + 1,
-                score=Attempt.score + scored.points,
-                correct=Attempt.correct + (1 if correct and not scored.late else 0),
-                streak=scored.streak,
+                score=Attempt.score + judged.score.points,
+                correct=Attempt.correct + (1 if judged.correct else 0),
+                streak=judged.score.streak,
                 finished_at=now if finished else None,
             )
             .returning(*_PROGRESS)
@@ -427,17 +479,30 @@ def answer_question(
     except BaseException:
         session.rollback()
         raise
+
+
+def _outcome(
+    item: QuizItem,
+    quiz: Quiz,
+    attempt: Attempt,
+    answer: str,
+    judged: _Judged,
+    *,
+    position: int,
+    finished: bool,
+) -> AnswerOutcome:
+    """What the player learns: the grade, the points, the right answer and its source."""
     return AnswerOutcome(
-        correct=correct and not scored.late,
-        points=scored.points,
+        correct=judged.correct,
+        points=judged.score.points,
         score=attempt.score,
-        streak=scored.streak,
-        late=scored.late,
+        streak=judged.score.streak,
+        late=judged.score.late,
         correct_answer=item.solution if item.style != "true_false" else item.answer[0],
         explanation=item.explanation,
         article_title=item.article_title,
         evidence=item.evidence,
-        message=message,
+        message=judged.message,
         given=answer,
         finished=finished,
         position=position,

@@ -21,9 +21,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from quizapp.core.problems import Problem, ProblemsError
+from quizapp.core.settings import (
+    DEFAULT_QUIZ_SETTINGS,
+    MAX_QUESTIONS,
+    MAX_SECONDS,
+    MIN_SECONDS,
+    QUESTIONS_PER_QUIZ,
+    SCORING_MODE,
+    SCORING_MODES,
+    SECONDS_PER_QUESTION,
+    QuizSettings,
+)
 from quizapp.core.text import slugify, unique_id
 from quizapp.game.feedback import calibrate_questions
-from quizapp.game.scoring import SCORING_MODES
 from quizapp.models import (
     Article,
     Attempt,
@@ -36,9 +46,6 @@ from quizapp.models import (
     QuizItem,
 )
 
-QUESTIONS_PER_QUIZ = 10
-SECONDS_PER_QUESTION = 20
-SCORING_MODE = "timed"
 MIN_QUESTIONS = 5  # fewer than this is no quiz worth a leaderboard
 MIN_ENTITY_QUESTIONS = 8  # an entity needs this many to be a topic ("a Lady Gaga quiz")
 
@@ -178,14 +185,11 @@ def plan_daily(candidates: Sequence[_Candidate], day: dt.date, count: int) -> Qu
 
 
 def build_quizzes(
-    session: Session,
-    *,
-    today: dt.date,
-    count: int = QUESTIONS_PER_QUIZ,
-    seconds: int = SECONDS_PER_QUESTION,
-    mode: str = SCORING_MODE,
+    session: Session, *, today: dt.date, settings: QuizSettings = DEFAULT_QUIZ_SETTINGS
 ) -> QuizBuildReport:
     """Create or refresh every automatic quiz the questions allow, in one transaction.
+
+    New quizzes take ``settings`` (questions per quiz, seconds per question, scoring mode).
 
     First the questions' difficulties are calibrated from the answers players gave
     (`quizapp.game.feedback.calibrate_questions`): generation writes the generator's estimate
@@ -197,7 +201,7 @@ def build_quizzes(
     """
     report = QuizBuildReport()
     calibrate_questions(session, commit=False)
-    plans = {p.id: p for p in plan_quizzes(session, today=today, count=count)}
+    plans = {p.id: p for p in plan_quizzes(session, today=today, count=settings.count)}
     played = set(session.exec(select(Attempt.quiz_id).distinct()))
     existing = {q.id: q for q in session.exec(select(Quiz).where(Quiz.created_by.is_(None)))}
     current_items: dict[str, list[str]] = defaultdict(list)
@@ -223,8 +227,8 @@ def build_quizzes(
                         scope=plan.scope,
                         scope_id=plan.scope_id,
                         question_count=len(plan.question_ids),
-                        seconds_per_question=seconds,
-                        scoring_mode=mode,
+                        seconds_per_question=settings.seconds,
+                        scoring_mode=settings.mode,
                     )
                 )
                 session.flush()
@@ -273,14 +277,11 @@ def _write_items(session: Session, quiz_id: str, question_ids: Sequence[str]) ->
 
 
 def ensure_daily_quiz(
-    session: Session,
-    day: dt.date,
-    *,
-    count: int = QUESTIONS_PER_QUIZ,
-    seconds: int = SECONDS_PER_QUESTION,
-    mode: str = SCORING_MODE,
+    session: Session, day: dt.date, settings: QuizSettings = DEFAULT_QUIZ_SETTINGS
 ) -> Quiz | None:
     """Return the daily mix for ``day``, building it on the first request of the day.
+
+    A new daily mix takes ``settings`` (questions per quiz, seconds per question, scoring mode).
 
     Several processes may race to build it; the loser's insert fails on the primary key and
     it reads the winner's quiz, which holds the same questions anyway.
@@ -292,7 +293,7 @@ def ensure_daily_quiz(
     rows = session.exec(
         select(Question.id, Question.fact_id, Question.style, Question.difficulty)
     ).all()
-    plan = plan_daily([_Candidate(*r) for r in rows], day, count)
+    plan = plan_daily([_Candidate(*r) for r in rows], day, settings.count)
     if len(plan.question_ids) < MIN_QUESTIONS:
         return None
     try:
@@ -303,8 +304,8 @@ def ensure_daily_quiz(
                 scope="daily",
                 scope_id=plan.scope_id,
                 question_count=len(plan.question_ids),
-                seconds_per_question=seconds,
-                scoring_mode=mode,
+                seconds_per_question=settings.seconds,
+                scoring_mode=settings.mode,
             )
         )
         session.flush()
@@ -334,8 +335,8 @@ def list_quizzes(session: Session, *, today: dt.date) -> list[Quiz]:
 
 EDITOR_SCOPES = ("article", "event", "entity", "list")
 EDITOR_QUIZ_PREFIX = "ed-"  # no automatic quiz id starts so: building never meets these
-MAX_QUESTIONS = 50
-MIN_SECONDS, MAX_SECONDS = 5, 120
+# MAX_QUESTIONS, MIN_SECONDS and MAX_SECONDS bound the app's own quiz settings too
+# (quizapp.core.settings).
 MAX_TITLE = 300
 
 

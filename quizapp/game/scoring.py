@@ -48,7 +48,9 @@ Results
 import math
 from dataclasses import dataclass
 
-SCORING_MODES = ("timed", "plain")
+# The modes are a setting too (QUIZAPP_SCORING_MODE), checked where the settings are.
+from quizapp.core.settings import SCORING_MODES
+
 GRACE_SECONDS = 1.0
 MAX_POINTS = 1000
 STREAK_STEP = 100

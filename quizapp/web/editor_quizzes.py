@@ -14,9 +14,9 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from quizapp.core.problems import Problem, by_field
+from quizapp.core.settings import SCORING_MODES, QuizSettings
 from quizapp.db import get_session
 from quizapp.game import feedback, quizzes
-from quizapp.game.scoring import SCORING_MODES
 from quizapp.models import Quiz, Template
 from quizapp.questions.generation import difficulty_label
 from quizapp.web.auth import editor_required, error_page
@@ -87,15 +87,15 @@ class QuizForm:
     @classmethod
     def read(cls, values: MultiDict) -> QuizForm:
         """The form from request values, with the app's quiz settings as defaults."""
-        config = current_app.config
+        settings = QuizSettings.from_config(current_app.config)
         return cls(
             title=values.get("title", ""),
             scope=values.get("scope", "entity"),
             scope_ids={s: values.get(f"{s}_id", "") for s in quizzes.EDITOR_SCOPES},
             question_ids=values.getlist("question_ids"),
-            count=values.get("count", str(config["QUESTIONS_PER_QUIZ"])),
-            seconds=values.get("seconds", str(config["SECONDS_PER_QUESTION"])),
-            mode=values.get("mode", config["SCORING_MODE"]),
+            count=values.get("count", str(settings.count)),
+            seconds=values.get("seconds", str(settings.seconds)),
+            mode=values.get("mode", settings.mode),
             publish=values.get("publish") == "1",
             article=values.get("article", ""),
             search=values.get("search", ""),

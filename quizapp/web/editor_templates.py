@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from quizapp.api.errors import error_response
 from quizapp.bank.slots import FILTERS
 from quizapp.core.problems import Problem
+from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.game.quizzes import build_quizzes
 from quizapp.models import TEMPLATE_STATUSES, Template, utcnow
@@ -317,14 +318,8 @@ def _seed() -> int:
 
 def _rebuild_quizzes() -> None:
     # Quizzes that players have scored on are left as they are (build_quizzes skips them).
-    config = current_app.config
-    build_quizzes(
-        get_session(),
-        today=utcnow().date(),
-        count=config["QUESTIONS_PER_QUIZ"],
-        seconds=config["SECONDS_PER_QUESTION"],
-        mode=config["SCORING_MODE"],
-    )
+    settings = QuizSettings.from_config(current_app.config)
+    build_quizzes(get_session(), today=utcnow().date(), settings=settings)
 
 
 def _no_template(template_id: str):

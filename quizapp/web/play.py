@@ -21,8 +21,10 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from quizapp import metrics
 from quizapp.api import errors as api_errors
 from quizapp.core.database import OUTAGE_ERRORS
+from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.game import charts, feedback, play, ranking
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
@@ -169,21 +171,12 @@ for _outage in OUTAGE_ERRORS:
 # --- Pages --------------------------------------------------------------------------------------
 
 
-def _config_quiz_settings() -> dict:
-    config = current_app.config
-    return {
-        "count": config["QUESTIONS_PER_QUIZ"],
-        "seconds": config["SECONDS_PER_QUESTION"],
-        "mode": config["SCORING_MODE"],
-    }
-
-
 @bp.get("/")
 def home():
     """The quizzes on offer, today's daily mix first, with the player's best on each."""
     db = get_session()
     today = utcnow().date()
-    ensure_daily_quiz(db, today, **_config_quiz_settings())
+    ensure_daily_quiz(db, today, QuizSettings.from_config(current_app.config))
     quizzes = list_quizzes(db, today=today)
     player = current_player()
     bests = ranking.get_player_bests(db, player_id=player.id) if player else {}
@@ -208,6 +201,7 @@ def player():
             error=error.message,
             suggestion=error.details.get("suggestion"),
         ), ERROR_STATUS[error.code]
+    metrics.count_player_created()
     remember_player(new_player)
     return redirect(next_url)
 
@@ -231,6 +225,7 @@ def start(quiz_id: str):
     if player is None:
         return ask_for_nickname(url_for("play.quiz", quiz_id=quiz_id))
     attempt = play.start_attempt(get_session(), player, quiz_id)
+    metrics.count_attempt_started()
     return redirect(url_for("play.question", attempt_id=attempt.id))
 
 
@@ -288,6 +283,7 @@ def answer(attempt_id: int):
         return _render_question(attempt, served, error=message, status=400)
     except play.Conflict as error:
         return render_template("play/conflict.html", attempt=attempt, message=error.message), 409
+    metrics.count_answer(correct=outcome.correct, finished=outcome.finished)
     item = db.get(QuizItem, (attempt.quiz_id, outcome.position))
     return render_template(
         "play/feedback.html", attempt=attempt, outcome=outcome, item=item, reasons=REASON_CHOICES

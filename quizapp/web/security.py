@@ -26,7 +26,8 @@ from pathlib import Path
 from flask import Flask, Response, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-DEV_SECRET_KEY = "dev"
+from quizapp.core.settings import DEV_SECRET_KEY, SettingsError
+
 SECRET_KEY_FILE = "secret_key"
 
 # The templates and static files hold no inline <script>, on*= handler or style= attribute, and
@@ -54,8 +55,12 @@ SECURITY_HEADERS = {
 }
 
 
-class MissingSecretKey(RuntimeError):
-    """The app would be served without a secret key of its own."""
+class MissingSecretKey(SettingsError):
+    """The app would be served without a secret key of its own.
+
+    A SettingsError, so that the command line and gunicorn show it as they show any other
+    setting the app cannot start with: the message alone, without a traceback.
+    """
 
 
 def missing_key_message(app: Flask) -> str:
@@ -156,9 +161,8 @@ def trust_proxies(app: Flask) -> None:
     Without a proxy those headers come from the client, who could then pick the address its
     rate limits count against; so nothing is trusted unless TRUSTED_PROXIES says so.
     """
-    count = int(app.config.get("TRUSTED_PROXIES") or 0)
-    if count < 0:
-        raise ValueError(f"TRUSTED_PROXIES must be 0 or more, not {count}")
+    # A whole number of 0 or more, checked with the other settings (quizapp.core.settings).
+    count = app.config["TRUSTED_PROXIES"]
     if count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
