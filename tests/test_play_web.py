@@ -19,6 +19,7 @@ from sqlmodel import select
 from quizapp.core.paths import resource_dir
 from quizapp.game import play
 from quizapp.game.charts import Tick, score_histogram
+from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import list_quizzes
 from quizapp.models import Attempt, Player, QuizItem
 from quizapp.web.play import CHART_BUCKETS
@@ -469,6 +470,21 @@ def test_an_empty_typed_answer_is_a_skip(browser):
 
     assert response.status_code == 200
     assert "<dd><em>no answer</em></dd>" in response.text and "No answer." in response.text
+
+
+def test_the_answer_field_takes_as_much_as_the_game_does(browser):
+    attempt_id = browser.start()
+    page, item = browser.question(attempt_id)
+    while item.style != "typed":
+        browser.answer(attempt_id, item, right_answer(item))
+        page, item = browser.question(attempt_id)
+
+    too_long = browser.answer(attempt_id, item, "x" * (MAX_ANSWER_LENGTH + 1))
+
+    assert f'name="answer" maxlength="{MAX_ANSWER_LENGTH}"' in page
+    assert too_long.status_code == 400
+    assert f"Answer must be at most {MAX_ANSWER_LENGTH} characters." in too_long.text
+    assert f'maxlength="{MAX_ANSWER_LENGTH}"' in too_long.text  # the same question, again
 
 
 def test_someone_elses_attempt_is_forbidden_and_unknown_ones_not_found(app, browser, session):
