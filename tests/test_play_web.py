@@ -44,7 +44,8 @@ class Turn:
 
 
 class Browser:
-    """One player's browser (the AuthActions of STYLE.md 9): forms go out with the CSRF token."""
+    """One player's browser, like flaskr's AuthActions: every form goes out with the CSRF token
+    read from a page, as a browser would send it."""
 
     def __init__(self, client, items: dict[str, QuizItem] | None = None):
         self.client = client
