@@ -460,12 +460,19 @@ def test_a_late_answer_scores_nothing(browser, monkeypatch):
     assert "Too late: the time was up." in response.text
 
 
-def test_an_empty_typed_answer_is_a_skip(browser):
+def first_typed_question(browser: Browser) -> tuple[int, str, QuizItem]:
+    """A new attempt answered right up to its first typed question: the attempt, its page and
+    item."""
     attempt_id = browser.start()
     page, item = browser.question(attempt_id)
     while item.style != "typed":
         browser.answer(attempt_id, item, right_answer(item))
         page, item = browser.question(attempt_id)
+    return attempt_id, page, item
+
+
+def test_an_empty_typed_answer_is_a_skip(browser):
+    attempt_id, _page, item = first_typed_question(browser)
 
     response = browser.answer(attempt_id, item, "")
 
@@ -474,11 +481,7 @@ def test_an_empty_typed_answer_is_a_skip(browser):
 
 
 def test_the_answer_field_takes_as_much_as_the_game_does(browser):
-    attempt_id = browser.start()
-    page, item = browser.question(attempt_id)
-    while item.style != "typed":
-        browser.answer(attempt_id, item, right_answer(item))
-        page, item = browser.question(attempt_id)
+    attempt_id, page, item = first_typed_question(browser)
 
     too_long = browser.answer(attempt_id, item, "x" * (MAX_ANSWER_LENGTH + 1))
 
