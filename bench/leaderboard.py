@@ -1,6 +1,6 @@
 """Benchmark: a leaderboard page's queries at 10k and at 1M finished attempts.
 
-For each size the script seeds a fresh SQLite database (``quizapp.db.make_engine`` +
+For each size the script seeds a fresh SQLite database (``quizapp.core.database.make_engine`` +
 ``create_schema``) directly with SQLAlchemy Core bulk inserts: players, quizzes, finished
 attempts, and the ``board_entry`` rows exactly as ``quizapp.game.ranking.record_finish`` would leave
 them after recording every attempt in the order it finished. The board rows are computed in
@@ -713,9 +713,9 @@ def main(argv: list[str] | None = None) -> int:
     report(results, args.runs)
     codes = {r["code"] for r in results.values()}
     if codes == {digest} == {source_digest(MEASURED)}:
-        print(f"\nevery run used the same db.py, models.py and ranking.py: {digest}")
+        print(f"\nevery run used the same database.py, models.py and ranking.py: {digest}")
     else:
-        print("\nWARNING: db.py, models.py or ranking.py changed during the run:")
+        print("\nWARNING: database.py, models.py or ranking.py changed during the run:")
         print(f"  at the start {digest}, at the end {source_digest(MEASURED)}")
         for size, r in sorted(results.items()):
             print(f"  timed at {_size(size)}: {r['code']}")

@@ -653,7 +653,8 @@ def measure(args: argparse.Namespace, work: Path) -> None:
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     print(
         f"\ndatabase {db} prepared in {time.perf_counter() - t0:.1f}s: {quizzes} quizzes, "
-        f"{questions} quiz questions; journal mode {mode} (quizapp.db.make_engine sets it)"
+        f"{questions} quiz questions; journal mode {mode} "
+        "(quizapp.core.database.make_engine sets it)"
     )
     server = Server(env, free_port(), work)
     n, base = args.players, server.base

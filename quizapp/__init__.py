@@ -1,4 +1,8 @@
-"""quizapp: trivia quizzes generated from entertainment-news facts."""
+"""quizapp: trivia quizzes generated from entertainment-news facts.
+
+This module holds `create_app`. The package's areas (core, bank, questions, game, workspace),
+the pages and the API above them, and the rules between them are in docs/architecture.md.
+"""
 
 import os
 from pathlib import Path
@@ -13,7 +17,8 @@ if TYPE_CHECKING:
 def create_app(
     test_config: dict[str, Any] | None = None, *, require_secret_key: bool = True
 ) -> "Flask":
-    """Create and configure the app (the flaskr factory, STYLE.md 1).
+    """Create and configure the app: the application factory (flaskr's pattern) that gunicorn,
+    the command line and the tests call.
 
     The settings' defaults come first (quizapp.core.settings), then instance/config.py and the
     environment (DATABASE_URL and any QUIZAPP_* variable), then ``test_config``. Every setting

@@ -1,4 +1,8 @@
-"""The `quizapp` command line: thin click wrappers around the domain functions (STYLE.md 7)."""
+"""The `quizapp` commands: thin click wrappers around the areas' functions.
+
+`register_commands` adds them to an app; create_app calls it, and quizapp/__main__.py is the
+console script that makes the app for them (docs/architecture.md).
+"""
 
 import json
 import sys

@@ -1,7 +1,9 @@
 """The app's database: an engine per app, a SQLModel session per request or CLI command.
 
 Shaped like flaskr's get_db/close_db/init_app. The engine itself is made by
-quizapp.core.database, which knows nothing of Flask.
+quizapp.core.database, which knows nothing of Flask. This module uses Flask, so it is not in
+core/; the pages, the API, the commands and the limits all need a session, so it sits below
+them at the top of the package (docs/architecture.md).
 """
 
 from flask import Flask, current_app, g

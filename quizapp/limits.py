@@ -1,5 +1,7 @@
 """The app's rate limiter, and the limits that the game's pages and the API share.
 
+At the top of the package, below web/ and api/, so that both import it (docs/architecture.md).
+
 `limiter` is the app's one Flask-Limiter, set up by create_app through ``init_app``; any
 blueprint limits a view with ``@limiter.limit(...)``. Its counts live where
 RATELIMIT_STORAGE_URI says: "memory://" counts per process, so several gunicorn workers or

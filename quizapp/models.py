@@ -1,4 +1,7 @@
-"""The database tables, in one module (STYLE.md 6).
+"""The database tables, in one module at the bottom of the layers (docs/architecture.md).
+
+Alembic (quizapp/core/migrate.py) and SQLModel.metadata find every table here, and every
+area imports the tables it reads and writes; this module imports nothing of quizapp.
 
 The question bank files are the source of truth for kinds, entities, articles, facts and
 templates; `quizapp load-bank` mirrors them here. Questions are derived from facts and

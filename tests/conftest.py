@@ -245,7 +245,8 @@ def cheap_password_hashing(monkeypatch):
 
 
 class EditorAuth:
-    """Logs an editor in and out through the forms, CSRF token included (STYLE.md 9)."""
+    """Logs an editor in and out through the forms, CSRF token included, like flaskr's
+    AuthActions."""
 
     def __init__(self, client):
         self.client = client

@@ -1,6 +1,7 @@
-"""Small make_* builders for question banks written to disk and editors (STYLE.md 10).
+"""Small make_* builders for question banks written to disk and editors.
 
-Random values come from the seeded ``faker`` fixture passed in, never from import time.
+Each test builds the data it needs with them (docs/architecture.md, "Tests"). Random values
+come from the seeded ``faker`` fixture passed in, never from import time.
 """
 
 import copy

@@ -83,6 +83,10 @@ def slot_names_no_role(bank):
     _template(bank, "award-win-winner-mc")["prompt"] = "Who won {award} at the {venue}?"
 
 
+def template_of_unknown_kind(bank):
+    _template(bank, "award-win-winner-mc")["kind"] = "award_wins"
+
+
 def answer_role_missing(bank):
     _template(bank, "award-win-winner-mc")["answer"] = "champion"
 
@@ -144,6 +148,12 @@ CASES = [
     (misspelt_field, "facts/all.yaml", "evidnce: is not a field of this record", None),
     (id_not_a_slug, "facts/all.yaml", "must be a lower-case slug", "Video Of The Year"),
     (slot_names_no_role, "templates/all.yaml", "the slot {venue} names no role", None),
+    (
+        template_of_unknown_kind,
+        "templates/all.yaml",
+        "unknown kind (did you mean 'award_win'?)",
+        "award_wins",
+    ),
     (answer_role_missing, "templates/all.yaml", "kind award_win has no role 'champion'", None),
     (answer_field_missing, "templates/all.yaml", "answer: Field required", None),
     (malformed_slot, "templates/all.yaml", "prompt: column 9", "{award"),
@@ -198,6 +208,7 @@ CODES = {
     misspelt_field: ("unknown_field", "evidnce", None),
     id_not_a_slug: ("not_a_slug", "id", "fact Video Of The Year"),
     slot_names_no_role: ("unknown_role", "prompt", "template award-win-winner-mc"),
+    template_of_unknown_kind: ("unknown_kind", "kind", "template award-win-winner-mc"),
     answer_role_missing: ("unknown_answer_role", "answer", "template award-win-winner-mc"),
     answer_field_missing: ("missing", "answer", "template award-win-winner-mc"),
     malformed_slot: ("slot_syntax", "prompt", "template award-win-winner-mc"),

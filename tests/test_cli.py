@@ -1,4 +1,4 @@
-"""The quizapp command line, driven through Flask's CLI runner (STYLE.md 7)."""
+"""The quizapp command line (quizapp/cli.py), driven through Flask's CLI runner (`runner`)."""
 
 import json
 

@@ -1,7 +1,8 @@
 """The articles-and-facts workspace at /editor/articles, through its pages and forms.
 
 The database starts as the bundled bank with its questions; the article under test is a new
-one written here. What a request wrote is checked through a fresh session (STYLE.md 9).
+one written here. What a request wrote is checked through a fresh session (the `session`
+fixture), not the request's own.
 """
 
 from __future__ import annotations

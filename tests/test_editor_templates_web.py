@@ -3,7 +3,7 @@
 Every test runs on its own copy of the bundled bank (questions and quizzes built). CSRF
 protection stays on: `editor_auth` (tests/conftest.py) reads the token from a page, and the
 JSON preview sends it in the X-CSRFToken header as static/editor-templates.js does. What a
-request wrote is checked through a fresh session, not the request's own (STYLE.md 9).
+request wrote is checked through a fresh session (the `session` fixture), not the request's own.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ GOOD = {
     "answer_role": "winner",
     "explanation": "{winner} won {award}.",
 }
-NEW_ID = "award-win-winner-multiple-choice"  # what editing.save_template names GOOD
+NEW_ID = "award-win-winner-multiple-choice"  # what edits.save_template names GOOD
 TYPO = {**GOOD, "prompt": "Which star won {award} at the {evnt}?"}
 TYPO_COLUMN = 31  # where {evnt} starts, counting from 1
 
@@ -517,7 +517,7 @@ def test_a_retired_template_is_not_retired_twice(app, as_editor):
     assert change_count(app) == 1
 
 
-# --- Marking problems in the text (template_admin, no app) ----------------------------------------
+# --- Marking problems in the text (workspace.templates, no app) -----------------------------------
 
 
 def problem(severity: str, column: int | None, text: str | None, field: str = "prompt"):

@@ -1,4 +1,4 @@
-"""The app factory (STYLE.md 1)."""
+"""The app factory, create_app (quizapp/__init__.py)."""
 
 from quizapp import create_app
 from quizapp.core.paths import resource_dir

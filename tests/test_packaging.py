@@ -1,5 +1,6 @@
-"""An installed wheel must carry the pages, styles, bundled bank (DESIGN.md layout) and the
-schema migrations that `quizapp upgrade-db` runs."""
+"""An installed wheel must carry the pages, styles, bundled bank and the schema migrations that
+`quizapp upgrade-db` runs: templates/, static/ and question_bank/ sit beside the package in the
+source tree and inside it in the wheel (pyproject.toml, quizapp/core/paths.py)."""
 
 import subprocess
 import sys

@@ -19,6 +19,7 @@ from sqlmodel import select
 from quizapp.core.paths import resource_dir
 from quizapp.game import play
 from quizapp.game.charts import Tick, score_histogram
+from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import list_quizzes
 from quizapp.models import Attempt, Player, QuizItem
 from quizapp.web.play import CHART_BUCKETS
@@ -43,7 +44,8 @@ class Turn:
 
 
 class Browser:
-    """One player's browser (the AuthActions of STYLE.md 9): forms go out with the CSRF token."""
+    """One player's browser, like flaskr's AuthActions: every form goes out with the CSRF token
+    read from a page, as a browser would send it."""
 
     def __init__(self, client, items: dict[str, QuizItem] | None = None):
         self.client = client
@@ -458,17 +460,35 @@ def test_a_late_answer_scores_nothing(browser, monkeypatch):
     assert "Too late: the time was up." in response.text
 
 
-def test_an_empty_typed_answer_is_a_skip(browser):
+def first_typed_question(browser: Browser) -> tuple[int, str, QuizItem]:
+    """A new attempt answered right up to its first typed question: the attempt, its page and
+    item."""
     attempt_id = browser.start()
     page, item = browser.question(attempt_id)
     while item.style != "typed":
         browser.answer(attempt_id, item, right_answer(item))
         page, item = browser.question(attempt_id)
+    return attempt_id, page, item
+
+
+def test_an_empty_typed_answer_is_a_skip(browser):
+    attempt_id, _page, item = first_typed_question(browser)
 
     response = browser.answer(attempt_id, item, "")
 
     assert response.status_code == 200
     assert "<dd><em>no answer</em></dd>" in response.text and "No answer." in response.text
+
+
+def test_the_answer_field_takes_as_much_as_the_game_does(browser):
+    attempt_id, page, item = first_typed_question(browser)
+
+    too_long = browser.answer(attempt_id, item, "x" * (MAX_ANSWER_LENGTH + 1))
+
+    assert f'name="answer" maxlength="{MAX_ANSWER_LENGTH}"' in page
+    assert too_long.status_code == 400
+    assert f"Answer must be at most {MAX_ANSWER_LENGTH} characters." in too_long.text
+    assert f'maxlength="{MAX_ANSWER_LENGTH}"' in too_long.text  # the same question, again
 
 
 def test_someone_elses_attempt_is_forbidden_and_unknown_ones_not_found(app, browser, session):

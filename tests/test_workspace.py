@@ -1,4 +1,5 @@
-"""The workspace's front page in figures (quizapp.workspace), without the app, and the page."""
+"""The workspace's front page in figures (quizapp.workspace.overview), without the app, and
+the page."""
 
 from __future__ import annotations
 

@@ -13,9 +13,9 @@ Three layers, from the most precise to the safety net:
    /api/. The after-request hook turns any non-JSON error response under /api/ into the JSON
    shape, keeping its status and headers, whatever order the blueprints were registered in.
 
-A database that fails under a request (`quizapp.db.OUTAGE_ERRORS`: a dropped connection, a
-lock waited for too long) is a 503 "try again" with Retry-After, not a 500: nothing the
-request did was wrong, and its transaction was rolled back.
+A database that fails under a request (`quizapp.core.database.OUTAGE_ERRORS`: a dropped
+connection, a lock waited for too long) is a 503 "try again" with Retry-After, not a 500:
+nothing the request did was wrong, and its transaction was rolled back.
 """
 
 from collections.abc import Iterable, Mapping, Sequence

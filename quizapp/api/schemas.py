@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from quizapp.game.play import MAX_ANSWER_LENGTH, NICKNAME_MAX, NICKNAME_MIN, ReviewItem
+from quizapp.game.grading import MAX_ANSWER_LENGTH
+from quizapp.game.play import NICKNAME_MAX, NICKNAME_MIN, ReviewItem
 
 Period = Literal["all", "week"]  # quizapp.game.ranking.PERIODS; a test keeps the two in step
 

@@ -217,7 +217,7 @@ def _list_item(record: dict[str, Any]) -> str:
 
 
 def database_rows(session: Session) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
-    """The bank as the database holds it, in the shape of `bank.bank_rows` (without fact_entity).
+    """The bank as the database holds it, in the shape of `sync.bank_rows` (without fact_entity).
 
     Reads through ``session``, so it sees what the session has flushed or would autoflush.
     """
@@ -477,7 +477,7 @@ def dump_bank(session: Session, root: str | Path) -> DumpReport:
     templates of a kind that is gone, say) are removed. Other files in ``root`` are left alone.
 
     Dumping the same database twice gives the same bytes, and loading the dump into an
-    empty database gives the same rows. Raises `quizapp.bank.BankError` if the loader would
+    empty database gives the same rows. Raises `quizapp.bank.files.BankError` if the loader would
     refuse the dump (its problems name the files as they would be written) and `DumpError`
     if the files would load as something else than the database holds; ``root`` is then
     left exactly as it was.

@@ -482,12 +482,12 @@ class _Reader:
             return False
         return True
 
-    def check_fact(self, fact_id: str, fact: FactIn) -> None:
-        label = f"fact {fact_id}"
-        kind = self.bank.kinds.get(fact.kind)
+    def known_kind(self, table: str, record_id: str, name: str, label: str) -> KindIn | None:
+        """The kind a fact or template names, or None once it is reported as unknown."""
+        kind = self.bank.kinds.get(name)
         if kind is None:
-            file, line = self.locate("facts", fact_id, "kind")
-            guess = _did_you_mean(fact.kind, self.bank.kinds)
+            file, line = self.locate(table, record_id, "kind")
+            guess = _did_you_mean(name, self.bank.kinds)
             self.problem(
                 "unknown_kind",
                 f"unknown kind{_guessed(guess)}",
@@ -495,10 +495,15 @@ class _Reader:
                 line,
                 label,
                 field="kind",
-                value=fact.kind,
+                value=name,
                 hint=guess,
             )
-        else:
+        return kind
+
+    def check_fact(self, fact_id: str, fact: FactIn) -> None:
+        label = f"fact {fact_id}"
+        kind = self.known_kind("facts", fact_id, fact.kind, label)
+        if kind is not None:
             for role, value in fact.roles.items():
                 spec = kind.roles.get(role)
                 file, line = self.locate("facts", fact_id, "roles", role)
@@ -588,22 +593,9 @@ class _Reader:
 
     def check_template(self, template_id: str, template: TemplateIn) -> None:
         label = f"template {template_id}"
-        kind = self.bank.kinds.get(template.kind)
+        kind = self.known_kind("templates", template_id, template.kind, label)
         roles = set(kind.roles) if kind else set()
-        if kind is None:
-            file, line = self.locate("templates", template_id, "kind")
-            guess = _did_you_mean(template.kind, self.bank.kinds)
-            self.problem(
-                "unknown_kind",
-                f"unknown kind{_guessed(guess)}",
-                file,
-                line,
-                label,
-                field="kind",
-                value=template.kind,
-                hint=guess,
-            )
-        elif template.answer not in roles:
+        if kind is not None and template.answer not in roles:
             file, line = self.locate("templates", template_id, "answer")
             self.problem(
                 "unknown_answer_role",

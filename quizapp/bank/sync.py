@@ -37,13 +37,9 @@ from quizapp.models import (
 )
 
 
-def bank_from_db(session: Session) -> Bank:
-    """The database's bank as the records the loader reads (the inverse of ``bank_rows``).
-
-    Raises pydantic's ValidationError if a row breaks a record's own rules, which only rows
-    written around the loader and the workspace can do.
-    """
-    bank = Bank()
+def kinds_from_db(session: Session) -> dict[str, KindIn]:
+    """Every fact kind in the database, by name, as the loader reads it from kinds.yaml."""
+    kinds = {}
     for kind in session.scalars(select(FactKind).order_by(FactKind.name)):
         roles = {
             role: RoleSpec(
@@ -53,7 +49,17 @@ def bank_from_db(session: Session) -> Bank:
             )
             for role, spec in kind.roles.items()
         }
-        bank.kinds[kind.name] = KindIn(description=kind.description, roles=roles)
+        kinds[kind.name] = KindIn(description=kind.description, roles=roles)
+    return kinds
+
+
+def bank_from_db(session: Session) -> Bank:
+    """The database's bank as the records the loader reads (the inverse of ``bank_rows``).
+
+    Raises pydantic's ValidationError if a row breaks a record's own rules, which only rows
+    written around the loader and the workspace can do.
+    """
+    bank = Bank(kinds=kinds_from_db(session))
     for entity in session.scalars(select(Entity).order_by(Entity.id)):
         bank.entities[entity.id] = EntityIn(
             id=entity.id, name=entity.name, type=entity.type, aliases=list(entity.aliases)

@@ -1,9 +1,10 @@
 """Schema migrations: Alembic, configured in code so that an installed wheel can run them.
 
-The migration scripts live in ``quizapp/migrations/versions``. `quizapp init-db`,
-`quizapp upgrade-db` and `quizapp start` call :func:`upgrade`; tests compare a migrated
-database with the models through :func:`check`. For everything else Alembic's own command
-line is here with the configuration filled in (docs/migrations.md)::
+The migration scripts live in ``quizapp/core/migrations/versions``. `quizapp upgrade-db`,
+`init-db`, `start` and every command that reads or writes the bank call :func:`upgrade`
+(quizapp/cli.py); tests compare a migrated database with the models through :func:`check`.
+For everything else Alembic's own command line is here with the configuration filled in
+(docs/migrations.md)::
 
     python -m quizapp.core.migrate revision --autogenerate -m "add player country"
     python -m quizapp.core.migrate -x url=sqlite:///scratch.sqlite upgrade head

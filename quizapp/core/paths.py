@@ -11,9 +11,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 def resource_dir(name: str) -> Path:
     """Return the absolute path of the bundled folder ``name`` (templates, static, question_bank).
 
-    The source tree keeps these folders beside the package (DESIGN.md); the wheel build copies
-    them inside the package because site-packages has no "beside". Look inside first so an
-    installed copy never picks up an unrelated folder that happens to sit next to it.
+    The source tree keeps these folders beside the package, at the repository's root; the
+    wheel build copies them inside the package (pyproject.toml's force-include) because
+    site-packages has no "beside". Look inside first so an installed copy never picks up an
+    unrelated folder that happens to sit next to it.
     """
     inside = PACKAGE_DIR / name
     if inside.is_dir():

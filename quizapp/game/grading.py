@@ -93,6 +93,9 @@ from rapidfuzz.distance import OSA
 
 from quizapp.core.text import fold, words
 
+# The one bound on an answer's length: the game refuses a longer one before grading it
+# (quizapp.game.play) and the API declares it in its schema (quizapp.api.schemas); the check
+# in match_answer caps the work for any other caller.
 MAX_ANSWER_LENGTH = 200
 TRUE_FALSE = ("true", "false")
 EXACT_BELOW = 7

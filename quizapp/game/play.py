@@ -22,12 +22,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from quizapp.game import ranking
-from quizapp.game.grading import Grade, NotOnOffer, grade_answer
+from quizapp.game.grading import MAX_ANSWER_LENGTH, Grade, NotOnOffer, grade_answer
 from quizapp.game.scoring import AnswerScore, score_answer
 from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, utcnow
 
 NICKNAME_MIN, NICKNAME_MAX = 2, 24
-MAX_ANSWER_LENGTH = 200
 
 
 class PlayError(Exception):

@@ -27,6 +27,7 @@ from quizapp.core.database import OUTAGE_ERRORS
 from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.game import charts, feedback, play, ranking
+from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.limits import answer_limit, limiter, player_creation_limit, seconds_until_reset
 from quizapp.models import REPORT_REASONS, Player, QuizItem, utcnow
@@ -238,9 +239,14 @@ def _player_attempt(attempt_id: int):
 
 
 def _render_question(attempt, question, *, error: str | None = None, status: int = 200):
-    # No quiz title on the page: "All about Lady Gaga" would hint at a typed answer.
+    # No quiz title on the page: "All about Lady Gaga" would hint at a typed answer. The typed
+    # answer's field holds as much as the game takes, and no more.
     return render_template(
-        "play/question.html", attempt=attempt, question=question, error=error
+        "play/question.html",
+        attempt=attempt,
+        question=question,
+        error=error,
+        max_answer_length=MAX_ANSWER_LENGTH,
     ), status
 
 

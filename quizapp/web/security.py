@@ -31,7 +31,8 @@ from quizapp.core.settings import DEV_SECRET_KEY, SettingsError
 SECRET_KEY_FILE = "secret_key"
 
 # The templates and static files hold no inline <script>, on*= handler or style= attribute, and
-# load nothing from other sites (DESIGN.md: no CDN): anything else is refused by the browser.
+# load nothing from other sites (static/ is served by the app itself, with no CDN): anything
+# else is refused by the browser.
 # img-src allows data: URIs because browsers draw some form controls' icons from them.
 CONTENT_SECURITY_POLICY = "; ".join(
     [

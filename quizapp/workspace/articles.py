@@ -18,9 +18,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import LITERAL_TYPES, KindIn, RoleSpec
+from quizapp.bank.sync import kinds_from_db
 from quizapp.core.problems import Problem
 from quizapp.core.text import fold
-from quizapp.models import Article, Editor, Entity, Fact, FactKind, Question
+from quizapp.models import Article, Editor, Entity, Fact, Question
 from quizapp.workspace.edits import history
 from quizapp.workspace.suggest import (
     Category,
@@ -224,19 +225,9 @@ def resolve_entities(
 
 
 def fact_kinds(session: Session) -> dict[str, KindIn]:
-    """Every fact kind and its roles, by name, as the loader reads them."""
-    kinds = {}
-    for row in session.exec(select(FactKind).order_by(FactKind.name)):
-        roles = {
-            role: RoleSpec(
-                type=spec["types"][0] if len(spec["types"]) == 1 else list(spec["types"]),
-                many=spec.get("many", False),
-                optional=spec.get("optional", False),
-            )
-            for role, spec in row.roles.items()
-        }
-        kinds[row.name] = KindIn(description=row.description, roles=roles)
-    return kinds
+    """Every fact kind and its roles, by name, as the loader reads them (the bank's own
+    reading of the rows, quizapp.bank.sync.kinds_from_db)."""
+    return kinds_from_db(session)
 
 
 def role_hint(spec: RoleSpec) -> str:

@@ -5,11 +5,12 @@ Every change follows the same path:
 1. the change log row is written first, which opens the transaction and takes the bank's
    write lock (SQLite's write lock; on PostgreSQL an advisory lock), so two editors saving at
    once are applied one after the other and neither works from a stale copy;
-2. the bank is read from the database as the loader's records (``bank.bank_from_db``), the
-   change is applied to that copy, and the whole copy is checked with the loader's own rules
-   (``bank.check_bank``), so the workspace can never store what the files would refuse and
-   ``quizapp dump-bank`` can always write it back;
-3. only if nothing is wrong: the database is made to match (``bank.write_bank``), the
+2. the bank is read from the database as the loader's records
+   (``quizapp.bank.sync.bank_from_db``), the change is applied to that copy, and the whole
+   copy is checked with the loader's own rules (``quizapp.bank.files.check_bank``), so the
+   workspace can never store what the files would refuse and ``quizapp dump-bank`` can
+   always write it back;
+3. only if nothing is wrong: the database is made to match (``quizapp.bank.sync.write_bank``), the
    questions of the kinds concerned are regenerated, and everything commits together.
    Anything wrong raises EditError with every problem, and nothing is written.
 
@@ -167,7 +168,8 @@ def save_template(
     """Create or update a template as a draft or published.
 
     A draft must pass the loader's rules (slots, roles, answer slot); publishing also needs a
-    preview without errors (``preview.can_publish``), and then makes its questions.
+    preview without errors (``quizapp.questions.preview.can_publish``), and then makes its
+    questions.
     """
     if status not in EDITABLE_STATUSES:
         message = f"status must be one of {', '.join(EDITABLE_STATUSES)}, not {status!r}"

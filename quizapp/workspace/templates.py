@@ -34,7 +34,7 @@ __all__ = [
     "template_history",
 ]
 
-# How the change log names a template's fields (quizapp.bank.TemplateIn), for people.
+# How the change log names a template's fields (quizapp.bank.files.TemplateIn), for people.
 FIELD_LABELS = {"answer": "answer role"}
 
 
