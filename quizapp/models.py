@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 STYLES = ("multiple_choice", "true_false", "typed")
 TEMPLATE_STATUSES = ("draft", "published", "retired")  # only published ones make questions
@@ -253,11 +253,11 @@ BAND_WIDTH = 100  # points per band: a band then holds a few hundred entries at 
 # "my rank" a count over its front part: no leaderboard query scans the table.
 Index(
     "ix_board_entry_rank",
-    BoardEntry.board,
-    BoardEntry.period,
-    BoardEntry.score.desc(),
-    BoardEntry.finished_at,
-    BoardEntry.player_id,
+    col(BoardEntry.board),
+    col(BoardEntry.period),
+    col(BoardEntry.score).desc(),
+    col(BoardEntry.finished_at),
+    col(BoardEntry.player_id),
 )
 
 
@@ -295,7 +295,7 @@ class Change(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-Index("ix_change_log_subject", Change.subject, Change.subject_id, Change.at)
+Index("ix_change_log_subject", col(Change.subject), col(Change.subject_id), col(Change.at))
 
 
 class Report(SQLModel, table=True):
