@@ -8,11 +8,18 @@ templates by `quizapp generate` and can be rebuilt at any time.
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Table, Text, inspect
 from sqlmodel import Field, SQLModel, col
 
 STYLES = ("multiple_choice", "true_false", "typed")
 TEMPLATE_STATUSES = ("draft", "published", "retired")  # only published ones make questions
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table a model is mapped to (sqlmodel's types leave out ``__table__``)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table), f"{model.__name__} is not a table model"
+    return table
 
 
 class FactKind(SQLModel, table=True):
