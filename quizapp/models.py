@@ -6,7 +6,7 @@ templates by `quizapp generate` and can be rebuilt at any time.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Column, Index, Table, Text, inspect
 from sqlmodel import Field, SQLModel, col
@@ -20,6 +20,17 @@ def table_of(model: type[SQLModel]) -> Table:
     table = inspect(model).local_table
     assert isinstance(table, Table), f"{model.__name__} is not a table model"
     return table
+
+
+class _Numbered(Protocol):
+    id: int | None
+
+
+def row_id(row: _Numbered) -> int:
+    """The id the database gave ``row``: a new row has none until the session is flushed."""
+    if row.id is None:
+        raise ValueError(f"this {type(row).__name__} has no id yet: flush the session first")
+    return row.id
 
 
 class FactKind(SQLModel, table=True):
