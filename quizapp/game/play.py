@@ -15,6 +15,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
@@ -30,12 +31,18 @@ NICKNAME_MIN, NICKNAME_MAX = 2, 24
 MAX_ANSWER_LENGTH = 200
 
 
+class PlayErrorDetails(TypedDict, total=False):
+    """What a refusal may add to its message."""
+
+    suggestion: str  # a free nickname, when the one asked for is taken or not allowed
+
+
 class PlayError(Exception):
     """A request the game refuses; ``code`` says which kind, ``message`` says what to fix."""
 
     code = "invalid"
 
-    def __init__(self, message: str, **details: object):
+    def __init__(self, message: str, **details: Unpack[PlayErrorDetails]):
         super().__init__(message)
         self.message = message
         self.details = details
