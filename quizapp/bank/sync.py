@@ -174,7 +174,7 @@ def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
         for role, value in f.roles.items():
             if spec_roles[role].literal:
                 continue
-            for entity_id in value if isinstance(value, list) else [value]:
+            for entity_id in tuple(value) if isinstance(value, list) else (value,):
                 fact_entities[(f.id, role, entity_id)] = {
                     "fact_id": f.id,
                     "role": role,

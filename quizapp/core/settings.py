@@ -127,7 +127,7 @@ def _flag(*, optional: bool = False) -> BeforeValidator:
 
 def _one_of(choices: tuple[str, ...]) -> BeforeValidator:
     def check(value: object) -> str:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             raise ValueError(f"must be one of {', '.join(choices)}")
         return value
 
