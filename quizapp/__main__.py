@@ -44,7 +44,9 @@ def _run_with_a_key(**options: object) -> None:
     app = load_app_or_say_why(click.get_current_context())
     if not app.config.get("SECRET_KEY"):
         raise click.ClickException(security.missing_key_message(app))
-    flask_run_command.callback(**options)  # loads the same app again, from ScriptInfo's cache
+    serve = flask_run_command.callback
+    assert serve is not None, "Flask's run command has a callback"
+    serve(**options)  # loads the same app again, from ScriptInfo's cache
 
 
 run_command = click.Command(
@@ -56,7 +58,7 @@ run_command = click.Command(
 )
 
 
-def _create_app_for_commands():
+def _create_app_for_commands() -> Flask:
     # The commands need no secret key; `start` makes one before it serves, and `run` refuses
     # to serve without one (quizapp.web.security).
     return create_app(require_secret_key=False)

@@ -7,6 +7,7 @@ console script that makes the app for them (docs/architecture.md).
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask import Flask, current_app
@@ -18,7 +19,7 @@ from quizapp.core.settings import QuizSettings
 from quizapp.db import get_engine, get_session
 from quizapp.game.feedback import MIN_ANSWERS, calibrate_questions
 from quizapp.game.quizzes import build_quizzes
-from quizapp.models import EDITOR_ROLES, utcnow
+from quizapp.models import EDITOR_ROLES, row_id, utcnow
 from quizapp.questions.browse import iter_question_exports
 from quizapp.questions.generation import GenerationReport, rebuild_questions
 from quizapp.workspace.accounts import EditorError, create_editor, get_editor_by_name, set_password
@@ -154,7 +155,7 @@ def calibrate_command(min_answers: int) -> None:
     help="File to write (default: standard output).",
 )
 @with_appcontext
-def export_questions_command(output) -> None:
+def export_questions_command(output: TextIO) -> None:
     """Print every question as one JSON object per line (JSON Lines)."""
     _upgrade_schema()
     for record in iter_question_exports(get_session()):
@@ -221,7 +222,7 @@ def set_password_command(name: str) -> None:
         )
     password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
-        set_password(session, editor_id=editor.id, password=password)
+        set_password(session, editor_id=row_id(editor), password=password)
     except EditorError as exc:
         raise click.ClickException(exc.message) from None
     session.commit()
@@ -249,7 +250,8 @@ def start_command(host: str, port: int) -> None:
 
     from quizapp.web import security
 
-    app = current_app._get_current_object()
+    # The app itself, not the proxy (Flask's types present current_app as the Flask object).
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     key_file = security.ensure_secret_key_file(app)
     if key_file is not None:
         click.echo(f"Signing cookies with the secret key in {key_file}")

@@ -25,11 +25,12 @@ def get_engine(app: Flask | None = None) -> Engine:
 
 def get_session() -> Session:
     """Return this request's (or CLI command's) session, opening it on first use."""
-    if "db_session" not in g:
+    session: Session | None = g.get("db_session")
+    if session is None:
         # Objects stay loaded after a commit: a view that commits and then renders what it
         # wrote does not need to read every row back (the session lives for one request).
-        g.db_session = Session(get_engine(), expire_on_commit=False)
-    return g.db_session
+        session = g.db_session = Session(get_engine(), expire_on_commit=False)
+    return session
 
 
 def close_session(_exc: BaseException | None = None) -> None:

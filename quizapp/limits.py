@@ -38,11 +38,13 @@ API_PREFIX = "/api/"
 
 
 def _player_limit() -> str:
-    return current_app.config["PLAYER_RATE_LIMIT"]
+    limit: str = current_app.config["PLAYER_RATE_LIMIT"]  # checked by quizapp.core.settings
+    return limit
 
 
 def _answer_limit() -> str:
-    return current_app.config["ANSWER_RATE_LIMIT"]
+    limit: str = current_app.config["ANSWER_RATE_LIMIT"]
+    return limit
 
 
 def _bearer_token() -> str | None:

@@ -9,13 +9,31 @@ templates by `quizapp generate` and can be rebuilt at any time.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import JSON, Column, Index, Text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, Column, Index, Table, Text, inspect
+from sqlmodel import Field, SQLModel, col
 
 STYLES = ("multiple_choice", "true_false", "typed")
 TEMPLATE_STATUSES = ("draft", "published", "retired")  # only published ones make questions
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table a model is mapped to (sqlmodel's types leave out ``__table__``)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table), f"{model.__name__} is not a table model"
+    return table
+
+
+class _Numbered(Protocol):
+    id: int | None
+
+
+def row_id(row: _Numbered) -> int:
+    """The id the database gave ``row``: a new row has none until the session is flushed."""
+    if row.id is None:
+        raise ValueError(f"this {type(row).__name__} has no id yet: flush the session first")
+    return row.id
 
 
 class FactKind(SQLModel, table=True):
@@ -256,11 +274,11 @@ BAND_WIDTH = 100  # points per band: a band then holds a few hundred entries at 
 # "my rank" a count over its front part: no leaderboard query scans the table.
 Index(
     "ix_board_entry_rank",
-    BoardEntry.board,
-    BoardEntry.period,
-    BoardEntry.score.desc(),
-    BoardEntry.finished_at,
-    BoardEntry.player_id,
+    col(BoardEntry.board),
+    col(BoardEntry.period),
+    col(BoardEntry.score).desc(),
+    col(BoardEntry.finished_at),
+    col(BoardEntry.player_id),
 )
 
 
@@ -298,7 +316,7 @@ class Change(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-Index("ix_change_log_subject", Change.subject, Change.subject_id, Change.at)
+Index("ix_change_log_subject", col(Change.subject), col(Change.subject_id), col(Change.at))
 
 
 class Report(SQLModel, table=True):

@@ -19,6 +19,7 @@ nothing the request did was wrong, and its transaction was rolled back.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TypedDict, Unpack
 
 from flask import Blueprint, Response, current_app, request
 from pydantic import ValidationError
@@ -59,6 +60,13 @@ DATABASE_UNAVAILABLE = "the database is unavailable, try again"
 RETRY_AFTER_S = 1
 
 
+class ErrorDetails(TypedDict, total=False):
+    """The error object's optional fields (ErrorDetail's), as an error carries them."""
+
+    suggestion: str
+    fields: list[FieldProblem]
+
+
 class ApiError(Exception):
     """An error the API itself answers, with its status, code and message."""
 
@@ -69,7 +77,7 @@ class ApiError(Exception):
         *,
         code: str | None = None,
         headers: Mapping[str, str] | None = None,
-        **details: object,
+        **details: Unpack[ErrorDetails],
     ):
         super().__init__(message)
         self.status = status
@@ -85,7 +93,7 @@ def error_response(
     *,
     code: str | None = None,
     headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
-    **details: object,
+    **details: Unpack[ErrorDetails],
 ) -> Response:
     """The JSON error response; ``details`` become extra fields of the error object."""
     body = ErrorResponse(

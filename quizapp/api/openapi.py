@@ -9,13 +9,15 @@ from typing import Any
 
 from pydantic import ValidationError
 from spectree import Response, SecurityScheme, SpecTree
-from spectree.models import SecuritySchemeData
+from spectree.models import SecureType, SecuritySchemeData
 
 from quizapp.api.errors import invalid_input
 from quizapp.api.schemas import ErrorResponse
 
 BEARER_SCHEME = "bearerAuth"
-BEARER = {BEARER_SCHEME: []}  # the security requirement of a view that needs a token
+BEARER: dict[str, list[str]] = {
+    BEARER_SCHEME: []
+}  # the security requirement of a view that needs a token
 
 DESCRIPTION = """\
 The quiz game for clients other than the browser.
@@ -67,7 +69,7 @@ spec = SpecTree(
         SecurityScheme(
             name=BEARER_SCHEME,
             data=SecuritySchemeData(
-                type="http",
+                type=SecureType.HTTP,
                 scheme="bearer",
                 description="The token POST /players returned.",
             ),

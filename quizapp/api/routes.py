@@ -4,6 +4,8 @@ validate its result into the response model (quizapp.api.schemas reads it off th
 Every view is documented in the OpenAPI document by its decorator, docstring and schemas.
 """
 
+from typing import Any
+
 from flask import Blueprint, current_app
 from spectree import Response
 
@@ -29,7 +31,7 @@ from quizapp.db import get_session
 from quizapp.game import play, ranking
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.limits import answer_limit, player_creation_limit
-from quizapp.models import Player, utcnow
+from quizapp.models import Player, row_id, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(check_json_body)
@@ -46,7 +48,7 @@ ATTEMPT = "/attempts/<int(max=2147483647):attempt_id>"
     tags=["players"],
     operation_id="create_player",
 )
-def create_player(json: PlayerCreate):
+def create_player(json: PlayerCreate) -> tuple[PlayerCreated, int]:
     """Create a player.
 
     The token in the answer is shown only this once. A nickname taken (ignoring case) is 409
@@ -55,16 +57,16 @@ def create_player(json: PlayerCreate):
     """
     player, token = play.create_player(get_session(), json.nickname)
     metrics.count_player_created()
-    return PlayerCreated(id=player.id, nickname=player.nickname, token=token), 201
+    return PlayerCreated(id=row_id(player), nickname=player.nickname, token=token), 201
 
 
 @bp.get("/quizzes")
 @spec.validate(resp=responses(200, QuizList), tags=["quizzes"], operation_id="list_quizzes")
-def get_quizzes():
+def get_quizzes() -> QuizList:
     """List the quizzes on offer, today's daily mix first."""
     session, today = get_session(), utcnow().date()
     ensure_daily_quiz(session, today, QuizSettings.from_config(current_app.config))
-    return QuizList(quizzes=list_quizzes(session, today=today))
+    return QuizList.model_validate({"quizzes": list_quizzes(session, today=today)})
 
 
 @bp.post("/quizzes/<quiz_id>/attempts")
@@ -75,14 +77,14 @@ def get_quizzes():
     security=BEARER,
     operation_id="start_attempt",
 )
-def start_attempt(quiz_id: str, player: Player):
+def start_attempt(quiz_id: str, player: Player) -> tuple[AttemptCreated, int]:
     """Start a run through a quiz; its first question comes from GET .../question."""
     session = get_session()
     attempt = play.start_attempt(session, player, quiz_id)
     metrics.count_attempt_started()
     quiz = play.get_quiz(session, quiz_id)
     return AttemptCreated(
-        attempt_id=attempt.id, quiz_id=quiz.id, question_count=quiz.question_count
+        attempt_id=row_id(attempt), quiz_id=quiz.id, question_count=quiz.question_count
     ), 201
 
 
@@ -94,14 +96,14 @@ def start_attempt(quiz_id: str, player: Player):
     security=BEARER,
     operation_id="get_question",
 )
-def get_question(attempt_id: int, player: Player):
+def get_question(attempt_id: int, player: Player) -> QuestionServed:
     """The attempt's current question, or `{"question": null, "finished": true}`.
 
     The clock starts at the first fetch; fetching again returns the same deadline.
     """
     session = get_session()
     served = play.current_question(session, play.get_attempt(session, attempt_id, player))
-    return QuestionServed(question=served, finished=served is None)
+    return QuestionServed.model_validate({"question": served, "finished": served is None})
 
 
 @bp.post(f"{ATTEMPT}/answers")
@@ -113,7 +115,7 @@ def get_question(attempt_id: int, player: Player):
     security=BEARER,
     operation_id="post_answer",
 )
-def post_answer(attempt_id: int, player: Player, json: AnswerCreate):
+def post_answer(attempt_id: int, player: Player, json: AnswerCreate) -> AnswerResult:
     """Answer the attempt's current question: once, and only after fetching it.
 
     A second answer, or one to another question, is 409 and changes nothing. An answer after
@@ -137,7 +139,7 @@ def post_answer(attempt_id: int, player: Player, json: AnswerCreate):
     security=BEARER,
     operation_id="get_attempt",
 )
-def get_attempt(attempt_id: int, player: Player):
+def get_attempt(attempt_id: int, player: Player) -> AttemptPublic:
     """The attempt's score so far and, once finished, its rank on the quiz's board."""
     session = get_session()
     summary = play.summarize_attempt(session, play.get_attempt(session, attempt_id, player))
@@ -151,7 +153,7 @@ def get_attempt(attempt_id: int, player: Player):
     security=[{}, BEARER],  # optional: without a token there is just no "me"
     operation_id="get_leaderboard",
 )
-def get_leaderboard(query: LeaderboardQuery):
+def get_leaderboard(query: LeaderboardQuery) -> Leaderboard:
     """A quiz's board (`quiz=`) or the overall one, for all time or this week.
 
     The token is optional: with one, `me` is the caller's own row wherever it ranks.
@@ -172,17 +174,20 @@ def get_leaderboard(query: LeaderboardQuery):
             limit=query.limit,
             player_id=player_id,
         )
-    return Leaderboard(
-        quiz=query.quiz,
-        period=query.period,
-        entries=standings.entries,
-        me=standings.me,
-        total=standings.total,
+    return Leaderboard.model_validate(
+        {
+            "quiz": query.quiz,
+            "period": query.period,
+            "entries": standings.entries,
+            "me": standings.me,
+            "total": standings.total,
+        }
     )
 
 
 @bp.get("/openapi.json")
 @spec.validate(resp=Response(HTTP_200=None), tags=["meta"], operation_id="get_openapi_document")
-def openapi_document():
+def openapi_document() -> dict[str, Any]:
     """The OpenAPI document, generated from the schemas that validate the requests."""
-    return spec.spec
+    document: dict[str, Any] = spec.spec
+    return document

@@ -103,11 +103,11 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": "\\0"}
 
 
-class _Flow(list):
+class _Flow(list[Any]):
     """A list written on one line, `[a, b]`, as editors write aliases and role values."""
 
 
-class _FlowMap(dict):
+class _FlowMap(dict[str, Any]):
     """A mapping written on one line, `{type: person, many: true}`, as in kinds.yaml."""
 
 
@@ -120,7 +120,8 @@ def _is_plain(text: str, flow: bool) -> bool:
         return False
     if _LOOKS_TYPED.fullmatch(text):
         return False
-    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    return tag == _STR_TAG
 
 
 def _quoted(text: str) -> str:
@@ -295,7 +296,7 @@ def entity_file(entity_type: str) -> str:
     return OTHER_ENTITIES
 
 
-def _entity_order(row: dict[str, Any]) -> tuple:
+def _entity_order(row: dict[str, Any]) -> tuple[int, str, str]:
     types = ENTITY_FILES.get(entity_file(row["type"]), ())
     rank = types.index(row["type"]) if row["type"] in types else len(types)
     return (rank, row["type"], row["id"])
@@ -335,7 +336,8 @@ def _article_file(row: dict[str, Any]) -> str:
     # The loader splits at the first "\n---\n"; _mapping never writes a bare "---" line (a
     # value "---" is quoted, multi-line values are indented or escaped), so the text after it
     # is the article's text.
-    return "---\n" + _mapping(header) + "---\n" + row["text"]
+    text: str = row["text"]
+    return "---\n" + _mapping(header) + "---\n" + text
 
 
 def _fact_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -395,7 +397,7 @@ def _leading_comment(path: Path) -> str:
     return "".join(lines) + "\n" if lines else ""
 
 
-def _fact_order(row: dict[str, Any], articles: dict[Any, dict[str, Any]]) -> tuple:
+def _fact_order(row: dict[str, Any], articles: dict[Any, dict[str, Any]]) -> tuple[str, int, str]:
     # In the order the article tells them, so a reviewer reads facts beside the text; the id
     # breaks ties between facts proven by the same sentence.
     article = articles.get(row["article_id"])
@@ -424,9 +426,9 @@ def _render(
     facts: dict[str, list[str]] = {}
     for row in sorted(rows[Fact].values(), key=lambda r: _fact_order(r, rows[Article])):
         facts.setdefault(row["article_id"], []).append(_list_item(_fact_record(row)))
-    for article_id, records in facts.items():
+    for article_id, items in facts.items():
         # A blank line between facts, as editors write them: a fact is several lines long.
-        texts[f"facts/{_stem(article_id, 'article')}.yaml"] = "\n".join(records)
+        texts[f"facts/{_stem(article_id, 'article')}.yaml"] = "\n".join(items)
 
     templates: dict[str, list[dict[str, Any]]] = {}
     for template_id in sorted(rows[Template]):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -52,7 +52,7 @@ class BankError(ProblemsError):
 # --- YAML with line numbers -----------------------------------------------------------------
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping from YAML that remembers where it and each of its keys stood."""
 
     line: int = 0
@@ -60,10 +60,15 @@ class LineDict(dict):
     duplicates: list[tuple[Any, int]]
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's loader when PyYAML was built with it, else the pure-Python one; mypy is shown the
+# latter, whose interface (constructors, construct_object) the C one shares.
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(_BaseLoader):
     pass
 
 
@@ -101,6 +106,9 @@ def _line_of(data: Any, loc: Iterable[Any] = ()) -> int | None:
 
 
 # --- Schemas of the files -------------------------------------------------------------------
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 class _Strict(BaseModel):
@@ -254,7 +262,9 @@ class _Reader:
             self.problem("bad_yaml", f"is not valid YAML: {reason}", self.rel(path), line)
             return None
 
-    def validate(self, model: type[BaseModel], data: Any, file: str, label: str, offset: int = 0):
+    def validate(
+        self, model: type[_Model], data: Any, file: str, label: str, offset: int = 0
+    ) -> _Model | None:
         if isinstance(data, LineDict):
             for key, line in data.duplicates:
                 self.problem(
@@ -270,7 +280,7 @@ class _Reader:
         except ValidationError as exc:
             for error in exc.errors():
                 loc = error["loc"]
-                line = _line_of(data, loc)
+                at = _line_of(data, loc)
                 path = ".".join(str(part) for part in loc)
                 code, message = _VALIDATION_CODES.get(error["type"], error["type"]), error["msg"]
                 if error["type"] == "extra_forbidden":
@@ -283,14 +293,14 @@ class _Reader:
                         code,
                         message,
                         path or None,
-                        Location(file, (line + offset) if line else None, label, path or "record"),
+                        Location(file, (at + offset) if at else None, label, path or "record"),
                         value=error.get("input") if error["type"] != "missing" else None,
                     )
                 )
             return None
 
     def add(self, table: str, record_id: str, record: Any, file: str, data: LineDict) -> None:
-        store: dict = getattr(self.bank, table)
+        store: dict[str, Any] = getattr(self.bank, table)
         line = data.line if isinstance(data, LineDict) else None
         if record_id in store:
             first_file, first_line, _ = self.where[(table, record_id)]
@@ -369,7 +379,9 @@ class _Reader:
                     )
             self.add("kinds", name, kind, file, body)
 
-    def read_list(self, folder: str, model: type[BaseModel], table: str, noun: str) -> None:
+    def read_list(
+        self, folder: str, model: type[EntityIn | FactIn | TemplateIn], table: str, noun: str
+    ) -> None:
         files = sorted((self.root / folder).glob("*.yaml")) + sorted(
             (self.root / folder).glob("*.yml")
         )
@@ -451,7 +463,12 @@ class _Reader:
             self.check_template(template_id, template)
 
     def check_entity_ref(
-        self, table: str, record_id: str, loc: tuple, entity_id: str, types: tuple[str, ...]
+        self,
+        table: str,
+        record_id: str,
+        loc: tuple[str, ...],
+        entity_id: str,
+        types: tuple[str, ...],
     ) -> bool:
         file, line = self.locate(table, record_id, *loc)
         label = f"{table[:-1]} {record_id}"
@@ -559,34 +576,36 @@ class _Reader:
 
     def check_role_value(self, fact_id: str, role: str, spec: RoleSpec, value: Any) -> None:
         file, line = self.locate("facts", fact_id, "roles", role)
-        where = {"file": file, "line": line, "record": f"fact {fact_id}", "key": f"roles.{role}"}
+
+        def problem(code: str, message: str, value: Any = None) -> None:
+            self.problem(
+                code, message, file, line, f"fact {fact_id}", key=f"roles.{role}", value=value
+            )
+
         if spec.literal == "number":
             if not isinstance(value, int):
-                self.problem("not_a_number", "must be a whole number", **where, value=value)
+                problem("not_a_number", "must be a whole number", value)
             return
         if spec.literal == "text":
             if not isinstance(value, str) or not value.strip():
-                self.problem("not_a_text", "must be a text", **where, value=value)
+                problem("not_a_text", "must be a text", value)
             return
         if isinstance(value, list):
             if not spec.many:
-                self.problem(
-                    "not_many",
-                    "holds one entity, not a list (the kind does not say many)",
-                    **where,
-                    value=value,
+                problem(
+                    "not_many", "holds one entity, not a list (the kind does not say many)", value
                 )
                 return
             if not value:
-                self.problem("empty_list", "the list is empty", **where)
+                problem("empty_list", "the list is empty")
                 return
             if len(set(value)) != len(value):
-                self.problem("entity_twice", "names an entity twice", **where, value=value)
+                problem("entity_twice", "names an entity twice", value)
             ids = value
         elif isinstance(value, str):
             ids = [value]
         else:
-            self.problem("not_an_entity_id", "must be an entity id", **where, value=value)
+            problem("not_an_entity_id", "must be an entity id", value)
             return
         for entity_id in ids:
             self.check_entity_ref("facts", fact_id, ("roles", role), entity_id, spec.types)

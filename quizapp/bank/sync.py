@@ -34,6 +34,7 @@ from quizapp.models import (
     FactKind,
     Question,
     Template,
+    table_of,
 )
 
 
@@ -84,14 +85,17 @@ def bank_from_db(session: Session) -> Bank:
             retired=fact.retired,
         )
     for template in session.scalars(select(Template).order_by(Template.id)):
-        bank.templates[template.id] = TemplateIn(
-            id=template.id,
-            kind=template.kind,
-            style=template.style,
-            prompt=template.prompt,
-            answer=template.answer_role,
-            explanation=template.explanation,
-            status=template.status,
+        # Validated, not constructed: the style and status columns are plain strings.
+        bank.templates[template.id] = TemplateIn.model_validate(
+            {
+                "id": template.id,
+                "kind": template.kind,
+                "style": template.style,
+                "prompt": template.prompt,
+                "answer": template.answer_role,
+                "explanation": template.explanation,
+                "status": template.status,
+            }
         )
     return bank
 
@@ -176,7 +180,7 @@ def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
         for role, value in f.roles.items():
             if spec_roles[role].literal:
                 continue
-            for entity_id in value if isinstance(value, list) else [value]:
+            for entity_id in tuple(value) if isinstance(value, list) else (value,):
                 fact_entities[(f.id, role, entity_id)] = {
                     "fact_id": f.id,
                     "role": role,
@@ -205,16 +209,15 @@ def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
 
 
 def _primary_key(model: type[SQLModel], row: dict[str, Any]) -> Any:
-    keys = [c.name for c in model.__table__.primary_key.columns]
+    keys = [c.name for c in table_of(model).primary_key.columns]
     return row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
 
 
 def _current_rows(session: Session, model: type[SQLModel]) -> dict[Any, dict[str, Any]]:
-    table = model.__table__
-    return {
-        _primary_key(model, row): row
-        for row in (dict(r._mapping) for r in session.exec(select(table)))
-    }
+    # sqlmodel's exec runs SQLAlchemy's own select of a table (returning its rows), but its
+    # overloads know only sqlmodel's select.
+    rows = session.exec(select(table_of(model)))  # type: ignore[call-overload]
+    return {_primary_key(model, row): row for row in (dict(r._mapping) for r in rows)}
 
 
 def write_bank(session: Session, bank: Bank, *, commit: bool = True) -> LoadReport:
@@ -226,7 +229,7 @@ def write_bank(session: Session, bank: Bank, *, commit: bool = True) -> LoadRepo
     """
     wanted = bank_rows(bank)
     report = LoadReport()
-    plan: dict[type[SQLModel], tuple[list, list, list]] = {}
+    plan: dict[type[SQLModel], tuple[list[dict[str, Any]], list[dict[str, Any]], list[Any]]] = {}
     try:
         for model, rows in wanted.items():
             current = _current_rows(session, model)
@@ -235,7 +238,7 @@ def write_bank(session: Session, bank: Bank, *, commit: bool = True) -> LoadRepo
             removed = [key for key in current if key not in rows]
             plan[model] = (added, updated, removed)
             if model is not FactEntity:
-                report.tables[model.__tablename__] = TableChange(
+                report.tables[table_of(model).name] = TableChange(
                     len(added), len(updated), len(removed), len(rows) - len(added) - len(updated)
                 )
 
@@ -250,7 +253,7 @@ def write_bank(session: Session, bank: Bank, *, commit: bool = True) -> LoadRepo
         for model in (FactKind, Entity, Article, Fact, FactEntity, Template):
             added, updated, _ = plan[model]
             if added:
-                session.exec(insert(model.__table__), params=added)
+                session.exec(insert(table_of(model)), params=added)
             if updated:
                 session.exec(update(model), params=updated)
         _delete(session, Article, plan[Article][2])
@@ -265,19 +268,20 @@ def write_bank(session: Session, bank: Bank, *, commit: bool = True) -> LoadRepo
 
 
 def _delete(session: Session, model: type[SQLModel], keys: list[Any]) -> None:
-    columns = list(model.__table__.primary_key.columns)
+    table = table_of(model)
+    columns = list(table.primary_key.columns)
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         if len(columns) == 1:
-            session.exec(delete(model.__table__).where(columns[0].in_(chunk)))
+            session.exec(delete(table).where(columns[0].in_(chunk)))
         else:
             for key in chunk:
                 condition = [col == value for col, value in zip(columns, key, strict=True)]
-                session.exec(delete(model.__table__).where(*condition))
+                session.exec(delete(table).where(*condition))
 
 
 def _delete_questions(session: Session, fact_ids: set[str], template_ids: set[str]) -> int:
-    table = Question.__table__
+    table = table_of(Question)
     removed = 0
     for column, ids in ((table.c.fact_id, fact_ids), (table.c.template_id, template_ids)):
         ids_list = sorted(ids)

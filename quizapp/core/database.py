@@ -10,6 +10,7 @@ import time
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import SQLModel, create_engine
 
 from quizapp import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -51,7 +52,7 @@ def make_engine(url: str) -> Engine:
     in_memory = ":memory:" in url or url.rstrip("/") == "sqlite:"
 
     @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection, _record):
+    def _configure(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         if not in_memory:

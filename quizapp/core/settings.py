@@ -127,7 +127,7 @@ def _flag(*, optional: bool = False) -> BeforeValidator:
 
 def _one_of(choices: tuple[str, ...]) -> BeforeValidator:
     def check(value: object) -> str:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             raise ValueError(f"must be one of {', '.join(choices)}")
         return value
 
@@ -176,19 +176,21 @@ def _rate_limit() -> BeforeValidator:
 
 
 def _storage_uri() -> BeforeValidator:
-    from limits.storage import SCHEMES
+    # limits.storage imports its registry of schemes without listing it in __all__.
+    from limits.storage import SCHEMES  # type: ignore[attr-defined]
 
     schemes = sorted(s for s in SCHEMES if not s.startswith("async+"))
 
     def check(value: object) -> str:
-        scheme, sep, _ = value.partition("://") if isinstance(value, str) else ("", "", "")
-        if not sep or scheme not in schemes:
-            raise ValueError(
-                "must be a storage URI such as memory:// or redis://host:6379/0 (schemes: "
-                + ", ".join(schemes)
-                + ")"
-            )
-        return value
+        if isinstance(value, str):
+            scheme, sep, _ = value.partition("://")
+            if sep and scheme in schemes:
+                return value
+        raise ValueError(
+            "must be a storage URI such as memory:// or redis://host:6379/0 (schemes: "
+            + ", ".join(schemes)
+            + ")"
+        )
 
     return BeforeValidator(check)
 
@@ -198,16 +200,17 @@ def _database_url() -> BeforeValidator:
     from sqlalchemy.exc import ArgumentError
 
     def check(value: object) -> str:
-        try:
-            backend = make_url(value).get_backend_name() if isinstance(value, str) else ""
-        except (ArgumentError, ValueError):
-            backend = ""
-        if backend not in DATABASE_BACKENDS:
-            raise ValueError(
-                "must be a database URL: sqlite:///path/to/file.sqlite or "
-                "postgresql+psycopg://user:password@host:5432/db"
-            )
-        return value
+        if isinstance(value, str):
+            try:
+                backend = make_url(value).get_backend_name()
+            except (ArgumentError, ValueError):
+                backend = ""
+            if backend in DATABASE_BACKENDS:
+                return value
+        raise ValueError(
+            "must be a database URL: sqlite:///path/to/file.sqlite or "
+            "postgresql+psycopg://user:password@host:5432/db"
+        )
 
     return BeforeValidator(check)
 
@@ -310,8 +313,10 @@ def _shown(key: str, value: object) -> str | None:
     if key in _SECRET:
         return None
     if key == "DATABASE_URL":
-        from sqlalchemy.engine import make_url
+        from sqlalchemy.engine import URL, make_url
 
+        if not isinstance(value, str | URL):
+            return None  # make_url refuses anything else
         try:
             return repr(make_url(value).render_as_string(hide_password=True))
         except Exception:

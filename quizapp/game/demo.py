@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from faker import Faker
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from quizapp.game import ranking
 from quizapp.game.play import NICKNAME_MAX, PlayError, clean_nickname, hash_token, nickname_key
 from quizapp.game.scoring import score_answer
-from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, utcnow
+from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, row_id, utcnow
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def seed_demo(
         raise ValueError("there are no quizzes: run `quizapp generate` first")
     items = {
         quiz.id: session.exec(
-            select(QuizItem).where(QuizItem.quiz_id == quiz.id).order_by(QuizItem.position)
+            select(QuizItem).where(QuizItem.quiz_id == quiz.id).order_by(col(QuizItem.position))
         ).all()
         for quiz in quizzes
     }
@@ -102,7 +103,7 @@ def _play(
     session: Session,
     player: Player,
     quiz: Quiz,
-    items: list[QuizItem],
+    items: Sequence[QuizItem],
     skill: float,
     pace: float,
     rng: random.Random,
@@ -112,7 +113,7 @@ def _play(
     # Far enough back that even a slow run finishes before now.
     started = now - dt.timedelta(seconds=rng.uniform(900, days * 86400))
     attempt = Attempt(
-        quiz_id=quiz.id, player_id=player.id, seed=rng.getrandbits(31), started_at=started
+        quiz_id=quiz.id, player_id=row_id(player), seed=rng.getrandbits(31), started_at=started
     )
     session.add(attempt)
     session.flush()
@@ -133,7 +134,7 @@ def _play(
         given = item.accepted[0][0] if right else (item.choices[-1] if item.choices else "")
         session.add(
             AttemptAnswer(
-                attempt_id=attempt.id,
+                attempt_id=row_id(attempt),
                 position=item.position,
                 question_id=item.question_id,
                 served_at=served,

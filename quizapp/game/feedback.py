@@ -14,9 +14,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, case, func, or_, update
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, update
+from sqlmodel import Session, col, select
 
 from quizapp.game import play
 from quizapp.models import (
@@ -28,7 +29,12 @@ from quizapp.models import (
     Question,
     QuizItem,
     Report,
+    row_id,
 )
+
+# Any select, whatever its columns. (A string: SQLAlchemy 2.0's Select takes one type
+# argument, 2.1's a variadic one.)
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
 
 REASON_LABELS = {"wrong_answer": "Wrong answer", "unclear": "Unclear", "typo": "Typo"}
 MAX_COMMENT = 500
@@ -67,7 +73,8 @@ def file_report(
     """
     attempt = play.get_attempt(session, attempt_id, player)
     problems = []
-    if reason not in REPORT_REASONS:
+    known_reason = reason if isinstance(reason, str) and reason in REPORT_REASONS else None
+    if known_reason is None:
         problems.append(f"reason must be one of {', '.join(REPORT_REASONS)}")
     text = comment.strip() if isinstance(comment, str) else ""
     if comment is not None and not isinstance(comment, str):
@@ -80,19 +87,20 @@ def file_report(
         except play.InvalidInput as error:
             problems.append(error.message)
     item = reportable_item(session, attempt=attempt, position=position)
-    if problems:
+    if problems or known_reason is None:
         raise play.InvalidInput("; ".join(problems))
-    if find_report(session, player=player, attempt_id=attempt.id, position=position):
+    attempt_id = row_id(attempt)
+    if find_report(session, player=player, attempt_id=attempt_id, position=item.position):
         raise play.Conflict("you have reported a problem with this question already")
     report = Report(
-        player_id=player.id,
-        attempt_id=attempt.id,
-        position=position,
+        player_id=row_id(player),
+        attempt_id=attempt_id,
+        position=item.position,
         quiz_id=attempt.quiz_id,
         question_id=item.question_id,
         template_id=item.template_id,
         fact_id=item.fact_id,
-        reason=reason,
+        reason=known_reason,
         comment=text or None,
     )
     session.add(report)
@@ -165,20 +173,23 @@ def list_reports(
         select(Report, QuizItem.article_id, QuizItem.prompt, Player.nickname)
         .join(
             QuizItem,
-            and_(QuizItem.quiz_id == Report.quiz_id, QuizItem.position == Report.position),
+            and_(
+                col(QuizItem.quiz_id) == Report.quiz_id,
+                col(QuizItem.position) == Report.position,
+            ),
         )
-        .join(Player, Player.id == Report.player_id)
+        .join(Player, col(Player.id) == Report.player_id)
     )
     if template_id is not None:
         query = query.where(Report.template_id == template_id)
     if fact_id is not None:
         query = query.where(Report.fact_id == fact_id)
     if open_only:
-        query = query.where(Report.resolved.is_(False))
-    rows = session.exec(query.order_by(Report.created_at.desc(), Report.id.desc()))
+        query = query.where(col(Report.resolved).is_(False))
+    rows = session.exec(query.order_by(col(Report.created_at).desc(), col(Report.id).desc()))
     return [
         ReportView(
-            id=report.id,
+            id=row_id(report),
             created_at=report.created_at,
             reason=report.reason,
             comment=report.comment,
@@ -199,7 +210,7 @@ def list_reports(
 def count_open_reports(session: Session) -> int:
     """How many reports wait for an editor."""
     return session.exec(
-        select(func.count()).select_from(Report).where(Report.resolved.is_(False))
+        select(func.count()).select_from(Report).where(col(Report.resolved).is_(False))
     ).one()
 
 
@@ -317,17 +328,17 @@ def calibrate_questions(
     ``quizapp calibrate``. Quizzes already built keep their frozen copies. With
     ``commit=False`` the caller commits.
     """
-    answered = func.count(AttemptAnswer.attempt_id)
+    answered = func.count(col(AttemptAnswer.attempt_id))
     rows = session.exec(
         select(
             Question.id,
             Question.difficulty,
             answered,
-            func.sum(case((AttemptAnswer.correct, 1), else_=0)),
+            func.sum(case((col(AttemptAnswer.correct), 1), else_=0)),
         )
-        .join(AttemptAnswer, AttemptAnswer.question_id == Question.id)
-        .where(AttemptAnswer.answered_at.is_not(None))
-        .group_by(Question.id, Question.difficulty)
+        .join(AttemptAnswer, col(AttemptAnswer.question_id) == Question.id)
+        .where(col(AttemptAnswer.answered_at).is_not(None))
+        .group_by(Question.id, col(Question.difficulty))
         .having(answered >= min_answers)
     ).all()
     changes = []
@@ -411,26 +422,25 @@ def question_stats(
     if quiz_id is None and template_id is None:
         raise ValueError("give a quiz_id or a template_id")
 
-    def only(query):
-        if quiz_id is not None:
-            query = query.where(QuizItem.quiz_id == quiz_id)
-        if template_id is not None:
-            query = query.where(QuizItem.template_id == template_id)
-        return query
+    only: list[ColumnElement[bool]] = []
+    if quiz_id is not None:
+        only.append(col(QuizItem.quiz_id) == quiz_id)
+    if template_id is not None:
+        only.append(col(QuizItem.template_id) == template_id)
 
     items = session.exec(
-        only(
-            select(
-                QuizItem.question_id,
-                func.min(QuizItem.prompt),
-                func.min(QuizItem.style),
-                func.min(QuizItem.template_id),
-                func.min(QuizItem.fact_id),
-                func.min(QuizItem.article_id),
-                func.min(QuizItem.position),
-                func.avg(QuizItem.difficulty),
-            ).group_by(QuizItem.question_id)
+        select(  # type: ignore[call-overload]  # (see _answer_counts)
+            QuizItem.question_id,
+            func.min(QuizItem.prompt),
+            func.min(QuizItem.style),
+            func.min(QuizItem.template_id),
+            func.min(QuizItem.fact_id),
+            func.min(QuizItem.article_id),
+            func.min(QuizItem.position),
+            func.avg(QuizItem.difficulty),
         )
+        .where(*only)
+        .group_by(QuizItem.question_id)
     ).all()
     answers = _answer_counts(session, only)
     medians = _median_times(session, only)
@@ -461,56 +471,61 @@ def question_stats(
     return sorted(stats, key=lambda s: (-s.answers, s.question_id))
 
 
-def _answered_items(query):
+def _answered_items(query: _Query) -> _Query:
     """``query`` over answered serves joined to the quiz item they served."""
     return (
         query.select_from(AttemptAnswer)
-        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .join(Attempt, col(Attempt.id) == AttemptAnswer.attempt_id)
         .join(
             QuizItem,
             and_(
-                QuizItem.quiz_id == Attempt.quiz_id,
-                QuizItem.position == AttemptAnswer.position,
+                col(QuizItem.quiz_id) == Attempt.quiz_id,
+                col(QuizItem.position) == AttemptAnswer.position,
             ),
         )
-        .where(AttemptAnswer.answered_at.is_not(None))
+        .where(col(AttemptAnswer.answered_at).is_not(None))
     )
 
 
 _SKIPPED = func.coalesce(func.trim(AttemptAnswer.given), "") == ""
 
 
-def _answer_counts(session: Session, only) -> dict[str, tuple[int, int, int, int]]:
+def _answer_counts(
+    session: Session, only: list[ColumnElement[bool]]
+) -> dict[str, tuple[int, int, int, int]]:
     """Per question: answers, right ones, skipped ones, late ones."""
     query = _answered_items(
-        select(
+        # sqlmodel's select is typed for at most four columns; it takes any number.
+        select(  # type: ignore[call-overload]
             QuizItem.question_id,
             func.count(),
-            func.sum(case((AttemptAnswer.correct, 1), else_=0)),
+            func.sum(case((col(AttemptAnswer.correct), 1), else_=0)),
             func.sum(case((_SKIPPED, 1), else_=0)),
-            func.sum(case((AttemptAnswer.late, 1), else_=0)),
+            func.sum(case((col(AttemptAnswer.late), 1), else_=0)),
         )
     )
-    rows = session.exec(only(query).group_by(QuizItem.question_id))
+    rows = session.exec(query.where(*only).group_by(QuizItem.question_id))
     return {qid: (n, right, skipped, late) for qid, n, right, skipped, late in rows}
 
 
-def _median_times(session: Session, only) -> dict[str, float]:
+def _median_times(session: Session, only: list[ColumnElement[bool]]) -> dict[str, float]:
     """Per question: the median elapsed_ms of the answers given (skips left out)."""
-    rank = func.row_number().over(
-        partition_by=QuizItem.question_id, order_by=AttemptAnswer.elapsed_ms
-    )
+    elapsed_ms = col(AttemptAnswer.elapsed_ms)
+    rank = func.row_number().over(partition_by=QuizItem.question_id, order_by=elapsed_ms)
     total = func.count().over(partition_by=QuizItem.question_id)
-    ranked = only(
+    ranked = (
         _answered_items(
             select(
-                QuizItem.question_id.label("qid"),
-                AttemptAnswer.elapsed_ms.label("ms"),
+                col(QuizItem.question_id).label("qid"),
+                elapsed_ms.label("ms"),
                 rank.label("n"),
                 total.label("total"),
             )
-        ).where(AttemptAnswer.elapsed_ms.is_not(None), ~_SKIPPED)
-    ).subquery()
+        )
+        .where(elapsed_ms.is_not(None), ~_SKIPPED)
+        .where(*only)
+        .subquery()
+    )
     # The middle row of an odd count, the two middle rows of an even one.
     middle = or_(ranked.c.n == (ranked.c.total + 1) // 2, ranked.c.n == ranked.c.total // 2 + 1)
     rows = session.exec(

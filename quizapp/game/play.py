@@ -15,18 +15,25 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from quizapp.game import ranking
 from quizapp.game.grading import MAX_ANSWER_LENGTH, Grade, NotOnOffer, grade_answer
 from quizapp.game.scoring import AnswerScore, score_answer
-from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, utcnow
+from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, row_id, utcnow
 
 NICKNAME_MIN, NICKNAME_MAX = 2, 24
+
+
+class PlayErrorDetails(TypedDict, total=False):
+    """What a refusal may add to its message."""
+
+    suggestion: str  # a free nickname, when the one asked for is taken or not allowed
 
 
 class PlayError(Exception):
@@ -34,7 +41,7 @@ class PlayError(Exception):
 
     code = "invalid"
 
-    def __init__(self, message: str, **details: object):
+    def __init__(self, message: str, **details: Unpack[PlayErrorDetails]):
         super().__init__(message)
         self.message = message
         self.details = details
@@ -187,7 +194,7 @@ def get_quiz(session: Session, quiz_id: str) -> Quiz:
 def start_attempt(session: Session, player: Player, quiz_id: str) -> Attempt:
     """Start a new run of the quiz for the player."""
     get_quiz(session, quiz_id)
-    attempt = Attempt(quiz_id=quiz_id, player_id=player.id, seed=secrets.randbits(31))
+    attempt = Attempt(quiz_id=quiz_id, player_id=row_id(player), seed=secrets.randbits(31))
     session.add(attempt)
     session.commit()
     session.refresh(attempt)
@@ -228,8 +235,8 @@ def _item_and_serve(
         .outerjoin(
             AttemptAnswer,
             and_(
-                AttemptAnswer.attempt_id == attempt.id,
-                AttemptAnswer.position == QuizItem.position,
+                col(AttemptAnswer.attempt_id) == attempt.id,
+                col(AttemptAnswer.position) == QuizItem.position,
             ),
         )
         .where(QuizItem.quiz_id == attempt.quiz_id, QuizItem.position == position)
@@ -260,7 +267,7 @@ def current_question(
     item, served = _item_and_serve(session, attempt, attempt.position)
     if served is None:
         served = AttemptAnswer(
-            attempt_id=attempt.id,
+            attempt_id=row_id(attempt),
             position=attempt.position,
             question_id=item.question_id,
             served_at=now,
@@ -272,6 +279,8 @@ def current_question(
             # Another request served it a moment ago: its stamp stands.
             session.rollback()
             served = session.get(AttemptAnswer, (attempt.id, attempt.position))
+            if served is None:
+                raise  # not a serve that raced this one: the IntegrityError stands
     elapsed = (now - served.served_at).total_seconds()
     return ServedQuestion(
         id=item.question_id,
@@ -307,13 +316,8 @@ class AnswerOutcome:
 
 
 # What answering changes on the attempt, read back by the UPDATE itself.
-_PROGRESS = (
-    Attempt.position,
-    Attempt.score,
-    Attempt.correct,
-    Attempt.streak,
-    Attempt.finished_at,
-)
+_PROGRESS_FIELDS = ("position", "score", "correct", "streak", "finished_at")
+_PROGRESS = tuple(getattr(Attempt, name) for name in _PROGRESS_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -350,7 +354,7 @@ def answer_question(
     are kept and score 0.
     """
     now = now or utcnow()
-    _check_answer_input(question_id, answer)
+    question_id, answer = _check_answer_input(question_id, answer)
     quiz = get_quiz(session, attempt.quiz_id)
     position = attempt.position
     item, served = _answerable_question(session, attempt, question_id)
@@ -360,8 +364,9 @@ def answer_question(
     return _outcome(item, quiz, attempt, answer, judged, position=position, finished=finished)
 
 
-def _check_answer_input(question_id: object, answer: object) -> None:
-    """InvalidInput unless both are texts, the answer short and free of control characters."""
+def _check_answer_input(question_id: object, answer: object) -> tuple[str, str]:
+    """Both as texts; InvalidInput unless they are, the answer short and free of control
+    characters."""
     if not isinstance(question_id, str):
         raise InvalidInput("question_id must be a text")
     if not isinstance(answer, str):
@@ -369,6 +374,7 @@ def _check_answer_input(question_id: object, answer: object) -> None:
     if len(answer) > MAX_ANSWER_LENGTH:
         raise InvalidInput(f"answer must be at most {MAX_ANSWER_LENGTH} characters")
     refuse_control_characters(answer, "answer")
+    return question_id, answer
 
 
 def _answerable_question(
@@ -442,9 +448,9 @@ def _record_once(
         taken = session.exec(
             update(AttemptAnswer)
             .where(
-                AttemptAnswer.attempt_id == attempt.id,
-                AttemptAnswer.position == position,
-                AttemptAnswer.answered_at.is_(None),
+                col(AttemptAnswer.attempt_id) == attempt.id,
+                col(AttemptAnswer.position) == position,
+                col(AttemptAnswer.answered_at).is_(None),
             )
             .values(
                 answered_at=now,
@@ -457,7 +463,7 @@ def _record_once(
         ).rowcount
         moved = session.exec(
             update(Attempt)
-            .where(Attempt.id == attempt.id, Attempt.position == position)
+            .where(col(Attempt.id) == attempt.id, col(Attempt.position) == position)
             .values(
                 position=position + 1,
                 score=Attempt.score + judged.score.points,
@@ -469,9 +475,9 @@ def _record_once(
         ).first()
         if taken != 1 or moved is None:
             raise Conflict("this question is already answered")
-        for column, value in zip(_PROGRESS, moved, strict=True):
+        for name, value in zip(_PROGRESS_FIELDS, moved, strict=True):
             # The database's values, as if read back, without another SELECT.
-            set_committed_value(attempt, column.key, value)
+            set_committed_value(attempt, name, value)
         if finished:
             ranking.record_finish(session, attempt=attempt)
         session.commit()
@@ -554,8 +560,8 @@ def summarize_attempt(session: Session, attempt: Attempt) -> AttemptSummary:
     }
     answers = session.exec(
         select(AttemptAnswer)
-        .where(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.answered_at.is_not(None))
-        .order_by(AttemptAnswer.position)
+        .where(AttemptAnswer.attempt_id == attempt.id, col(AttemptAnswer.answered_at).is_not(None))
+        .order_by(col(AttemptAnswer.position))
     ).all()
     review = [
         ReviewItem(
@@ -588,7 +594,7 @@ def summarize_attempt(session: Session, attempt: Attempt) -> AttemptSummary:
         (attempt.finished_at - attempt.started_at).total_seconds() if attempt.finished_at else None
     )
     return AttemptSummary(
-        attempt_id=attempt.id,
+        attempt_id=row_id(attempt),
         quiz_id=quiz.id,
         quiz_title=quiz.title,
         score=attempt.score,

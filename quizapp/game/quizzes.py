@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from quizapp.core.problems import Problem, ProblemsError
 from quizapp.core.settings import (
@@ -128,7 +128,8 @@ def plan_quizzes(
 ) -> list[QuizPlan]:
     """Plan every scope quiz the current questions allow, and today's daily mix."""
     rows = session.exec(
-        select(
+        # sqlmodel's select is typed for at most four columns; it takes any number.
+        select(  # type: ignore[call-overload]
             Question.id, Question.fact_id, Question.style, Question.difficulty, Question.article_id
         )
     ).all()
@@ -203,16 +204,18 @@ def build_quizzes(
     calibrate_questions(session, commit=False)
     plans = {p.id: p for p in plan_quizzes(session, today=today, count=settings.count)}
     played = set(session.exec(select(Attempt.quiz_id).distinct()))
-    existing = {q.id: q for q in session.exec(select(Quiz).where(Quiz.created_by.is_(None)))}
+    existing = {q.id: q for q in session.exec(select(Quiz).where(col(Quiz.created_by).is_(None)))}
     current_items: dict[str, list[str]] = defaultdict(list)
     for quiz_id, question_id in session.exec(
-        select(QuizItem.quiz_id, QuizItem.question_id).order_by(QuizItem.quiz_id, QuizItem.position)
+        select(QuizItem.quiz_id, QuizItem.question_id).order_by(
+            QuizItem.quiz_id, col(QuizItem.position)
+        )
     ):
         current_items[quiz_id].append(question_id)
     try:
         for quiz_id in sorted(set(existing) - set(plans) - played):
-            session.exec(delete(QuizItem).where(QuizItem.quiz_id == quiz_id))
-            session.exec(delete(Quiz).where(Quiz.id == quiz_id))
+            session.exec(delete(QuizItem).where(col(QuizItem.quiz_id) == quiz_id))
+            session.exec(delete(Quiz).where(col(Quiz.id) == quiz_id))
             report.removed.append(quiz_id)
         for quiz_id, plan in plans.items():
             if quiz_id in played:
@@ -239,7 +242,7 @@ def build_quizzes(
                 session.add(quiz)
                 (report.updated.append(quiz_id) if changed else None)
                 report.unchanged += 0 if changed else 1
-                session.exec(delete(QuizItem).where(QuizItem.quiz_id == quiz_id))
+                session.exec(delete(QuizItem).where(col(QuizItem.quiz_id) == quiz_id))
             _write_items(session, quiz_id, plan.question_ids)
         session.commit()
     except BaseException:
@@ -252,8 +255,8 @@ def _write_items(session: Session, quiz_id: str, question_ids: Sequence[str]) ->
     """Copy the questions into the quiz, in order."""
     rows = session.exec(
         select(Question, Article.title)
-        .join(Article, Question.article_id == Article.id)
-        .where(Question.id.in_(question_ids))
+        .join(Article, col(Question.article_id) == Article.id)
+        .where(col(Question.id).in_(question_ids))
     ).all()
     by_id = {question.id: (question, title) for question, title in rows}
     items = []
@@ -371,13 +374,12 @@ def _scope_candidates(session: Session, scope: str, scope_id: str) -> list[_Cand
     if scope == "article":
         query = query.where(Question.article_id == scope_id)
     elif scope == "event":
-        query = query.join(Article, Question.article_id == Article.id).where(
+        query = query.join(Article, col(Question.article_id) == Article.id).where(
             Article.event_id == scope_id
         )
     else:
-        query = query.where(
-            Question.fact_id.in_(select(FactEntity.fact_id).where(FactEntity.entity_id == scope_id))
-        )
+        entity_facts = select(FactEntity.fact_id).where(FactEntity.entity_id == scope_id)
+        query = query.where(col(Question.fact_id).in_(entity_facts))
     return [_Candidate(*row) for row in session.exec(query)]
 
 
@@ -408,7 +410,7 @@ def _pick_questions(
             message = f"pick 1 to {MAX_QUESTIONS} questions (you picked {len(picked)})"
             problems.append(Problem("pick_count", message, "question_ids"))
             return ()
-        known = set(session.exec(select(Question.id).where(Question.id.in_(picked))))
+        known = set(session.exec(select(Question.id).where(col(Question.id).in_(picked))))
         unknown = [qid for qid in picked if qid not in known]
         if unknown:
             message = f"there is no question {', '.join(map(repr, unknown))}"
@@ -473,7 +475,7 @@ def create_quiz(
         message = f"mode must be one of {', '.join(SCORING_MODES)}"
         problems.append(Problem("unknown_mode", message, "mode"))
     base = EDITOR_QUIZ_PREFIX + slugify(title or "quiz")
-    taken = set(session.exec(select(Quiz.id).where(Quiz.id.startswith(base))))
+    taken = set(session.exec(select(Quiz.id).where(col(Quiz.id).startswith(base))))
     quiz_id = unique_id(base, taken)
     question_ids = (
         _pick_questions(session, scope, scope_id, question_ids, wanted, quiz_id, problems)
@@ -486,7 +488,7 @@ def create_quiz(
         id=quiz_id,
         title=title,
         scope=scope,
-        scope_id="" if scope == "list" else scope_id,
+        scope_id="" if scope == "list" else (scope_id or ""),  # (checked: not empty)
         question_count=len(question_ids),
         seconds_per_question=seconds,
         scoring_mode=mode,
@@ -570,7 +572,7 @@ def list_all_quizzes(session: Session) -> list[QuizRow]:
     attempts = dict(
         session.exec(select(Attempt.quiz_id, func.count()).group_by(Attempt.quiz_id)).all()
     )
-    quizzes = session.exec(select(Quiz).order_by(Quiz.created_at.desc(), Quiz.id)).all()
+    quizzes = session.exec(select(Quiz).order_by(col(Quiz.created_at).desc(), Quiz.id)).all()
     return [QuizRow(quiz, attempts.get(quiz.id, 0)) for quiz in quizzes]
 
 
@@ -585,7 +587,7 @@ def quiz_items(session: Session, quiz_id: str) -> list[QuizItem]:
     """The quiz's questions in order."""
     return list(
         session.exec(
-            select(QuizItem).where(QuizItem.quiz_id == quiz_id).order_by(QuizItem.position)
+            select(QuizItem).where(QuizItem.quiz_id == quiz_id).order_by(col(QuizItem.position))
         )
     )
 
@@ -608,13 +610,13 @@ def scope_options(session: Session) -> dict[str, list[ScopeOption]]:
     by_article = select(Question.article_id, func.count()).group_by(Question.article_id)
     by_event = (
         select(Article.event_id, func.count())
-        .join(Question, Question.article_id == Article.id)
-        .where(Article.event_id.is_not(None))
+        .join(Question, col(Question.article_id) == Article.id)
+        .where(col(Article.event_id).is_not(None))
         .group_by(Article.event_id)
     )
     by_entity = (
         select(FactEntity.entity_id, func.count(func.distinct(Question.id)))
-        .join(Question, Question.fact_id == FactEntity.fact_id)
+        .join(Question, col(Question.fact_id) == FactEntity.fact_id)
         .group_by(FactEntity.entity_id)
     )
     titles = dict(session.exec(select(Article.id, Article.title)).all())
@@ -657,20 +659,23 @@ def find_questions(
 ) -> list[QuestionChoice]:
     """The picked questions in their order, then up to ``limit`` others of one article and/or
     whose prompt holds ``text`` (any case), by article and prompt."""
-    query = select(Question.id, Question.prompt, Question.style, Question.difficulty, Article.title)
-    query = query.join(Article, Question.article_id == Article.id)
+    # sqlmodel's select is typed for at most four columns; it takes any number.
+    query = select(  # type: ignore[call-overload]
+        Question.id, Question.prompt, Question.style, Question.difficulty, Article.title
+    )
+    query = query.join(Article, col(Question.article_id) == Article.id)
     chosen = {
         row[0]: QuestionChoice(*row)
-        for row in session.exec(query.where(Question.id.in_(list(picked))))
+        for row in session.exec(query.where(col(Question.id).in_(list(picked))))
     }
     if article_id:
         query = query.where(Question.article_id == article_id)
     if text and text.strip():
         needle = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Question.prompt.ilike(f"%{needle}%", escape="\\"))
+        query = query.where(col(Question.prompt).ilike(f"%{needle}%", escape="\\"))
     others = session.exec(
-        query.where(Question.id.not_in(list(picked)))
-        .order_by(Article.date.desc(), Article.id, Question.prompt, Question.id)
+        query.where(col(Question.id).not_in(list(picked)))
+        .order_by(col(Article.date).desc(), Article.id, Question.prompt, Question.id)
         .limit(limit)
     )
     return [chosen[qid] for qid in picked if qid in chosen] + [

@@ -32,12 +32,13 @@ Storage
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, delete, func, literal, or_
+from sqlalchemy import ColumnElement, Table, and_, case, delete, func, literal, or_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from quizapp.models import (
     BAND_WIDTH,
@@ -46,6 +47,7 @@ from quizapp.models import (
     BoardBand,
     BoardEntry,
     Player,
+    table_of,
     utcnow,
 )
 
@@ -155,10 +157,11 @@ def get_score_distribution(session: Session, *, quiz_id: str, buckets: int = 10)
     if top_score <= 0:
         counts[0] = session.exec(select_band_counts(quiz_id, ALL_TIME)).one().total
         return counts
+    score = col(BoardEntry.score)
     bucket = case(
-        (BoardEntry.score >= top_score, buckets - 1),
-        (BoardEntry.score <= 0, 0),
-        else_=(BoardEntry.score * buckets) // top_score,
+        (score >= top_score, buckets - 1),
+        (score <= 0, 0),
+        else_=(score * buckets) // top_score,
     )
     # Group by a subquery's column, not the expression: repeated in GROUP BY, its parameters
     # become new numbered ones on some drivers, and PostgreSQL then sees two expressions.
@@ -200,17 +203,18 @@ def record_finish(session: Session, *, attempt: Attempt) -> None:
     share, are updated in one global order so that two finishes never wait on each other
     crosswise.
     """
-    if attempt.finished_at is None:
+    finished_at = attempt.finished_at
+    if finished_at is None:
         raise ValueError(f"attempt {attempt.id} is not finished")
     if attempt.id is None:
         session.flush()  # the entries point at the attempt, so it needs its id
     _lock_player(session, attempt.player_id)
-    keys = (ALL_TIME, period_key("week", attempt.finished_at))
+    keys = (ALL_TIME, period_key("week", finished_at))
     current = _current_entries(session, attempt, keys)
     band_moves: dict[tuple[str, str, int], int] = {}
     for key in keys:
         old = current.get((attempt.quiz_id, key))
-        if old is not None and not _better(attempt, old):
+        if old is not None and not _better(attempt.score, finished_at, old):
             continue
         _put_entry(session, attempt, attempt.quiz_id, key, attempt.score, old, band_moves)
         total = current.get((OVERALL_BOARD, key))
@@ -228,11 +232,18 @@ def _lock_player(session: Session, player_id: int) -> None:
     session.exec(select(Player.id).where(Player.id == player_id).with_for_update(key_share=True))
 
 
+class _Entry(NamedTuple):
+    """A board entry as record_finish compares and replaces it."""
+
+    score: int
+    finished_at: dt.datetime
+
+
 def _current_entries(
     session: Session, attempt: Attempt, keys: tuple[str, str]
-) -> dict[tuple[str, str], Any]:
+) -> dict[tuple[str, str], _Entry]:
     # Four primary key lookups in one statement: the quiz and overall entries, both periods.
-    table = BoardEntry.__table__
+    table = table_of(BoardEntry)
     rows = session.exec(
         select(table.c.board, table.c.period, table.c.score, table.c.finished_at).where(
             table.c.board.in_((attempt.quiz_id, OVERALL_BOARD)),
@@ -240,13 +251,15 @@ def _current_entries(
             table.c.player_id == attempt.player_id,
         )
     )
-    return {(row.board, row.period): row for row in rows}
+    return {
+        (board, period): _Entry(score, finished_at) for board, period, score, finished_at in rows
+    }
 
 
-def _better(attempt: Attempt, old: Any) -> bool:
+def _better(score: int, finished_at: dt.datetime, old: _Entry) -> bool:
     # A higher score wins; an equal one wins if it was reached earlier.
-    return attempt.score > old.score or (
-        attempt.score == old.score and _aware(attempt.finished_at) < _aware(old.finished_at)
+    return score > old.score or (
+        score == old.score and _aware(finished_at) < _aware(old.finished_at)
     )
 
 
@@ -261,10 +274,10 @@ def _put_entry(
     board: str,
     key: str,
     score: int,
-    old: Any,
+    old: _Entry | None,
     band_moves: dict[tuple[str, str, int], int],
 ) -> None:
-    table = BoardEntry.__table__
+    table = table_of(BoardEntry)
     values = {"score": score, "finished_at": attempt.finished_at, "attempt_id": attempt.id}
     if old is None:
         session.exec(
@@ -288,7 +301,7 @@ def _put_entry(
 
 def _move_bands(session: Session, band_moves: dict[tuple[str, str, int], int]) -> None:
     # Sorted, so that concurrent finishes lock shared band rows in the same order.
-    table = BoardBand.__table__
+    table = table_of(BoardBand)
     for (board, key, band), change in sorted(band_moves.items()):
         if not change:
             continue
@@ -303,9 +316,12 @@ def _move_bands(session: Session, band_moves: dict[tuple[str, str, int], int]) -
         )
 
 
-def _insert(session: Session, table: Any) -> Any:
+def _insert(session: Session, table: Table) -> sqlite.Insert | postgresql.Insert:
     dialect = session.get_bind().dialect.name
-    inserts = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+    inserts: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
+        "sqlite": sqlite.insert,
+        "postgresql": postgresql.insert,
+    }
     if dialect not in inserts:
         raise NotImplementedError(f"leaderboards need SQLite or PostgreSQL, not {dialect}")
     return inserts[dialect](table)
@@ -317,8 +333,8 @@ def rebuild_board_bands(session: Session) -> int:
     ``record_finish`` keeps the bands as it goes; this is for entries written some other way
     (a bulk import, a database from before bands existed). Does not commit.
     """
-    entries = BoardEntry.__table__
-    bands = BoardBand.__table__
+    entries = table_of(BoardEntry)
+    bands = table_of(BoardBand)
     band = (entries.c.score // BAND_WIDTH).label("band")
     # Integer division on both engines: score and BAND_WIDTH are integers and scores are
     # never negative, so truncation and floor agree.
@@ -335,9 +351,9 @@ def rebuild_board_bands(session: Session) -> int:
 # The ranking order everywhere; it is also the order of ix_board_entry_rank after (board, period),
 # which is what lets top-N and rank counts read the index instead of sorting.
 _RANKING_ORDER = (
-    BoardEntry.score.desc(),
-    BoardEntry.finished_at.asc(),
-    BoardEntry.player_id.asc(),
+    col(BoardEntry.score).desc(),
+    col(BoardEntry.finished_at).asc(),
+    col(BoardEntry.player_id).asc(),
 )
 
 
@@ -348,7 +364,7 @@ def select_top(board: str, key: str, limit: int) -> Any:
     """
     return (
         select(BoardEntry.player_id, Player.nickname, BoardEntry.score, BoardEntry.finished_at)
-        .join(Player, Player.id == BoardEntry.player_id)
+        .join(Player, col(Player.id) == BoardEntry.player_id)
         .where(BoardEntry.board == board, BoardEntry.period == key)
         .order_by(*_RANKING_ORDER)
         .limit(limit)
@@ -359,7 +375,7 @@ def select_entry(board: str, key: str, player_id: int) -> Any:
     """One player's entry on a board, with their nickname (a primary key lookup)."""
     return (
         select(BoardEntry.player_id, Player.nickname, BoardEntry.score, BoardEntry.finished_at)
-        .join(Player, Player.id == BoardEntry.player_id)
+        .join(Player, col(Player.id) == BoardEntry.player_id)
         .where(
             BoardEntry.board == board,
             BoardEntry.period == key,
@@ -380,21 +396,22 @@ def select_ahead_in_band(
     slower in a benchmark of 300,000 entries.)
     """
     band_top = (score // BAND_WIDTH + 1) * BAND_WIDTH
+    entry_score, entry_finished_at = col(BoardEntry.score), col(BoardEntry.finished_at)
     return (
         select(func.count())
         .select_from(BoardEntry)
         .where(
             BoardEntry.board == board,
             BoardEntry.period == key,
-            BoardEntry.score < band_top,
-            BoardEntry.score >= score,
+            entry_score < band_top,
+            entry_score >= score,
             or_(
-                BoardEntry.score > score,
-                and_(BoardEntry.score == score, BoardEntry.finished_at < finished_at),
+                entry_score > score,
+                and_(entry_score == score, entry_finished_at < finished_at),
                 and_(
-                    BoardEntry.score == score,
-                    BoardEntry.finished_at == finished_at,
-                    BoardEntry.player_id < player_id,
+                    entry_score == score,
+                    entry_finished_at == finished_at,
+                    col(BoardEntry.player_id) < player_id,
                 ),
             ),
         )
@@ -408,11 +425,12 @@ def select_band_counts(board: str, key: str, *, above_band: int | None = None) -
     the board's entries. Gives (total, above); ``above`` is 0 without ``above_band``.
     """
     total = func.coalesce(func.sum(BoardBand.entries), 0)
+    above: ColumnElement[int]
     if above_band is None:
         above = literal(0)
     else:
         above = func.coalesce(
-            func.sum(case((BoardBand.band > above_band, BoardBand.entries), else_=0)), 0
+            func.sum(case((col(BoardBand.band) > above_band, BoardBand.entries), else_=0)), 0
         )
     return select(total.label("total"), above.label("above")).where(
         BoardBand.board == board, BoardBand.period == key
@@ -429,12 +447,12 @@ def select_player_entries(player_id: int, key: str) -> Any:
     return select(BoardEntry).where(*_player_quiz_entries(player_id, key))
 
 
-def _player_quiz_entries(player_id: int, key: str) -> tuple[Any, ...]:
+def _player_quiz_entries(player_id: int, key: str) -> tuple[ColumnElement[bool], ...]:
     played = select(Attempt.quiz_id).where(Attempt.player_id == player_id)
     return (
-        BoardEntry.board.in_(played),
-        BoardEntry.period == key,
-        BoardEntry.player_id == player_id,
+        col(BoardEntry.board).in_(played),
+        col(BoardEntry.period) == key,
+        col(BoardEntry.player_id) == player_id,
     )
 
 

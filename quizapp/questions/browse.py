@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from quizapp.models import STYLES, Article, Question
 from quizapp.questions.generation import difficulty_label
@@ -38,7 +38,7 @@ def get_question_page(
         raise ValueError(f"style must be one of {', '.join(STYLES)}")
     if page < 1:
         raise ValueError("page must be 1 or more")
-    query = select(Question, Article).join(Article, Question.article_id == Article.id)
+    query = select(Question, Article).join(Article, col(Question.article_id) == Article.id)
     count = select(func.count()).select_from(Question)
     if style:
         query = query.where(Question.style == style)
@@ -47,7 +47,7 @@ def get_question_page(
         query = query.where(Question.article_id == article_id)
         count = count.where(Question.article_id == article_id)
     total = session.exec(count).one()
-    query = query.order_by(Article.date, Article.id, Question.template_id, Question.id)
+    query = query.order_by(col(Article.date), Article.id, Question.template_id, Question.id)
     items = list(session.exec(query.offset((page - 1) * per_page).limit(per_page)).all())
     return QuestionPage(items, page, max(1, math.ceil(total / per_page)), total)
 
@@ -56,7 +56,7 @@ def iter_question_exports(session: Session) -> Iterator[dict[str, Any]]:
     """Yield every question as the export record (`quizapp export-questions`), by id."""
     query = (
         select(Question, Article.title)
-        .join(Article, Question.article_id == Article.id)
+        .join(Article, col(Question.article_id) == Article.id)
         .order_by(Question.id)
         .execution_options(yield_per=1000)
     )

@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from quizapp.bank import slots
 from quizapp.bank.files import Bank, collector_paused
 from quizapp.core.text import fold
-from quizapp.models import Article, Entity, Fact, FactKind, Question, Template
+from quizapp.models import Article, Entity, Fact, FactKind, Question, Template, table_of
 
 CHOICES = 4
 TRUE_FALSE_CHOICES = ["true", "false"]
@@ -173,6 +173,10 @@ class Value:
     order: tuple[str, ...] = field(default=(), compare=False)
 
 
+# A fact's values for a template's key roles, in the template's order.
+_Key = tuple[Value | None, ...]
+
+
 def _value(fact: FactInfo, role: str, spec: RoleInfo) -> Value | None:
     raw = fact.roles.get(role)
     if raw is None:
@@ -197,6 +201,7 @@ class _Context:
         self.facts_by_kind: dict[str, list[FactInfo]] = defaultdict(list)
         self.readings: dict[str, frozenset[str]] = {}
 
+        entity: EntityInfo | None
         for entity in sorted(bank.entities.values(), key=lambda e: e.id):
             self.by_type[entity.type].append(entity.id)
         seen_article: set[tuple[str, str]] = set()
@@ -253,7 +258,8 @@ class _Context:
     def display_raw(self, raw: Any, spec: RoleInfo) -> str | int | list[str]:
         """How a role's value as the fact states it reads in a question."""
         if spec.literal:
-            return raw
+            literal: str | int = raw
+            return literal
         if isinstance(raw, list):
             return [self.bank.entities[i].name for i in raw]
         return self.bank.entities[raw].name
@@ -292,14 +298,14 @@ class _TemplatePlan:
             | {self.answer_role}
             | (self.explanation.roles if self.explanation else set())
         )
-        self.answers: dict[tuple, set[Value]] = defaultdict(set)
+        self.answers: dict[_Key, set[Value]] = defaultdict(set)
         # Facts that leave out some of the stated roles might answer it too: keep them apart,
         # keyed by which roles they do state.
-        self.partial: dict[tuple[str, ...], dict[tuple, set[Value]]] = defaultdict(
+        self.partial: dict[tuple[str, ...], dict[_Key, set[Value]]] = defaultdict(
             lambda: defaultdict(set)
         )
         # Each fact's answer and key, kept for when its own question is made.
-        self.facts: dict[str, tuple[Value, tuple]] = {}
+        self.facts: dict[str, tuple[Value, _Key]] = {}
         for fact in ctx.facts_by_kind.get(template.kind, ()):
             answer = _value(fact, self.answer_role, self.answer_spec)
             if answer is None:
@@ -315,7 +321,7 @@ class _TemplatePlan:
     def fits(self, fact: FactInfo) -> bool:
         return all(role in fact.roles for role in self.needed)
 
-    def possibly_correct(self, key: tuple) -> set[Value]:
+    def possibly_correct(self, key: _Key) -> set[Value]:
         found: set[Value] = set()
         for present, index in self.partial.items():
             projected = tuple(v for r, v in zip(self.key_roles, key, strict=True) if r in present)
@@ -514,7 +520,7 @@ def _pick_wrong(
 
     (answer_id,) = answer.entities
     entity_type = ctx.bank.entities[answer_id].type
-    taken_readings = set()
+    taken_readings: set[str] = set()
     for value in excluded:
         for entity_id in value.entities:
             taken_readings |= ctx.entity_readings(entity_id)
@@ -698,12 +704,14 @@ def snapshot(session: Session) -> BankSnapshot:
         for e in session.scalars(select(Entity))
     }
     articles = {
-        a.id: ArticleInfo(a.id, a.title, a.event_id)
-        for a in session.exec(select(Article.id, Article.title, Article.event_id))
+        article_id: ArticleInfo(article_id, title, event_id)
+        for article_id, title, event_id in session.exec(
+            select(Article.id, Article.title, Article.event_id)
+        )
     }
     facts = [
         FactInfo(f.id, f.kind, f.article_id, f.roles, f.evidence)
-        for f in session.scalars(select(Fact).where(~Fact.retired).order_by(Fact.id))
+        for f in session.scalars(select(Fact).where(~col(Fact.retired)).order_by(Fact.id))
     ]
     templates = [
         TemplateInfo(t.id, t.kind, t.style, t.prompt, t.answer_role, t.explanation, t.status)
@@ -750,9 +758,12 @@ def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> N
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    inserts: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
+        "sqlite": sqlite.insert,
+        "postgresql": postgresql.insert,
+    }
     keys = [c.name for c in table.primary_key.columns]
-    statement = insert(table)
+    statement = inserts[dialect](table)
     updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
     session.exec(
         statement.on_conflict_do_update(index_elements=keys, set_=updates), params=list(rows)
@@ -793,13 +804,13 @@ def _rebuild(
     commit: bool,
 ) -> GenerationReport:
     bank = snapshot(session)
-    table = Question.__table__
+    table = table_of(Question)
     existing = select(table.c.id)
     if kinds is not None:
         kinds = set(kinds)
         bank = dataclasses.replace(bank, templates=[t for t in bank.templates if t.kind in kinds])
         existing = existing.where(
-            table.c.template_id.in_(select(Template.id).where(Template.kind.in_(kinds)))
+            table.c.template_id.in_(select(Template.id).where(col(Template.kind).in_(kinds)))
         )
     if templates is not None:
         templates = set(templates)
@@ -818,7 +829,7 @@ def _rebuild(
                 _upsert(session, table, batch)
                 batch = []
         _upsert(session, table, batch)
-        stale = [qid for (qid,) in session.exec(existing) if qid not in made]
+        stale = [qid for qid in session.exec(existing) if qid not in made]
         for start in range(0, len(stale), 500):
             session.exec(delete(table).where(table.c.id.in_(stale[start : start + 500])))
         report.removed = len(stale)

@@ -236,7 +236,7 @@ def _field_text(question: PreviewQuestion, field_name: str) -> str:
     return question.prompt if field_name == "prompt" else question.explanation or ""
 
 
-def _problem_order(problem: Problem) -> tuple:
+def _problem_order(problem: Problem) -> tuple[bool, int, int, str, str]:
     return (
         problem.severity != ERROR,
         _FIELD_ORDER.index(problem.field) if problem.field in _FIELD_ORDER else len(_FIELD_ORDER),

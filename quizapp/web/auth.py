@@ -31,6 +31,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import (
     AnonymousUserMixin,
     LoginManager,
@@ -160,12 +161,12 @@ def local_path(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def error_page(status: int, message: str, **extra: Any):
+def error_page(status: int, message: str, **extra: Any) -> tuple[str, int]:
     """A friendly HTML error page for the editors' pages, with ``status``."""
     return render_template("auth/error.html", status=status, message=message, **extra), status
 
 
-def unauthorized():
+def unauthorized() -> ResponseReturnValue:
     """Not logged in as an editor: 401 JSON, or the login form coming back here after."""
     if wants_json():
         return error_response(401, "log in as an editor first")
@@ -177,7 +178,7 @@ def unauthorized():
 login_manager.unauthorized_handler(unauthorized)
 
 
-def forbidden(message: str):
+def forbidden(message: str) -> ResponseReturnValue:
     """Logged in, but not allowed: 403 JSON or a 403 page."""
     if wants_json():
         return error_response(403, message)
@@ -214,7 +215,7 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @bp.errorhandler(CSRFError)
-def csrf_error(error: CSRFError):
+def csrf_error(error: CSRFError) -> ResponseReturnValue:
     """A form without a valid token: most often a page left open very long, or cookies off."""
     if wants_json():
         return error_response(400, error.description)
@@ -222,7 +223,7 @@ def csrf_error(error: CSRFError):
 
 
 @bp.errorhandler(HTTPException)
-def http_error(error: HTTPException):
+def http_error(error: HTTPException) -> ResponseReturnValue:
     """Other HTTP errors, 429 (too many logins) included, as a page or as JSON."""
     status = error.code or 500
     message = error.description or error.name
@@ -247,12 +248,13 @@ class LoginForm(FlaskForm):
 
 
 def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+    limit: str = current_app.config["LOGIN_RATE_LIMIT"]  # checked by quizapp.core.settings
+    return limit
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login():
+def login() -> ResponseReturnValue:
     """The editors' login form; on success, back to the page that asked for it."""
     form = LoginForm(next=request.args.get("next", ""))
     target = local_path(form.next.data) or url_for("auth.home")
@@ -260,7 +262,9 @@ def login():
         return redirect(target)
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
-    editor = accounts.authenticate(get_session(), name=form.name.data, password=form.password.data)
+    # Validated, so both are texts (WTForms types a field's data as possibly None).
+    name, password = form.name.data or "", form.password.data or ""
+    editor = accounts.authenticate(get_session(), name=name, password=password)
     if editor is None:
         return render_template("auth/login.html", form=form, error=WRONG_LOGIN)
     login_user(SignedInEditor.of(editor))
@@ -269,7 +273,7 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     """End the editor's login; the browser's player, if any, stays."""
     logout_user()
     session.pop(LOGIN_AT, None)
@@ -282,7 +286,7 @@ def logout():
 
 @bp.get("/")
 @editor_required
-def home():
+def home() -> ResponseReturnValue:
     """The workspace's front page: what it holds, what waits for an editor, where to start."""
     return render_template("editor/home.html", overview=overview.overview(get_session()))
 
@@ -293,7 +297,8 @@ class NewEditorForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired()])
     password = PasswordField("Password", validators=[InputRequired()])
     # Plain values (label = value): tuples are deprecated in WTForms 3.3, SelectChoice is new.
-    role = SelectField("Role", choices=list(EDITOR_ROLES))
+    # (types-WTForms knows only (value, label) choices; WTForms takes plain values too.)
+    role = SelectField("Role", choices=list(EDITOR_ROLES))  # type: ignore[arg-type]
 
 
 class NewPasswordForm(FlaskForm):
@@ -312,7 +317,7 @@ def _editors_page(
     error: str | None = None,
     status: int = 200,
     password_for: int | None = None,
-):
+) -> tuple[str, int]:
     """The editors page; ``password_for`` opens that editor's new-password form again."""
     listing = accounts.list_editors(get_session())
     return render_template(
@@ -326,21 +331,21 @@ def _editors_page(
 
 @bp.get("/editors")
 @admin_required
-def editor_list():
+def editor_list() -> ResponseReturnValue:
     """Every editor with role and state, and a form to add one (admins only)."""
     return _editors_page(NewEditorForm())
 
 
 @bp.post("/editors")
 @admin_required
-def create_editor():
+def create_editor() -> ResponseReturnValue:
     """Add an editor from the form (admins only)."""
     form = NewEditorForm()
     if not form.validate_on_submit():
         return _editors_page(form, status=400)
     return _save(
         lambda db: accounts.create_editor(
-            db, name=form.name.data, password=form.password.data, role=form.role.data
+            db, name=form.name.data or "", password=form.password.data or "", role=form.role.data
         ),
         done="Added {name} as {role}.",
         form=form,
@@ -349,7 +354,7 @@ def create_editor():
 
 @bp.post("/editors/<int:editor_id>/active")
 @admin_required
-def set_active(editor_id: int):
+def set_active(editor_id: int) -> ResponseReturnValue:
     """Deactivate (active=0) or reactivate (active=1) an editor (admins only)."""
     active = request.form.get("active")
     if active not in ("0", "1"):
@@ -364,7 +369,7 @@ def set_active(editor_id: int):
 
 @bp.post("/editors/<int:editor_id>/role")
 @admin_required
-def set_role(editor_id: int):
+def set_role(editor_id: int) -> ResponseReturnValue:
     """Make an editor an admin or a plain editor (admins only)."""
     return _save(
         lambda db: accounts.set_role(
@@ -376,7 +381,7 @@ def set_role(editor_id: int):
 
 @bp.post("/editors/<int:editor_id>/password")
 @admin_required
-def set_password(editor_id: int):
+def set_password(editor_id: int) -> ResponseReturnValue:
     """Give another editor a new password (admins only); every login they have ends."""
     try:
         accounts.get_editor(get_session(), editor_id)
@@ -394,7 +399,9 @@ def set_password(editor_id: int):
         first = next(message for messages in form.errors.values() for message in messages)
         return _editors_page(error=first, status=400, password_for=editor_id)
     return _save(
-        lambda db: accounts.set_password(db, editor_id=editor_id, password=form.password.data),
+        lambda db: accounts.set_password(
+            db, editor_id=editor_id, password=form.password.data or ""
+        ),
         done="{name} has a new password: their logins have ended; tell it to them privately.",
         password_for=editor_id,
     )
@@ -406,7 +413,7 @@ def _save(
     done: str,
     form: NewEditorForm | None = None,
     password_for: int | None = None,
-):
+) -> ResponseReturnValue:
     """Apply ``change`` and commit, then back to the list; a refusal re-renders it saying why.
 
     Every change made is logged with the admin who made it (``done`` holds no password).

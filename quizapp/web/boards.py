@@ -1,6 +1,7 @@
 """Leaderboards in the browser: overall, per quiz and per topic, all time or this week."""
 
 from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from quizapp.db import get_session
@@ -31,7 +32,7 @@ def _player_id() -> int | None:
 
 
 @bp.get("")
-def overall():
+def overall() -> ResponseReturnValue:
     """The overall board (sum of each player's best per quiz) and the list of quiz boards."""
     db = get_session()
     period = _period()
@@ -48,7 +49,7 @@ def overall():
 
 
 @bp.get("/<quiz_id>")
-def quiz(quiz_id: str):
+def quiz(quiz_id: str) -> ResponseReturnValue:
     """One quiz's board: each player's best attempt at it."""
     db = get_session()
     period = _period()

@@ -15,8 +15,9 @@ and adds a new entity without leaving the form.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import (
@@ -30,6 +31,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -61,7 +63,7 @@ NEW_NAME_TYPES = {Category.TITLE: "song", Category.NEW_NAME: "person"}
 
 @bp.get("/")
 @editor_required
-def index():
+def index() -> ResponseReturnValue:
     """Every article with its numbers of facts and questions, and a link to add one."""
     summaries = articles.list_articles(get_session())
     return render_template("editor_articles/index.html", articles=summaries)
@@ -69,7 +71,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @editor_required
-def new_article():
+def new_article() -> ResponseReturnValue:
     """Paste an article: title, date, event, source, address and text."""
     form = request.form if request.method == "POST" else {}
     if request.method == "GET":
@@ -105,7 +107,9 @@ def _on_form(problems: Iterable[Problem], fields: dict[str, str] | None = None) 
     return [p.on_form(fields.get(p.field, p.field) if p.field else None) for p in problems]
 
 
-def _article_form(form, problems: list[Problem] | None = None, status: int = 200):
+def _article_form(
+    form: Mapping[str, str], problems: list[Problem] | None = None, status: int = 200
+) -> tuple[str, int]:
     events = articles.entities_of_types(get_session(), ["event"])
     page = render_template(
         "editor_articles/new.html", form=form, events=events, problems=problems or []
@@ -115,7 +119,7 @@ def _article_form(form, problems: list[Problem] | None = None, status: int = 200
 
 @bp.get("/<article_id>")
 @editor_required
-def article_page(article_id: str):
+def article_page(article_id: str) -> ResponseReturnValue:
     """The article sentence by sentence: what each mentions, the facts recorded from it."""
     db = get_session()
     layout = articles.article_layout(db, _article_or_404(article_id))
@@ -166,7 +170,7 @@ class FactDraft:
 
 @bp.route("/<article_id>/facts/new", methods=["GET", "POST"])
 @editor_required
-def new_fact(article_id: str):
+def new_fact(article_id: str) -> ResponseReturnValue:
     """Record a fact from a sentence (``?sentence=N``, from 1): its evidence to start with."""
     article = _article_or_404(article_id)
     sentences = articles.article_suggestions(get_session(), article)
@@ -186,7 +190,7 @@ def new_fact(article_id: str):
 
 @bp.route("/<article_id>/facts/<fact_id>", methods=["GET", "POST"])
 @editor_required
-def edit_fact(article_id: str, fact_id: str):
+def edit_fact(article_id: str, fact_id: str) -> ResponseReturnValue:
     """Correct a fact; its questions are made again. Shows its questions and its history."""
     article = _article_or_404(article_id)
     fact = _fact_or_404(article, fact_id)
@@ -200,7 +204,7 @@ def edit_fact(article_id: str, fact_id: str):
 
 @bp.post("/<article_id>/facts/<fact_id>/retire")
 @editor_required
-def retire_fact(article_id: str, fact_id: str):
+def retire_fact(article_id: str, fact_id: str) -> ResponseReturnValue:
     """Retire a fact once confirmed (``confirmed=yes``); until then, ask."""
     article = _article_or_404(article_id)
     fact = _fact_or_404(article, fact_id)
@@ -219,7 +223,7 @@ def retire_fact(article_id: str, fact_id: str):
 
 @bp.post("/<article_id>/facts/<fact_id>/restore")
 @editor_required
-def restore_fact(article_id: str, fact_id: str):
+def restore_fact(article_id: str, fact_id: str) -> ResponseReturnValue:
     """Bring a retired fact back; it makes its questions again."""
     article = _article_or_404(article_id)
     fact = _fact_or_404(article, fact_id)
@@ -243,7 +247,8 @@ def _fact_or_404(article: Article, fact_id: str) -> Fact:
 
 
 def _seed() -> int:
-    return current_app.config["GENERATION_SEED"]
+    seed: int = current_app.config["GENERATION_SEED"]  # checked by quizapp.core.settings
+    return seed
 
 
 def _prefilled(article: Article, mentions: tuple[Mention, ...]) -> dict[str, list[str]]:
@@ -258,7 +263,7 @@ def _submit_fact(
     fact: Fact | None,
     number: int | None,
     sentences: list[SentenceSuggestions],
-):
+) -> ResponseReturnValue:
     """Save the posted fact, or show the form again: with another kind's fields, or why not."""
     draft = FactDraft.posted()
     item = sentences[number - 1] if number else None
@@ -292,7 +297,7 @@ def _submit_fact(
     return redirect(url_for(".article_page", article_id=article.id, _anchor=anchor))
 
 
-def _roles(kind: KindIn, draft: FactDraft) -> tuple[dict, list[Problem]]:
+def _roles(kind: KindIn, draft: FactDraft) -> tuple[dict[str, Any], list[Problem]]:
     # Only the chosen kind's roles count: others may linger from a kind chosen before.
     values = {role: items for role, items in draft.values.items() if role in kind.roles}
     values, problems = articles.resolve_entities(get_session(), kind, values)
@@ -308,7 +313,7 @@ def _fact_page(
     item: SentenceSuggestions | None,
     problems: list[Problem] | None = None,
     status: int = 200,
-):
+) -> tuple[str, int]:
     """The fact form with everything it offers: kinds, entity lists, suggestions, history.
 
     Each problem shows at the top and under its field: a role's under the role, whether the
@@ -377,7 +382,7 @@ def _entity_lists(
     """(id, label, suggested) options per datalist: the sentence's entities first, then the
     bank's."""
     db = get_session()
-    lists: dict[str, list[tuple[str, str]]] = {}
+    lists: dict[str, list[tuple[str, str, bool]]] = {}
     for kind in kinds.values():
         for spec in kind.roles.values():
             key = list_id(spec.types)
@@ -401,14 +406,14 @@ def _entity_lists(
 
 @bp.get("/entities/new")
 @editor_required
-def new_entity():
+def new_entity() -> ResponseReturnValue:
     """A small form to add an entity to the bank (``?name=&type=&next=`` prefill it)."""
     return _entity_form(request.args)
 
 
 @bp.post("/entities")
 @editor_required
-def create_entity():
+def create_entity() -> ResponseReturnValue:
     """Add an entity (name, type, comma-separated aliases), then back to ``next``."""
     form = request.form
     name, type_ = form.get("name", "").strip(), form.get("type", "").strip()
@@ -440,7 +445,9 @@ def create_entity():
     return redirect(local_path(form.get("next")) or url_for(".index"))
 
 
-def _entity_form(form, problems: list[Problem] | None = None, status: int = 200):
+def _entity_form(
+    form: Mapping[str, str], problems: list[Problem] | None = None, status: int = 200
+) -> tuple[str, int]:
     types = articles.entity_types(get_session())
     page = render_template(
         "editor_articles/entity.html",
@@ -454,7 +461,7 @@ def _entity_form(form, problems: list[Problem] | None = None, status: int = 200)
 
 @api_bp.get("/entities")
 @editor_required
-def search_entities():
+def search_entities() -> ResponseReturnValue:
     """Up to 20 entities whose name or alias matches ``q``, of the ``type``s (comma-separated)
     if given: ``{"entities": [{"id", "name", "type", "alias"?}]}``."""
     types = [t.strip() for t in request.args.get("type", "").split(",") if t.strip()]

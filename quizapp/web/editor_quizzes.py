@@ -8,13 +8,21 @@ is a plain HTML form with the CSRF token, and no page has a script.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from quizapp.core.problems import Problem, by_field
-from quizapp.core.settings import SCORING_MODES, QuizSettings
+from quizapp.core.settings import (
+    MAX_QUESTIONS,
+    MAX_SECONDS,
+    MIN_SECONDS,
+    SCORING_MODES,
+    QuizSettings,
+)
 from quizapp.db import get_session
 from quizapp.game import feedback, quizzes
 from quizapp.models import Quiz, Template
@@ -29,9 +37,9 @@ MODE_LABELS = {
     "plain": "Plain: 1000 a right answer",
 }
 LIMITS = {
-    "max_questions": quizzes.MAX_QUESTIONS,
-    "min_seconds": quizzes.MIN_SECONDS,
-    "max_seconds": quizzes.MAX_SECONDS,
+    "max_questions": MAX_QUESTIONS,
+    "min_seconds": MIN_SECONDS,
+    "max_seconds": MAX_SECONDS,
     "max_title": quizzes.MAX_TITLE,
 }
 SCOPE_CHOICES = {
@@ -59,7 +67,7 @@ def seconds_filter(ms: float | None) -> str:
 
 @bp.get("/")
 @editor_required
-def index():
+def index() -> ResponseReturnValue:
     """Every quiz with its scope, status, size and attempts; links to stats and reports."""
     db = get_session()
     return render_template(
@@ -85,7 +93,7 @@ class QuizForm:
     search: str = ""
 
     @classmethod
-    def read(cls, values: MultiDict) -> QuizForm:
+    def read(cls, values: MultiDict[str, str]) -> QuizForm:
         """The form from request values, with the app's quiz settings as defaults."""
         settings = QuizSettings.from_config(current_app.config)
         return cls(
@@ -101,7 +109,7 @@ class QuizForm:
             search=values.get("search", ""),
         )
 
-    def create_args(self) -> dict:
+    def create_args(self) -> dict[str, Any]:
         """The keyword arguments of quizzes.create_quiz."""
         return {
             "title": self.title,
@@ -117,7 +125,7 @@ class QuizForm:
 
 @bp.route("/new", methods=["GET", "POST"])
 @editor_required
-def new():
+def new() -> ResponseReturnValue:
     """Make a quiz: scope, settings, draft or published. "Filter" only redraws the form."""
     form = QuizForm.read(request.values)
     db = get_session()
@@ -150,7 +158,7 @@ def new():
 
 @bp.post("/<quiz_id>/publish")
 @editor_required
-def publish(quiz_id: str):
+def publish(quiz_id: str) -> ResponseReturnValue:
     """Publish a draft: players see it on the home page and in the API from now on."""
     try:
         quiz = quizzes.publish_quiz(get_session(), quiz_id=quiz_id, editor_id=current_user.id)
@@ -165,7 +173,7 @@ def publish(quiz_id: str):
 
 @bp.get("/<quiz_id>")
 @editor_required
-def detail(quiz_id: str):
+def detail(quiz_id: str) -> ResponseReturnValue:
     """A quiz as players get it (drafts too: the editors' preview) with each question's
     answer statistics, the estimated difficulty beside the observed one."""
     db = get_session()
@@ -186,7 +194,7 @@ def detail(quiz_id: str):
 
 @bp.get("/templates/<template_id>/stats")
 @editor_required
-def template_stats(template_id: str):
+def template_stats(template_id: str) -> ResponseReturnValue:
     """Answer statistics of one template's questions, across every quiz that asks them."""
     db = get_session()
     stats = feedback.question_stats(db, template_id=template_id)
@@ -205,7 +213,7 @@ def template_stats(template_id: str):
 
 @bp.get("/reports")
 @editor_required
-def reports():
+def reports() -> ResponseReturnValue:
     """Open problem reports, grouped by template and fact, the most reported first."""
     groups = feedback.group_reports(feedback.list_reports(get_session()))
     return render_template("editor_quizzes/reports.html", groups=groups)
@@ -213,7 +221,7 @@ def reports():
 
 @bp.post("/reports/<int:report_id>/resolve")
 @editor_required
-def resolve(report_id: int):
+def resolve(report_id: int) -> ResponseReturnValue:
     """Mark a report as dealt with; it leaves the open list."""
     try:
         feedback.resolve_report(get_session(), report_id=report_id, editor_id=current_user.id)

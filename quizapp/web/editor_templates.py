@@ -16,6 +16,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -38,6 +39,7 @@ from quizapp.questions.preview import (
 from quizapp.web.auth import csrf_error, editor_required, error_page, http_error
 from quizapp.workspace import edits
 from quizapp.workspace.templates import (
+    MarkedPart,
     kinds_with_roles,
     list_templates,
     mark_problems,
@@ -79,7 +81,7 @@ for blueprint in (bp, api_bp):
 
 @bp.get("/")
 @editor_required
-def index():
+def index() -> ResponseReturnValue:
     """Every template, by kind, filterable by kind and status, with questions and last change."""
     db = get_session()
     kind = request.args.get("kind") or None
@@ -99,7 +101,7 @@ def index():
 
 @bp.get("/new")
 @editor_required
-def new():
+def new() -> ResponseReturnValue:
     """An empty template form; ``?kind=`` picks the kind."""
     kinds = kinds_with_roles(get_session())
     asked = request.args.get("kind")
@@ -115,7 +117,7 @@ def new():
 
 @bp.get("/<template_id>")
 @editor_required
-def edit(template_id: str):
+def edit(template_id: str) -> ResponseReturnValue:
     """A template's form, with the questions it makes, its problems and its history."""
     template = get_session().get(Template, template_id)
     if template is None:
@@ -126,14 +128,14 @@ def edit(template_id: str):
 
 @bp.post("/new")
 @editor_required
-def create():
+def create() -> ResponseReturnValue:
     """Preview, save as a draft or publish a new template (the form's ``action``)."""
     return _submit(None)
 
 
 @bp.post("/<template_id>")
 @editor_required
-def update(template_id: str):
+def update(template_id: str) -> ResponseReturnValue:
     """Preview, save as a draft or publish a template (the form's ``action``)."""
     if get_session().get(Template, template_id) is None:
         return _no_template(template_id)
@@ -142,7 +144,7 @@ def update(template_id: str):
 
 @bp.post("/<template_id>/retire")
 @editor_required
-def retire(template_id: str):
+def retire(template_id: str) -> ResponseReturnValue:
     """Retire a template once the form's box is ticked; unplayed quizzes are rebuilt."""
     template = get_session().get(Template, template_id)
     if template is None:
@@ -170,7 +172,7 @@ def retire(template_id: str):
 
 @api_bp.post("/preview")
 @editor_required
-def preview():
+def preview() -> ResponseReturnValue:
     """The preview of a draft sent as JSON: its questions, its problems, whether it may publish.
 
     In: kind, style, prompt, answer_role, explanation (strings; a missing or null one counts as
@@ -204,7 +206,7 @@ def preview():
 # --- Helpers --------------------------------------------------------------------------------------
 
 
-def _submit(template_id: str | None):
+def _submit(template_id: str | None) -> ResponseReturnValue:
     draft = _draft_from(request.form, template_id)
     action = request.form.get("action", "")
     if action == "preview":
@@ -255,7 +257,7 @@ def _form_page(
     problems: list[Problem] | None = None,
     retire_error: str | None = None,
     status: int = 200,
-):
+) -> tuple[str, int]:
     db = get_session()
     template = db.get(Template, template_id) if template_id else None
     page = render_template(
@@ -304,7 +306,7 @@ def _draft_of(template: Template) -> TemplateDraft:
     )
 
 
-def _marked(draft: TemplateDraft, preview: Preview, field: str):
+def _marked(draft: TemplateDraft, preview: Preview, field: str) -> list[MarkedPart]:
     return mark_problems(getattr(draft, field) or "", preview.problems, field)
 
 
@@ -313,7 +315,8 @@ def _preview(draft: TemplateDraft) -> Preview:
 
 
 def _seed() -> int:
-    return current_app.config["GENERATION_SEED"]
+    seed: int = current_app.config["GENERATION_SEED"]  # checked by quizapp.core.settings
+    return seed
 
 
 def _rebuild_quizzes() -> None:
@@ -322,5 +325,5 @@ def _rebuild_quizzes() -> None:
     build_quizzes(get_session(), today=utcnow().date(), settings=settings)
 
 
-def _no_template(template_id: str):
+def _no_template(template_id: str) -> tuple[str, int]:
     return error_page(404, f"there is no template {template_id!r}")

@@ -12,6 +12,7 @@
 import hmac
 
 from flask import Blueprint, Response, abort, current_app, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,13 +25,13 @@ METRICS_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="metrics"'}
 
 
 @bp.get("/healthz")
-def healthz():
+def healthz() -> ResponseReturnValue:
     """Answer that this process is up."""
     return {"ok": True}
 
 
 @bp.get("/readyz")
-def readyz():
+def readyz() -> ResponseReturnValue:
     """Answer whether the app's database answers: 200, or 503 with the reason."""
     try:
         with get_engine().connect() as connection:
@@ -44,7 +45,7 @@ def readyz():
 
 
 @bp.get("/metrics")
-def prometheus_metrics():
+def prometheus_metrics() -> ResponseReturnValue:
     """The metrics, to a scraper that bears METRICS_TOKEN (404 while none is set)."""
     token = current_app.config["METRICS_TOKEN"]
     if not token:

@@ -25,6 +25,7 @@ import re
 import sys
 import time
 import uuid
+from typing import TextIO
 
 from flask import Flask, Response, g, request
 
@@ -69,7 +70,7 @@ class JsonFormatter(logging.Formatter):
 FORMATTERS = {"text": TextFormatter, "json": JsonFormatter}
 
 
-class _StandardError(logging.StreamHandler):
+class _StandardError(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is at the time, as logging's own last resort does (a test
     runner swaps it)."""
 
@@ -77,11 +78,11 @@ class _StandardError(logging.StreamHandler):
         super().__init__()
 
     @property
-    def stream(self):  # type: ignore[override]
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, _value) -> None:
+    def stream(self, _value: TextIO) -> None:
         pass
 
 

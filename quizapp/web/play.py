@@ -7,6 +7,7 @@ become friendly HTML pages; paths under /api/ are left to the API's own JSON han
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -18,8 +19,10 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from quizapp import metrics
 from quizapp.api import errors as api_errors
@@ -30,7 +33,7 @@ from quizapp.game import charts, feedback, play, ranking
 from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.limits import answer_limit, limiter, player_creation_limit, seconds_until_reset
-from quizapp.models import REPORT_REASONS, Player, QuizItem, utcnow
+from quizapp.models import REPORT_REASONS, Attempt, Player, QuizItem, Report, row_id, utcnow
 from quizapp.web.auth import wants_json
 
 bp = Blueprint("play", __name__)
@@ -69,7 +72,7 @@ def remember_player(player: Player) -> None:
     session.permanent = True
 
 
-def ask_for_nickname(next_url: str):
+def ask_for_nickname(next_url: str) -> Response:
     """Send the browser to the nickname form, coming back to ``next_url`` afterwards."""
     return redirect(url_for("play.player", next=next_url))
 
@@ -84,7 +87,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.app_context_processor
-def inject_player() -> dict:
+def inject_player() -> dict[str, Any]:
     """Every page's header names the player."""
     return {"current_player": current_player, "scope_labels": SCOPE_LABELS}
 
@@ -116,43 +119,44 @@ def sentence_filter(text: str) -> str:
 # --- Errors -------------------------------------------------------------------------------------
 
 
-def error_page(status: int, message: str, **extra):
+def error_page(status: int, message: str, **extra: Any) -> tuple[str, int]:
     """A friendly HTML error page with ``status``."""
     return render_template("play/error.html", status=status, message=message, **extra), status
 
 
 @bp.errorhandler(play.PlayError)
-def play_error(error: play.PlayError):
+def play_error(error: play.PlayError) -> ResponseReturnValue:
     """A refused request as a page saying what happened, with the status its code maps to."""
     return error_page(ERROR_STATUS.get(error.code, 400), error.message)
 
 
 @bp.errorhandler(CSRFError)
-def csrf_error(error: CSRFError):
+def csrf_error(error: CSRFError) -> ResponseReturnValue:
     """A form without a valid token: most often a page left open very long, or cookies off."""
     return error_page(400, error.description, csrf=True)
 
 
 @bp.errorhandler(HTTPException)
-def http_error(error: HTTPException):
+def http_error(error: HTTPException) -> ResponseReturnValue:
     """Any other HTTP error in the game's pages (a too large form, a bad request)."""
     if error.code == 429:
         # The message is the breached limit's own (its error_message): reports, new players
         # or answers.
-        return error_page(429, error.description, retry_after=seconds_until_reset())
+        message = error.description or error.name
+        return error_page(429, message, retry_after=seconds_until_reset())
     return error_page(error.code or 500, error.description or error.name)
 
 
 @bp.app_errorhandler(404)
 @bp.app_errorhandler(405)
-def routing_error(error: HTTPException):
+def routing_error(error: HTTPException) -> ResponseReturnValue:
     """Friendly pages for unknown paths and methods; /api/ paths are left to the API."""
     if request.path.startswith("/api/"):
         return error
     return http_error(error)
 
 
-def database_outage(error: Exception):
+def database_outage(error: Exception) -> ResponseReturnValue:
     """503 for a page whose database failed under it: the error page, or JSON for clients that
     asked for JSON (the API's own views answer on the API blueprint first).
 
@@ -173,20 +177,20 @@ for _outage in OUTAGE_ERRORS:
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     """The quizzes on offer, today's daily mix first, with the player's best on each."""
     db = get_session()
     today = utcnow().date()
     ensure_daily_quiz(db, today, QuizSettings.from_config(current_app.config))
     quizzes = list_quizzes(db, today=today)
     player = current_player()
-    bests = ranking.get_player_bests(db, player_id=player.id) if player else {}
+    bests = ranking.get_player_bests(db, player_id=row_id(player)) if player else {}
     return render_template("play/home.html", quizzes=quizzes, bests=bests)
 
 
 @bp.route("/player", methods=["GET", "POST"])
 @player_creation_limit
-def player():
+def player() -> ResponseReturnValue:
     """Pick a nickname: creates a new player and remembers it in this browser."""
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
@@ -208,7 +212,7 @@ def player():
 
 
 @bp.get("/quizzes/<quiz_id>")
-def quiz(quiz_id: str):
+def quiz(quiz_id: str) -> ResponseReturnValue:
     """One quiz before playing: its settings, the player's best and the top of its board."""
     db = get_session()
     the_quiz = play.get_quiz(db, quiz_id)
@@ -220,7 +224,7 @@ def quiz(quiz_id: str):
 
 
 @bp.post("/quizzes/<quiz_id>/start")
-def start(quiz_id: str):
+def start(quiz_id: str) -> ResponseReturnValue:
     """Start a new attempt at the quiz and show its first question."""
     player = current_player()
     if player is None:
@@ -230,15 +234,18 @@ def start(quiz_id: str):
     return redirect(url_for("play.question", attempt_id=attempt.id))
 
 
-def _player_attempt(attempt_id: int):
-    """The player's attempt, or a redirect to the nickname form when nobody is playing."""
+def _player_attempt(attempt_id: int) -> tuple[Player, Attempt] | Response:
+    """The player and their attempt, or a redirect to the nickname form when nobody is
+    playing."""
     player = current_player()
     if player is None:
-        return None, ask_for_nickname(request.path)
-    return play.get_attempt(get_session(), attempt_id, player), None
+        return ask_for_nickname(request.path)
+    return player, play.get_attempt(get_session(), attempt_id, player)
 
 
-def _render_question(attempt, question, *, error: str | None = None, status: int = 200):
+def _render_question(
+    attempt: Attempt, question: play.ServedQuestion, *, error: str | None = None, status: int = 200
+) -> tuple[str, int]:
     # No quiz title on the page: "All about Lady Gaga" would hint at a typed answer. The typed
     # answer's field holds as much as the game takes, and no more.
     return render_template(
@@ -251,11 +258,12 @@ def _render_question(attempt, question, *, error: str | None = None, status: int
 
 
 @bp.get("/attempts/<int:attempt_id>")
-def question(attempt_id: int):
+def question(attempt_id: int) -> ResponseReturnValue:
     """The attempt's current question (its clock starts on the first view), or the results."""
-    attempt, detour = _player_attempt(attempt_id)
-    if detour:
-        return detour
+    found = _player_attempt(attempt_id)
+    if isinstance(found, Response):
+        return found
+    _, attempt = found
     served = play.current_question(get_session(), attempt)
     if served is None:
         return redirect(url_for("play.results", attempt_id=attempt_id))
@@ -264,11 +272,12 @@ def question(attempt_id: int):
 
 @bp.post("/attempts/<int:attempt_id>/answer")
 @answer_limit
-def answer(attempt_id: int):
+def answer(attempt_id: int) -> ResponseReturnValue:
     """Take an answer and show right or wrong, the points, the right answer and its source."""
-    attempt, detour = _player_attempt(attempt_id)
-    if detour:
-        return detour
+    found = _player_attempt(attempt_id)
+    if isinstance(found, Response):
+        return found
+    _, attempt = found
     db = get_session()
     try:
         outcome = play.answer_question(
@@ -297,11 +306,12 @@ def answer(attempt_id: int):
 
 
 @bp.get("/attempts/<int:attempt_id>/results")
-def results(attempt_id: int):
+def results(attempt_id: int) -> ResponseReturnValue:
     """The attempt's total, rank, every answer with its source, and where it stands."""
-    attempt, detour = _player_attempt(attempt_id)
-    if detour:
-        return detour
+    found = _player_attempt(attempt_id)
+    if isinstance(found, Response):
+        return found
+    _, attempt = found
     db = get_session()
     summary = play.summarize_attempt(db, attempt)
     if not summary.finished:
@@ -320,10 +330,19 @@ def results(attempt_id: int):
 
 
 def _report_limit() -> str:
-    return current_app.config["REPORT_RATE_LIMIT"]
+    limit: str = current_app.config["REPORT_RATE_LIMIT"]  # checked by quizapp.core.settings
+    return limit
 
 
-def _render_report(attempt, item, number: int, *, sent=None, error=None, status: int = 200):
+def _render_report(
+    attempt: Attempt,
+    item: QuizItem,
+    number: int,
+    *,
+    sent: Report | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     return render_template(
         "play/report.html",
         attempt=attempt,
@@ -342,17 +361,17 @@ def _render_report(attempt, item, number: int, *, sent=None, error=None, status:
     methods=["POST"],
     error_message="too many reports from your address: try again later",
 )
-def report(attempt_id: int, number: int):
+def report(attempt_id: int, number: int) -> ResponseReturnValue:
     """Report a problem with answered question ``number`` (1-based) of the player's attempt.
 
     GET shows the form, or the thanks once sent; POST files it and comes back to GET.
     """
-    attempt, detour = _player_attempt(attempt_id)
-    if detour:
-        return detour
+    found = _player_attempt(attempt_id)
+    if isinstance(found, Response):
+        return found
+    player, attempt = found
     db = get_session()
     item = feedback.reportable_item(db, attempt=attempt, position=number - 1)
-    player = current_player()
     if request.method == "GET":
         sent = feedback.find_report(db, player=player, attempt_id=attempt_id, position=number - 1)
         return _render_report(attempt, item, number, sent=sent)

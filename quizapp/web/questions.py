@@ -2,6 +2,7 @@
 source. It shows answers, so it is for editors only."""
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 
 from quizapp.db import get_session
 from quizapp.models import STYLES
@@ -14,7 +15,7 @@ bp = Blueprint("questions", __name__)
 
 @bp.get("/")
 @editor_required
-def index():
+def index() -> ResponseReturnValue:
     """List the generated questions, a page at a time, filtered by style or article."""
     try:
         listing = get_question_page(

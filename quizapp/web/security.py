@@ -165,7 +165,8 @@ def trust_proxies(app: Flask) -> None:
     # A whole number of 0 or more, checked with the other settings (quizapp.core.settings).
     count = app.config["TRUSTED_PROXIES"]
     if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+        # Flask's documented way to add WSGI middleware, though mypy sees a method replaced.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def add_security_headers(response: Response) -> Response:

@@ -294,7 +294,7 @@ def summarize_facts(session: Session, facts: Sequence[Fact]) -> list[FactSummary
             values = raw if isinstance(raw, list) else [raw]
             literal = _is_literal(kinds, fact.kind, role)
             roles.append(
-                RoleValue(role, tuple(str(v) if literal else names.get(v, v) for v in values))
+                RoleValue(role, tuple(str(v) if literal else names.get(v, str(v)) for v in values))
             )
         summaries.append(
             FactSummary(
@@ -310,8 +310,9 @@ def summarize_facts(session: Session, facts: Sequence[Fact]) -> list[FactSummary
 
 
 def _is_literal(kinds: Mapping[str, KindIn], kind: str, role: str) -> bool:
-    spec = kinds.get(kind) and kinds[kind].roles.get(role)
-    return bool(spec) and spec.literal is not None
+    kind_in = kinds.get(kind)
+    spec = kind_in.roles.get(role) if kind_in is not None else None
+    return spec is not None and spec.literal is not None
 
 
 def fact_questions(session: Session, fact_id: str) -> list[Question]:
@@ -421,7 +422,8 @@ def article_layout(session: Session, article: Article) -> ArticleLayout:
             )
         )
     in_use = [s for s in summaries.values() if not s.retired]
-    event = entity_names(session, [article.event_id]).get(article.event_id or "", None)
+    event_id = article.event_id
+    event = entity_names(session, [event_id]).get(event_id) if event_id else None
     return ArticleLayout(
         article=article,
         event=event,
@@ -451,8 +453,8 @@ def sentence_pieces(
     """
     start, end = item.sentence.start, item.sentence.end
     cuts = {start, end}
-    for mention in item.mentions:
-        cuts.update((mention.start, mention.end))
+    for known in item.mentions:
+        cuts.update((known.start, known.end))
     for a, b in evidence:
         cuts.update((a, b))
     points = sorted(c for c in cuts if start <= c <= end)

@@ -22,13 +22,13 @@ at: a form field ("title", a role's name), or the record's field as the bank nam
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from quizapp.bank.files import (
     ArticleHeader,
@@ -76,7 +76,7 @@ def _begin(session: Session, editor_id: int | None, subject: str, action: str) -
     # Writing first is what takes SQLite's write lock up front (quizapp.db); PostgreSQL
     # needs the advisory lock, held until the transaction ends.
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_BANK_LOCK))
+        session.scalar(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_BANK_LOCK))
     change = Change(editor_id=editor_id, subject=subject, subject_id="", action=action)
     session.add(change)
     session.flush()
@@ -108,7 +108,9 @@ def _finish(
     change.detail = detail
     session.add(change)
     session.commit()
-    column = {"template": Question.template_id, "fact": Question.fact_id}.get(change.subject)
+    column = {"template": col(Question.template_id), "fact": col(Question.fact_id)}.get(
+        change.subject
+    )
     questions = 0
     if column is not None:
         questions = session.exec(
@@ -117,7 +119,7 @@ def _finish(
     return Saved(subject_id, change.action, questions)
 
 
-def _run(session: Session, work) -> Saved:
+def _run(session: Session, work: Callable[[], Saved]) -> Saved:
     # Rolls back on any refusal or failure: validate first, then write, all or nothing.
     try:
         return work()
@@ -188,14 +190,17 @@ def save_template(
             if old is None:
                 raise _no_such("template", template_id)
             new_id = template_id
-        template = TemplateIn(
-            id=new_id,
-            kind=kind,
-            style=style,
-            prompt=prompt,
-            answer=answer_role,
-            explanation=explanation or None,
-            status=status,
+        # Validated, not constructed: the style and status are the editor's, checked here.
+        template = TemplateIn.model_validate(
+            {
+                "id": new_id,
+                "kind": kind,
+                "style": style,
+                "prompt": prompt,
+                "answer": answer_role,
+                "explanation": explanation or None,
+                "status": status,
+            }
         )
         if status == "published":
             draft = TemplateDraft(kind, style, prompt, answer_role, explanation or None, new_id)
@@ -242,12 +247,12 @@ def _retire(
     def work() -> Saved:
         change = _begin(session, editor_id, subject, action)
         bank = bank_from_db(session)
-        records = bank.templates if subject == "template" else bank.facts
-        old = records.get(record_id)
-        if old is None:
-            raise _no_such(subject, record_id)
-        new = old.model_copy(update=retired)
-        records[record_id] = new
+        old: TemplateIn | FactIn
+        new: TemplateIn | FactIn
+        if subject == "template":
+            old, new = _replaced(bank.templates, subject, record_id, retired)
+        else:
+            old, new = _replaced(bank.facts, subject, record_id, retired)
         # A template's questions are its own; a fact's status changes its whole kind's.
         is_template = subject == "template"
         return _finish(
@@ -262,6 +267,21 @@ def _retire(
         )
 
     return _run(session, work)
+
+
+_Record = TypeVar("_Record", TemplateIn, FactIn)
+
+
+def _replaced(
+    records: dict[str, _Record], subject: str, record_id: str, update: dict[str, Any]
+) -> tuple[_Record, _Record]:
+    # The record before and after ``update``, which takes its place in ``records``.
+    old = records.get(record_id)
+    if old is None:
+        raise _no_such(subject, record_id)
+    new = old.model_copy(update=update)
+    records[record_id] = new
+    return old, new
 
 
 # --- Articles and entities ------------------------------------------------------------------------
@@ -492,7 +512,7 @@ def unsaved_changes(session: Session) -> int:
     since = select(func.count()).select_from(Change).where(Change.subject != BANK_SUBJECT)
     last = session.exec(last_sync).one()
     if last is not None:
-        since = since.where(Change.id > last)
+        since = since.where(col(Change.id) > last)
     return session.exec(since).one()
 
 
@@ -510,7 +530,7 @@ def history(session: Session, *, subject: str, subject_id: str, limit: int = 50)
         session.exec(
             select(Change)
             .where(Change.subject == subject, Change.subject_id == subject_id)
-            .order_by(Change.at.desc(), Change.id.desc())
+            .order_by(col(Change.at).desc(), col(Change.id).desc())
             .limit(limit)
         )
     )

@@ -6,10 +6,13 @@ No Flask. The front page is opened often, so every figure is a COUNT in the data
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, SQLModel, col, select
 
 from quizapp.game.feedback import count_open_reports
 from quizapp.models import (
@@ -23,6 +26,8 @@ from quizapp.models import (
     Template,
 )
 from quizapp.workspace.edits import unsaved_changes
+
+_Value = TypeVar("_Value", str, bool)
 
 
 @dataclass(frozen=True)
@@ -40,11 +45,13 @@ class Overview:
     unsaved_changes: int  # since the bank was last loaded from or dumped to files
 
 
-def _count(session: Session, model) -> int:
+def _count(session: Session, model: type[SQLModel]) -> int:
     return session.exec(select(func.count()).select_from(model)).one()
 
 
-def _by_value(session: Session, column, values) -> dict:
+def _by_value(
+    session: Session, column: Mapped[_Value], values: Iterable[_Value]
+) -> dict[_Value, int]:
     """How many rows hold each of ``values`` in ``column`` (0 for those none hold)."""
     rows = session.exec(select(column, func.count()).group_by(column)).all()
     return dict.fromkeys(values, 0) | dict(rows)
@@ -52,15 +59,15 @@ def _by_value(session: Session, column, values) -> dict:
 
 def overview(session: Session) -> Overview:
     """Count what the workspace holds and what waits: drafts, open reports, undumped changes."""
-    retired = _by_value(session, Fact.retired, (False, True))
+    retired = _by_value(session, col(Fact.retired), (False, True))
     return Overview(
         articles=_count(session, Article),
         entities=_count(session, Entity),
         facts=retired[False],
         retired_facts=retired[True],
-        templates=_by_value(session, Template.status, TEMPLATE_STATUSES),
+        templates=_by_value(session, col(Template.status), TEMPLATE_STATUSES),
         questions=_count(session, Question),
-        quizzes=_by_value(session, Quiz.status, QUIZ_STATUSES),
+        quizzes=_by_value(session, col(Quiz.status), QUIZ_STATUSES),
         open_reports=count_open_reports(session),
         unsaved_changes=unsaved_changes(session),
     )

@@ -538,8 +538,7 @@ def _new_names(text: str, taken: _Taken, name_words: set[str]) -> list[Mention]:
         # Words already claimed by a known entity, title or year split the run.
         piece: list[re.Match[str]] = []
         for word in [*run, None]:
-            free = word is not None and taken.is_free(word.start(), word.end())
-            if free:
+            if word is not None and taken.is_free(word.start(), word.end()):
                 piece.append(word)
             elif piece:
                 name = _name_of(text, piece, name_words)

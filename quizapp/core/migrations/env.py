@@ -6,8 +6,13 @@ transaction it owns, in ``config.attributes["connection"]``. Only a config made 
 no connection (``--sql``, which writes the SQL out instead of running it) gets here without one.
 """
 
+from collections.abc import Iterable
+from typing import TypedDict
+
 from alembic import context
-from sqlalchemy import create_engine, pool
+from alembic.operations.ops import MigrationScript
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData, create_engine, pool
 from sqlmodel import SQLModel
 
 from quizapp import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -15,7 +20,16 @@ from quizapp import models  # noqa: F401  (registers the tables on SQLModel.meta
 config = context.config
 target_metadata = SQLModel.metadata
 
-OPTIONS = {
+
+class Options(TypedDict):
+    """The options every run passes to ``context.configure``."""
+
+    target_metadata: MetaData
+    compare_type: bool
+    render_as_batch: bool
+
+
+OPTIONS: Options = {
     "target_metadata": target_metadata,
     # A changed column type (a longer VARCHAR, say) is a schema change worth a migration.
     "compare_type": True,
@@ -26,11 +40,16 @@ OPTIONS = {
 }
 
 
-def skip_empty_revisions(_context, _revision, directives) -> None:
+def skip_empty_revisions(
+    _context: MigrationContext,
+    _revision: str | Iterable[str | None] | Iterable[str],
+    directives: list[MigrationScript],
+) -> None:
     """Write no file when autogenerate finds nothing to change (Alembic's cookbook recipe)."""
     cmd_opts = config.cmd_opts
     if cmd_opts is not None and getattr(cmd_opts, "autogenerate", False):
-        if directives[0].upgrade_ops.is_empty():
+        upgrade_ops = directives[0].upgrade_ops
+        if upgrade_ops is not None and upgrade_ops.is_empty():
             directives[:] = []
             print("The database matches the models: no migration written.")
 
@@ -59,7 +78,10 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("the migrations need a connection or a URL (migrate.make_config)")
+    engine = create_engine(url, poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:
             context.configure(
