@@ -1,0 +1,144 @@
+"""Short forms of the bank's names that a quiz host would accept, and the bank's names. No Flask.
+
+A player who types "May" for Brian May or "entourage" for Lady Gaga's entourage names the
+answer as a fair host hears it, but only because nobody else in the bank answers to "May" or
+"entourage". So short forms are worked out from the whole bank at once (`short_forms`) and the
+generator adds them to a typed question's accepted forms (quizapp/questions/generation.py);
+the grader then treats them like any alias (quizapp/game/grading.py).
+
+The short forms of an entity, from its name and from each alias:
+
+- the surname of a person: the last word of a name of two or three plain words ("Brian May"
+  -> "May", "Beyoncé Knowles" -> "Knowles"), at least three letters long;
+- what follows a possessive ("Lady Gaga's entourage" -> "entourage"): the prompt names the
+  owner, and players answer "her entourage";
+- the name without a parenthesis ("The Kill (Bury Me)" -> "The Kill");
+- what stands before a comma ("Tyler, the Creator" -> "Tyler").
+
+A short form is kept only where no other entity shares it: none of the other entities' names
+or aliases contains it as a run of whole words, and no other entity has it as a short form
+("Nicole" is neither Deena Nicole's nor Nicole Polizzi's). Names are compared folded
+(quizapp.core.text), so case, accents and punctuation never make two forms differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from sqlmodel import Session, select
+
+from quizapp.core.text import fold
+from quizapp.models import Entity
+
+# The entity type whose names have surnames. Other types (bands, shows, awards) are titles,
+# where the last word alone names nothing ("Fighters", "Musical").
+PERSON_TYPE = "person"
+# Words that never make a short form on their own: they would match half the bank's names.
+_FUNCTION_WORDS = frozenset(
+    "a an and at by for from in of on or the to with her his its their my our your".split()
+)
+_MIN_LETTERS = 3
+_POSSESSIVE = re.compile(r"^.+?['’]s\s+(\S.*)$")
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+_PLAIN_WORD = re.compile(r"^[^\W\d_]+$")
+
+
+class NamedEntity(Protocol):
+    """What `short_forms` reads of an entity (the bank's records and the generator's both)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def aliases(self) -> Sequence[str]: ...
+
+
+def candidate_forms(name: str, entity_type: str) -> list[str]:
+    """The short forms one name of an entity of ``entity_type`` could give (before the bank's
+    uniqueness check), in the order of the module's rules."""
+    found: list[str] = []
+    words = name.split()
+    if (
+        entity_type == PERSON_TYPE
+        and 2 <= len(words) <= 3
+        and all(_PLAIN_WORD.match(word) for word in words)
+        and not {fold(word) for word in words} & _FUNCTION_WORDS
+    ):
+        found.append(words[-1])
+    possessive = _POSSESSIVE.match(name)
+    if possessive:
+        found.append(possessive.group(1).strip())
+    without_parenthesis = _PARENTHESIS.sub("", name).strip()
+    if without_parenthesis and without_parenthesis != name.strip():
+        found.append(without_parenthesis)
+    if "," in name:
+        found.append(name.split(",", 1)[0].strip())
+    return [form for form in found if _worth_a_form(form)]
+
+
+def _worth_a_form(form: str) -> bool:
+    folded = fold(form).split()
+    letters = sum(len(word) for word in folded)
+    return bool(folded) and letters >= _MIN_LETTERS and not set(folded) <= _FUNCTION_WORDS
+
+
+def short_forms(entities: Iterable[NamedEntity]) -> dict[str, tuple[str, ...]]:
+    """Each entity's short forms that no other entity of ``entities`` shares, by entity id.
+
+    Only entities with at least one such form are listed; a form that is already one of the
+    entity's names or aliases is not repeated. One pass over every name, whatever the bank's
+    size: the check looks up only runs of words as long as the longest candidate.
+    """
+    entities = list(entities)
+    candidates: dict[str, list[tuple[str, str]]] = defaultdict(list)  # folded -> (id, form)
+    own: dict[str, set[str]] = {}
+    for entity in entities:
+        forms = [entity.name, *entity.aliases]
+        own[entity.id] = {fold(form) for form in forms}
+        for form in forms:
+            for short in candidate_forms(form, entity.type):
+                key = fold(short)
+                if key not in own[entity.id]:
+                    candidates[key].append((entity.id, short))
+    if not candidates:
+        return {}
+    longest = max(len(key.split()) for key in candidates)
+
+    # Who answers to each candidate: its own entities, and every entity with a name holding it.
+    holders: dict[str, set[str]] = {key: {i for i, _ in found} for key, found in candidates.items()}
+    for entity in entities:
+        for folded in own[entity.id]:
+            words = folded.split()
+            for start in range(len(words)):
+                for end in range(start + 1, min(len(words), start + longest) + 1):
+                    run = " ".join(words[start:end])
+                    if run in holders:
+                        holders[run].add(entity.id)
+
+    result: dict[str, list[str]] = defaultdict(list)
+    for key, found in candidates.items():
+        if len(holders[key]) != 1:
+            continue
+        entity_id, short = found[0]
+        if short not in result[entity_id]:
+            result[entity_id].append(short)
+    return {entity_id: tuple(forms) for entity_id, forms in result.items()}
+
+
+def bank_names(session: Session) -> list[str]:
+    """Every name and alias of the bank's entities: the names a typed answer must not be
+    mistaken for when the grader forgives a typo or a qualifier (quizapp.game.grading)."""
+    names: list[str] = []
+    for name, aliases in session.exec(select(Entity.name, Entity.aliases)):
+        names.append(name)
+        names.extend(aliases)
+    return names
