@@ -8,8 +8,8 @@ the grader then treats them like any alias (quizapp/game/grading.py).
 
 The short forms of an entity, from its name and from each alias:
 
-- the surname of a person: the last word of a name of two or three plain words ("Brian May"
-  -> "May", "Beyoncé Knowles" -> "Knowles"), at least three letters long;
+- the surname of a person or a persona: the last word of a name of two or three plain words
+  ("Brian May" -> "May", "Jo Calderone" -> "Calderone"), at least three letters long;
 - what follows a possessive ("Lady Gaga's entourage" -> "entourage"): the prompt names the
   owner, and players answer "her entourage";
 - the name without a parenthesis ("The Kill (Bury Me)" -> "The Kill");
@@ -33,9 +33,10 @@ from sqlmodel import Session, select
 from quizapp.core.text import fold
 from quizapp.models import Entity
 
-# The entity type whose names have surnames. Other types (bands, shows, awards) are titles,
-# where the last word alone names nothing ("Fighters", "Musical").
-PERSON_TYPE = "person"
+# The entity types whose names have surnames (a persona has one too: "Calderone"). Other
+# types (bands, shows, awards) are titles, where the last word alone names nothing
+# ("Fighters", "Musical").
+PERSON_TYPES = frozenset({"person", "character"})
 # Words that never make a short form on their own: they would match half the bank's names.
 _FUNCTION_WORDS = frozenset(
     "a an and at by for from in of on or the to with her his its their my our your".split()
@@ -68,7 +69,7 @@ def candidate_forms(name: str, entity_type: str) -> list[str]:
     found: list[str] = []
     words = name.split()
     if (
-        entity_type == PERSON_TYPE
+        entity_type in PERSON_TYPES
         and 2 <= len(words) <= 3
         and all(_PLAIN_WORD.match(word) for word in words)
         and not {fold(word) for word in words} & _FUNCTION_WORDS
@@ -134,11 +135,30 @@ def short_forms(entities: Iterable[NamedEntity]) -> dict[str, tuple[str, ...]]:
     return {entity_id: tuple(forms) for entity_id, forms in result.items()}
 
 
-def bank_names(session: Session) -> list[str]:
-    """Every name and alias of the bank's entities: the names a typed answer must not be
-    mistaken for when the grader forgives a typo or a qualifier (quizapp.game.grading)."""
+def names_like(entities: Iterable[NamedEntity], accepted: Iterable[Iterable[str]]) -> list[str]:
+    """The names and aliases of ``entities`` that a typed answer must not be mistaken for when
+    the grader forgives a typo or a qualifier (quizapp.game.grading).
+
+    Given a question's ``accepted`` forms, only entities of the answer's own types count: a
+    near namesake or a hedge names another person for a person ("Los Angeles, Las Vegas"),
+    while a place after a venue is a qualifier ("Nokia Theatre, Los Angeles"). When no entity
+    has one of the accepted forms as a name (a number, a text), every name counts.
+    """
+    entities = list(entities)
+    forms = {fold(form) for part in accepted for form in part}
+    types = {
+        entity.type
+        for entity in entities
+        if any(fold(name) in forms for name in (entity.name, *entity.aliases))
+    }
     names: list[str] = []
-    for name, aliases in session.exec(select(Entity.name, Entity.aliases)):
-        names.append(name)
-        names.extend(aliases)
+    for entity in entities:
+        if not types or entity.type in types:
+            names.append(entity.name)
+            names.extend(entity.aliases)
     return names
+
+
+def bank_names(session: Session, accepted: Iterable[Iterable[str]] = ()) -> list[str]:
+    """`names_like` for the database's bank: what the game checks a lenient answer against."""
+    return names_like(session.exec(select(Entity)).all(), accepted)
