@@ -106,6 +106,8 @@ MAX_MERGED_CHUNKS = 6
 # The longest qualifier forgiven after a comma, and inside parentheses, in words.
 MAX_COMMA_QUALIFIER = 4
 MAX_PAREN_QUALIFIER = 6
+# The shortest word that a longer word starting with it is read as an attempt at ("clutchy").
+_MIN_WORD = 3
 
 _BREAK_CHARS = frozenset(",;/+()")
 _CONNECTOR_WORDS = frozenset({"and", "with"})
@@ -530,16 +532,22 @@ def _message(
 
 def _reads_like(text: str, part: _Part) -> bool:
     """Whether a piece the grader could not accept still reads like an attempt at the part:
-    it shares a word with one of its forms (leading "the", "a" ... aside), or is at most two
-    edits further than the typos the form allows."""
-    typed = _Text.of(_normalize(text))
-    typed_words = set(typed.spaced.split()) - LEADING_WORDS
+    one of its words is a word of one of the part's forms, misspelt ("clutsh") or extended
+    ("clutchy"), leading "the", "a" ... aside."""
+    typed = set(_normalize(text).split()) - LEADING_WORDS
     for form in part.forms:
-        if typed_words & (set(form.spaced.split()) - LEADING_WORDS):
-            return True
-        slack = _allowed_typos(form) + 2
-        if any(_distance(variant, form, slack) <= slack for variant in typed.variants()):
-            return True
+        for word in set(form.spaced.split()) - LEADING_WORDS:
+            for other in typed:
+                if (
+                    len(word) >= _MIN_WORD
+                    and len(other) >= _MIN_WORD
+                    and (other.startswith(word) or word.startswith(other))
+                ):
+                    return True
+                if len(word) > _MIN_WORD and OSA.distance(word, other) <= 1 + (
+                    len(word) >= EXACT_BELOW
+                ):
+                    return True
     return False
 
 
