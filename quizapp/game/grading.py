@@ -31,6 +31,19 @@ Normalization (``quizapp.core.text.fold``)
     ``Jay-Z``, ``JAY Z`` and ``jay z`` all give ``jay z``; ``Tyler, the Creator`` gives
     ``tyler the creator``. Whitespace is collapsed and stripped.
 
+Numbers
+    Numbers in words and ordinals become digits, in answers and accepted forms alike:
+    ``28th``, ``twenty-eighth``, ``Twenty Eight`` and ``28`` are all ``28``; ``Thirty Seconds
+    to Mars`` is ``30 Seconds to Mars``.
+
+Leading words
+    A piece of an answer is also compared without a leading ``the``, ``a``, ``an``, ``her``,
+    ``his`` or ``their`` (``LEADING_WORDS``), and so is every accepted form: ``the meat
+    dress``, ``her meat dress`` and ``a Moonman and a clutch`` are right, and so is ``Kill``
+    for ``The Kill``. Short forms such as ``May`` for Brian May are not made here: the
+    generator adds them to the accepted forms where the whole bank allows
+    (quizapp/bank/names.py).
+
 Comparison
     Two normalized texts are compared twice, as they are and with all spaces removed, and the
     smaller distance counts: ``JayZ`` is ``Jay-Z``, ``Lady  Ga ga`` is ``Lady Gaga``. The
@@ -39,18 +52,21 @@ Comparison
 
 Typos
     How many edits a form tolerates depends on its length in letters and digits (spaces not
-    counted): fewer than ``EXACT_BELOW`` (7) -> none, so ``Chet`` is not ``Cher`` and ``Adela``
-    is not ``Adele``; 7 to 12 -> one (``Beyonse``, ``Lady Gag``, ``Kid Cudy``); ``TWO_TYPOS_FROM``
-    (13) or more -> two (``Jutsin Timberlaek``). Short names are where different people's names
-    sit one letter apart, hence no tolerance there; aliases are judged on their own length.
+    counted): fewer than ``EXACT_BELOW`` (5) -> none, so ``Chet`` is not ``Cher``; 5 to 12 ->
+    one (``Snooky``, ``Beyonse``, ``Lady Gag``, ``Kid Cudy``); ``TWO_TYPOS_FROM`` (13) or more
+    -> two (``Jutsin Timberlaek``). Aliases are judged on their own length. A different digit
+    is never a typo: ``2011 VMAs`` is not ``2010 VMAs``. Short names are where different
+    people's names sit one letter apart: a typo counts only when no other name is as close
+    (below), which is why the game passes the bank's names (`grade_answer`'s ``names``).
 
 Never a different person (``other_names``)
-    The caller may pass the names of other entities it knows (the wrong choices, entities of the
-    same type). A typo is not accepted for a part when the given text is at least as close to
-    one of those names, or to a form of another part of the same answer, as to the part's best
-    form: with ``other_names=["Kid Rock"]``, ``Kid Rock`` is wrong for Kid Cudi, ``Kid Cudy`` is
-    right. An exact accepted form always counts, even if an other name is spelt the same: the
-    caller listed it as right.
+    The caller may pass the names of other entities it knows (the game passes the names of
+    the bank's entities of the answer's types, quizapp.bank.names.names_like). A typo is not
+    accepted for a part when the given text is at least as close to one of those names, or to
+    a form of another part of the same answer, as to the part's best form: with
+    ``other_names=["Kid Rock"]``, ``Kid Rock`` is wrong for Kid Cudi, ``Kid Cudy`` is right.
+    An exact accepted form always counts, even if an other name is spelt the same: the caller
+    listed it as right.
 
 Several parts
     Order does not matter and the parts may be joined by ``and``, ``&``, ``with``, ``,``,
@@ -72,6 +88,12 @@ Several parts
     West`` names one part). A piece matching no part, or matching an other name, is *extra*.
     The answer is correct when every part is matched and nothing is extra.
 
+Qualifiers
+    Once every part is matched, a few words in parentheses (``Brian May (Queen)``), or after
+    a comma at the end of a one-part answer (``Los Angeles, California``), are set aside as a
+    harmless qualifier, unless they are, or are a typo away from, an other name: ``Los
+    Angeles, Las Vegas`` is a hedge, and wrong. ``or`` and ``and`` never start a qualifier.
+
 Limits
     An empty answer (or one with only punctuation) is not graded and asks for an answer. An
     answer longer than ``MAX_ANSWER_LENGTH`` (200) characters after stripping is wrong without
@@ -81,8 +103,12 @@ Results
     ``accepted_as`` lists the matched parts' display names in expected order. ``missing`` lists
     the parts not given, only for answers of several parts (a one-part answer that misses is
     just wrong). ``extra`` holds the extra pieces as the player typed them. ``message`` is one
-    sentence for the player. For a part listing several entities, the display name is that of
-    the first one, whichever entity the player named.
+    sentence for the player, which never contradicts itself: a piece that reads like a missing
+    part (a word of it misspelt or extended, ``clutchy``) is said to be not close enough to
+    it, never "not part of the answer". ``why`` says how each piece was read, for reviewers
+    (`quizapp grade`). ``lenient`` marks a right answer that needed a typo or a qualifier. For
+    a part listing several entities, the display name is that of the first one, whichever
+    entity the player named.
 """
 
 import re
