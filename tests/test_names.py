@@ -110,3 +110,28 @@ def test_the_generator_leaves_out_a_surname_another_entity_shares() -> None:
 
     assert question.accepted == [["Brian May"]]
     assert not match_answer(question.accepted, "May").correct
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brian May",
+        "Guns N' Roses",
+        "Tyler, the Creator",
+        "AC/DC",
+        "Simon & Garfunkel",
+        "  JAY-Z!! ",
+        "M.I.A.",
+        "The Kill (Bury Me)",
+        "Lady Gaga's entourage",
+        "Beyoncé",
+        "Røyksopp",
+        "`quoted`",
+        "",
+    ],
+)
+def test_fast_fold_is_fold(text) -> None:
+    from quizapp.bank.names import fast_fold
+    from quizapp.core.text import fold
+
+    assert fast_fold(text) == fold(text)
