@@ -491,6 +491,9 @@ def test_a_fair_host_accepts(expected, given, others) -> None:
         (LA, "Los Angeles, Las Vegas", CITIES),
         (LA, "Los Angeles, Las Vegos", CITIES),
         (LA, "Los Angeles or Las Vegas", CITIES),
+        (LA, "Los Angeles (or Vegas)", CITIES),
+        (LA, "Los Angeles, or maybe Miami", CITIES),
+        (LA, "Los Angeles, near Las Vegas", CITIES),
         (LA, "Los Angeles and Miami", CITIES),
         ([["Cher"]], "Cher, Brian May", PEOPLE),
         # A missing part, or a wrong one.

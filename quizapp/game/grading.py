@@ -91,8 +91,9 @@ Several parts
 Qualifiers
     Once every part is matched, a few words in parentheses (``Brian May (Queen)``), or after
     a comma at the end of a one-part answer (``Los Angeles, California``), are set aside as a
-    harmless qualifier, unless they are, or are a typo away from, an other name: ``Los
-    Angeles, Las Vegas`` is a hedge, and wrong. ``or`` and ``and`` never start a qualifier.
+    harmless qualifier, unless they hedge (``or``, ``maybe`` ...: ``Los Angeles (or Vegas)``)
+    or hold, or are a typo away from, an other name: ``Los Angeles, Las Vegas`` is a second
+    guess, and wrong. ``and`` and ``with`` join parts; they never start a qualifier.
 
 Limits
     An empty answer (or one with only punctuation) is not graded and asks for an answer. An
@@ -137,6 +138,8 @@ _MIN_WORD = 3
 
 _BREAK_CHARS = frozenset(",;/+()")
 _CONNECTOR_WORDS = frozenset({"and", "with"})
+# Words that make a would-be qualifier a second guess ("Los Angeles (or Vegas)").
+_HEDGE_WORDS = frozenset({"or", "nor", "either", "maybe", "perhaps", "not"})
 # Words a player puts before a name that the name does not need ("the meat dress", "her
 # entourage"): a piece is also compared without one of them at its start.
 LEADING_WORDS = frozenset({"the", "a", "an", "her", "his", "their"})
@@ -734,8 +737,11 @@ class _Outcome:
         self, tokens: list[_Token], start: int, end: int, others: dict[str, _Text]
     ) -> bool:
         """A few words in parentheses, or after a comma at the end of a one-part answer
-        ("Los Angeles, California"), that do not read like another name of the bank."""
+        ("Los Angeles, California"), that neither hedge ("or ...") nor name, or misspell,
+        another name of the bank ("Los Angeles, maybe Las Vegas")."""
         span = tokens[start:end]
+        if any(token.word in _HEDGE_WORDS for token in span):
+            return False
         in_parens = all(token.in_parens for token in span) and len(span) <= MAX_PAREN_QUALIFIER
         after_comma = (
             len(self.parts) == 1
@@ -746,6 +752,9 @@ class _Outcome:
         if not (in_parens or after_comma) or not self.matched:
             return False
         text = _text_of(tokens, start, end)
+        padded = f" {text.spaced} "
+        if any(f" {name.spaced} " in padded for name in others.values()):
+            return False
         names = _Names(
             tuple(t.spaced for t in others.values()), tuple(t.bare for t in others.values())
         )
