@@ -501,8 +501,10 @@ def test_a_fair_host_accepts(expected, given, others) -> None:
         (HELD, "Moonman and a microphone", ()),
         (HELD, "Moonman, clutch (a purse) and a cigarette", ()),
         ([["Brian May", "May"]], "Theresa May", ()),
-        # A leading article alone, or one that is not there.
+        # A leading article alone, or a title's own "A".
         (MEAT, "the", ()),
+        ([["A-ha"]], "ha", ()),
+        ([["The Who"]], "The", ()),
         (MEAT, "the swan dress", ()),
     ],
 )

@@ -38,11 +38,11 @@ Numbers
 
 Leading words
     A piece of an answer is also compared without a leading ``the``, ``a``, ``an``, ``her``,
-    ``his`` or ``their`` (``LEADING_WORDS``), and so is every accepted form: ``the meat
-    dress``, ``her meat dress`` and ``a Moonman and a clutch`` are right, and so is ``Kill``
-    for ``The Kill``. Short forms such as ``May`` for Brian May are not made here: the
-    generator adds them to the accepted forms where the whole bank allows
-    (quizapp/bank/names.py).
+    ``his`` or ``their`` (``LEADING_WORDS``), and every accepted form without a leading
+    ``the`` (not ``a``: ``A-ha`` is not ``ha``): ``the meat dress``, ``her meat dress`` and
+    ``a Moonman and a clutch`` are right, and so is ``Kill`` for ``The Kill``. Short forms
+    such as ``May`` for Brian May are not made here: the generator adds them to the accepted
+    forms where the whole bank allows (quizapp/bank/names.py).
 
 Comparison
     Two normalized texts are compared twice, as they are and with all spaces removed, and the
@@ -143,6 +143,7 @@ _HEDGE_WORDS = frozenset({"or", "nor", "either", "maybe", "perhaps", "not"})
 # Words a player puts before a name that the name does not need ("the meat dress", "her
 # entourage"): a piece is also compared without one of them at its start.
 LEADING_WORDS = frozenset({"the", "a", "an", "her", "his", "their"})
+_TITLE_ARTICLES = frozenset({"the"})
 
 _UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -207,10 +208,10 @@ class _Text:
     def of(cls, normalized: str) -> "_Text":
         return cls(normalized, normalized.replace(" ", ""))
 
-    def variants(self) -> tuple["_Text", ...]:
+    def variants(self, leading: frozenset[str] = LEADING_WORDS) -> tuple["_Text", ...]:
         """The text, and the text without a leading "the", "a", "her" ... if more follows."""
         first, _, rest = self.spaced.partition(" ")
-        if rest and first in LEADING_WORDS:
+        if rest and first in leading:
             return (self, _Text.of(rest))
         return (self,)
 
@@ -375,7 +376,11 @@ def _prepare_parts(expected: Sequence[Sequence[str]]) -> list[_Part]:
             raise ValueError(f"a part must hold at least one form, all strings: {forms!r}")
         texts: dict[str, _Text] = {}
         for form in forms:
-            for text in _Text.of(_normalize(form)).variants():
+            whole = _Text.of(_normalize(form))
+            # "The" is what a title can lose ("Kill" for "The Kill"); "A" is part of "A-ha".
+            for text in whole.variants(_TITLE_ARTICLES):
+                if text is not whole and len(text.bare) < 3:
+                    continue
                 if text.bare and text.bare not in texts:
                     texts[text.bare] = text
         if not texts:
