@@ -804,3 +804,41 @@ def find_questions(
     return [chosen[qid] for qid in picked if qid in chosen] + [
         QuestionChoice(*row) for row in others
     ]
+
+
+def iter_quiz_exports(session: Session) -> Iterator[dict[str, Any]]:
+    """Yield every quiz as the export record (`quizapp export-quizzes`), by id: its id,
+    title, scope, scope id, status, who made it (an editor's id, or None if built) and its
+    items in order, each with its position, question, template, fact and style."""
+    quizzes = {q.id: q for q in session.exec(select(Quiz))}
+    items: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # sqlmodel's select is typed for at most four columns; it takes any number.
+    query = select(  # type: ignore[call-overload]
+        QuizItem.quiz_id,
+        QuizItem.position,
+        QuizItem.question_id,
+        QuizItem.template_id,
+        QuizItem.fact_id,
+        QuizItem.style,
+    ).order_by(col(QuizItem.quiz_id), col(QuizItem.position))
+    for quiz_id, position, question_id, template_id, fact_id, style in session.exec(query):
+        items[quiz_id].append(
+            {
+                "position": position,
+                "question": question_id,
+                "template": template_id,
+                "fact": fact_id,
+                "style": style,
+            }
+        )
+    for quiz_id in sorted(quizzes):
+        quiz = quizzes[quiz_id]
+        yield {
+            "id": quiz.id,
+            "title": quiz.title,
+            "scope": quiz.scope,
+            "scope_id": quiz.scope_id,
+            "status": quiz.status,
+            "created_by": quiz.created_by,
+            "items": items.get(quiz_id, []),
+        }
