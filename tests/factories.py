@@ -330,3 +330,19 @@ def add_award_fact(
 def entity_named(bank: dict[str, Any], entity_id: str) -> str:
     """The name of the bank's entity ``entity_id``."""
     return next(e["name"] for e in bank["entities"] if e["id"] == entity_id)
+
+
+def make_playable_bank(faker, extra_awards: int = 5) -> dict[str, Any]:
+    """The small bank (`make_small_bank`) and ``extra_awards`` more award wins in its
+    article, each a new winner and a new prize, with a few more people to pick wrong answers
+    from: enough facts (MIN_FACTS) for its article, its event (``event-show-2011``) and the
+    daily mix to be quizzes of every style."""
+    bank = make_small_bank(faker)
+    bank["entities"] += [make_entity(faker) for _ in range(6)]
+    for n in range(extra_awards):
+        winner = make_entity(faker)
+        prize = make_entity(faker, name=f"Best {faker.unique.word().title()} Award", type="award")
+        bank["entities"] += [winner, prize]
+        sentence = f"{winner['name']} collected {prize['name']}."
+        add_award_fact(bank, f"f-prize-{n}", winner["id"], prize["id"], sentence)
+    return bank
