@@ -2,9 +2,11 @@
 
 A quiz is a fixed list of questions from one scope: an article, an event, an entity (every
 question whose fact names Lady Gaga), the daily mix, or a list an editor picked by hand.
-`build_quizzes` (re)builds the automatic ones after generation; a quiz that anyone has played
-is never changed, because its items are frozen copies and it is skipped. Quizzes made by
-editors (`create_quiz`) are theirs: building never touches them.
+Which of a scope's questions a quiz asks, and in what order, is `quizapp.game.selection`'s
+(one per fact, no give-aways, topics, true and false); this module reads the scopes and writes
+the quizzes. `build_quizzes` (re)builds the automatic ones after generation; a quiz that
+anyone has played is never changed, because its items are frozen copies and it is skipped.
+Quizzes made by editors (`create_quiz`) are theirs: building never touches them.
 """
 
 from __future__ import annotations
@@ -283,7 +285,7 @@ def build_quizzes(
     (`quizapp.game.feedback.calibrate_questions`): generation writes the generator's estimate
     each time, and this is where quizzes are ordered, so this is where observation replaces
     it. A quiz with attempts is left exactly as it is. An unplayed quiz gets fresh copies of
-    its questions; one whose scope no longer has enough questions is removed. Quizzes made
+    its questions; one whose scope no longer makes a quiz (MIN_FACTS) is removed. Quizzes made
     by editors (``created_by`` set) are never touched: their ids start with ``ed-``, which
     no automatic quiz id does.
     """
