@@ -126,26 +126,28 @@ def _answer_entities_query() -> Any:
     )
 
 
-def _load_rows(session: Session, where: Any = None) -> list[tuple[_Row, str]]:
-    """Every question (or those ``where`` selects) as a selection row, with its article."""
+def _load_rows(
+    session: Session, where: Any = None, *, topics: bool = True
+) -> list[tuple[_Row, str]]:
+    """Every question (or those ``where`` selects) as a selection row, with its article.
+
+    ``topics=False`` leaves out who answers each question, which only topic quizzes ask.
+    """
+    # sqlmodel's select is typed for at most four columns; it takes any number.
     query = select(  # type: ignore[call-overload]
-        Question.id,
-        Question.fact_id,
-        Question.style,
-        Question.difficulty,
-        Question.answer,
-        Question.article_id,
+        Question.id, Question.fact_id, Question.style, Question.difficulty, Question.article_id
     )
+    statements = select(Question.id, Question.answer).where(Question.style == "true_false")
     if where is not None:
-        query = query.where(where)
+        query, statements = query.where(where), statements.where(where)
     rows = session.exec(query).all()
+    truth = {qid: answer == ["true"] for qid, answer in session.exec(statements)}
     answers: dict[str, set[str]] = defaultdict(set)
-    if where is None:
+    if topics and where is None:
         for question_id, entity_id in session.exec(_answer_entities_query()):
             answers[question_id].add(entity_id)
-    else:
-        ids = [r[0] for r in rows]
-        for chunk in _chunks(ids):
+    elif topics:
+        for chunk in _chunks([r[0] for r in rows]):
             query = _answer_entities_query().where(col(Question.id).in_(chunk))
             for question_id, entity_id in session.exec(query):
                 answers[question_id].add(entity_id)
@@ -156,12 +158,12 @@ def _load_rows(session: Session, where: Any = None) -> list[tuple[_Row, str]]:
                 fact_id,
                 style,
                 difficulty,
-                (answer == ["true"]) if style == "true_false" else None,
+                truth.get(qid),
                 frozenset(answers.get(qid, ())),
             ),
             article_id,
         )
-        for qid, fact_id, style, difficulty, answer, article_id in rows
+        for qid, fact_id, style, difficulty, article_id in rows
     ]
 
 
@@ -382,7 +384,7 @@ def ensure_daily_quiz(
     quiz = session.get(Quiz, quiz_id)
     if quiz is not None:
         return quiz
-    rows = [row for row, _ in _load_rows(session)]
+    rows = [row for row, _ in _load_rows(session, topics=False)]
     plan = plan_daily(rows, day, settings.count, _QuestionClues(session))
     if plan is None:
         return None

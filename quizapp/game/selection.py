@@ -24,6 +24,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from quizapp.core.text import fold
 
@@ -31,6 +32,9 @@ from quizapp.core.text import fold
 _PIECE_BREAK = " | "
 # How many questions' clues to ask for at once (one database round trip).
 CLUE_BATCH = 64
+# The same texts come back again and again: a fact's evidence in each of its questions, a
+# name in every question that offers it as a choice.
+_fold = lru_cache(maxsize=1 << 16)(fold)
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,12 @@ def make_clues(
     sentence instead: its answer is true or false, and the sentence decides it.
     """
     pieces = [prompt, *choices, solution, explanation or "", evidence]
-    shown = _PIECE_BREAK.join(fold(piece) for piece in pieces)
+    shown = _PIECE_BREAK.join(_fold(piece) for piece in pieces)
     hidden: tuple[str, ...]
     if style == "true_false":
-        hidden = (fold(evidence),)
+        hidden = (_fold(evidence),)
     else:
-        hidden = tuple(sorted({fold(form) for form in answer_forms} - {""}))
+        hidden = tuple(sorted({_fold(form) for form in answer_forms} - {""}))
     return Clues(shown, tuple(form for form in hidden if form))
 
 
