@@ -9,6 +9,7 @@ from sqlmodel import Session
 from quizapp.bank.files import BankError, read_bank
 from quizapp.bank.sync import load_bank
 from quizapp.models import Entity, Fact, Question, Template
+from quizapp.questions.generation import snapshot, snapshot_of_bank
 from tests.factories import write_bank
 
 
@@ -347,6 +348,27 @@ def test_the_issue_12_fields_are_read(tmp_path, small_bank):
     assert bank.facts["f-caught"].open == ["catchers"]
     assert bank.facts["f-video"].open == []
     assert bank.templates["award-win-winner-mc"].requires == {"winner": ["person", "rapper"]}
+
+
+def test_the_generators_snapshot_carries_the_issue_12_fields(session, tmp_path, small_bank):
+    small_bank["kinds"]["award_win"]["unique_given"] = {"winner": ["award", "event"]}
+    small_bank["entities"][0]["tags"] = ["rapper"]
+    _fact(small_bank, "f-caught")["open"] = ["catchers"]
+    _template(small_bank, "award-win-winner-mc")["requires"] = {"winner": ["person", "rapper"]}
+    root = write_bank(tmp_path / "bank", small_bank)
+    load_bank(session, root)
+
+    # From the database and from the files alike.
+    for bank in (snapshot(session), snapshot_of_bank(read_bank(root))):
+        assert bank.unique_given["award_win"] == {"winner": ("award", "event")}
+        assert bank.unique_given["caught"] == {}
+        assert bank.entities[small_bank["entities"][0]["id"]].tags == ("rapper",)
+        facts = {f.id: f for f in bank.facts}
+        assert facts["f-caught"].open_roles == ("catchers",)
+        assert facts["f-video"].open_roles == ()
+        templates = {t.id: t for t in bank.templates}
+        assert templates["award-win-winner-mc"].requires == {"winner": ("person", "rapper")}
+        assert templates["caught-mc"].requires == {}
 
 
 def test_a_retired_fact_or_a_list_in_another_order_contradicts_nothing(tmp_path, small_bank):
