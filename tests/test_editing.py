@@ -434,7 +434,7 @@ def test_an_entitys_tags_are_set_kept_through_other_edits_and_checked(db):
     assert entity.aliases == ["Gaga", "Mother Monster"]
     with pytest.raises(EditError) as refused:
         save(tags=["Pop Star"], seed=SEED)
-    assert [(p.code, p.field) for p in refused.value.problems] == [("bad_tag", "tags.0")]
+    assert [(p.code, p.field) for p in refused.value.problems] == [("bad_tag", "tags")]
 
 
 def test_a_templates_requirements_are_kept_through_other_edits_and_checked(db):

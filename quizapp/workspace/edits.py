@@ -135,7 +135,8 @@ def _validation_problem(error: Mapping[str, Any]) -> Problem:
     where = ".".join(str(part) for part in error["loc"])
     code, message = error["type"], error["msg"]
     if code == "string_pattern_mismatch" and error["loc"][0] in ("tags", "requires"):
-        code = "bad_tag"
+        # The form has one input for all of them: the problem points at it.
+        where, code = str(error["loc"][0]), "bad_tag"
         message = "a tag must be lower-case words joined by '-' (music-video)"
     elif code == "string_pattern_mismatch":
         code = "not_a_slug"
@@ -155,6 +156,32 @@ def _diff(old: Any, new: Any) -> dict[str, Any]:
 
 
 # --- Templates ------------------------------------------------------------------------------------
+
+
+def requires_from_text(text: str) -> tuple[dict[str, list[str]], list[Problem]]:
+    """A template's ``requires`` from a form's lines "role: type or tag, ...", and the problems.
+
+    Blank lines are skipped; a role on two lines gets both lists. Whether the roles, types and
+    tags are right is the bank's check, when the template is saved.
+    """
+    requires: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        role, colon, rest = line.partition(":")
+        wanted = [w.strip() for w in rest.split(",") if w.strip()]
+        if not colon or not role.strip() or not wanted:
+            message = f"line {number}: write 'role: type or tag, ...' (work: music-video)"
+            problems.append(Problem.at("requires", "bad_requires", message, value=line.strip()))
+            continue
+        requires.setdefault(role.strip(), []).extend(wanted)
+    return requires, problems
+
+
+def requires_text(requires: Mapping[str, Sequence[str]]) -> str:
+    """``requires`` as the form's lines: the inverse of ``requires_from_text``."""
+    return "\n".join(f"{role}: {', '.join(wanted)}" for role, wanted in requires.items())
 
 
 def save_template(
