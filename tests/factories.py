@@ -294,8 +294,11 @@ def make_award_bank(
     ]
     show = make_entity(faker, name="2011 Music Awards", type="event", id="show-2011")
     article = make_article(faker, [], id="award-night", title="Award night")
+    kinds = copy.deepcopy(KINDS)
+    # One winner per prize and show: what makes a swapped winner a provably false statement.
+    kinds["award_win"]["unique_given"] = {"winner": ["award", "event"]}
     bank = {
-        "kinds": copy.deepcopy(KINDS),
+        "kinds": kinds,
         "entities": persons + prizes + [show],
         "articles": [article],
         "facts": [],
