@@ -44,6 +44,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,6 +77,17 @@ _COMMON_WORDS = frozenset(
 # within the type ("video" among award names) and points at no answer in a typed question.
 _DISTINCTIVE_SHARE = 1 / 3
 _SEPARATOR = re.compile(r", | and ")
+
+
+# Names, choices and prompts recur across thousands of questions: fold each once.
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    return fold(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_fold(text).split())
 
 
 # --- Input: what the audit reads, as plain data --------------------------------------------------
@@ -293,11 +305,9 @@ class _Bank:
         self.word_counts: dict[str, Counter[str]] = defaultdict(Counter)
         self.type_sizes: Counter[str] = Counter()
         for entity in sorted(data.entities.values(), key=lambda e: e.id):
-            self.by_name[fold(entity.name)].append(entity.id)
+            self.by_name[_fold(entity.name)].append(entity.id)
             self.type_sizes[entity.type] += 1
-            self.word_counts[entity.type].update(
-                {w for form in entity.forms for w in fold(form).split()}
-            )
+            self.word_counts[entity.type].update({w for form in entity.forms for w in _words(form)})
         self.prompt_roles: dict[str, frozenset[str] | None] = {}
         for template in data.templates.values():
             try:
@@ -319,21 +329,21 @@ class _Bank:
         """The entities a choice may name, part by part: each part a list of the entities of
         that name. Several parts read "A, B and C"; a name may itself hold a comma or "and"
         ("Tyler, the Creator"), so every split is tried and one of ``parts`` parts preferred."""
-        whole = self.by_name.get(fold(text))
+        whole = self.by_name.get(_fold(text))
         if whole and parts == 1:
             return [whole]
         parses = list(self._parses(text, 0, limit=8))
         if not parses:
             return [whole] if whole else None
         best = next((p for p in parses if len(p) == parts), parses[0])
-        return [self.by_name[fold(name)] for name in best]
+        return [self.by_name[_fold(name)] for name in best]
 
     def _parses(self, text: str, start: int, limit: int) -> Iterator[list[str]]:
         ends = [m.start() for m in _SEPARATOR.finditer(text, start)] + [len(text)]
         found = 0
         for end in ends:
             name = text[start:end]
-            if fold(name) not in self.by_name:
+            if _fold(name) not in self.by_name:
                 continue
             if end == len(text):
                 yield [name]
@@ -408,24 +418,24 @@ def _question_findings(bank: _Bank, question: QuestionRecord) -> Iterator[Findin
 # --- give-away ---
 
 
-def _spans(haystack: Sequence[str], needle: Sequence[str]) -> Iterator[tuple[int, int]]:
-    """Where ``needle``'s words stand together in ``haystack`` (both lists of folded words)."""
+def _spans(haystack: tuple[str, ...], needle: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """Where ``needle``'s words stand together in ``haystack`` (both folded words)."""
     n = len(needle)
     if not n:
         return
     for i in range(len(haystack) - n + 1):
-        if list(haystack[i : i + n]) == list(needle):
+        if haystack[i] == needle[0] and haystack[i : i + n] == needle:
             yield (i, i + n)
 
 
-def _named(prompt: Sequence[str], forms: Iterable[str], stated: Sequence[tuple[int, int]]) -> str:
+def _named(prompt: tuple[str, ...], forms: Iterable[str], stated: Sequence[tuple[int, int]]) -> str:
     """The first of ``forms`` that the prompt names as a whole, or "".
 
     A form found only inside another name the prompt states is not named: "Jay" inside
     "Jay-Z" is no mention of someone called Jay.
     """
     for form in forms:
-        for start, end in _spans(prompt, fold(form).split()):
+        for start, end in _spans(prompt, _words(form)):
             inside = any(a <= start and end <= b and (a, b) != (start, end) for a, b in stated)
             if not inside:
                 return form
@@ -435,7 +445,7 @@ def _named(prompt: Sequence[str], forms: Iterable[str], stated: Sequence[tuple[i
 def _give_aways(
     bank: _Bank, question: QuestionRecord, template: TemplateRecord, fact: FactRecord
 ) -> Iterator[Finding]:
-    prompt = fold(question.prompt).split()
+    prompt = _words(question.prompt)
     answer_ids = bank.entity_ids(fact, template.answer_role)
     stated_ids = {
         i
@@ -447,7 +457,7 @@ def _give_aways(
         span
         for i in stated_ids - set(answer_ids)
         for form in bank.data.entities[i].forms
-        for span in _spans(prompt, fold(form).split())
+        for span in _spans(prompt, _words(form))
     ]
     answer_forms = [f for i in answer_ids for f in bank.data.entities[i].forms]
     literal = fact.roles.get(template.answer_role) if not answer_ids else None
@@ -467,17 +477,17 @@ def _give_aways(
 
     wrong = [c for c in question.choices if not _is_right(question, c)]
     parts = max(1, len(answer_ids))
-    wrong_words = {w for choice in wrong for w in fold(choice).split()} | {
+    wrong_words = {w for choice in wrong for w in _words(choice)} | {
         word
         for choice in wrong
         for ids in bank.parse_choice(choice, parts) or []
         for other in ids
         for form in bank.data.entities[other].forms
-        for word in fold(form).split()
+        for word in _words(form)
     }
     for entity_id in answer_ids:
         entity = bank.data.entities[entity_id]
-        words = {w for form in entity.forms for w in fold(form).split()}
+        words = {w for form in entity.forms for w in _words(form)}
         hints = sorted(
             w
             for w in words & set(prompt)
@@ -498,7 +508,7 @@ def _give_aways(
     if literal is not None and isinstance(literal, str):
         hints = sorted(
             w
-            for w in set(fold(literal).split()) & set(prompt)
+            for w in set(_words(literal)) & set(prompt)
             if w not in wrong_words and bank.distinctive(w, None)
         )
         if hints:
@@ -669,7 +679,7 @@ def _quote_findings(
             "the fact's quote questions",
             question,
         )
-    if len(fold(str(quote)).split()) < MIN_QUOTE_WORDS:
+    if len(_words(str(quote))) < MIN_QUOTE_WORDS:
         yield _finding(
             ERROR,
             "quote-without-speaker",
