@@ -40,6 +40,7 @@ quote-without-speaker
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -119,6 +120,7 @@ class FactRecord:
     kind: str
     roles: Mapping[str, Any]
     open_roles: Sequence[str] = ()
+    article_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class Finding:
     template_id: str | None = None
     fact_id: str | None = None
     quiz_id: str | None = None
+    article_id: str | None = None  # the fact's, for a link to it
 
     @property
     def subject(self) -> str:
@@ -237,7 +240,7 @@ def read_input(session: Session) -> AuditInput:
         for e in session.scalars(select(Entity))
     }
     facts = {
-        f.id: FactRecord(f.id, f.kind, f.roles, tuple(f.open_roles))
+        f.id: FactRecord(f.id, f.kind, f.roles, tuple(f.open_roles), f.article_id)
         for f in session.scalars(select(Fact))
     }
     templates = {
@@ -288,6 +291,11 @@ def audit(data: AuditInput) -> AuditReport:
         quizzes[item.quiz_id].append(item)
     for items in quizzes.values():
         findings.extend(_quiz_findings(bank, items))
+    facts = data.facts
+    findings = [
+        dataclasses.replace(f, article_id=facts[f.fact_id].article_id) if f.fact_id in facts else f
+        for f in findings
+    ]
     order = {ERROR: 0, WARNING: 1}
     findings.sort(
         key=lambda f: (order[f.severity], f.code, f.quiz_id or "", f.question_id or "", f.message)

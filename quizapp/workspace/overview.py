@@ -1,7 +1,9 @@
 """What the editors' workspace holds right now, for its front page.
 
 No Flask. The front page is opened often, so every figure is a COUNT in the database
-(grouped where one table gives several figures): no row is loaded into Python.
+(grouped where one table gives several figures), except the audit's: its errors and warnings
+are the fairness audit run on the spot (quizapp/workspace/audit.py), which reads the questions
+and quiz items (about 15 ms for the bundled bank's 177 questions).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from quizapp.models import (
     Quiz,
     Template,
 )
+from quizapp.workspace.audit import audit_database
 from quizapp.workspace.edits import unsaved_changes
 
 _Value = TypeVar("_Value", str, bool)
@@ -43,6 +46,8 @@ class Overview:
     quizzes: dict[str, int]  # by status: draft, published
     open_reports: int
     unsaved_changes: int  # since the bank was last loaded from or dumped to files
+    audit_errors: int  # the fairness audit's findings (/editor/audit)
+    audit_warnings: int
 
 
 def _count(session: Session, model: type[SQLModel]) -> int:
@@ -58,8 +63,10 @@ def _by_value(
 
 
 def overview(session: Session) -> Overview:
-    """Count what the workspace holds and what waits: drafts, open reports, undumped changes."""
+    """Count what the workspace holds and what waits: drafts, open reports, undumped changes,
+    the audit's findings."""
     retired = _by_value(session, col(Fact.retired), (False, True))
+    audit = audit_database(session)
     return Overview(
         articles=_count(session, Article),
         entities=_count(session, Entity),
@@ -70,4 +77,6 @@ def overview(session: Session) -> Overview:
         quizzes=_by_value(session, col(Quiz.status), QUIZ_STATUSES),
         open_reports=count_open_reports(session),
         unsaved_changes=unsaved_changes(session),
+        audit_errors=audit.errors,
+        audit_warnings=audit.warnings,
     )
