@@ -580,3 +580,10 @@ def test_findings_come_errors_first_and_read_as_one_line_each():
         "it stays"
     )
     assert report.summary() == "Audit: 1 error, 1 warning (5 questions and 1 quiz checked)"
+
+
+def test_a_name_of_common_words_only_is_not_named_by_every_the():
+    bank = clean_bank()
+    bank.entities["the"] = EntityRecord("the", "The", "person")
+    replace_question(bank, "q-win-mc", choices=["Ben Brook", "Ann Archer", "The", "Dan Drake"])
+    assert codes(bank) == []

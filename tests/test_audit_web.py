@@ -134,3 +134,12 @@ def test_the_audit_page_is_for_editors_only(client, clean):
 
     assert response.status_code == 302
     assert "/editor/login" in response.headers["Location"]
+
+
+def test_a_large_bank_leaves_the_audit_to_its_page(client, clean, session, editor, monkeypatch):
+    monkeypatch.setattr("quizapp.workspace.overview.AUDIT_QUESTION_LIMIT", 3)  # 4 questions
+
+    page = client.get("/editor/").get_data(as_text=True)
+
+    assert "Audit: <strong>" not in page
+    assert '<a href="/editor/audit">Audit</a>: open it to check the 4 questions' in page

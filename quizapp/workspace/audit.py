@@ -40,7 +40,6 @@ quote-without-speaker
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -291,11 +290,6 @@ def audit(data: AuditInput) -> AuditReport:
         quizzes[item.quiz_id].append(item)
     for items in quizzes.values():
         findings.extend(_quiz_findings(bank, items))
-    facts = data.facts
-    findings = [
-        dataclasses.replace(f, article_id=facts[f.fact_id].article_id) if f.fact_id in facts else f
-        for f in findings
-    ]
     order = {ERROR: 0, WARNING: 1}
     findings.sort(
         key=lambda f: (order[f.severity], f.code, f.quiz_id or "", f.question_id or "", f.message)
@@ -316,6 +310,12 @@ class _Bank:
             self.by_name[_fold(entity.name)].append(entity.id)
             self.type_sizes[entity.type] += 1
             self.word_counts[entity.type].update({w for form in entity.forms for w in _words(form)})
+        self.entity_roles = {
+            (kind.name, role)
+            for kind in data.kinds.values()
+            for role, spec in kind.roles.items()
+            if not set(spec.get("types", ())) & {"text", "number"}
+        }
         self.prompt_roles: dict[str, frozenset[str] | None] = {}
         for template in data.templates.values():
             try:
@@ -323,12 +323,30 @@ class _Bank:
             except slots.TemplateSyntaxError:
                 self.prompt_roles[template.id] = None
 
+    def finding(
+        self, severity: str, code: str, message: str, question: QuestionRecord | QuizItemRecord
+    ) -> Finding:
+        """A finding on a question (of a quiz, for a quiz item), naming its template and fact."""
+        if isinstance(question, QuizItemRecord):
+            question_id, quiz_id = question.question_id, question.quiz_id
+        else:
+            question_id, quiz_id = question.id, None
+        fact = self.data.facts.get(question.fact_id)
+        return Finding(
+            severity,
+            code,
+            message,
+            question_id=question_id,
+            template_id=question.template_id,
+            fact_id=question.fact_id,
+            quiz_id=quiz_id,
+            article_id=fact.article_id if fact else None,
+        )
+
     def entity_ids(self, fact: FactRecord, role: str) -> list[str]:
         """The entities a fact names in ``role`` (none for a literal or a missing role)."""
-        kind = self.data.kinds.get(fact.kind)
-        spec = kind.roles.get(role) if kind else None
         raw = fact.roles.get(role)
-        if spec is None or raw is None or set(spec.get("types", ())) & {"text", "number"}:
+        if raw is None or (fact.kind, role) not in self.entity_roles:
             return []
         ids = raw if isinstance(raw, list) else [raw]
         return [i for i in ids if i in self.data.entities]
@@ -378,25 +396,11 @@ class _Bank:
         return holders <= max(1, self.type_sizes[entity_type] * _DISTINCTIVE_SHARE)
 
 
-def _finding(
-    severity: str, code: str, message: str, question: QuestionRecord | QuizItemRecord
-) -> Finding:
-    return Finding(
-        severity,
-        code,
-        message,
-        question_id=question.question_id if isinstance(question, QuizItemRecord) else question.id,
-        template_id=question.template_id,
-        fact_id=question.fact_id,
-        quiz_id=question.quiz_id if isinstance(question, QuizItemRecord) else None,
-    )
-
-
 def _question_findings(bank: _Bank, question: QuestionRecord) -> Iterator[Finding]:
     template = bank.data.templates.get(question.template_id)
     fact = bank.data.facts.get(question.fact_id)
     if template is None or fact is None:
-        yield _finding(
+        yield bank.finding(
             ERROR,
             "orphan",
             f"its {'template' if template is None else 'fact'} is gone from the bank: "
@@ -406,7 +410,7 @@ def _question_findings(bank: _Bank, question: QuestionRecord) -> Iterator[Findin
         return
     role = template.answer_role
     if role in fact.open_roles:
-        yield _finding(
+        yield bank.finding(
             ERROR,
             "open-list-closed",
             f"asks for the {role} of a fact that leaves its {role} open (the article names "
@@ -429,7 +433,7 @@ def _question_findings(bank: _Bank, question: QuestionRecord) -> Iterator[Findin
 def _spans(haystack: tuple[str, ...], needle: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     """Where ``needle``'s words stand together in ``haystack`` (both folded words)."""
     n = len(needle)
-    if not n:
+    if not n or needle[0] not in haystack:
         return
     for i in range(len(haystack) - n + 1):
         if haystack[i] == needle[0] and haystack[i : i + n] == needle:
@@ -443,7 +447,10 @@ def _named(prompt: tuple[str, ...], forms: Iterable[str], stated: Sequence[tuple
     "Jay-Z" is no mention of someone called Jay.
     """
     for form in forms:
-        for start, end in _spans(prompt, _words(form)):
+        needle = _words(form)
+        if all(w in _COMMON_WORDS for w in needle):
+            continue  # a song called "The" is not named by every "the"
+        for start, end in _spans(prompt, needle):
             inside = any(a <= start and end <= b and (a, b) != (start, end) for a, b in stated)
             if not inside:
                 return form
@@ -474,7 +481,7 @@ def _give_aways(
     answer_forms += [form for part in question.accepted for form in part]
     named = _named(prompt, answer_forms, stated)
     if named:
-        yield _finding(
+        yield bank.finding(
             ERROR,
             "give-away",
             f"the prompt names the answer ({named!r}): reword the template so that it does "
@@ -504,7 +511,7 @@ def _give_aways(
             and bank.distinctive(w, None)
         )
         if hints:
-            yield _finding(
+            yield bank.finding(
                 ERROR,
                 "give-away",
                 f"the prompt shares the word {hints[0]!r} with the answer {entity.name!r}"
@@ -520,7 +527,7 @@ def _give_aways(
             if w not in wrong_words and bank.distinctive(w, None)
         )
         if hints:
-            yield _finding(
+            yield bank.finding(
                 ERROR,
                 "give-away",
                 f"the prompt shares the word {hints[0]!r} with the answer: reword the "
@@ -536,7 +543,7 @@ def _give_aways(
         ]
         named = _named(prompt, forms, stated)
         if named:
-            yield _finding(
+            yield bank.finding(
                 ERROR,
                 "give-away",
                 f"the wrong choice {choice!r} is named in the prompt ({named!r}): players "
@@ -557,7 +564,7 @@ def _choice_findings(
 ) -> Iterator[Finding]:
     right = [c for c in question.choices if _is_right(question, c)]
     if len(right) != 1:
-        yield _finding(
+        yield bank.finding(
             ERROR,
             "answer-not-offered",
             f"{len(right)} of its {len(question.choices)} choices are accepted as right; "
@@ -578,7 +585,7 @@ def _choice_findings(
             continue
         parsed = bank.parse_choice(choice, len(answer_ids))
         if parsed is None:
-            yield _finding(
+            yield bank.finding(
                 ERROR,
                 "odd-one-out",
                 f"the choice {choice!r} names no entity of the bank",
@@ -590,7 +597,7 @@ def _choice_findings(
             typed = [i for i in ids if entities[i].type in types]
             name = entities[ids[0]].name
             if not typed:
-                yield _finding(
+                yield bank.finding(
                     ERROR,
                     "odd-one-out",
                     f"the choice {name!r} is {_a(entities[ids[0]].type)}, the answer "
@@ -601,7 +608,7 @@ def _choice_findings(
             if required and not any(
                 required & {entities[i].type, *entities[i].tags} for i in typed
             ):
-                yield _finding(
+                yield bank.finding(
                     ERROR,
                     "odd-one-out",
                     f"the choice {name!r} has none of {', '.join(sorted(required))} that the "
@@ -610,7 +617,7 @@ def _choice_findings(
                     question,
                 )
             elif tags and not any(tags & set(entities[i].tags) for i in typed):
-                yield _finding(
+                yield bank.finding(
                     ERROR,
                     "odd-one-out",
                     f"the choice {name!r} shares none of the answer's tags "
@@ -620,7 +627,7 @@ def _choice_findings(
     if len(answer_ids) > 1 and wrong_parts:
         for entity_id in answer_ids:
             if all(entity_id in parts for parts in wrong_parts):
-                yield _finding(
+                yield bank.finding(
                     ERROR,
                     "odd-one-out",
                     f"{entities[entity_id].name!r}, a right name, is in every wrong choice: "
@@ -644,7 +651,7 @@ def _unprovable(
     kind = bank.data.kinds.get(fact.kind)
     given = kind.unique_given.get(role) if kind else None
     if given is None:
-        yield _finding(
+        yield bank.finding(
             ERROR,
             "unprovable-false",
             f"a false statement made by swapping the {role}, which kind {fact.kind} does not "
@@ -657,7 +664,7 @@ def _unprovable(
     stated = bank.prompt_roles.get(template.id) or frozenset()
     missing = [r for r in given if r not in stated]
     if missing:
-        yield _finding(
+        yield bank.finding(
             ERROR,
             "unprovable-false",
             f"the {role} is unique only given {', '.join(given)}, and the statement does not "
@@ -680,7 +687,7 @@ def _quote_findings(
     if quote is None:
         return
     if fact.roles.get(SPEAKER_ROLE) is None:
-        yield _finding(
+        yield bank.finding(
             ERROR,
             "quote-without-speaker",
             "asks about a quote whose fact names no speaker: name who said it, or retire "
@@ -688,7 +695,7 @@ def _quote_findings(
             question,
         )
     if len(_words(str(quote))) < MIN_QUOTE_WORDS:
-        yield _finding(
+        yield bank.finding(
             ERROR,
             "quote-without-speaker",
             f"asks about the quote {str(quote)!r}, under {MIN_QUOTE_WORDS} words: too little "
@@ -711,7 +718,7 @@ def _near_duplicates(bank: _Bank) -> Iterator[Finding]:
         for question in questions[1:]:
             if question.template_id == first.template_id:
                 continue
-            yield _finding(
+            yield bank.finding(
                 WARNING,
                 "near-duplicate",
                 f"asks the same fact's {role}, {style.replace('_', ' ')}, as {first.id} "
@@ -782,7 +789,7 @@ def _quiz_findings(bank: _Bank, items: Sequence[QuizItemRecord]) -> Iterator[Fin
                 None,
             )
             if twin is not None:
-                yield _finding(
+                yield bank.finding(
                     ERROR,
                     "near-duplicate",
                     f"item {item.position + 1} asks what item {twin.position + 1} "
@@ -791,7 +798,7 @@ def _quiz_findings(bank: _Bank, items: Sequence[QuizItemRecord]) -> Iterator[Fin
                 )
             else:
                 earlier = same_fact[0]
-                yield _finding(
+                yield bank.finding(
                     ERROR,
                     "repeated-fact",
                     f"item {item.position + 1} is on the same fact as item "

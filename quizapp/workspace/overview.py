@@ -2,8 +2,10 @@
 
 No Flask. The front page is opened often, so every figure is a COUNT in the database
 (grouped where one table gives several figures), except the audit's: its errors and warnings
-are the fairness audit run on the spot (quizapp/workspace/audit.py), which reads the questions
-and quiz items (about 15 ms for the bundled bank's 177 questions).
+are the fairness audit run on the spot (quizapp/workspace/audit.py), which reads every
+question and quiz item. That takes about 30 ms for the bundled bank's 177 questions but
+seconds for tens of thousands, so above AUDIT_QUESTION_LIMIT questions the front page leaves
+the audit to its own page.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from quizapp.workspace.edits import unsaved_changes
 
 _Value = TypeVar("_Value", str, bool)
 
+# Up to this many questions the audit runs with the front page (a few hundred milliseconds
+# at most on a busy 2-core machine); above it only /editor/audit runs it, when asked.
+AUDIT_QUESTION_LIMIT = 2000
+
 
 @dataclass(frozen=True)
 class Overview:
@@ -46,8 +52,9 @@ class Overview:
     quizzes: dict[str, int]  # by status: draft, published
     open_reports: int
     unsaved_changes: int  # since the bank was last loaded from or dumped to files
-    audit_errors: int  # the fairness audit's findings (/editor/audit)
-    audit_warnings: int
+    # The fairness audit's findings (/editor/audit); None above AUDIT_QUESTION_LIMIT questions.
+    audit_errors: int | None
+    audit_warnings: int | None
 
 
 def _count(session: Session, model: type[SQLModel]) -> int:
@@ -66,17 +73,18 @@ def overview(session: Session) -> Overview:
     """Count what the workspace holds and what waits: drafts, open reports, undumped changes,
     the audit's findings."""
     retired = _by_value(session, col(Fact.retired), (False, True))
-    audit = audit_database(session)
+    questions = _count(session, Question)
+    audit = audit_database(session) if questions <= AUDIT_QUESTION_LIMIT else None
     return Overview(
         articles=_count(session, Article),
         entities=_count(session, Entity),
         facts=retired[False],
         retired_facts=retired[True],
         templates=_by_value(session, col(Template.status), TEMPLATE_STATUSES),
-        questions=_count(session, Question),
+        questions=questions,
         quizzes=_by_value(session, col(Quiz.status), QUIZ_STATUSES),
         open_reports=count_open_reports(session),
         unsaved_changes=unsaved_changes(session),
-        audit_errors=audit.errors,
-        audit_warnings=audit.warnings,
+        audit_errors=audit.errors if audit else None,
+        audit_warnings=audit.warnings if audit else None,
     )
