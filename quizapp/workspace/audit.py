@@ -759,7 +759,8 @@ def _answer_positions(questions: Sequence[QuestionRecord]) -> Iterator[Finding]:
 
 
 def _bank_true_false(questions: Sequence[QuestionRecord]) -> Iterator[Finding]:
-    truths = Counter(q.answer[0] for q in questions if q.style == "true_false" and q.answer)
+    statements = [q for q in questions if q.style == "true_false"]
+    truths = Counter(q.answer[0] for q in statements if list(q.answer) in (["true"], ["false"]))
     total = truths["true"] + truths["false"]
     if total < MIN_FOR_SPREAD:
         return
