@@ -3,7 +3,7 @@
 No Flask. The front page is opened often, so every figure is a COUNT in the database
 (grouped where one table gives several figures), except the audit's: its errors and warnings
 are the fairness audit run on the spot (quizapp/workspace/audit.py), which reads every
-question and quiz item. That takes about 30 ms for the bundled bank's 177 questions but
+question and quiz item. That takes about 50 ms for the bundled bank's 177 questions but
 seconds for tens of thousands, so above AUDIT_QUESTION_LIMIT questions the front page leaves
 the audit to its own page.
 """
