@@ -180,6 +180,36 @@ def export_quizzes_command(output: TextIO) -> None:
         output.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+@click.command("audit")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of lines.")
+@with_appcontext
+def audit_command(as_json: bool) -> None:
+    """Check the bank's questions and the quizzes for what a strict quiz editor would refuse.
+
+    Prints one line per finding (severity, code, question, template, fact: what to fix), then
+    a summary; exits 1 if any finding is an error (docs/editing.md, "The audit").
+    """
+    from quizapp.workspace.audit import audit_database
+
+    _upgrade_schema()
+    report = audit_database(get_session())
+    if as_json:
+        document = {
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "questions": report.questions,
+            "quizzes": report.quizzes,
+            "findings": [finding.as_dict() for finding in report.findings],
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for finding in report.findings:
+            click.echo(finding.line())
+        click.echo(report.summary())
+    if report.errors:
+        sys.exit(1)
+
+
 @click.command("seed-demo")
 @click.option("--players", default=200, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--seed", default=None, type=int, help="Seed for Faker (default: random).")
@@ -382,6 +412,7 @@ def register_commands(app: Flask) -> None:
         calibrate_command,
         export_questions_command,
         export_quizzes_command,
+        audit_command,
         seed_demo_command,
         create_editor_command,
         set_password_command,
