@@ -20,7 +20,13 @@ from quizapp.game.quizzes import (
 from quizapp.models import Question, Quiz, QuizItem
 from quizapp.questions.generation import rebuild_questions
 from tests.conftest import create_tables
-from tests.factories import add_award_fact, make_award_bank, make_entity, write_bank
+from tests.factories import (
+    add_award_fact,
+    entity_named,
+    make_award_bank,
+    make_entity,
+    write_bank,
+)
 
 TODAY = dt.date(2026, 11, 22)
 EVERY_STYLE = ("multiple_choice", "true_false", "typed")
@@ -137,7 +143,11 @@ def test_a_question_whose_answer_an_earlier_one_would_show_is_asked_first(faker,
     beaten["aliases"] = ["Zed Zero"]
     champion = add_person(bank, faker)
     prize = add_prize(bank, faker)
-    sentence = f"{champion['name']} won {prize['name']}, beating ZED ZERO."
+    first_prize = entity_named(bank, bank["facts"][0]["roles"]["award"])
+    sentence = (
+        f"{champion['name']} won {prize['name']}, beating ZED ZERO, "
+        f"who had taken {first_prize} earlier that night."
+    )
     add_award_fact(bank, "f-beat", champion["id"], prize["id"], sentence)
     # The champion also hands over three prizes, so the generator rates "f-beat" easy: by
     # difficulty alone it would come before f-award-0, whose answer its sentence names.
@@ -160,24 +170,29 @@ def test_a_question_whose_answer_an_earlier_one_would_show_is_asked_first(faker,
             assert order.index("f-award-0") < order.index("f-beat"), quiz_id
 
 
+def test_naming_an_answer_without_what_its_question_asks_gives_nothing_away(faker, load):
+    # "Lady Gaga" in one feedback says nothing about who wore the meat dress: an earlier text
+    # tells a later answer only if it also names what the later prompt names.
+    bank = make_award_bank(faker, 5, styles=("typed",))
+    beaten = bank["entities"][0]  # the winner of f-award-0
+    champion, prize = add_person(bank, faker), add_prize(bank, faker)
+    sentence = f"{champion['name']} won {prize['name']}, beating {beaten['name']}."
+    add_award_fact(bank, "f-beat", champion["id"], prize["id"], sentence)
+    session = load(bank)
+
+    built = build(session)
+
+    assert {"f-award-0", "f-beat"} <= {i.fact_id for i in built["article-award-night"]}
+
+
 def test_two_questions_that_give_each_other_away_are_not_in_one_quiz(faker, load):
     bank = make_award_bank(faker, 6, styles=("typed",))
     ann, bob = add_person(bank, faker), add_person(bank, faker)
     first, second = add_prize(bank, faker), add_prize(bank, faker)
-    add_award_fact(
-        bank,
-        "f-ann",
-        ann["id"],
-        first["id"],
-        f"{ann['name']} won {first['name']} over {bob['name']}.",
-    )
-    add_award_fact(
-        bank,
-        "f-bob",
-        bob["id"],
-        second["id"],
-        f"{bob['name']} won {second['name']} over {ann['name']}.",
-    )
+    # One sentence proves both facts: whichever is asked first, its feedback answers the other.
+    sentence = f"{ann['name']} won {first['name']}, and {bob['name']} won {second['name']}."
+    add_award_fact(bank, "f-ann", ann["id"], first["id"], sentence)
+    add_award_fact(bank, "f-bob", bob["id"], second["id"], sentence)
     session = load(bank)
 
     built = build(session)

@@ -183,10 +183,27 @@ class _QuestionClues:
                 _answer_entities_query()
                 .join(Entity, col(Entity.id) == FactEntity.entity_id)
                 .where(col(Question.id).in_(chunk))
-                .with_only_columns(col(Question.id), col(Entity.name), col(Entity.aliases))
+                .with_only_columns(
+                    col(Question.id), col(Entity.id), col(Entity.name), col(Entity.aliases)
+                )
             )
-            for question_id, name, aliases in self.session.exec(query):
+            answer_ids: dict[str, set[str]] = defaultdict(set)
+            for question_id, entity_id, name, aliases in self.session.exec(query):
                 names[question_id].extend([name, *aliases])
+                answer_ids[question_id].add(entity_id)
+            # Every entity of each question's fact, for what its prompt names besides the answer.
+            context: dict[str, list[list[str]]] = defaultdict(list)
+            fact_entities = (
+                select(Question.id, Entity.id, Entity.name, Entity.aliases)
+                .join(FactEntity, col(FactEntity.fact_id) == Question.fact_id)
+                .join(Entity, col(Entity.id) == FactEntity.entity_id)
+                .where(col(Question.id).in_(chunk))
+            )
+            # No DISTINCT: PostgreSQL cannot compare JSON (the aliases); a fact naming an
+            # entity in two roles gives it twice, which changes nothing.
+            for question_id, entity_id, name, aliases in self.session.exec(fact_entities):
+                if entity_id not in answer_ids[question_id]:
+                    context[question_id].append([name, *aliases])
             for question in self.session.exec(select(Question).where(col(Question.id).in_(chunk))):
                 forms = [form for part in question.accepted for form in part]
                 self.known[question.id] = make_clues(
@@ -197,6 +214,7 @@ class _QuestionClues:
                     explanation=question.explanation,
                     evidence=question.evidence,
                     answer_forms=forms + names.get(question.id, []),
+                    context_entities=context.get(question.id, []),
                 )
         return self.known
 

@@ -5,12 +5,15 @@ candidates of a scope and writes the quiz; this module holds the rules a quiz wr
 apply:
 
 - one question per fact: two questions on one fact ask the same thing twice;
-- no give-away: what a player sees of an earlier question (its prompt, choices, solution,
-  explanation and evidence sentence) never contains a later question's answer, in any form
-  the grader accepts or the answer entity is known by, folded as `quizapp.core.text` folds;
-  for a true/false statement, whose answer is no name, what must not be shown first is the
-  sentence that proves or disproves it. Conflicts are settled by the order where one exists
-  and by leaving a question out where none does;
+- no give-away: what a player has seen of an earlier question (its prompt, its right answer,
+  explanation and evidence sentence) never tells a later question's answer: it never holds
+  that answer, in any form the grader accepts or the answer entity is known by, together
+  with everything the later prompt names (its other entities), folded as `quizapp.core.text`
+  folds. Seeing "Lady Gaga" in one question tells nothing about who wore the meat dress;
+  "Lady Gaga wore the meat dress" in an earlier feedback does. Wrong choices tell nothing and
+  do not count. For a true/false statement, whose answer is no name, what must not be shown
+  first is the sentence that proves or disproves it. Conflicts are settled by the order
+  where one exists and by leaving a question out where none does;
 - a topic quiz ("All about Lady Gaga") prefers questions whose answer is not the topic, and
   holds at most one that is (its prompt is about the topic, and so is every other item);
 - true/false statements about half true, half false, when the scope has both;
@@ -57,11 +60,16 @@ class Clues:
 
     shown: str
     hidden: tuple[str, ...]
+    # What the question's prompt names besides its answer: one tuple of forms per entity.
+    # An earlier text tells the answer only if it names all of these too.
+    context: tuple[tuple[str, ...], ...] = ()
 
     def gives_away(self, later: Clues) -> bool:
         """Whether showing this question first tells a player the answer of ``later``."""
         padded = f" {self.shown} "
-        return any(f" {form} " in padded for form in later.hidden)
+        if not any(f" {form} " in padded for form in later.hidden):
+            return False
+        return all(any(f" {form} " in padded for form in forms) for forms in later.context)
 
 
 def make_clues(
@@ -73,21 +81,33 @@ def make_clues(
     explanation: str | None,
     evidence: str,
     answer_forms: Iterable[str],
+    context_entities: Iterable[Iterable[str]] = (),
 ) -> Clues:
     """A question's clues from its text.
 
     ``answer_forms`` are every form of its answer: the accepted forms of each part and the
     names and aliases of the answer's entities. A true/false statement hides its evidence
     sentence instead: its answer is true or false, and the sentence decides it.
+    ``context_entities`` are the forms of each other entity of the question's fact; those
+    its prompt names become the context an earlier text must name too to tell the answer.
+    ``choices`` are not shown as clues: a wrong choice tells nothing, and the right one is the
+    solution.
     """
-    pieces = [prompt, *choices, solution, explanation or "", evidence]
+    del choices
+    pieces = [prompt, solution, explanation or "", evidence]
     shown = _PIECE_BREAK.join(_fold(piece) for piece in pieces)
     hidden: tuple[str, ...]
+    context: list[tuple[str, ...]] = []
     if style == "true_false":
         hidden = (_fold(evidence),)
     else:
         hidden = tuple(sorted({_fold(form) for form in answer_forms} - {""}))
-    return Clues(shown, tuple(form for form in hidden if form))
+        padded_prompt = f" {_fold(prompt)} "
+        for forms in context_entities:
+            folded = tuple(sorted({_fold(form) for form in forms} - {""}))
+            if any(f" {form} " in padded_prompt for form in folded):
+                context.append(folded)
+    return Clues(shown, tuple(form for form in hidden if form), tuple(sorted(set(context))))
 
 
 ClueSource = Callable[[Sequence[str]], Mapping[str, Clues]]
