@@ -8,9 +8,10 @@ fixed day, then reads the built quizzes back and counts, per quiz and in total:
 - items repeating a fact already asked earlier in the same quiz;
 - true/false items, true and false, and which comes first;
 - give-aways: an item whose answer (any accepted form, or a name or alias of the answer's
-  entities, folded by quizapp/core/text.py, whole words) appears in what an earlier item of the
-  same quiz showed (prompt, choices, solution, explanation, evidence); for a true/false item,
-  its evidence sentence shown by an earlier item. This is counted here from the built items,
+  entities, folded by quizapp/core/text.py, whole words) appears, together with every other
+  entity of its fact that its prompt names, in what an earlier item of the same quiz showed
+  (prompt, solution, explanation, evidence: wrong choices tell nothing); for a true/false
+  item, its evidence sentence shown by an earlier item. This is counted here from the built items,
   not by the selection code, so a bug in selection shows up;
 - topic quizzes' items whose answer is the topic.
 
@@ -69,10 +70,12 @@ def main() -> None:
         names = {e.id: [e.name, *e.aliases] for e in session.exec(select(Entity))}
         answer_role = dict(session.exec(select(Template.id, Template.answer_role)).all())
         answer_entities: dict[tuple[str, str], set[str]] = defaultdict(set)
+        fact_entities: dict[str, set[str]] = defaultdict(set)
         for fact_id, role, entity_id in session.exec(
             select(FactEntity.fact_id, FactEntity.role, FactEntity.entity_id)
         ):
             answer_entities[(fact_id, role)].add(entity_id)
+            fact_entities[fact_id].add(entity_id)
         quizzes = session.exec(select(Quiz).order_by(Quiz.scope, Quiz.id)).all()
         items: dict[str, list[QuizItem]] = defaultdict(list)
         for item in session.exec(select(QuizItem).order_by(QuizItem.quiz_id, QuizItem.position)):
@@ -97,16 +100,25 @@ def main() -> None:
             repeats += item.fact_id in seen_facts
             seen_facts.add(item.fact_id)
             entities = answer_entities[(item.fact_id, answer_role.get(item.template_id, ""))]
+            context: list[set[str]] = []
             if item.style == "true_false":
                 hidden = {fold(item.evidence)}
             else:
                 hidden = {fold(f) for part in item.accepted for f in part}
                 hidden |= {fold(n) for e in entities for n in names.get(e, [])}
-            if any(_contains(shown, form) for shown in shown_before for form in hidden):
+                for other in fact_entities[item.fact_id] - entities:
+                    forms = {fold(n) for n in names.get(other, [])}
+                    if any(_contains(fold(item.prompt), form) for form in forms):
+                        context.append(forms)
+            if any(
+                any(_contains(shown, form) for form in hidden)
+                and all(any(_contains(shown, form) for form in forms) for forms in context)
+                for shown in shown_before
+            ):
                 give_aways += 1
             if quiz.scope == "entity" and quiz.scope_id in entities:
                 topic_answers += 1
-            pieces = [item.prompt, *item.choices, item.solution, item.explanation or ""]
+            pieces = [item.prompt, item.solution, item.explanation or ""]
             shown_before.append(" | ".join(fold(p) for p in [*pieces, item.evidence]))
         true_count, false_count = sum(truths), len(truths) - sum(truths)
         first = "-" if not truths else ("true" if truths[0] else "false")
