@@ -45,6 +45,11 @@ class FactKind(SQLModel, table=True):
     description: str = ""
     # {role: {"types": [...], "many": bool, "optional": bool}}, as validated by the loader.
     roles: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # {role: [roles]}: the role's value is unique once the listed roles are fixed, so only such
+    # roles may be swapped to make a true/false statement false (docs/question-bank.md).
+    unique_given: dict[str, list[str]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
 
 
 class Entity(SQLModel, table=True):
@@ -54,6 +59,10 @@ class Entity(SQLModel, table=True):
     name: str = Field(max_length=200)
     type: str = Field(index=True, max_length=40)
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Finer than the type ("song", "music-video"): what a template's ``requires`` matches.
+    tags: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class Article(SQLModel, table=True):
@@ -80,6 +89,11 @@ class Fact(SQLModel, table=True):
     # A retired fact stays for the record (reports and history point at it) but makes no
     # questions and no longer counts as true when wrong answers are checked.
     retired: bool = False
+    # The many roles whose list the article leaves open ("well-wishers including ..."): never
+    # asked as a closed set, never swapped.
+    open_roles: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class FactEntity(SQLModel, table=True):
@@ -106,6 +120,11 @@ class Template(SQLModel, table=True):
     answer_role: str = Field(max_length=40)
     explanation: str | None = Field(default=None, max_length=300)
     status: str = Field(default="published", max_length=20)
+    # {role: [types or tags]}: the template is only filled from facts whose entities in that
+    # role (every one, for a many role) have one of them.
+    requires: dict[str, list[str]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
 
 
 class QuestionContent(SQLModel):

@@ -194,6 +194,7 @@
       prompt: form.elements.prompt.value,
       answer_role: answer.value,
       explanation: form.elements.explanation.value,
+      requires: form.elements.requires ? form.elements.requires.value : null,
       id: form.getAttribute("data-template-id") || ""
     };
   }

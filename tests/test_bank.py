@@ -9,6 +9,7 @@ from sqlmodel import Session
 from quizapp.bank.files import BankError, read_bank
 from quizapp.bank.sync import load_bank
 from quizapp.models import Entity, Fact, Question, Template
+from quizapp.questions.generation import snapshot, snapshot_of_bank
 from tests.factories import write_bank
 
 
@@ -127,6 +128,53 @@ def kind_with_mixed_literal(bank):
     bank["kinds"]["edition"]["roles"]["number"]["type"] = ["number", "person"]
 
 
+def unique_given_unknown_role(bank):
+    bank["kinds"]["award_win"]["unique_given"] = {"winner": ["award", "venue"]}
+
+
+def unique_given_lists_itself(bank):
+    bank["kinds"]["award_win"]["unique_given"] = {"winner": ["winner", "event"]}
+
+
+def unique_given_of_unknown_role(bank):
+    bank["kinds"]["award_win"]["unique_given"] = {"champion": ["award", "event"]}
+
+
+def contradicting_facts(bank):
+    # Two winners of one award at one show, where the kind says there is only one.
+    bank["kinds"]["award_win"]["unique_given"] = {"winner": ["award", "event"]}
+    _fact(bank, "f-new-artist")["roles"]["award"] = _fact(bank, "f-video")["roles"]["award"]
+
+
+def open_unknown_role(bank):
+    _fact(bank, "f-caught")["open"] = ["catcherz"]
+
+
+def open_role_not_many(bank):
+    _fact(bank, "f-caught")["open"] = ["caught"]
+
+
+def open_role_not_stated(bank):
+    bank["kinds"]["caught"]["roles"]["helpers"] = {"type": "person", "many": True, "optional": True}
+    _fact(bank, "f-caught")["open"] = ["helpers"]
+
+
+def tag_misspelt(bank):
+    bank["entities"][0]["tags"] = ["Music Video"]
+
+
+def requires_tag_misspelt(bank):
+    _template(bank, "award-win-winner-mc")["requires"] = {"winner": ["Rapper"]}
+
+
+def requires_unknown_role(bank):
+    _template(bank, "award-win-winner-mc")["requires"] = {"work": ["music-video"]}
+
+
+def requires_literal_role(bank):
+    _template(bank, "edition-mc")["requires"] = {"number": ["person"]}
+
+
 CASES = [
     (unknown_entity, "facts/all.yaml", "unknown entity", "nobody-at-all"),
     (unknown_article, "facts/all.yaml", "unknown article", "no-such-article"),
@@ -164,6 +212,22 @@ CASES = [
     (article_unknown_event, "articles/", "unknown entity", "show-1999"),
     (article_bad_date, "articles/", "date:", "29 August 2011"),
     (kind_with_mixed_literal, "kinds.yaml", "cannot be mixed", None),
+    (unique_given_unknown_role, "kinds.yaml", "unique_given.winner: lists 'venue', which", None),
+    (unique_given_lists_itself, "kinds.yaml", "lists 'winner' itself", None),
+    (unique_given_of_unknown_role, "kinds.yaml", "names no role 'champion'", None),
+    (
+        contradicting_facts,
+        "facts/all.yaml",
+        "fact f-new-artist: roles.winner: contradicts fact f-video (facts/all.yaml:",
+        None,
+    ),
+    (open_unknown_role, "facts/all.yaml", "open: kind caught has no role 'catcherz'", None),
+    (open_role_not_many, "facts/all.yaml", "'caught' is not a many role", None),
+    (open_role_not_stated, "facts/all.yaml", "this fact does not state it", "helpers"),
+    (tag_misspelt, "entities/all.yaml", "a tag must be lower-case", "Music Video"),
+    (requires_tag_misspelt, "templates/all.yaml", "must be an entity type or a tag", "Rapper"),
+    (requires_unknown_role, "templates/all.yaml", "requires.work: kind award_win has no", None),
+    (requires_literal_role, "templates/all.yaml", "'number' holds a number", None),
 ]
 
 
@@ -223,6 +287,17 @@ CODES = {
     article_unknown_event: ("unknown_entity", "event", ""),
     article_bad_date: ("date_from_datetime_parsing", "date", ""),
     kind_with_mixed_literal: ("literal_mixed", "roles.number", "kind edition"),
+    unique_given_unknown_role: ("unknown_role", "unique_given.winner", "kind award_win"),
+    unique_given_lists_itself: ("unique_given_itself", "unique_given.winner", "kind award_win"),
+    unique_given_of_unknown_role: ("unknown_role", "unique_given.champion", "kind award_win"),
+    contradicting_facts: ("contradiction", "roles.winner", "fact f-new-artist"),
+    open_unknown_role: ("unknown_role", "open", "fact f-caught"),
+    open_role_not_many: ("open_not_many", "open", "fact f-caught"),
+    open_role_not_stated: ("open_not_stated", "open", "fact f-caught"),
+    tag_misspelt: ("bad_tag", "tags.0", ""),
+    requires_tag_misspelt: ("bad_tag", "requires.winner.0", "template award-win-winner-mc"),
+    requires_unknown_role: ("unknown_role", "requires.work", "template award-win-winner-mc"),
+    requires_literal_role: ("requires_literal", "requires.number", "template edition-mc"),
 }
 
 
@@ -257,6 +332,57 @@ def test_a_guess_is_a_hint_a_program_can_use(tmp_path, small_bank):
     assert hints["unknown_kind"] == "award_win"
     assert hints["evidence_not_in_article"] in small_bank["articles"][0]["text"]
     assert "took Best New Artist" in hints["evidence_not_in_article"]
+
+
+def test_the_issue_12_fields_are_read(tmp_path, small_bank):
+    small_bank["kinds"]["award_win"]["unique_given"] = {"winner": ["award", "event"]}
+    small_bank["entities"][0]["tags"] = ["rapper", "tv-show"]
+    _fact(small_bank, "f-caught")["open"] = ["catchers"]
+    _template(small_bank, "award-win-winner-mc")["requires"] = {"winner": ["person", "rapper"]}
+
+    bank = read_bank(write_bank(tmp_path / "bank", small_bank))
+
+    assert bank.kinds["award_win"].unique_given == {"winner": ["award", "event"]}
+    assert bank.kinds["caught"].unique_given == {}
+    assert bank.entities[small_bank["entities"][0]["id"]].tags == ["rapper", "tv-show"]
+    assert bank.facts["f-caught"].open == ["catchers"]
+    assert bank.facts["f-video"].open == []
+    assert bank.templates["award-win-winner-mc"].requires == {"winner": ["person", "rapper"]}
+
+
+def test_the_generators_snapshot_carries_the_issue_12_fields(session, tmp_path, small_bank):
+    small_bank["kinds"]["award_win"]["unique_given"] = {"winner": ["award", "event"]}
+    small_bank["entities"][0]["tags"] = ["rapper"]
+    _fact(small_bank, "f-caught")["open"] = ["catchers"]
+    _template(small_bank, "award-win-winner-mc")["requires"] = {"winner": ["person", "rapper"]}
+    root = write_bank(tmp_path / "bank", small_bank)
+    load_bank(session, root)
+
+    # From the database and from the files alike.
+    for bank in (snapshot(session), snapshot_of_bank(read_bank(root))):
+        assert bank.unique_given["award_win"] == {"winner": ("award", "event")}
+        assert bank.unique_given["caught"] == {}
+        assert bank.entities[small_bank["entities"][0]["id"]].tags == ("rapper",)
+        facts = {f.id: f for f in bank.facts}
+        assert facts["f-caught"].open_roles == ("catchers",)
+        assert facts["f-video"].open_roles == ()
+        templates = {t.id: t for t in bank.templates}
+        assert templates["award-win-winner-mc"].requires == {"winner": ("person", "rapper")}
+        assert templates["caught-mc"].requires == {}
+
+
+def test_a_retired_fact_or_a_list_in_another_order_contradicts_nothing(tmp_path, small_bank):
+    small_bank["kinds"]["award_win"]["unique_given"] = {"winner": ["award", "event"]}
+    small_bank["kinds"]["caught"]["unique_given"] = {"catchers": ["caught", "event"]}
+    contradicting_facts(small_bank)
+    _fact(small_bank, "f-video")["retired"] = True
+    again = dict(_fact(small_bank, "f-caught"), id="f-caught-again")
+    again["roles"] = dict(again["roles"], catchers=again["roles"]["catchers"][::-1])
+    small_bank["facts"].append(again)
+
+    bank = read_bank(write_bank(tmp_path / "bank", small_bank))
+
+    assert "f-caught-again" in bank.facts
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from quizapp.bank.sync import bank_rows, load_bank
 from quizapp.core.database import make_engine
 from quizapp.models import Article, Entity, Fact, FactEntity, FactKind, Template
 from tests.conftest import BUNDLED_BANK, create_tables, empty_database
+from tests.factories import write_bank
 
 BANK_TABLES = (FactKind, Entity, Article, Fact, FactEntity, Template)
 
@@ -126,6 +127,17 @@ def test_dumping_over_the_bundled_bank_keeps_it_loadable_and_its_file_comments(b
     kinds = (copy / "kinds.yaml").read_text(encoding="utf-8")
     assert kinds.startswith("# Fact kinds and the roles each one has.")
     assert (copy / "entities" / "people.yaml").read_text(encoding="utf-8").startswith("# People.")
+
+
+def test_dumping_the_loaded_bundled_bank_over_it_changes_no_byte(bundled, tmp_path):
+    # Fields a file leaves out (tags, open, requires, unique_given) stay out of the dump.
+    copy = tmp_path / "question_bank"
+    shutil.copytree(BUNDLED_BANK, copy)
+
+    report = dump_bank(bundled, copy)
+
+    assert report.written == [] and report.removed == []
+    assert files_of(copy) == files_of(BUNDLED_BANK)
 
 
 def test_entities_stay_in_the_files_the_bundled_bank_puts_them_in(bundled, tmp_path):
@@ -252,13 +264,47 @@ def test_an_edited_database_is_written_readably(small, tmp_path):
     assert "status: retired\n" in templates
 
 
+def test_the_issue_12_fields_are_dumped_and_read_back(new_session, tmp_path, small_bank):
+    small_bank["kinds"]["award_win"]["unique_given"] = {"winner": ["award", "event"]}
+    small_bank["entities"][0]["tags"] = ["rapper", "tv-show"]
+    next(f for f in small_bank["facts"] if f["id"] == "f-caught")["open"] = ["catchers"]
+    small_bank["templates"][0]["requires"] = {"winner": ["person", "rapper"]}
+    session = new_session("fields")
+    load_bank(session, write_bank(tmp_path / "bank", small_bank))
+
+    dump_bank(session, tmp_path / "out")
+    reloaded = new_session("reloaded")
+    load_bank(reloaded, tmp_path / "out")
+    again = dump_bank(reloaded, tmp_path / "out")
+
+    assert not again.changed
+    text = files_of(tmp_path / "out")
+    assert b"  unique_given: {winner: [award, event]}\n" in text["kinds.yaml"]
+    assert b"  tags: [rapper, tv-show]\n" in text["entities/people.yaml"]
+    assert b"  open: [catchers]\n" in b"".join(v for k, v in text.items() if "facts/" in k)
+    assert b"  requires: {winner: [person, rapper]}\n" in text["templates/award_win.yaml"]
+    for model in BANK_TABLES:
+        assert table_rows(reloaded, model) == table_rows(session, model), model.__tablename__
+    entity = reloaded.get(Entity, small_bank["entities"][0]["id"])
+    assert entity is not None and entity.tags == ["rapper", "tv-show"]
+
+
 def test_defaults_the_loader_fills_in_are_left_out(small, tmp_path):
     dump_bank(small, tmp_path / "out")
     text = "".join(
         path.read_text(encoding="utf-8") for path in sorted((tmp_path / "out").rglob("*.yaml"))
     )
 
-    for default in ("aliases: []", "status: published", "retired: false", "optional: false"):
+    for default in (
+        "aliases: []",
+        "status: published",
+        "retired: false",
+        "optional: false",
+        "tags: []",
+        "open: []",
+        "requires: {}",
+        "unique_given: {}",
+    ):
         assert default not in text
     assert "many: false" not in text and "explanation: null" not in text
 

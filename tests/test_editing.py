@@ -11,7 +11,7 @@ from quizapp.bank.files import read_bank
 from quizapp.bank.sync import bank_from_db, bank_rows, load_bank
 from quizapp.core.database import make_engine
 from quizapp.core.paths import resource_dir
-from quizapp.models import Article, Change, Fact, Question, Template
+from quizapp.models import Article, Change, Entity, Fact, Question, Template
 from quizapp.questions.generation import rebuild_questions
 from quizapp.workspace import edits
 from quizapp.workspace.edits import EditError
@@ -414,3 +414,84 @@ def test_restoring_a_retired_fact_brings_back_the_very_same_questions(db):
     history = edits.history(db, subject="fact", subject_id=fact.id)
     assert [c.action for c in history] == ["restore", "retire"]
     assert history[0].detail == {"retired": [True, False]}
+
+
+# --- The issue 12 fields survive edits that do not mention them -------------------------------
+
+
+def test_an_entitys_tags_are_set_kept_through_other_edits_and_checked(db):
+    def save(**fields):
+        return edits.save_entity(
+            db, editor_id=None, entity_id="lady-gaga", name="Lady Gaga", type_="person", **fields
+        )
+
+    save(tags=["singer", " rapper ", ""], seed=SEED)
+    save(aliases=["Gaga", "Mother Monster"], seed=SEED)
+
+    db.expire_all()
+    entity = db.get(Entity, "lady-gaga")
+    assert entity.tags == ["singer", "rapper"]
+    assert entity.aliases == ["Gaga", "Mother Monster"]
+    with pytest.raises(EditError) as refused:
+        save(tags=["Pop Star"], seed=SEED)
+    assert [(p.code, p.field) for p in refused.value.problems] == [("bad_tag", "tags")]
+
+
+def test_a_templates_requirements_are_kept_through_other_edits_and_checked(db):
+    fields = {
+        "kind": "award_win",
+        "style": "multiple_choice",
+        "prompt": "Which act collected {award} at the {event}?",
+        "answer_role": "winner",
+    }
+    saved = edits.save_template(
+        db, editor_id=None, requires={"winner": ["person"]}, seed=SEED, **fields
+    )
+    edits.save_template(
+        db,
+        editor_id=None,
+        template_id=saved.id,
+        seed=SEED,
+        **(fields | {"prompt": "Which act took home {award} at the {event}?"}),
+    )
+
+    db.expire_all()
+    template = db.get(Template, saved.id)
+    assert template.requires == {"winner": ["person"]}
+    assert template.prompt.startswith("Which act took home")
+    with pytest.raises(EditError) as refused:
+        edits.save_template(
+            db,
+            editor_id=None,
+            template_id=saved.id,
+            requires={"champion": ["music-video"]},
+            seed=SEED,
+            **fields,
+        )
+    assert [p.code for p in refused.value.problems] == ["unknown_role"]
+
+
+def test_a_facts_open_roles_are_kept_through_corrections_and_checked(db):
+    fact = db.get(Fact, "vma-2011-bieber-applauded-performers")
+
+    def correct(**fields):
+        return edits.save_fact(
+            db,
+            editor_id=None,
+            fact_id=fact.id,
+            kind=fact.kind,
+            article_id=fact.article_id,
+            roles=dict(fact.roles),
+            evidence=fact.evidence,
+            seed=SEED,
+            **fields,
+        )
+
+    correct(open_roles=["applauders"])
+    correct()
+
+    db.expire_all()
+    assert db.get(Fact, fact.id).open_roles == ["applauders"]
+    with pytest.raises(EditError) as refused:
+        correct(open_roles=["event"])
+    assert [p.code for p in refused.value.problems] == ["open_not_many"]

@@ -496,15 +496,17 @@ def test_creating_an_entity_goes_back_to_the_form(as_editor, session, editor):
         name="Marisol Vantablack",
         type="person",
         aliases="Marisol, MV ,",
+        tags="rapper, tv-host,",
         next=back,
     )
 
     assert response.status_code == 302 and response.location == back
     entity = session.get(Entity, "marisol-vantablack")
-    assert (entity.name, entity.type, entity.aliases) == (
+    assert (entity.name, entity.type, entity.aliases, entity.tags) == (
         "Marisol Vantablack",
         "person",
         ["Marisol", "MV"],
+        ["rapper", "tv-host"],
     )
     assert session.exec(select(Change).where(Change.subject_id == entity.id)).one().editor_id
 
@@ -516,6 +518,7 @@ def test_creating_an_entity_goes_back_to_the_form(as_editor, session, editor):
         ({"name": "  "}, "Name: give the entity&#39;s name"),
         ({"type": ""}, "Type: choose what the entity is"),
         ({"type": "Not A Type"}, "Type: must be lower-case letters and digits"),
+        ({"tags": "rapper, Pop Star"}, "Tags: a tag must be lower-case words joined by"),
     ],
 )
 def test_a_refused_entity_says_why(as_editor, session, fields, says):

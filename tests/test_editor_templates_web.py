@@ -326,6 +326,31 @@ def test_a_published_template_keeps_its_questions_when_an_edit_is_refused(app, a
     assert change_count(app) == 0
 
 
+def test_what_a_template_requires_is_edited_as_lines_and_kept_by_other_edits(app, as_editor):
+    as_editor.post(NEW, **GOOD, requires="winner: person, rapper\n\n", action="draft")
+    url = f"/editor/templates/{NEW_ID}"
+    # A client that sends no requires field (an older page) keeps them.
+    as_editor.post(
+        url, **{**GOOD, "prompt": "Which act won {award} at the {event}?"}, action="draft"
+    )
+
+    with fresh(app) as db:
+        template = db.get(Template, NEW_ID)
+        assert template.requires == {"winner": ["person", "rapper"]}
+        assert template.prompt.startswith("Which act won")
+    page = as_editor.client.get(url).text
+    assert '<textarea id="requires" name="requires"' in page
+    assert ">winner: person, rapper</textarea>" in page
+    refused = as_editor.post(url, **GOOD, requires="winner person", action="draft")
+    assert refused.status_code == 400
+    assert "requires: line 1: write &#39;role: type or tag, ...&#39;" in refused.text
+    unknown = as_editor.post(url, **GOOD, requires="champion: rapper", action="draft")
+    assert unknown.status_code == 400 and "has no role &#39;champion&#39;" in unknown.text
+    as_editor.post(url, **GOOD, requires="", action="draft")
+    with fresh(app) as db:
+        assert db.get(Template, NEW_ID).requires == {}
+
+
 def test_saving_a_published_template_as_draft_withdraws_its_questions(app, as_editor):
     url = "/editor/templates/award-win-winner-mc"
     with fresh(app) as db:

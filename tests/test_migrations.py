@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel, select
 from quizapp import create_app
 from quizapp.core import migrate
 from quizapp.core.database import create_schema, make_engine
-from quizapp.models import FactKind
+from quizapp.models import Entity, Fact, FactKind, Template
 
 MODEL_TABLES = set(SQLModel.metadata.tables)
 
@@ -71,6 +71,49 @@ def test_migrated_json_columns_hold_structures(engine):
         session.commit()
     with Session(engine) as session:
         assert session.exec(select(FactKind.roles)).one() == roles
+
+
+def test_0002_gives_existing_bank_rows_the_empty_new_fields(engine):
+    # A database at 0001 holding a bank: its rows get no tags, no open roles, no
+    # requirements and no unique roles, as bank files without those fields mean.
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO fact_kind (name, description, roles) VALUES ('k', '', '{}')")
+        )
+        conn.execute(
+            text("INSERT INTO entity (id, name, type, aliases) VALUES ('e', 'E', 'person', '[]')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO article (id, title, date, source, text) "
+                "VALUES ('a', 'A', '2011-08-29', 'S', 'T')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO fact (id, kind, article_id, roles, evidence, retired) "
+                "VALUES ('f', 'k', 'a', '{}', 'T', false)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO template (id, kind, style, prompt, answer_role, status) "
+                "VALUES ('t', 'k', 'typed', 'Who?', 'x', 'published')"
+            )
+        )
+
+    migrate.upgrade(engine)
+
+    assert migrate.check(engine) == []
+    with Session(engine) as session:
+        assert session.exec(select(FactKind.unique_given)).one() == {}
+        assert session.exec(select(Entity.tags)).one() == []
+        assert session.exec(select(Fact.open_roles)).one() == []
+        assert session.exec(select(Template.requires)).one() == {}
+    migrate.downgrade(engine, "0001")
+    columns = {c["name"] for c in inspect(engine).get_columns("entity")}
+    assert "tags" not in columns and "aliases" in columns
 
 
 def test_downgrade_to_base_leaves_no_tables(engine):

@@ -234,11 +234,18 @@ def database_rows(session: Session) -> dict[type[SQLModel], dict[Any, dict[str, 
                 }
                 for role, spec in k.roles.items()
             },
+            "unique_given": {role: list(given) for role, given in k.unique_given.items()},
         }
         for k in session.exec(select(FactKind))
     }
     entities = {
-        e.id: {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases)}
+        e.id: {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "aliases": list(e.aliases),
+            "tags": list(e.tags),
+        }
         for e in session.exec(select(Entity))
     }
     articles = {
@@ -261,6 +268,7 @@ def database_rows(session: Session) -> dict[type[SQLModel], dict[Any, dict[str, 
             "roles": dict(f.roles),
             "evidence": f.evidence,
             "retired": f.retired,
+            "open_roles": list(f.open_roles),
         }
         for f in session.exec(select(Fact))
     }
@@ -273,6 +281,7 @@ def database_rows(session: Session) -> dict[type[SQLModel], dict[Any, dict[str, 
             "answer_role": t.answer_role,
             "explanation": t.explanation,
             "status": t.status,
+            "requires": {role: list(wanted) for role, wanted in t.requires.items()},
         }
         for t in session.exec(select(Template))
     }
@@ -316,6 +325,10 @@ def _kind_record(row: dict[str, Any]) -> dict[str, Any]:
             flow["optional"] = True
         roles[role] = flow
     record["roles"] = roles
+    if row["unique_given"]:
+        record["unique_given"] = _FlowMap(
+            {role: _Flow(given) for role, given in row["unique_given"].items()}
+        )
     return record
 
 
@@ -323,6 +336,8 @@ def _entity_record(row: dict[str, Any]) -> dict[str, Any]:
     record = {"id": row["id"], "name": row["name"], "type": row["type"]}
     if row["aliases"]:
         record["aliases"] = _Flow(row["aliases"])
+    if row["tags"]:
+        record["tags"] = _Flow(row["tags"])
     return record
 
 
@@ -352,6 +367,8 @@ def _fact_record(row: dict[str, Any]) -> dict[str, Any]:
         "roles": roles,
         "evidence": row["evidence"],
     }
+    if row["open_roles"]:
+        record["open"] = _Flow(row["open_roles"])
     if row["retired"]:
         record["retired"] = True
     return record
@@ -367,6 +384,10 @@ def _template_record(row: dict[str, Any]) -> dict[str, Any]:
     }
     if row["explanation"] is not None:
         record["explanation"] = row["explanation"]
+    if row["requires"]:
+        record["requires"] = _FlowMap(
+            {role: _Flow(wanted) for role, wanted in row["requires"].items()}
+        )
     if row["status"] != "published":
         record["status"] = row["status"]
     return record

@@ -21,6 +21,7 @@ import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     StrictBool,
     StrictInt,
     StrictStr,
@@ -38,6 +39,14 @@ MAX_EVIDENCE_LENGTH = 1000
 Slug = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Name = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Text = Annotated[StrictStr, StringConstraints(min_length=1, max_length=200, strip_whitespace=False)]
+# An entity's tag: lower-case words joined by '-' ("music-video"); finer than its type.
+TAG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Tag = Annotated[StrictStr, StringConstraints(pattern=TAG_PATTERN, max_length=40)]
+# What a template's ``requires`` lists: an entity type (a name) or a tag.
+TypeOrTag = Annotated[
+    StrictStr,
+    StringConstraints(pattern=r"^(?:[a-z][a-z0-9_]*|[a-z0-9]+(?:-[a-z0-9]+)*)$", max_length=40),
+]
 
 
 # --- Problems -------------------------------------------------------------------------------
@@ -137,6 +146,8 @@ class KindIn(_Strict):
 
     description: StrictStr = ""
     roles: dict[Name, RoleSpec]
+    # {ROLE: [ROLE, ...]}: ROLE's value is unique once the listed roles are fixed.
+    unique_given: dict[Name, list[Name]] = {}
 
 
 class EntityIn(_Strict):
@@ -146,6 +157,7 @@ class EntityIn(_Strict):
     name: Text
     type: Name
     aliases: list[Text] = []
+    tags: list[Tag] = []
 
 
 class ArticleHeader(_Strict):
@@ -168,6 +180,8 @@ class FactIn(_Strict):
     roles: dict[Name, StrictInt | StrictStr | list[StrictStr]]
     evidence: Annotated[StrictStr, StringConstraints(min_length=1, max_length=MAX_EVIDENCE_LENGTH)]
     retired: StrictBool = False
+    # The many roles whose list the article leaves open ("well-wishers including ...").
+    open: list[Name] = []
 
 
 class TemplateIn(_Strict):
@@ -180,6 +194,8 @@ class TemplateIn(_Strict):
     answer: Name
     explanation: StrictStr | None = None
     status: Literal["draft", "published", "retired"] = "published"
+    # {ROLE: [TYPE_OR_TAG, ...]}: only facts whose ROLE entities have one of them are used.
+    requires: dict[Name, Annotated[list[TypeOrTag], Field(min_length=1)]] = {}
 
 
 @dataclass
@@ -285,6 +301,14 @@ class _Reader:
                 code, message = _VALIDATION_CODES.get(error["type"], error["type"]), error["msg"]
                 if error["type"] == "extra_forbidden":
                     message = "is not a field of this record (check the spelling)"
+                elif error["type"] == "string_pattern_mismatch" and loc[0] in _TAG_FIELDS:
+                    code = "bad_tag"
+                    message = (
+                        "a tag must be lower-case words joined by '-' (music-video)"
+                        if loc[0] == "tags"
+                        else "must be an entity type or a tag: lower-case words joined by '-' "
+                        "(music-video), or '_' in a type"
+                    )
                 elif error["type"] == "string_pattern_mismatch":
                     message = "must be a lower-case slug: letters, digits and '-' (or '_' in names)"
                 # A whole record of the wrong shape has no field: the text says "record".
@@ -377,7 +401,43 @@ class _Reader:
                         key=f"role {role}",
                         field=f"roles.{role}",
                     )
+            self.check_unique_given(name, kind, file, body)
             self.add("kinds", name, kind, file, body)
+
+    def check_unique_given(self, name: str, kind: KindIn, file: str, body: Any) -> None:
+        known = ", ".join(kind.roles)
+        for role, given in kind.unique_given.items():
+            key = f"unique_given.{role}"
+            line = _line_of(body, ("unique_given", role))
+            if role not in kind.roles:
+                self.problem(
+                    "unknown_role",
+                    f"names no role {role!r} of this kind (it has: {known})",
+                    file,
+                    line,
+                    f"kind {name}",
+                    key=key,
+                )
+            for other in given:
+                if other == role:
+                    self.problem(
+                        "unique_given_itself",
+                        f"lists {role!r} itself: list the roles that fix its value",
+                        file,
+                        line,
+                        f"kind {name}",
+                        key=key,
+                    )
+                elif other not in kind.roles:
+                    self.problem(
+                        "unknown_role",
+                        f"lists {other!r}, which is no role of this kind (it has: {known})",
+                        file,
+                        line,
+                        f"kind {name}",
+                        key=key,
+                        value=other,
+                    )
 
     def read_list(
         self, folder: str, model: type[EntityIn | FactIn | TemplateIn], table: str, noun: str
@@ -459,6 +519,7 @@ class _Reader:
 
         for fact_id, fact in bank.facts.items():
             self.check_fact(fact_id, fact)
+        self.check_contradictions()
         for template_id, template in bank.templates.items():
             self.check_template(template_id, template)
 
@@ -546,6 +607,7 @@ class _Reader:
                         label,
                         key="roles",
                     )
+            self.check_open(fact_id, fact, kind)
 
         article = self.bank.articles.get(fact.article)
         file, line = self.locate("facts", fact_id, "article")
@@ -573,6 +635,60 @@ class _Reader:
                 key="evidence",
                 hint=closest or None,
             )
+
+    def check_open(self, fact_id: str, fact: FactIn, kind: KindIn) -> None:
+        file, line = self.locate("facts", fact_id, "open")
+        for role in fact.open:
+            spec = kind.roles.get(role)
+            if spec is None:
+                code = "unknown_role"
+                message = f"kind {fact.kind} has no role {role!r} (it has: {', '.join(kind.roles)})"
+            elif not spec.many:
+                code = "open_not_many"
+                message = f"{role!r} is not a many role: only a list can be left open"
+            elif role not in fact.roles:
+                code = "open_not_stated"
+                message = f"{role!r} is left open, but this fact does not state it"
+            else:
+                continue
+            self.problem(code, message, file, line, f"fact {fact_id}", key="open", value=role)
+
+    def check_contradictions(self) -> None:
+        """Two live facts of a kind that agree on the roles a unique_given lists must agree on
+        its role too: otherwise a question would have two "only" answers."""
+        for kind_name, kind in self.bank.kinds.items():
+            if not kind.unique_given:
+                continue
+            facts = [
+                (fact_id, fact)
+                for fact_id, fact in self.bank.facts.items()
+                if fact.kind == kind_name and not fact.retired
+            ]
+            for role, given in kind.unique_given.items():
+                seen: dict[tuple[Any, ...], tuple[str, Any]] = {}
+                for fact_id, fact in facts:
+                    if role not in fact.roles or any(g not in fact.roles for g in given):
+                        continue
+                    fixed = tuple(_comparable(fact.roles[g]) for g in given)
+                    value = _comparable(fact.roles[role])
+                    first = seen.setdefault(fixed, (fact_id, value))
+                    if first[1] == value:
+                        continue
+                    first_file, first_line = self.locate("facts", first[0])
+                    place = f" ({first_file}:{first_line})" if first_file and first_line else ""
+                    agreed = ", ".join(f"{g} {fact.roles[g]}" for g in given)
+                    file, line = self.locate("facts", fact_id, "roles", role)
+                    self.problem(
+                        "contradiction",
+                        f"contradicts fact {first[0]}{place}: both have {agreed}, but "
+                        f"{role} is {_shown(value)} here and {_shown(first[1])} there "
+                        f"(kind {kind_name}: {role} is unique given {', '.join(given)})",
+                        file,
+                        line,
+                        f"fact {fact_id}",
+                        key=f"roles.{role}",
+                        hint=first[0],
+                    )
 
     def check_role_value(self, fact_id: str, role: str, spec: RoleSpec, value: Any) -> None:
         file, line = self.locate("facts", fact_id, "roles", role)
@@ -625,6 +741,21 @@ class _Reader:
                 label,
                 key="answer",
             )
+        for role in template.requires:
+            spec = kind.roles.get(role) if kind else None
+            if kind is None or (spec is not None and not spec.literal):
+                continue
+            file, line = self.locate("templates", template_id, "requires", role)
+            self.problem(
+                "unknown_role" if spec is None else "requires_literal",
+                f"kind {template.kind} has no role {role!r} (it has: {', '.join(sorted(roles))})"
+                if spec is None
+                else f"{role!r} holds a {spec.literal}, not entities: it has no types or tags",
+                file,
+                line,
+                label,
+                key=f"requires.{role}",
+            )
         for field_name in ("prompt", "explanation"):
             text = getattr(template, field_name)
             if text is None:
@@ -673,6 +804,9 @@ class _Reader:
                 )
 
 
+# The fields whose values are tags (or, in requires, types or tags).
+_TAG_FIELDS = frozenset({"tags", "requires"})
+
 # The codes of pydantic's errors that the loader words itself; others keep pydantic's type
 # ("missing", "string_too_long", "date_from_datetime_parsing" ...), which pydantic keeps stable.
 _VALIDATION_CODES = {"extra_forbidden": "unknown_field", "string_pattern_mismatch": "not_a_slug"}
@@ -680,6 +814,15 @@ _VALIDATION_CODES = {"extra_forbidden": "unknown_field", "string_pattern_mismatc
 
 def _is_name(text: str) -> bool:
     return re.fullmatch(r"[a-z][a-z0-9_]{0,39}", text) is not None
+
+
+def _comparable(value: Any) -> Any:
+    # A many role's list is a set: the same people in another order are the same value.
+    return tuple(sorted(value)) if isinstance(value, list) else value
+
+
+def _shown(value: Any) -> str:
+    return str(list(value)) if isinstance(value, tuple) else str(value)
 
 
 def _did_you_mean(value: str, known: Iterable[str]) -> str | None:

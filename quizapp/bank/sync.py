@@ -50,7 +50,11 @@ def kinds_from_db(session: Session) -> dict[str, KindIn]:
             )
             for role, spec in kind.roles.items()
         }
-        kinds[kind.name] = KindIn(description=kind.description, roles=roles)
+        kinds[kind.name] = KindIn(
+            description=kind.description,
+            roles=roles,
+            unique_given={role: list(given) for role, given in kind.unique_given.items()},
+        )
     return kinds
 
 
@@ -63,7 +67,11 @@ def bank_from_db(session: Session) -> Bank:
     bank = Bank(kinds=kinds_from_db(session))
     for entity in session.scalars(select(Entity).order_by(Entity.id)):
         bank.entities[entity.id] = EntityIn(
-            id=entity.id, name=entity.name, type=entity.type, aliases=list(entity.aliases)
+            id=entity.id,
+            name=entity.name,
+            type=entity.type,
+            aliases=list(entity.aliases),
+            tags=list(entity.tags),
         )
     for article in session.scalars(select(Article).order_by(Article.id)):
         header = ArticleHeader(
@@ -83,6 +91,7 @@ def bank_from_db(session: Session) -> Bank:
             roles=dict(fact.roles),
             evidence=fact.evidence,
             retired=fact.retired,
+            open=list(fact.open_roles),
         )
     for template in session.scalars(select(Template).order_by(Template.id)):
         # Validated, not constructed: the style and status columns are plain strings.
@@ -95,6 +104,7 @@ def bank_from_db(session: Session) -> Bank:
                 "answer": template.answer_role,
                 "explanation": template.explanation,
                 "status": template.status,
+                "requires": template.requires,
             }
         )
     return bank
@@ -144,11 +154,18 @@ def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
                 role: {"types": list(spec.types), "many": spec.many, "optional": spec.optional}
                 for role, spec in kind.roles.items()
             },
+            "unique_given": {role: list(given) for role, given in kind.unique_given.items()},
         }
         for name, kind in bank.kinds.items()
     }
     entities = {
-        e.id: {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases)}
+        e.id: {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "aliases": list(e.aliases),
+            "tags": list(e.tags),
+        }
         for e in bank.entities.values()
     }
     articles = {
@@ -171,6 +188,7 @@ def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
             "roles": dict(f.roles),
             "evidence": f.evidence,
             "retired": f.retired,
+            "open_roles": list(f.open),
         }
         for f in bank.facts.values()
     }
@@ -195,6 +213,7 @@ def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
             "answer_role": t.answer,
             "explanation": t.explanation,
             "status": t.status,
+            "requires": {role: list(wanted) for role, wanted in t.requires.items()},
         }
         for t in bank.templates.values()
     }

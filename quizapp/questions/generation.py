@@ -56,6 +56,7 @@ class EntityInfo:
     name: str
     type: str
     aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # finer than the type: what a template's requires matches
 
     @property
     def forms(self) -> list[str]:
@@ -80,6 +81,7 @@ class FactInfo:
     article_id: str
     roles: Mapping[str, Any]
     evidence: str
+    open_roles: tuple[str, ...] = ()  # many roles whose list the article leaves open
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ class TemplateInfo:
     answer_role: str
     explanation: str | None = None
     status: str = "published"
+    # {role: types or tags}: only facts whose entities in the role have one of them. Left out
+    # of the hash (a dict has none), as a template is known by its other fields anyway.
+    requires: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
 
 @dataclass
@@ -104,6 +109,8 @@ class BankSnapshot:
     articles: dict[str, ArticleInfo]
     facts: list[FactInfo]
     templates: list[TemplateInfo]
+    # {kind: {role: the roles that, once fixed, make the role's value unique}}
+    unique_given: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 # --- Output -------------------------------------------------------------------------------------
@@ -714,8 +721,12 @@ def snapshot(session: Session) -> BankSnapshot:
         }
         for k in session.scalars(select(FactKind))
     }
+    unique_given = {
+        k.name: {role: tuple(given) for role, given in k.unique_given.items()}
+        for k in session.scalars(select(FactKind))
+    }
     entities = {
-        e.id: EntityInfo(e.id, e.name, e.type, tuple(e.aliases))
+        e.id: EntityInfo(e.id, e.name, e.type, tuple(e.aliases), tuple(e.tags))
         for e in session.scalars(select(Entity))
     }
     articles = {
@@ -725,14 +736,23 @@ def snapshot(session: Session) -> BankSnapshot:
         )
     }
     facts = [
-        FactInfo(f.id, f.kind, f.article_id, f.roles, f.evidence)
+        FactInfo(f.id, f.kind, f.article_id, f.roles, f.evidence, tuple(f.open_roles))
         for f in session.scalars(select(Fact).where(~col(Fact.retired)).order_by(Fact.id))
     ]
     templates = [
-        TemplateInfo(t.id, t.kind, t.style, t.prompt, t.answer_role, t.explanation, t.status)
+        TemplateInfo(
+            t.id,
+            t.kind,
+            t.style,
+            t.prompt,
+            t.answer_role,
+            t.explanation,
+            t.status,
+            {role: tuple(wanted) for role, wanted in t.requires.items()},
+        )
         for t in session.scalars(select(Template).order_by(Template.id))
     ]
-    return BankSnapshot(kinds, entities, articles, facts, templates)
+    return BankSnapshot(kinds, entities, articles, facts, templates, unique_given)
 
 
 def snapshot_of_bank(bank: Bank) -> BankSnapshot:
@@ -744,23 +764,37 @@ def snapshot_of_bank(bank: Bank) -> BankSnapshot:
         }
         for name, kind in bank.kinds.items()
     }
+    unique_given = {
+        name: {role: tuple(given) for role, given in kind.unique_given.items()}
+        for name, kind in bank.kinds.items()
+    }
     entities = {
-        e.id: EntityInfo(e.id, e.name, e.type, tuple(e.aliases)) for e in bank.entities.values()
+        e.id: EntityInfo(e.id, e.name, e.type, tuple(e.aliases), tuple(e.tags))
+        for e in bank.entities.values()
     }
     articles = {
         a.header.id: ArticleInfo(a.header.id, a.header.title, a.header.event)
         for a in bank.articles.values()
     }
     facts = [
-        FactInfo(f.id, f.kind, f.article, dict(f.roles), f.evidence)
+        FactInfo(f.id, f.kind, f.article, dict(f.roles), f.evidence, tuple(f.open))
         for f in sorted(bank.facts.values(), key=lambda f: f.id)
         if not f.retired
     ]
     templates = [
-        TemplateInfo(t.id, t.kind, t.style, t.prompt, t.answer, t.explanation, t.status)
+        TemplateInfo(
+            t.id,
+            t.kind,
+            t.style,
+            t.prompt,
+            t.answer,
+            t.explanation,
+            t.status,
+            {role: tuple(wanted) for role, wanted in t.requires.items()},
+        )
         for t in sorted(bank.templates.values(), key=lambda t: t.id)
     ]
-    return BankSnapshot(kinds, entities, articles, facts, templates)
+    return BankSnapshot(kinds, entities, articles, facts, templates, unique_given)
 
 
 def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:

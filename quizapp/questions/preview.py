@@ -21,9 +21,10 @@ This module only adds checks around it:
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -89,6 +90,8 @@ class TemplateDraft:
     answer_role: str
     explanation: str | None = None
     id: str = NEW_TEMPLATE_ID
+    # {role: types or tags} the facts' entities must have (docs/question-bank.md).
+    requires: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -205,10 +208,11 @@ def _generate(
         answer_role=draft.answer_role,
         explanation=explanation,
         status="published",
+        requires=draft.requires,
     )
     # The same kinds, entities, articles and facts (shared, not copied: generate only reads
     # them), so wrong answers and difficulty come out as in a full run.
-    alone = BankSnapshot(bank.kinds, bank.entities, bank.articles, bank.facts, [template])
+    alone = dataclasses.replace(bank, templates=[template])
     report = GenerationReport()
     return list(generate(alone, seed, report)), report
 

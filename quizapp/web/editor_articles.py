@@ -414,7 +414,7 @@ def new_entity() -> ResponseReturnValue:
 @bp.post("/entities")
 @editor_required
 def create_entity() -> ResponseReturnValue:
-    """Add an entity (name, type, comma-separated aliases), then back to ``next``."""
+    """Add an entity (name, type, comma-separated aliases and tags), then back to ``next``."""
     form = request.form
     name, type_ = form.get("name", "").strip(), form.get("type", "").strip()
     problems = []
@@ -432,6 +432,7 @@ def create_entity() -> ResponseReturnValue:
             name=name,
             type_=type_,
             aliases=form.get("aliases", "").split(","),
+            tags=form.get("tags", "").split(","),
             seed=_seed(),
         )
     except EditError as error:

@@ -56,7 +56,7 @@ STYLE_LABELS = {
     "true_false": "True or false",
     "typed": "Typed",
 }
-DRAFT_FIELDS = ("kind", "style", "prompt", "answer_role", "explanation")
+DRAFT_FIELDS = ("kind", "style", "prompt", "answer_role", "explanation", "requires")
 MARKED_FIELDS = ("prompt", "explanation")
 # The preview checks every question a draft makes but shows only the first ones: a kind with
 # thousands of facts would otherwise send thousands of cards on each pause in typing.
@@ -176,7 +176,8 @@ def preview() -> ResponseReturnValue:
     """The preview of a draft sent as JSON: its questions, its problems, whether it may publish.
 
     In: kind, style, prompt, answer_role, explanation (strings; a missing or null one counts as
-    empty) and optionally id, the saved template the draft replaces. Out: question_count, the
+    empty), requires (its form's lines; missing or null keeps the saved template's) and
+    optionally id, the saved template the draft replaces. Out: question_count, the
     first PREVIEW_SHOWN questions, problems (over every question), can_publish, and
     ``marked``: the prompt and explanation cut into parts, those that problems point at with
     their severity.
@@ -214,6 +215,9 @@ def _submit(template_id: str | None) -> ResponseReturnValue:
     if action not in SAVE_ACTIONS:
         problems = [Problem("unknown_action", "choose Preview, Save draft or Publish", "action")]
         return _form_page(draft, template_id, problems=problems, status=400)
+    _, problems = edits.requires_from_text(request.form.get("requires", ""))
+    if problems:
+        return _form_page(draft, template_id, problems=problems, status=400)
     db = get_session()
     old = db.get(Template, template_id) if template_id else None
     was_published = old is not None and old.status == "published"
@@ -228,6 +232,7 @@ def _submit(template_id: str | None) -> ResponseReturnValue:
             explanation=draft.explanation,
             status=SAVE_ACTIONS[action],
             template_id=template_id,
+            requires={role: list(wanted) for role, wanted in draft.requires.items()},
             seed=_seed(),
         )
     except edits.EditError as error:
@@ -276,6 +281,7 @@ def _form_page(
         marked={f: _marked(draft, preview, f) for f in MARKED_FIELDS} if preview else {},
         problems=problems or [],
         retire_error=retire_error,
+        requires_text=edits.requires_text(draft.requires),
     )
     return page, status
 
@@ -292,7 +298,21 @@ def _draft_from(values: Mapping[str, Any], template_id: str | None) -> TemplateD
         answer_role=text("answer_role").strip(),
         explanation=text("explanation") or None,
         id=template_id or NEW_TEMPLATE_ID,
+        requires=_requires_from(values, template_id),
     )
+
+
+def _requires_from(
+    values: Mapping[str, Any], template_id: str | None
+) -> dict[str, tuple[str, ...]]:
+    # A form or a client that does not send the field keeps what the saved template requires.
+    raw = values.get("requires")
+    if isinstance(raw, str):
+        requires = edits.requires_from_text(raw)[0]
+    else:
+        saved = get_session().get(Template, template_id) if template_id else None
+        requires = saved.requires if saved else {}
+    return {role: tuple(wanted) for role, wanted in requires.items()}
 
 
 def _draft_of(template: Template) -> TemplateDraft:
@@ -303,6 +323,7 @@ def _draft_of(template: Template) -> TemplateDraft:
         template.answer_role,
         template.explanation,
         template.id,
+        {role: tuple(wanted) for role, wanted in template.requires.items()},
     )
 
 

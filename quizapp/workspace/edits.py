@@ -134,7 +134,11 @@ def _run(session: Session, work: Callable[[], Saved]) -> Saved:
 def _validation_problem(error: Mapping[str, Any]) -> Problem:
     where = ".".join(str(part) for part in error["loc"])
     code, message = error["type"], error["msg"]
-    if code == "string_pattern_mismatch":
+    if code == "string_pattern_mismatch" and error["loc"][0] in ("tags", "requires"):
+        # The form has one input for all of them: the problem points at it.
+        where, code = str(error["loc"][0]), "bad_tag"
+        message = "a tag must be lower-case words joined by '-' (music-video)"
+    elif code == "string_pattern_mismatch":
         code = "not_a_slug"
         message = (
             "must be lower-case letters and digits, joined by '-' (ids) or '_' (kinds, roles "
@@ -154,6 +158,32 @@ def _diff(old: Any, new: Any) -> dict[str, Any]:
 # --- Templates ------------------------------------------------------------------------------------
 
 
+def requires_from_text(text: str) -> tuple[dict[str, list[str]], list[Problem]]:
+    """A template's ``requires`` from a form's lines "role: type or tag, ...", and the problems.
+
+    Blank lines are skipped; a role on two lines gets both lists. Whether the roles, types and
+    tags are right is the bank's check, when the template is saved.
+    """
+    requires: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        role, colon, rest = line.partition(":")
+        wanted = [w.strip() for w in rest.split(",") if w.strip()]
+        if not colon or not role.strip() or not wanted:
+            message = f"line {number}: write 'role: type or tag, ...' (work: music-video)"
+            problems.append(Problem.at("requires", "bad_requires", message, value=line.strip()))
+            continue
+        requires.setdefault(role.strip(), []).extend(wanted)
+    return requires, problems
+
+
+def requires_text(requires: Mapping[str, Sequence[str]]) -> str:
+    """``requires`` as the form's lines: the inverse of ``requires_from_text``."""
+    return "\n".join(f"{role}: {', '.join(wanted)}" for role, wanted in requires.items())
+
+
 def save_template(
     session: Session,
     *,
@@ -165,13 +195,15 @@ def save_template(
     explanation: str | None = None,
     status: str = "draft",
     template_id: str | None = None,
+    requires: Mapping[str, Sequence[str]] | None = None,
     seed: int,
 ) -> Saved:
     """Create or update a template as a draft or published.
 
-    A draft must pass the loader's rules (slots, roles, answer slot); publishing also needs a
-    preview without errors (``quizapp.questions.preview.can_publish``), and then makes its
-    questions.
+    A draft must pass the loader's rules (slots, roles, answer slot, requires); publishing
+    also needs a preview without errors (``quizapp.questions.preview.can_publish``), and then
+    makes its questions. ``requires`` None keeps what the saved template requires (none for a
+    new one), so a form without the field never drops it.
     """
     if status not in EDITABLE_STATUSES:
         message = f"status must be one of {', '.join(EDITABLE_STATUSES)}, not {status!r}"
@@ -190,6 +222,13 @@ def save_template(
             if old is None:
                 raise _no_such("template", template_id)
             new_id = template_id
+        wanted = (
+            {role: list(types) for role, types in requires.items()}
+            if requires is not None
+            else dict(old.requires)
+            if old is not None
+            else {}
+        )
         # Validated, not constructed: the style and status are the editor's, checked here.
         template = TemplateIn.model_validate(
             {
@@ -200,10 +239,19 @@ def save_template(
                 "answer": answer_role,
                 "explanation": explanation or None,
                 "status": status,
+                "requires": wanted,
             }
         )
         if status == "published":
-            draft = TemplateDraft(kind, style, prompt, answer_role, explanation or None, new_id)
+            draft = TemplateDraft(
+                kind,
+                style,
+                prompt,
+                answer_role,
+                explanation or None,
+                new_id,
+                {role: tuple(types) for role, types in template.requires.items()},
+            )
             preview = preview_template(snapshot_of_bank(bank), draft, seed=seed)
             if not can_publish(preview):
                 # The preview beside the form shows where each one is; this says why not.
@@ -338,13 +386,16 @@ def save_entity(
     name: str,
     type_: str,
     aliases: Sequence[str] = (),
+    tags: Sequence[str] | None = None,
     entity_id: str | None = None,
     seed: int,
 ) -> Saved:
     """Create or update an entity (a person, group, song, award, event ...).
 
     Updating one regenerates every kind's questions with ``seed``, the generation seed, since
-    names and aliases are what answers and wrong answers are made of.
+    names, aliases and tags are what answers and wrong answers are made of. ``tags`` None
+    keeps the entity's tags (none for a new one); given, blanks are dropped and the rest must
+    be lower-case words joined by '-'.
     """
     cleaned = [a.strip() for a in aliases if a.strip()]
 
@@ -367,7 +418,14 @@ def save_entity(
         if same_name and old is None:
             message = f"{name!r} is already the entity {same_name[0]}; use it"
             raise EditError([Problem.at("name", "duplicate_name", message, hint=same_name[0])])
-        entity = EntityIn(id=new_id, name=name.strip(), type=type_, aliases=cleaned)
+        kept = list(old.tags) if old is not None else []
+        entity = EntityIn(
+            id=new_id,
+            name=name.strip(),
+            type=type_,
+            aliases=cleaned,
+            tags=kept if tags is None else [t.strip() for t in tags if t.strip()],
+        )
         bank.entities[new_id] = entity
         # An entity's name and aliases are what wrong answers and typed answers are made of.
         kinds = {f.kind for f in bank.facts.values() if old is not None}
@@ -440,12 +498,14 @@ def save_fact(
     roles: Mapping[str, Any],
     evidence: str,
     fact_id: str | None = None,
+    open_roles: Sequence[str] | None = None,
     seed: int,
 ) -> Saved:
     """Create or correct a fact; the questions of its kind are regenerated at once.
 
     The evidence must be a verbatim passage of the article (the loader's rule), so a player
-    can always be shown the sentence that proves the answer.
+    can always be shown the sentence that proves the answer. ``open_roles`` (the many roles
+    whose list the article leaves open) None keeps the fact's (none for a new one).
     """
 
     def work() -> Saved:
@@ -467,6 +527,7 @@ def save_fact(
             roles=dict(roles),
             evidence=evidence.strip(),
             retired=old.retired if old else False,
+            open=list(open_roles) if open_roles is not None else list(old.open) if old else [],
         )
         bank.facts[new_id] = fact
         return _finish(
