@@ -135,3 +135,14 @@ def test_fast_fold_is_fold(text) -> None:
     from quizapp.core.text import fold
 
     assert fast_fold(text) == fold(text)
+
+
+def test_near_answer_keeps_only_the_names_that_can_matter() -> None:
+    from quizapp.bank.names import near_answer
+
+    bank = ["Snooki", "Snooky", "Las Vegas", "Kid Rock", "Madonna", "Britney Spears"]
+
+    assert near_answer(bank, "Snookie") == ["Snooki", "Snooky"]
+    assert near_answer(bank, "Los Angeles, Las Vegos") == ["Las Vegas"]
+    assert near_answer(bank, "Kid Cudy") == ["Kid Rock"]
+    assert near_answer(bank, "28th") == []

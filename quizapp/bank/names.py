@@ -19,6 +19,11 @@ A short form is kept only where no other entity shares it: none of the other ent
 or aliases contains it as a run of whole words, and no other entity has it as a short form
 ("Nicole" is neither Deena Nicole's nor Nicole Polizzi's). Names are compared folded
 (quizapp.core.text), so case, accents and punctuation never make two forms differ.
+
+The other side: when the grader forgives a typo or a qualifier, the bank's other names decide
+whether the answer names someone else ("Snooky" is Snooki only if no entity is called Snooky).
+`names_like` (on records) and `bank_names` (on the database) give the names of the entities
+of the answer's types, narrowed by `near_answer` to those that can matter to the answer.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from sqlmodel import Session, select
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from sqlmodel import Session, col, select
 
 from quizapp.core.text import fold
 from quizapp.models import Entity
@@ -158,30 +165,76 @@ def short_forms(entities: Iterable[NamedEntity]) -> dict[str, tuple[str, ...]]:
     return {entity_id: tuple(forms) for entity_id, forms in result.items()}
 
 
-def names_like(entities: Iterable[NamedEntity], accepted: Iterable[Iterable[str]]) -> list[str]:
+def names_like(
+    entities: Iterable[NamedEntity], accepted: Iterable[Iterable[str]], answer: str | None = None
+) -> list[str]:
     """The names and aliases of ``entities`` that a typed answer must not be mistaken for when
     the grader forgives a typo or a qualifier (quizapp.game.grading).
 
     Given a question's ``accepted`` forms, only entities of the answer's own types count: a
     near namesake or a hedge names another person for a person ("Los Angeles, Las Vegas"),
-    while a place after a venue is a qualifier ("Nokia Theatre, Los Angeles"). When no entity
-    has one of the accepted forms as a name (a number, a text), every name counts.
+    while a place after a venue is a qualifier ("Nokia Theatre, Los Angeles"). The answer's
+    types are those of the entities named as a part's first form (the generator puts the
+    entity's name first); when there are none (a number, a text), every name counts. Given
+    the player's ``answer``, only the names that could matter to it are kept (`near_answer`).
     """
     entities = list(entities)
-    forms = {fast_fold(form) for part in accepted for form in part}
-    types = {
-        entity.type
-        for entity in entities
-        if any(fast_fold(name) in forms for name in (entity.name, *entity.aliases))
-    }
+    display = {part[0] for part in map(list, accepted) if part}
+    types = {entity.type for entity in entities if entity.name in display}
     names: list[str] = []
     for entity in entities:
         if not types or entity.type in types:
             names.append(entity.name)
             names.extend(entity.aliases)
-    return names
+    return names if answer is None else near_answer(names, answer)
 
 
-def bank_names(session: Session, accepted: Iterable[Iterable[str]] = ()) -> list[str]:
-    """`names_like` for the database's bank: what the game checks a lenient answer against."""
-    return names_like(session.exec(select(Entity)).all(), accepted)
+def bank_names(
+    session: Session, accepted: Iterable[Iterable[str]] = (), answer: str | None = None
+) -> list[str]:
+    """`names_like` on the database's bank, the filtering done by the database: what the game
+    checks a forgiven answer against, read only then (a bank of 100,000 facts has some 70,000
+    entities)."""
+    display = {part[0] for part in map(list, accepted) if part}
+    types = (
+        set(session.exec(select(Entity.type).where(col(Entity.name).in_(display))))
+        if display
+        else set()
+    )
+    query = select(Entity.name, Entity.aliases)
+    if types:
+        query = query.where(col(Entity.type).in_(types))
+    names: list[str] = []
+    for name, aliases in session.exec(query):
+        names.append(name)
+        names.extend(aliases)
+    return names if answer is None else near_answer(names, answer)
+
+
+# The most edits the grader ever forgives (quizapp.game.grading.TWO_TYPOS_FROM), and the most
+# words of an answer read as one name, with a margin.
+_MAX_TYPOS = 2
+_MAX_RUN_WORDS = 8
+
+
+def near_answer(names: Sequence[str], answer: str) -> list[str]:
+    """The ``names`` that can change how ``answer`` is graded: those sharing a word with it
+    (a second guess, "Los Angeles, Las Vegas"), and those within two edits of a run of its
+    words (a near namesake, "Snooky" for Snooki). The grader folds and compares only these,
+    whatever the bank's size."""
+    words = fast_fold(answer).split()
+    answer_words = set(words)
+    runs = {
+        "".join(words[start:end])
+        for start in range(len(words))
+        for end in range(start + 1, min(len(words), start + _MAX_RUN_WORDS) + 1)
+    }
+    folded = [fast_fold(name) for name in names]
+    keep = {i for i, text in enumerate(folded) if not answer_words.isdisjoint(text.split())}
+    bares = [text.replace(" ", "") for text in folded]
+    for run in runs:
+        for _, _, index in process.extract(
+            run, bares, scorer=OSA.distance, score_cutoff=_MAX_TYPOS, limit=None
+        ):
+            keep.add(index)
+    return [names[i] for i in sorted(keep)]

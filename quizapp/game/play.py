@@ -422,7 +422,7 @@ def _judge(
             item.accepted,
             answer,
             choices=item.choices,
-            names=lambda: bank_names(session, item.accepted),
+            names=lambda: bank_names(session, item.accepted, answer),
         )
     except NotOnOffer as error:
         raise InvalidInput(str(error)) from None

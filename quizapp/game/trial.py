@@ -67,7 +67,7 @@ def try_answer(session: Session, question_id: str, answer: str) -> Verdict:
             question.accepted,
             answer,
             choices=question.choices,
-            names=lambda: bank_names(session, question.accepted),
+            names=lambda: bank_names(session, question.accepted, answer),
         )
     except NotOnOffer as error:
         raise TrialError(f"{error} (question {question_id})") from None
