@@ -19,6 +19,7 @@ from quizapp.core.settings import QuizSettings
 from quizapp.db import get_engine, get_session
 from quizapp.game.feedback import MIN_ANSWERS, calibrate_questions
 from quizapp.game.quizzes import build_quizzes, iter_quiz_exports
+from quizapp.game.trial import TrialError, try_answer
 from quizapp.models import EDITOR_ROLES, row_id, utcnow
 from quizapp.questions.browse import iter_question_exports
 from quizapp.questions.generation import GenerationReport, rebuild_questions
@@ -160,6 +161,60 @@ def export_questions_command(output: TextIO) -> None:
     _upgrade_schema()
     for record in iter_question_exports(get_session()):
         output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@click.command("grade")
+@click.argument("question_id")
+@click.argument("answer", required=False)
+@with_appcontext
+def grade_command(question_id: str, answer: str | None) -> None:
+    """Print the grader's verdict on ANSWER to question QUESTION_ID as JSON.
+
+    The verdict holds correct, matched (the parts named), missing, extra (pieces that are no
+    part of the answer), why (how each piece was read) and message (what the player reads).
+    With QUESTION_ID "-", read JSON lines {"question": ID, "answer": TEXT} from standard input
+    and print one verdict per line; a bad line prints {"line": N, "error": ...} instead, and
+    the command exits 1 once every line is done.
+    """
+    _upgrade_schema()
+    session = get_session()
+    if question_id != "-":
+        if answer is None:
+            raise click.UsageError('give an ANSWER, or "-" to read JSON lines from stdin')
+        try:
+            verdict = try_answer(session, question_id, answer)
+        except TrialError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(json.dumps(verdict.as_json(), ensure_ascii=False))
+        return
+    if answer is not None:
+        raise click.UsageError('with "-", the answers come from stdin: give no ANSWER')
+    bad = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            question, text = _grade_request(line)
+            record = try_answer(session, question, text).as_json()
+        except TrialError as error:
+            bad += 1
+            record = {"line": number, "error": str(error)}
+        click.echo(json.dumps(record, ensure_ascii=False))
+    if bad:
+        raise click.ClickException(f"{bad} line(s) could not be graded")
+
+
+def _grade_request(line: str) -> tuple[str, str]:
+    try:
+        request = json.loads(line)
+    except ValueError as error:
+        raise TrialError(f"not JSON: {error}") from None
+    if not isinstance(request, dict):
+        raise TrialError('expected a JSON object {"question": ID, "answer": TEXT}')
+    question, text = request.get("question"), request.get("answer")
+    if not isinstance(question, str) or not isinstance(text, str):
+        raise TrialError('"question" and "answer" must both be strings')
+    return question, text
 
 
 @click.command("export-quizzes")
@@ -411,6 +466,7 @@ def register_commands(app: Flask) -> None:
         generate_command,
         calibrate_command,
         export_questions_command,
+        grade_command,
         export_quizzes_command,
         audit_command,
         seed_demo_command,

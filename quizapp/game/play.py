@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from quizapp.bank.names import bank_names
 from quizapp.game import ranking
 from quizapp.game.grading import MAX_ANSWER_LENGTH, Grade, NotOnOffer, grade_answer
 from quizapp.game.scoring import AnswerScore, score_answer
@@ -358,7 +359,9 @@ def answer_question(
     quiz = get_quiz(session, attempt.quiz_id)
     position = attempt.position
     item, served = _answerable_question(session, attempt, question_id)
-    judged = _judge(item, answer, quiz=quiz, attempt=attempt, served=served, now=now)
+    judged = _judge(
+        item, answer, quiz=quiz, attempt=attempt, served=served, now=now, session=session
+    )
     finished = position + 1 >= quiz.question_count
     _record_once(session, attempt, position, answer, judged, now=now, finished=finished)
     return _outcome(item, quiz, attempt, answer, judged, position=position, finished=finished)
@@ -406,13 +409,21 @@ def _judge(
     attempt: Attempt,
     served: AttemptAnswer,
     now: dt.datetime,
+    session: Session,
 ) -> _Judged:
     """Grade the answer (quizapp.game.grading) and score it against the server's clock.
 
-    InvalidInput for an answer the question does not offer.
+    A typed answer right only thanks to a typo or a qualifier is checked against the bank's
+    names, read only then. InvalidInput for an answer the question does not offer.
     """
     try:
-        grade = grade_answer(item.style, item.accepted, answer, choices=item.choices)
+        grade = grade_answer(
+            item.style,
+            item.accepted,
+            answer,
+            choices=item.choices,
+            names=lambda: bank_names(session, item.accepted, answer),
+        )
     except NotOnOffer as error:
         raise InvalidInput(str(error)) from None
     elapsed = (now - served.served_at).total_seconds()

@@ -8,6 +8,7 @@ the database into a snapshot, generates, and stores the result in one transactio
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import math
 import random
@@ -20,7 +21,7 @@ from sqlalchemy import Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from quizapp.bank import slots
+from quizapp.bank import names, slots
 from quizapp.bank.files import Bank, collector_paused
 from quizapp.core.text import fold
 from quizapp.models import Article, Entity, Fact, FactKind, Question, Template, table_of
@@ -253,6 +254,12 @@ class _Context:
                 return raw
         return None
 
+    @functools.cached_property
+    def short_forms(self) -> dict[str, tuple[str, ...]]:
+        """Each entity's short forms no other entity shares (quizapp.bank.names), computed
+        once per run and only if a question needs them."""
+        return names.short_forms(self.bank.entities.values())
+
     def entity_readings(self, entity_id: str) -> frozenset[str]:
         """Every way the entity's name reads once case, accents and punctuation are ignored."""
         readings = self.readings.get(entity_id)
@@ -480,13 +487,21 @@ def _accepted_forms(answer: Value, correct: set[Value], ctx: _Context) -> list[l
         )
         return [forms]
     if len(answer.entities) > 1:
-        return [ctx.bank.entities[i].forms for i in answer.order]
+        return [_typed_forms(i, ctx) for i in answer.order]
     # One-part answer that several facts support: every supported entity is accepted.
-    forms = list(ctx.bank.entities[answer.order[0]].forms)
+    forms = _typed_forms(answer.order[0], ctx)
     for other in sorted(correct - {answer}, key=lambda v: sorted(v.entities)):
         for entity_id in sorted(other.entities):
-            forms.extend(f for f in ctx.bank.entities[entity_id].forms if f not in forms)
+            forms.extend(f for f in _typed_forms(entity_id, ctx) if f not in forms)
     return [forms]
+
+
+def _typed_forms(entity_id: str, ctx: _Context) -> list[str]:
+    """The entity's name, its aliases, then the short forms no other entity shares ("May" for
+    Brian May): what a typed answer may be."""
+    forms = list(ctx.bank.entities[entity_id].forms)
+    forms.extend(f for f in ctx.short_forms.get(entity_id, ()) if f not in forms)
+    return forms
 
 
 def _mentions(answer: Value, ctx: _Context) -> int:

@@ -1,11 +1,13 @@
 """The question browser, at /editor/questions: every generated question with its answer and
-source. It shows answers, so it is for editors only."""
+source, and a question's own page where an editor tries an answer on the real grader. It shows
+answers, so it is for editors only."""
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from quizapp.db import get_session
-from quizapp.models import STYLES
+from quizapp.game.trial import TrialError, Verdict, try_answer
+from quizapp.models import STYLES, Article, Question
 from quizapp.questions.browse import get_question_page
 from quizapp.questions.generation import difficulty_label
 from quizapp.web.auth import editor_required
@@ -35,3 +37,31 @@ def index() -> ResponseReturnValue:
         article=request.args.get("article", ""),
         difficulty_label=difficulty_label,
     )
+
+
+@bp.get("/<question_id>")
+@editor_required
+def detail(question_id: str) -> ResponseReturnValue:
+    """One question, and "try an answer": ``?answer=...`` shows the grader's verdict, as a
+    player typing it would be graded (quizapp.game.trial). A GET form: nothing changes."""
+    session = get_session()
+    question = session.get(Question, question_id)
+    if question is None:
+        abort(404, description=f"There is no question {question_id}.")
+    answer = request.args.get("answer")
+    verdict: Verdict | None = None
+    error: str | None = None
+    if answer is not None:
+        try:
+            verdict = try_answer(session, question_id, answer)
+        except TrialError as exc:
+            error = str(exc)
+    return render_template(
+        "questions/detail.html",
+        question=question,
+        article=session.get(Article, question.article_id),
+        answer=answer,
+        verdict=verdict,
+        error=error,
+        difficulty_label=difficulty_label,
+    ), (400 if error else 200)
