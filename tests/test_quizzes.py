@@ -227,7 +227,7 @@ def test_a_hand_picked_quiz_keeps_the_order_given(session, editor):
 
 
 def test_a_scope_with_fewer_questions_than_asked_gives_them_all(session, editor):
-    quiz = make_quiz(session, editor, scope_id="best-new-artist", count=50)
+    quiz = make_quiz(session, editor, scope_id="the-kill", count=50)
 
     assert quiz.question_count == 5 == len(items_of(session, quiz.id))
 
@@ -249,9 +249,9 @@ def test_the_same_title_twice_gets_its_own_id(session, editor):
         ({"scope": "event", "scope_id": "lady-gaga"}, "scope_id", "there is no event 'lady-gaga'"),
         ({"scope": "article", "scope_id": "nope"}, "scope_id", "there is no article 'nope'"),
         (
-            {"scope_id": "justin-bieber"},
+            {"scope_id": "jay-z"},
             "scope_id",
-            "the entity 'Justin Bieber' has 2 questions; a quiz needs at least 5",
+            "the entity 'Jay-Z' has 2 questions; a quiz needs at least 5",
         ),
         ({"count": 0}, "count", "count must be a whole number from 1 to 50"),
         ({"count": "51"}, "count", "count must be a whole number from 1 to 50"),
@@ -289,7 +289,7 @@ def test_making_a_quiz_says_what_to_fix(session, editor, overrides, field, says)
         ({"scope": "daily"}, "unknown_scope", "scope"),
         ({"scope_id": None}, "required", "scope_id"),
         ({"scope_id": "nobody"}, "unknown_scope_id", "scope_id"),
-        ({"scope_id": "justin-bieber"}, "too_few_questions", "scope_id"),
+        ({"scope_id": "jay-z"}, "too_few_questions", "scope_id"),
         ({"count": "ten"}, "out_of_range", "count"),
         ({"seconds": 4}, "out_of_range", "seconds"),
         ({"mode": "sudden-death"}, "unknown_mode", "mode"),
