@@ -125,6 +125,7 @@ def _register_pages_and_api(app: "Flask") -> None:
     """The game's pages, the operators' endpoints, the JSON API and the editors' workspace."""
     from quizapp.api import bp as api_bp
     from quizapp.web import (
+        audit,
         auth,
         boards,
         editor_articles,
@@ -146,3 +147,4 @@ def _register_pages_and_api(app: "Flask") -> None:
     app.register_blueprint(editor_articles.api_bp, url_prefix="/editor/api")
     app.register_blueprint(editor_quizzes.bp, url_prefix="/editor/quizzes")
     app.register_blueprint(questions.bp, url_prefix="/editor/questions")
+    app.register_blueprint(audit.bp, url_prefix="/editor/audit")

@@ -18,7 +18,7 @@ from quizapp.bank.sync import write_bank
 from quizapp.core.settings import QuizSettings
 from quizapp.db import get_engine, get_session
 from quizapp.game.feedback import MIN_ANSWERS, calibrate_questions
-from quizapp.game.quizzes import build_quizzes
+from quizapp.game.quizzes import build_quizzes, iter_quiz_exports
 from quizapp.models import EDITOR_ROLES, row_id, utcnow
 from quizapp.questions.browse import iter_question_exports
 from quizapp.questions.generation import GenerationReport, rebuild_questions
@@ -160,6 +160,54 @@ def export_questions_command(output: TextIO) -> None:
     _upgrade_schema()
     for record in iter_question_exports(get_session()):
         output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@click.command("export-quizzes")
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="File to write (default: standard output).",
+)
+@with_appcontext
+def export_quizzes_command(output: TextIO) -> None:
+    """Print every quiz, drafts and played ones included, as one JSON object per line (JSON
+    Lines): id, title, scope, scope_id, status, created_by and its items in order (position,
+    question, template, fact, style)."""
+    _upgrade_schema()
+    for record in iter_quiz_exports(get_session()):
+        output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@click.command("audit")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of lines.")
+@with_appcontext
+def audit_command(as_json: bool) -> None:
+    """Check the bank's questions and the quizzes for what a strict quiz editor would refuse.
+
+    Prints one line per finding (severity, code, question, template, fact: what to fix), then
+    a summary; exits 1 if any finding is an error (docs/editing.md, "The audit").
+    """
+    from quizapp.workspace.audit import audit_database
+
+    _upgrade_schema()
+    report = audit_database(get_session())
+    if as_json:
+        document = {
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "questions": report.questions,
+            "quizzes": report.quizzes,
+            "findings": [finding.as_dict() for finding in report.findings],
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for finding in report.findings:
+            click.echo(finding.line())
+        click.echo(report.summary())
+    if report.errors:
+        sys.exit(1)
 
 
 @click.command("seed-demo")
@@ -363,6 +411,8 @@ def register_commands(app: Flask) -> None:
         generate_command,
         calibrate_command,
         export_questions_command,
+        export_quizzes_command,
+        audit_command,
         seed_demo_command,
         create_editor_command,
         set_password_command,

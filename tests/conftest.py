@@ -34,7 +34,7 @@ from quizapp import create_app
 from quizapp.core.database import make_engine
 from quizapp.core.paths import resource_dir
 from quizapp.db import get_engine
-from tests.factories import make_small_bank, write_bank
+from tests.factories import make_playable_bank, make_small_bank, write_bank
 from tests.faketime.sitecustomize import under_faketime
 from tests.services import fresh_pg_schema, require_postgres
 
@@ -306,6 +306,13 @@ def small_bank(faker) -> dict:
 def small_bank_path(tmp_path: Path, small_bank: dict) -> Path:
     """A small valid bank written to disk."""
     return write_bank(tmp_path / "bank", small_bank)
+
+
+@pytest.fixture
+def playable_bank_path(tmp_path: Path, faker) -> Path:
+    """A small bank with enough facts for quizzes (`make_playable_bank`), written to disk:
+    generating it builds ``event-show-2011``, its article's quiz and the daily mix."""
+    return write_bank(tmp_path / "playable-bank", make_playable_bank(faker))
 
 
 @pytest.fixture(scope="session")

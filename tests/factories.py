@@ -266,3 +266,86 @@ def make_mixed_quiz(
         publish=True,
     )
     return quiz.id
+
+
+AWARD_TEMPLATES: dict[str, dict[str, Any]] = {
+    "typed": make_template(id="award-win-winner-typed", style="typed"),
+    "multiple_choice": make_template(),
+    "true_false": make_template(
+        id="award-win-winner-tf", style="true_false", prompt="{winner} won {award} at the {event}."
+    ),
+}
+
+
+def make_award_bank(
+    faker, awards: int = 6, *, styles: tuple[str, ...] = ("typed",), people: int = 12
+) -> dict[str, Any]:
+    """A valid bank of ``awards`` award wins at one show, one article, one fact per award
+    (``f-award-0``, ``f-award-1``, ...; winner ``people[i]``, award ``awards[i]``, evidence
+    "<winner> won <award>."), and the award templates of ``styles``, for building quizzes.
+
+    Every winner is a different person, so no question names another's answer unless a test
+    says so: `add_award_fact` adds facts whose sentences do.
+    """
+    persons = [make_entity(faker) for _ in range(max(people, awards))]
+    prizes = [
+        make_entity(faker, name=f"Best {faker.unique.word().title()} Prize", type="award")
+        for _ in range(awards)
+    ]
+    show = make_entity(faker, name="2011 Music Awards", type="event", id="show-2011")
+    article = make_article(faker, [], id="award-night", title="Award night")
+    kinds = copy.deepcopy(KINDS)
+    # One winner per prize and show: what makes a swapped winner a provably false statement.
+    kinds["award_win"]["unique_given"] = {"winner": ["award", "event"]}
+    bank = {
+        "kinds": kinds,
+        "entities": persons + prizes + [show],
+        "articles": [article],
+        "facts": [],
+        "templates": [copy.deepcopy(AWARD_TEMPLATES[style]) for style in styles],
+    }
+    for n, (person, prize) in enumerate(zip(persons, prizes, strict=False)):
+        sentence = f"{person['name']} won {prize['name']}."
+        add_award_fact(bank, f"f-award-{n}", person["id"], prize["id"], sentence)
+    return bank
+
+
+def add_award_fact(
+    bank: dict[str, Any],
+    fact_id: str,
+    winner: str,
+    award: str,
+    sentence: str,
+    *,
+    presenter: str | None = None,
+) -> dict[str, Any]:
+    """Add an award win at show-2011 to the bank's first article, with ``sentence`` (put in
+    the article's text) as its evidence; the fact."""
+    bank["articles"][0]["text"] += sentence + "\n"
+    roles = {"winner": winner, "award": award, "event": "show-2011"}
+    if presenter:
+        roles["presenter"] = presenter
+    fact = make_fact(id=fact_id, article=bank["articles"][0]["id"], roles=roles, evidence=sentence)
+    bank["facts"].append(fact)
+    return fact
+
+
+def entity_named(bank: dict[str, Any], entity_id: str) -> str:
+    """The name of the bank's entity ``entity_id``."""
+    return next(e["name"] for e in bank["entities"] if e["id"] == entity_id)
+
+
+def make_playable_bank(faker, extra_awards: int = 5) -> dict[str, Any]:
+    """The small bank (`make_small_bank`) and ``extra_awards`` more award wins in its
+    article, each a new winner and a new prize, with a few more people to pick wrong answers
+    from: enough facts (MIN_FACTS) for its article, its event (``event-show-2011``) and the
+    daily mix to be quizzes of every style."""
+    bank = make_small_bank(faker)
+    bank["entities"] += [make_entity(faker) for _ in range(6)]
+    for n in range(extra_awards):
+        winner = make_entity(faker)
+        prize = make_entity(faker, name=f"Best {faker.unique.word().title()} Award", type="award")
+        bank["entities"] += [winner, prize]
+        sentence = f"{winner['name']} collected {prize['name']}."
+        add_award_fact(bank, f"f-prize-{n}", winner["id"], prize["id"], sentence)
+    return bank

@@ -62,9 +62,9 @@ def rows(page: str) -> list[tuple[str, str, str, bool]]:
 
 
 @pytest.fixture
-def loaded(runner, small_bank_path):
-    """The small bank loaded and generated, which builds its quizzes."""
-    assert runner.invoke(args=["load-bank", str(small_bank_path)]).exit_code == 0
+def loaded(runner, playable_bank_path):
+    """The playable bank loaded and generated, which builds its quizzes."""
+    assert runner.invoke(args=["load-bank", str(playable_bank_path)]).exit_code == 0
     assert runner.invoke(args=["generate"]).exit_code == 0
 
 

@@ -206,8 +206,7 @@ def api_quiz_ids(client) -> set[str]:
 
 def test_an_editor_makes_a_draft_that_players_only_see_once_published(app, session, as_editor):
     form = as_editor.client.get("/editor/quizzes/new").text
-    # The count follows the bundled bank's content; the option shows one.
-    assert re.search(r'<option value="lady-gaga">Lady Gaga \(\d+ questions\)</option>', form)
+    assert re.search(r'<option value="lady-gaga">Lady Gaga \(\d+ facts\)</option>', form)
     assert "justin-bieber" not in form.split('id="entity_id"')[1].split("</select>")[0]
 
     made = as_editor.post("/editor/quizzes/new", **new_quiz_form())
@@ -308,7 +307,10 @@ def test_an_editor_hand_picks_questions_filtering_by_article_and_text(app, sessi
     [
         ({"title": ""}, "Title must be 1 to 300 characters (it is 0)."),
         ({"entity_id": ""}, "Choose the entity the quiz is about."),
-        ({"entity_id": "jay-z"}, "has 2 questions; a quiz needs at least 5."),
+        (
+            {"entity_id": "jay-z"},
+            "has questions on 1 fact; a quiz asks about each fact once and needs at least 5.",
+        ),
         ({"count": "99", "seconds": "1"}, "Seconds must be a whole number from 5 to 120."),
         ({"scope": "list"}, "Pick 1 to 50 questions (you picked 0)."),
         ({"mode": "<script>"}, "Mode must be one of timed, plain."),
@@ -335,7 +337,8 @@ def test_the_quiz_list_shows_every_quiz_with_its_attempts(app, session, as_edito
     page = as_editor.client.get("/editor/quizzes/").text
 
     row = page.split(f'href="/editor/quizzes/{QUIZ}"')[1].split("</tr>")[0]
-    assert re.search(r'<td class="num">10</td>\s*<td class="num">2</td>', row)
+    count = session.get(Quiz, QUIZ).question_count
+    assert re.search(rf'<td class="num">{count}</td>\s*<td class="num">2</td>', row)
     assert "status-published" in row and "automatic" in row
     assert page.count("<tr>") == len(session.exec(select(Quiz)).all()) + 1
 

@@ -372,9 +372,11 @@ def test_a_game_through_the_api_is_counted(bundled_app, faker):
     }
 
 
-def test_a_game_through_the_pages_is_counted_once_per_answer(client, app, session, small_bank_path):
+def test_a_game_through_the_pages_is_counted_once_per_answer(
+    client, app, session, playable_bank_path
+):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["load-bank", str(small_bank_path)]).exit_code == 0
+    assert runner.invoke(args=["load-bank", str(playable_bank_path)]).exit_code == 0
     assert runner.invoke(args=["generate"]).exit_code == 0
     browser = Browser(client, quiz_items(session))
     before = game_counts()

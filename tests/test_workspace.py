@@ -12,6 +12,7 @@ from quizapp.game import feedback
 from quizapp.models import Article, Entity, Fact, Question, Quiz, Template
 from quizapp.workspace import edits, overview
 from tests.factories import EDITOR_PASSWORD, make_editor
+from tests.test_audit_web import repeat_a_fact
 from tests.test_feedback import answer, make_attempt, make_player
 
 SEED = 2026
@@ -66,6 +67,16 @@ def test_the_overview_shows_what_waits_for_an_editor(game_session):
 
     feedback.resolve_report(session, report_id=report.id, editor_id=None)
     assert overview.overview(session).open_reports == 0
+
+
+def test_the_overview_counts_the_audits_findings(game_session):
+    before = overview.overview(game_session)
+    repeat_a_fact(game_session)
+
+    after = overview.overview(game_session)
+
+    assert after.audit_errors == before.audit_errors + 1
+    assert after.audit_warnings == before.audit_warnings
 
 
 @pytest.fixture

@@ -2,21 +2,22 @@
 
 A quiz is a fixed list of questions from one scope: an article, an event, an entity (every
 question whose fact names Lady Gaga), the daily mix, or a list an editor picked by hand.
-`build_quizzes` (re)builds the automatic ones after generation; a quiz that anyone has played
-is never changed, because its items are frozen copies and it is skipped. Quizzes made by
-editors (`create_quiz`) are theirs: building never touches them.
+Which of a scope's questions a quiz asks, and in what order, is `quizapp.game.selection`'s
+(one per fact, no give-aways, topics, true and false); this module reads the scopes and writes
+the quizzes. `build_quizzes` (re)builds the automatic ones after generation; a quiz that
+anyone has played is never changed, because its items are frozen copies and it is skipped.
+Quizzes made by editors (`create_quiz`) are theirs: building never touches them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import and_, delete, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -34,6 +35,7 @@ from quizapp.core.settings import (
 )
 from quizapp.core.text import slugify, unique_id
 from quizapp.game.feedback import calibrate_questions
+from quizapp.game.selection import Candidate, Clues, ClueSource, make_clues, select_questions
 from quizapp.models import (
     Article,
     Attempt,
@@ -44,10 +46,10 @@ from quizapp.models import (
     QuestionContent,
     Quiz,
     QuizItem,
+    Template,
 )
 
-MIN_QUESTIONS = 5  # fewer than this is no quiz worth a leaderboard
-MIN_ENTITY_QUESTIONS = 8  # an entity needs this many to be a topic ("a Lady Gaga quiz")
+MIN_FACTS = 5  # a scope with fewer facts is no quiz worth a leaderboard
 
 
 @dataclass(frozen=True)
@@ -80,109 +82,216 @@ class QuizBuildReport:
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class _Row:
+    """A question as selection sees it, before a quiz's topic is known."""
+
     id: str
     fact_id: str
     style: str
     difficulty: float
+    truth: bool | None
+    answer_entities: frozenset[str]
+
+    def candidate(self, topic: str | None = None) -> Candidate:
+        return Candidate(
+            self.id,
+            self.fact_id,
+            self.style,
+            self.difficulty,
+            truth=self.truth,
+            answers_topic=topic is not None and topic in self.answer_entities,
+        )
 
 
-def select_questions(candidates: Sequence[_Candidate], *, count: int, seed: str) -> tuple[str, ...]:
-    """Pick ``count`` questions for a quiz, ordered from easiest to hardest.
+_CHUNK = 500  # ids per IN (...) list
 
-    One question per fact before a second from any fact (so a quiz never asks the same thing
-    twice in other words), and the styles taken in turn so a quiz mixes them; the seed makes
-    the choice the same every time for the same scope.
+
+def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _answer_entities_query() -> Any:
+    """(question id, entity id) for every entity in the role a question asks for."""
+    return (
+        select(Question.id, FactEntity.entity_id)
+        .join(Template, col(Template.id) == Question.template_id)
+        .join(
+            FactEntity,
+            and_(
+                col(FactEntity.fact_id) == Question.fact_id,
+                col(FactEntity.role) == Template.answer_role,
+            ),
+        )
+    )
+
+
+def _load_rows(
+    session: Session, where: Any = None, *, topics: bool = True
+) -> list[tuple[_Row, str]]:
+    """Every question (or those ``where`` selects) as a selection row, with its article.
+
+    ``topics=False`` leaves out who answers each question, which only topic quizzes ask.
     """
-    rng = random.Random(seed)
-    by_fact: dict[str, list[_Candidate]] = defaultdict(list)
-    for candidate in sorted(candidates, key=lambda c: c.id):
-        by_fact[candidate.fact_id].append(candidate)
-    rounds: list[list[_Candidate]] = []
-    for questions in by_fact.values():
-        rng.shuffle(questions)
-        for depth, question in enumerate(questions):
-            while len(rounds) <= depth:
-                rounds.append([])
-            rounds[depth].append(question)
-    chosen: list[_Candidate] = []
-    for round_ in rounds:
-        rng.shuffle(round_)
-        # Styles in turn within a round: take the next of the style used least so far.
-        pools: dict[str, list[_Candidate]] = defaultdict(list)
-        for question in round_:
-            pools[question.style].append(question)
-        used: dict[str, int] = defaultdict(int)
-        while len(chosen) < count and any(pools.values()):
-            style = min((s for s in pools if pools[s]), key=lambda s: (used[s], s))
-            chosen.append(pools[style].pop())
-            used[style] += 1
-        if len(chosen) >= count:
-            break
-    chosen.sort(key=lambda c: (c.difficulty, c.id))
-    return tuple(c.id for c in chosen)
+    # sqlmodel's select is typed for at most four columns; it takes any number.
+    query = select(  # type: ignore[call-overload]
+        Question.id, Question.fact_id, Question.style, Question.difficulty, Question.article_id
+    )
+    statements = select(Question.id, Question.answer).where(Question.style == "true_false")
+    if where is not None:
+        query, statements = query.where(where), statements.where(where)
+    rows = session.exec(query).all()
+    truth = {qid: answer == ["true"] for qid, answer in session.exec(statements)}
+    answers: dict[str, set[str]] = defaultdict(set)
+    if topics and where is None:
+        for question_id, entity_id in session.exec(_answer_entities_query()):
+            answers[question_id].add(entity_id)
+    elif topics:
+        for chunk in _chunks([r[0] for r in rows]):
+            query = _answer_entities_query().where(col(Question.id).in_(chunk))
+            for question_id, entity_id in session.exec(query):
+                answers[question_id].add(entity_id)
+    return [
+        (
+            _Row(
+                qid,
+                fact_id,
+                style,
+                difficulty,
+                truth.get(qid),
+                frozenset(answers.get(qid, ())),
+            ),
+            article_id,
+        )
+        for qid, fact_id, style, difficulty, article_id in rows
+    ]
+
+
+class _QuestionClues:
+    """Clues (`quizapp.game.selection.make_clues`) read from the questions on demand, kept
+    for every quiz built in one run: most questions are in several scopes."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.known: dict[str, Clues] = {}
+
+    def __call__(self, ids: Sequence[str]) -> Mapping[str, Clues]:
+        missing = [qid for qid in ids if qid not in self.known]
+        for chunk in _chunks(missing):
+            names: dict[str, list[str]] = defaultdict(list)
+            query = (
+                _answer_entities_query()
+                .join(Entity, col(Entity.id) == FactEntity.entity_id)
+                .where(col(Question.id).in_(chunk))
+                .with_only_columns(
+                    col(Question.id), col(Entity.id), col(Entity.name), col(Entity.aliases)
+                )
+            )
+            answer_ids: dict[str, set[str]] = defaultdict(set)
+            for question_id, entity_id, name, aliases in self.session.exec(query):
+                names[question_id].extend([name, *aliases])
+                answer_ids[question_id].add(entity_id)
+            # Every entity of each question's fact, for what its prompt names besides the answer.
+            context: dict[str, list[list[str]]] = defaultdict(list)
+            fact_entities = (
+                select(Question.id, Entity.id, Entity.name, Entity.aliases)
+                .join(FactEntity, col(FactEntity.fact_id) == Question.fact_id)
+                .join(Entity, col(Entity.id) == FactEntity.entity_id)
+                .where(col(Question.id).in_(chunk))
+            )
+            # No DISTINCT: PostgreSQL cannot compare JSON (the aliases); a fact naming an
+            # entity in two roles gives it twice, which changes nothing.
+            for question_id, entity_id, name, aliases in self.session.exec(fact_entities):
+                if entity_id not in answer_ids[question_id]:
+                    context[question_id].append([name, *aliases])
+            for question in self.session.exec(select(Question).where(col(Question.id).in_(chunk))):
+                forms = [form for part in question.accepted for form in part]
+                self.known[question.id] = make_clues(
+                    style=question.style,
+                    prompt=question.prompt,
+                    choices=question.choices,
+                    solution=question.solution,
+                    explanation=question.explanation,
+                    evidence=question.evidence,
+                    answer_forms=forms + names.get(question.id, []),
+                    context_entities=context.get(question.id, []),
+                )
+        return self.known
 
 
 def plan_quizzes(
     session: Session, *, today: dt.date, count: int = QUESTIONS_PER_QUIZ
 ) -> list[QuizPlan]:
-    """Plan every scope quiz the current questions allow, and today's daily mix."""
-    rows = session.exec(
-        # sqlmodel's select is typed for at most four columns; it takes any number.
-        select(  # type: ignore[call-overload]
-            Question.id, Question.fact_id, Question.style, Question.difficulty, Question.article_id
-        )
-    ).all()
-    candidates = {r[0]: _Candidate(r[0], r[1], r[2], r[3]) for r in rows}
-    by_article: dict[str, list[_Candidate]] = defaultdict(list)
-    by_fact: dict[str, list[_Candidate]] = defaultdict(list)
-    for qid, _fact, _style, _difficulty, article_id in rows:
-        by_article[article_id].append(candidates[qid])
-        by_fact[candidates[qid].fact_id].append(candidates[qid])
+    """Plan every scope quiz the current questions allow, and today's daily mix.
 
-    plans: list[QuizPlan] = []
+    Every article, event and entity (but events, which have their own quizzes) whose questions
+    cover MIN_FACTS facts or more gets a quiz; `quizapp.game.selection` picks and orders it.
+    """
+    loaded = _load_rows(session)
+    clues = _QuestionClues(session)
+    by_article: dict[str, list[_Row]] = defaultdict(list)
+    by_fact: dict[str, list[_Row]] = defaultdict(list)
+    for row, article_id in loaded:
+        by_article[article_id].append(row)
+        by_fact[row.fact_id].append(row)
+
+    plans: list[QuizPlan | None] = []
     articles = session.exec(select(Article.id, Article.title, Article.event_id)).all()
-    by_event: dict[str, list[_Candidate]] = defaultdict(list)
+    by_event: dict[str, list[_Row]] = defaultdict(list)
     for article_id, title, event_id in sorted(articles):
         if event_id:
             by_event[event_id].extend(by_article.get(article_id, ()))
-        plans.append(_plan("article", article_id, title, by_article.get(article_id, ()), count))
+        rows = by_article.get(article_id, [])
+        plans.append(_plan("article", article_id, title, rows, count, clues))
 
     entities = {e.id: e for e in session.exec(select(Entity))}
-    for event_id, questions in sorted(by_event.items()):
-        plans.append(_plan("event", event_id, entities[event_id].name, questions, count))
+    for event_id, rows in sorted(by_event.items()):
+        plans.append(_plan("event", event_id, entities[event_id].name, rows, count, clues))
 
-    by_entity: dict[str, list[_Candidate]] = defaultdict(list)
+    by_entity: dict[str, list[_Row]] = defaultdict(list)
     for fact_id, entity_id in session.exec(
         select(FactEntity.fact_id, FactEntity.entity_id).distinct()
     ):
         by_entity[entity_id].extend(by_fact.get(fact_id, ()))
-    for entity_id, questions in sorted(by_entity.items()):
+    for entity_id, rows in sorted(by_entity.items()):
         entity = entities[entity_id]
-        if entity.type == "event" or len(questions) < MIN_ENTITY_QUESTIONS:
+        if entity.type == "event":
             continue
-        plans.append(_plan("entity", entity_id, f"All about {entity.name}", questions, count))
+        title = f"All about {entity.name}"
+        plans.append(_plan("entity", entity_id, title, rows, count, clues, topic=entity_id))
 
-    plans.append(plan_daily(list(candidates.values()), today, count))
-    return [p for p in plans if len(p.question_ids) >= MIN_QUESTIONS]
+    plans.append(plan_daily([row for row, _ in loaded], today, count, clues))
+    return [plan for plan in plans if plan is not None]
 
 
 def _plan(
-    scope: str, scope_id: str, title: str, questions: Iterable[_Candidate], count: int
-) -> QuizPlan:
+    scope: str,
+    scope_id: str,
+    title: str,
+    rows: Iterable[_Row],
+    count: int,
+    clues: ClueSource,
+    topic: str | None = None,
+) -> QuizPlan | None:
+    """The scope's quiz, or None if its questions cover fewer than MIN_FACTS facts, or fewer
+    questions than that (or ``count`` if smaller) can be asked together."""
+    unique = list({row.id: row for row in rows}.values())
+    if len({row.fact_id for row in unique}) < MIN_FACTS:
+        return None
     quiz_id = f"{scope}-{scope_id}"
-    unique = list({q.id: q for q in questions}.values())
-    return QuizPlan(
-        quiz_id, title, scope, scope_id, select_questions(unique, count=count, seed=quiz_id)
-    )
+    candidates = [row.candidate(topic) for row in unique]
+    question_ids = select_questions(candidates, count=count, seed=quiz_id, clues=clues)
+    if len(question_ids) < min(MIN_FACTS, count):
+        return None
+    return QuizPlan(quiz_id, title, scope, scope_id, question_ids)
 
 
-def plan_daily(candidates: Sequence[_Candidate], day: dt.date, count: int) -> QuizPlan:
+def plan_daily(
+    rows: Sequence[_Row], day: dt.date, count: int, clues: ClueSource
+) -> QuizPlan | None:
     """The daily mix: the same questions for everyone on ``day``, different each day."""
-    quiz_id = f"daily-{day.isoformat()}"
     title = f"Daily mix, {day.day} {day:%B %Y}"
-    questions = select_questions(candidates, count=count, seed=quiz_id)
-    return QuizPlan(quiz_id, title, "daily", day.isoformat(), questions)
+    return _plan("daily", day.isoformat(), title, rows, count, clues)
 
 
 def build_quizzes(
@@ -196,7 +305,7 @@ def build_quizzes(
     (`quizapp.game.feedback.calibrate_questions`): generation writes the generator's estimate
     each time, and this is where quizzes are ordered, so this is where observation replaces
     it. A quiz with attempts is left exactly as it is. An unplayed quiz gets fresh copies of
-    its questions; one whose scope no longer has enough questions is removed. Quizzes made
+    its questions; one whose scope no longer makes a quiz (MIN_FACTS) is removed. Quizzes made
     by editors (``created_by`` set) are never touched: their ids start with ``ed-``, which
     no automatic quiz id does.
     """
@@ -293,11 +402,9 @@ def ensure_daily_quiz(
     quiz = session.get(Quiz, quiz_id)
     if quiz is not None:
         return quiz
-    rows = session.exec(
-        select(Question.id, Question.fact_id, Question.style, Question.difficulty)
-    ).all()
-    plan = plan_daily([_Candidate(*r) for r in rows], day, settings.count)
-    if len(plan.question_ids) < MIN_QUESTIONS:
+    rows = [row for row, _ in _load_rows(session, topics=False)]
+    plan = plan_daily(rows, day, settings.count, _QuestionClues(session))
+    if plan is None:
         return None
     try:
         session.add(
@@ -367,20 +474,18 @@ def _whole_number(value: object, name: str, low: int, high: int, problems: list[
     return number
 
 
-def _scope_candidates(session: Session, scope: str, scope_id: str) -> list[_Candidate]:
+def _scope_rows(session: Session, scope: str, scope_id: str) -> list[_Row]:
     """The questions a scope offers: an article's, an event's articles', or those whose facts
     name an entity."""
-    query = select(Question.id, Question.fact_id, Question.style, Question.difficulty)
     if scope == "article":
-        query = query.where(Question.article_id == scope_id)
+        where = col(Question.article_id) == scope_id
     elif scope == "event":
-        query = query.join(Article, col(Question.article_id) == Article.id).where(
-            Article.event_id == scope_id
-        )
+        articles = select(Article.id).where(Article.event_id == scope_id)
+        where = col(Question.article_id).in_(articles)
     else:
         entity_facts = select(FactEntity.fact_id).where(FactEntity.entity_id == scope_id)
-        query = query.where(col(Question.fact_id).in_(entity_facts))
-    return [_Candidate(*row) for row in session.exec(query)]
+        where = col(Question.fact_id).in_(entity_facts)
+    return [row for row, _ in _load_rows(session, where)]
 
 
 def _scope_name(session: Session, scope: str, scope_id: str) -> str | None:
@@ -410,13 +515,27 @@ def _pick_questions(
             message = f"pick 1 to {MAX_QUESTIONS} questions (you picked {len(picked)})"
             problems.append(Problem("pick_count", message, "question_ids"))
             return ()
-        known = set(session.exec(select(Question.id).where(col(Question.id).in_(picked))))
-        unknown = [qid for qid in picked if qid not in known]
+        fact_of = dict(
+            session.exec(
+                select(Question.id, Question.fact_id).where(col(Question.id).in_(picked))
+            ).all()
+        )
+        unknown = [qid for qid in picked if qid not in fact_of]
         if unknown:
             message = f"there is no question {', '.join(map(repr, unknown))}"
             problems.append(Problem("unknown_question", message, "question_ids"))
             return ()
-        return tuple(picked)
+        by_fact: dict[str, list[str]] = defaultdict(list)
+        for qid in picked:
+            by_fact[fact_of[qid]].append(qid)
+        for fact_id, same in by_fact.items():
+            if len(same) > 1:
+                message = (
+                    f"{_and(same)} are all about the fact {fact_id!r}: "
+                    "a quiz asks about each fact once, so keep one of them"
+                )
+                problems.append(Problem("same_fact", message, "question_ids"))
+        return () if problems else tuple(picked)
     if not scope_id:
         message = f"choose the {scope} the quiz is about"
         problems.append(Problem("required", message, "scope_id"))
@@ -426,15 +545,37 @@ def _pick_questions(
         message = f"there is no {scope} {scope_id!r}"
         problems.append(Problem("unknown_scope_id", message, "scope_id"))
         return ()
-    candidates = _scope_candidates(session, scope, scope_id)
-    if len(candidates) < MIN_QUESTIONS:
+    rows = _scope_rows(session, scope, scope_id)
+    facts = len({row.fact_id for row in rows})
+    if facts < MIN_FACTS:
         message = (
-            f"the {scope} {name!r} has {len(candidates)} question"
-            f"{'' if len(candidates) == 1 else 's'}; a quiz needs at least {MIN_QUESTIONS}"
+            f"the {scope} {name!r} has questions on {facts} fact{'' if facts == 1 else 's'}; "
+            f"a quiz asks about each fact once and needs at least {MIN_FACTS}"
         )
         problems.append(Problem("too_few_questions", message, "scope_id"))
         return ()
-    return select_questions(candidates, count=count, seed=seed) if count else ()
+    if not count:
+        return ()
+    topic = scope_id if scope == "entity" else None
+    chosen = select_questions(
+        [row.candidate(topic) for row in rows],
+        count=count,
+        seed=seed,
+        clues=_QuestionClues(session),
+    )
+    if len(chosen) < min(MIN_FACTS, count):
+        message = (
+            f"only {len(chosen)} questions of the {scope} {name!r} can be asked together "
+            f"without one giving another's answer away; a quiz needs at least {MIN_FACTS}"
+        )
+        problems.append(Problem("too_few_questions", message, "scope_id"))
+        return ()
+    return chosen
+
+
+def _and(ids: Sequence[str]) -> str:
+    quoted = [repr(i) for i in ids]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def create_quiz(
@@ -453,13 +594,14 @@ def create_quiz(
     """Make a quiz for an editor, as a draft or published, and log it; commits.
 
     ``scope`` is "article", "event" or "entity" with ``scope_id``, whose questions are
-    chosen as for automatic quizzes (`select_questions`: one per fact first, styles mixed,
-    easiest first; up to ``count``, fewer if the scope has fewer), or "list" with
-    ``question_ids`` kept in the given order (``count`` is then how many were picked).
-    Raises QuizError naming every field that is wrong: the title (1-300 characters), an
-    unknown scope or scope id, a scope with fewer than MIN_QUESTIONS questions, picked ids
-    that do not exist, ``count`` outside 1-50, ``seconds`` outside 5-120, a mode other than
-    timed or plain. The quiz's id is ``ed-`` and its title as a slug.
+    chosen as for automatic quizzes (`quizapp.game.selection.select_questions`: one per
+    fact, no give-aways, an entity as a topic; up to ``count``, fewer if the scope has fewer
+    facts), or "list" with ``question_ids`` kept in the given order (``count`` is then how
+    many were picked). Raises QuizError naming every field that is wrong: the title (1-300
+    characters), an unknown scope or scope id, a scope whose questions cover fewer than
+    MIN_FACTS facts, picked ids that do not exist or two picked questions on one fact,
+    ``count`` outside 1-50, ``seconds`` outside 5-120, a mode other than timed or plain. The
+    quiz's id is ``ed-`` and its title as a slug.
     """
     problems: list[Problem] = []
     title = " ".join(title.split()) if isinstance(title, str) else ""
@@ -594,28 +736,31 @@ def quiz_items(session: Session, quiz_id: str) -> list[QuizItem]:
 
 @dataclass(frozen=True)
 class ScopeOption:
-    """An article, event or entity an editor can make a quiz of, with its question count."""
+    """An article, event or entity an editor can make a quiz of, with its question count and
+    how many facts those questions cover (a quiz asks about each fact once)."""
 
     id: str
     name: str
     questions: int
+    facts: int
 
 
 def scope_options(session: Session) -> dict[str, list[ScopeOption]]:
     """For each scope, every article, event or entity with a question, by name.
 
-    Only those with MIN_QUESTIONS or more can be a quiz's scope; the rest still help to find
-    questions to pick by hand.
+    Only those whose questions cover MIN_FACTS facts or more can be a quiz's scope; the rest
+    still help to find questions to pick by hand.
     """
-    by_article = select(Question.article_id, func.count()).group_by(Question.article_id)
+    counts = (func.count(func.distinct(Question.id)), func.count(func.distinct(Question.fact_id)))
+    by_article = select(Question.article_id, *counts).group_by(Question.article_id)
     by_event = (
-        select(Article.event_id, func.count())
+        select(Article.event_id, *counts)
         .join(Question, col(Question.article_id) == Article.id)
         .where(col(Article.event_id).is_not(None))
         .group_by(Article.event_id)
     )
     by_entity = (
-        select(FactEntity.entity_id, func.count(func.distinct(Question.id)))
+        select(FactEntity.entity_id, *counts)
         .join(Question, col(Question.fact_id) == FactEntity.fact_id)
         .group_by(FactEntity.entity_id)
     )
@@ -629,8 +774,8 @@ def scope_options(session: Session) -> dict[str, list[ScopeOption]]:
     ):
         options[scope] = sorted(
             (
-                ScopeOption(scope_id, names[scope_id], n)
-                for scope_id, n in session.exec(query)
+                ScopeOption(scope_id, names[scope_id], questions, facts)
+                for scope_id, questions, facts in session.exec(query)
                 if scope_id in names
             ),
             key=lambda o: (o.name.casefold(), o.id),
@@ -681,3 +826,41 @@ def find_questions(
     return [chosen[qid] for qid in picked if qid in chosen] + [
         QuestionChoice(*row) for row in others
     ]
+
+
+def iter_quiz_exports(session: Session) -> Iterator[dict[str, Any]]:
+    """Yield every quiz as the export record (`quizapp export-quizzes`), by id: its id,
+    title, scope, scope id, status, who made it (an editor's id, or None if built) and its
+    items in order, each with its position, question, template, fact and style."""
+    quizzes = {q.id: q for q in session.exec(select(Quiz))}
+    items: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # sqlmodel's select is typed for at most four columns; it takes any number.
+    query = select(  # type: ignore[call-overload]
+        QuizItem.quiz_id,
+        QuizItem.position,
+        QuizItem.question_id,
+        QuizItem.template_id,
+        QuizItem.fact_id,
+        QuizItem.style,
+    ).order_by(col(QuizItem.quiz_id), col(QuizItem.position))
+    for quiz_id, position, question_id, template_id, fact_id, style in session.exec(query):
+        items[quiz_id].append(
+            {
+                "position": position,
+                "question": question_id,
+                "template": template_id,
+                "fact": fact_id,
+                "style": style,
+            }
+        )
+    for quiz_id in sorted(quizzes):
+        quiz = quizzes[quiz_id]
+        yield {
+            "id": quiz.id,
+            "title": quiz.title,
+            "scope": quiz.scope,
+            "scope_id": quiz.scope_id,
+            "status": quiz.status,
+            "created_by": quiz.created_by,
+            "items": items.get(quiz_id, []),
+        }

@@ -146,7 +146,7 @@ def new() -> ResponseReturnValue:
         problems=problems,
         field_problems=by_field(problems),
         options=options,
-        min_questions=quizzes.MIN_QUESTIONS,
+        min_facts=quizzes.MIN_FACTS,
         questions=quizzes.find_questions(
             db, article_id=form.article or None, text=form.search, picked=form.question_ids
         ),
