@@ -1,6 +1,7 @@
 """The bundled question bank: valid, rich, and every generated question fair."""
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -173,3 +174,101 @@ def test_export_from_the_console_script_matches_help(database_url, monkeypatch):
     for engine in engines:
         engine.dispose()
     assert result.exit_code == 0 and len(result.output.splitlines()) >= 80
+
+
+# --- The bank as a strict quiz editor would sign it (issue 12; docs/question-quality.md) -----
+
+
+def _applies(bank, template, fact) -> bool:
+    """Whether the template can be filled from the fact: same kind, every role it uses filled,
+    and every entity in a required role of a listed type or tag."""
+    if template.kind != fact.kind or template.status != "published" or fact.retired:
+        return False
+    used = parse_template(template.prompt).roles | {template.answer}
+    if template.explanation:
+        used |= parse_template(template.explanation).roles
+    if not used <= set(fact.roles):
+        return False
+    for role, wanted in template.requires.items():
+        values = fact.roles.get(role)
+        for value in values if isinstance(values, list) else [values]:
+            entity = bank.entities[value]
+            if entity.type not in wanted and not set(entity.tags) & set(wanted):
+                return False
+    return True
+
+
+def test_true_false_statements_swap_only_a_role_the_facts_prove_unique(bank):
+    # A false statement must be provably false: the swapped role is unique given roles the
+    # statement states ("Cher was seen holding ..." or "wore the Kermit dress" are not).
+    for template in bank.templates.values():
+        if template.style != "true_false" or template.status != "published":
+            continue
+        given = bank.kinds[template.kind].unique_given.get(template.answer)
+        assert given is not None, (template.id, "its answer role is not in unique_given")
+        assert set(given) <= parse_template(template.prompt).roles, template.id
+
+
+def test_no_two_templates_ask_the_same_thing_of_one_fact(bank):
+    for fact in bank.facts.values():
+        seen: dict[tuple[str, str], str] = {}
+        for template in bank.templates.values():
+            if not _applies(bank, template, fact):
+                continue
+            key = (template.style, template.answer)
+            assert key not in seen, (fact.id, seen.get(key), template.id)
+            seen[key] = template.id
+
+
+@pytest.mark.parametrize(
+    ("wording", "role", "tag"),
+    [("which video", "work", "music-video"), ("which band", "band", "band")],
+)
+def test_a_prompt_that_names_the_thing_requires_it(bank, wording, role, tag):
+    for template in bank.templates.values():
+        if wording in template.prompt.lower() and template.answer == role:
+            assert tag in template.requires.get(role, []), template.id
+
+
+def test_quotes_are_worth_asking_and_values_have_no_editorial_brackets(bank):
+    for fact in bank.facts.values():
+        for role, value in fact.roles.items():
+            if isinstance(value, str) and value not in bank.entities:
+                assert "[" not in value and "]" not in value, (fact.id, role, value)
+        if fact.kind == "said":
+            assert len(fact.roles["quote"].split()) >= 3, fact.id
+            assert bank.entities[fact.roles["speaker"]].type == "person", fact.id
+
+
+def test_lists_the_article_leaves_open_are_marked_open(bank):
+    for fact in bank.facts.values():
+        if " including " in fact.evidence:
+            many = [r for r, v in fact.roles.items() if isinstance(v, list)]
+            assert set(many) & set(fact.open), fact.id
+
+
+def test_prompts_read_as_a_quiz_not_as_a_report(bank):
+    for template in bank.templates.values():
+        text = f"{template.prompt} {template.explanation or ''}".lower()
+        assert "reporters" not in text and "[" not in text, template.id
+
+
+def test_groups_are_called_what_they_are(bank):
+    # Odd Future is a collective: only groups tagged band may be asked about as a band.
+    odd_future = next(f for f in bank.facts.values() if f.roles.get("band") == "odd-future")
+    asked = [t for t in bank.templates.values() if _applies(bank, t, odd_future)]
+    words = {t.id: re.sub(r"\{[^}]*\}", "", t.prompt).lower() for t in asked}
+    assert asked and not [id_ for id_, text in words.items() if "band" in text]
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        ("Moonman", "trophy"),  # the trophy's name
+        ("Gago", "nickname"),  # Twitter's nickname for Jo Calderone
+        ("rubbing her belly", "how did Beyoncé reveal"),  # how the news came out
+        ("2010 MTV Video Music Awards", "At which show"),  # placing a moment in its year
+    ],
+)
+def test_the_bank_asks_what_a_quiz_writer_would(exported, answer, fragment):
+    assert [q for q in exported if q["answer"] == [answer] and fragment in q["prompt"]]

@@ -272,7 +272,8 @@ def test_each_refusal_has_a_code_and_the_field_it_is_about(db):
     kind = bank_from_db(db).kinds["award_win"]
     article_id = add_gala(db)
     gala_fact = {"kind": "award_win", "article_id": article_id, "seed": SEED, "editor_id": None}
-    roles = {"winner": "lady-gaga", "award": "video-of-the-year", "event": "vma-2010"}
+    # Best New Artist 2010 is in no bundled fact, so no winner here contradicts the bank.
+    roles = {"winner": "lady-gaga", "award": "best-new-artist", "event": "vma-2010"}
     evidence = "At the 2026 Pop Gala, Beyonce presented Lady Gaga with the Best Hat award."
     template = {"kind": "award_win", "style": "typed", "answer_role": "winner", "seed": SEED}
 
@@ -472,7 +473,7 @@ def test_a_templates_requirements_are_kept_through_other_edits_and_checked(db):
 
 
 def test_a_facts_open_roles_are_kept_through_corrections_and_checked(db):
-    fact = db.get(Fact, "vma-2011-bieber-applauded-performers")
+    fact = db.get(Fact, "vma-2011-well-wishers-beyonce-jay-z")
 
     def correct(**fields):
         return edits.save_fact(
@@ -487,11 +488,11 @@ def test_a_facts_open_roles_are_kept_through_corrections_and_checked(db):
             **fields,
         )
 
-    correct(open_roles=["applauders"])
+    correct(open_roles=["congratulated"])
     correct()
 
     db.expire_all()
-    assert db.get(Fact, fact.id).open_roles == ["applauders"]
+    assert db.get(Fact, fact.id).open_roles == ["congratulated"]
     with pytest.raises(EditError) as refused:
         correct(open_roles=["event"])
     assert [p.code for p in refused.value.problems] == ["open_not_many"]

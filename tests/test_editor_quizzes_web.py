@@ -308,7 +308,7 @@ def test_an_editor_hand_picks_questions_filtering_by_article_and_text(app, sessi
         ({"title": ""}, "Title must be 1 to 300 characters (it is 0)."),
         ({"entity_id": ""}, "Choose the entity the quiz is about."),
         (
-            {"entity_id": "justin-bieber"},
+            {"entity_id": "jay-z"},
             "has questions on 1 fact; a quiz asks about each fact once and needs at least 5.",
         ),
         ({"count": "99", "seconds": "1"}, "Seconds must be a whole number from 5 to 120."),
