@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import math
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,20 @@ CHOICES = 4
 TRUE_FALSE_CHOICES = ["true", "false"]
 # Lists this short are shuffled whole; longer ones (a type across a big bank) are sampled.
 _SHUFFLE_LIMIT = 64
+# Editorial notes in a text value ("[as Jo Calderone]"): for editors, never shown to players.
+_BRACKETS = re.compile(r"\s*\[[^\]]*\]")
+# Words too common to give an answer away when a prompt holds them ("the", "of"); words of
+# fewer letters than this never do either.
+_COMMON_WORDS = frozenset(
+    "the and for with from that this was were are his her its their our your him she they "
+    "who what which when where how not but all".split()
+)
+_SHORT_WORD = 3
+# A word in this many entity names of the bank or more says nothing about which one is meant
+# ("Best" in every award, a common first name).
+_COMMON_IN_NAMES = 3
+# A quote with fewer words than this ("Aah?") is not quiz material.
+_QUOTE_MIN_WORDS = 3
 
 
 # --- Input: a snapshot of the bank as plain data ----------------------------------------------
@@ -207,10 +222,26 @@ class _Context:
         self.literals_by_article: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
         self.facts_by_kind: dict[str, list[FactInfo]] = defaultdict(list)
         self.readings: dict[str, frozenset[str]] = {}
+        self.distinctive: dict[str, frozenset[str]] = {}
+        self.folded: dict[str, str] = {}
+        self.all_tags: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
+        # Who filled each role of each kind, by type, and the same split by tags: the wrong
+        # answers that fit the role best ("other winners", "other drummers").
+        self.by_role: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        self.by_role_tag: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+        self.by_tag: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.members_of_article: dict[str, set[str]] = defaultdict(set)
+        self.members_of_event: dict[str, set[str]] = defaultdict(set)
+        # How many entities' names hold each folded word (for what counts as distinctive).
+        self.name_words: Counter[str] = Counter()
 
         entity: EntityInfo | None
         for entity in sorted(bank.entities.values(), key=lambda e: e.id):
             self.by_type[entity.type].append(entity.id)
+            for tag in entity.tags:
+                self.by_tag[(entity.type, tag)].append(entity.id)
+            self.name_words.update({w for form in entity.forms for w in self.fold(form).split()})
+        seen_role: set[tuple[str, str, str]] = set()
         seen_article: set[tuple[str, str]] = set()
         seen_event: set[tuple[str, str]] = set()
         seen_literal: set[tuple[Any, ...]] = set()
@@ -239,9 +270,16 @@ class _Context:
                     if (key[0], entity_id) not in seen_article:
                         seen_article.add((key[0], entity_id))
                         self.by_article[key].append(entity_id)
+                        self.members_of_article[key[0]].add(entity_id)
                     if event and (event, entity_id) not in seen_event:
                         seen_event.add((event, entity_id))
                         self.by_event[(event, entity.type)].append(entity_id)
+                        self.members_of_event[event].add(entity_id)
+                    if (fact.kind, role, entity_id) not in seen_role:
+                        seen_role.add((fact.kind, role, entity_id))
+                        self.by_role[(fact.kind, role, entity.type)].append(entity_id)
+                        for tag in entity.tags:
+                            self.by_role_tag[(fact.kind, role, entity.type, tag)].append(entity_id)
 
     def event_of(self, fact: FactInfo) -> str | None:
         article = self.bank.articles.get(fact.article_id)
@@ -253,12 +291,46 @@ class _Context:
                 return raw
         return None
 
+    def sharing_all(self, kind: str, role: str, entity_type: str, tags: list[str]) -> list[str]:
+        """The role's fillers of the type that carry every one of ``tags``, remembered."""
+        key = (kind, role, entity_type, tuple(tags))
+        found = self.all_tags.get(key)
+        if found is None:
+            wanted = set(tags)
+            pool = self.by_role_tag.get((kind, role, entity_type, tags[0]), [])
+            found = [i for i in pool if wanted <= set(self.bank.entities[i].tags)]
+            self.all_tags[key] = found
+        return found
+
+    def fold(self, text: str) -> str:
+        """``fold(text)``, remembered: the same names and template texts come back often."""
+        folded = self.folded.get(text)
+        if folded is None:
+            folded = self.folded[text] = fold(text)
+        return folded
+
+    def distinctive_words(self, entity_id: str) -> frozenset[str]:
+        """The words of an entity's names that point at it: "dave" and "grohl" for Dave Grohl,
+        not "the", nor a word many names of the bank share."""
+        found = self.distinctive.get(entity_id)
+        if found is None:
+            found = frozenset(
+                word
+                for reading in self.entity_readings(entity_id)
+                for word in reading.split()
+                if len(word) >= _SHORT_WORD
+                and word not in _COMMON_WORDS
+                and self.name_words[word] < _COMMON_IN_NAMES
+            )
+            self.distinctive[entity_id] = found
+        return found
+
     def entity_readings(self, entity_id: str) -> frozenset[str]:
         """Every way the entity's name reads once case, accents and punctuation are ignored."""
         readings = self.readings.get(entity_id)
         if readings is None:
             entity = self.bank.entities[entity_id]
-            readings = frozenset(filter(None, (fold(form) for form in entity.forms)))
+            readings = frozenset(filter(None, (self.fold(form) for form in entity.forms)))
             self.readings[entity_id] = readings
         return readings
 
@@ -266,21 +338,28 @@ class _Context:
         """How a role's value as the fact states it reads in a question."""
         if spec.literal:
             literal: str | int = raw
-            return literal
+            return _shown(literal)
         if isinstance(raw, list):
             return [self.bank.entities[i].name for i in raw]
         return self.bank.entities[raw].name
 
     def display(self, value: Value) -> str | int | list[str]:
         if value.literal is not None:
-            return value.literal
+            return _shown(value.literal)
         names = [self.bank.entities[i].name for i in value.order]
         return names[0] if len(names) == 1 else names
 
     def parts(self, value: Value) -> list[str]:
         if value.literal is not None:
-            return [str(value.literal)]
+            return [str(_shown(value.literal))]
         return [self.bank.entities[i].name for i in value.order]
+
+
+def _shown(value: str | int) -> str | int:
+    """A value as players see it: editorial brackets ("[as Jo Calderone]") left out."""
+    if isinstance(value, str) and "[" in value:
+        return " ".join(_BRACKETS.sub("", value).split())
+    return value
 
 
 # --- The generator ------------------------------------------------------------------------------
@@ -325,6 +404,22 @@ class _TemplatePlan:
             else:
                 self.partial[present][key].add(answer)
 
+        self.stated = self.prompt.roles - {self.answer_role}
+        # A false statement is provable only by swapping a role that is unique once roles the
+        # prompt states are fixed (the winner of one award at one event).
+        given = ctx.bank.unique_given.get(template.kind, {}).get(self.answer_role)
+        self.provable = given is not None and set(given) <= self.stated
+        self.requires = {role: frozenset(wanted) for role, wanted in template.requires.items()}
+        self.answer_requires = self.requires.get(self.answer_role)
+        asked = self.prompt.roles | {self.answer_role}
+        self.quote_roles = tuple(
+            sorted(r for r in asked if "quote" in r and self.specs[r].literal == "text")
+        )
+        self.speaker_role = _speaker_role(self.specs) if self.quote_roles else None
+        # Where the right choice goes: cycled over the template's questions from here, so
+        # that A-D each hold it about as often, whatever else is rebuilt.
+        self.offset = int(hashlib.sha1(template.id.encode()).hexdigest()[:8], 16)
+
     def fits(self, fact: FactInfo) -> bool:
         return all(role in fact.roles for role in self.needed)
 
@@ -334,6 +429,26 @@ class _TemplatePlan:
             projected = tuple(v for r, v in zip(self.key_roles, key, strict=True) if r in present)
             found |= index.get(projected, set())
         return found
+
+
+def _speaker_role(specs: Mapping[str, RoleInfo]) -> str | None:
+    """Who says a quote: the role named speaker, else the kind's first person or group role."""
+    if "speaker" in specs:
+        return "speaker"
+    for role, spec in specs.items():
+        if not spec.literal and {"person", "group"} & set(spec.types):
+            return role
+    return None
+
+
+@dataclass
+class _Turns:
+    """What a template has made so far: where its next right choice goes, and whether its
+    next statement should be false."""
+
+    choices: int = 0
+    true: int = 0
+    false: int = 0
 
 
 def generate(
@@ -364,13 +479,21 @@ def generate(
             if on_progress:
                 on_progress(len(facts))
             continue
+        turns = _Turns()
         for fact in facts:
             if plan.fits(fact):
-                outcome = _make_question(plan, fact, ctx, seed)
+                outcome = _make_question(plan, fact, ctx, seed, turns)
                 if isinstance(outcome, Skipped):
                     report.skipped.append(outcome)
                 else:
                     report.made[outcome.style] += 1
+                    if outcome.style == "multiple_choice":
+                        turns.choices += 1
+                    elif outcome.style == "true_false":
+                        if outcome.answer == ["true"]:
+                            turns.true += 1
+                        else:
+                            turns.false += 1
                     yield outcome
             if on_progress:
                 on_progress(1)
@@ -383,9 +506,12 @@ def count_pairs(bank: BankSnapshot) -> int:
 
 
 def _make_question(
-    plan: _TemplatePlan, fact: FactInfo, ctx: _Context, seed: int
+    plan: _TemplatePlan, fact: FactInfo, ctx: _Context, seed: int, turns: _Turns
 ) -> QuestionDraft | Skipped:
     template = plan.template
+    refusal = _refusal(plan, fact, ctx)
+    if refusal:
+        return Skipped(template.id, fact.id, refusal)
     qid = question_id(template.id, fact.id)
     rng = random.Random(f"{seed}:{qid}")
     answer, key = plan.facts[fact.id]  # fits() made sure the fact states every key role
@@ -402,12 +528,18 @@ def _make_question(
         )
 
     values = {role: ctx.display_raw(fact.roles[role], plan.specs[role]) for role in plan.needed}
+    # The prompt as compared for give-aways, without the answer's own slot (a true/false
+    # statement names a value there by design).
+    said = _folded_prompt(plan, values, ctx)
+    give_away = _give_away(answer, said, ctx)
+    if give_away:
+        return Skipped(template.id, fact.id, give_away)
     parts = ctx.parts(answer)
     solution = slots.join_names(parts)
     accepted = _accepted_forms(answer, correct, ctx)
     wrong: list[tuple[Value, bool]] = []
     if template.style == "multiple_choice":
-        wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, CHOICES - 1)
+        wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, CHOICES - 1, said)
         if len(wrong) < CHOICES - 1:
             return Skipped(
                 template.id,
@@ -415,14 +547,21 @@ def _make_question(
                 f"only {len(wrong)} wrong answer(s) of {_pool_name(plan, answer, ctx)} "
                 f"exist; multiple choice needs {CHOICES - 1}",
             )
-        choices = [_choice_text(answer, ctx)] + [_choice_text(v, ctx) for v, _ in wrong]
+        right = _choice_text(answer, ctx)
+        choices = [_choice_text(v, ctx) for v, _ in wrong]
         rng.shuffle(choices)
-        answer_parts, accepted = parts, [[_choice_text(answer, ctx)]]
+        choices.insert((plan.offset + turns.choices) % CHOICES, right)
+        answer_parts, accepted = parts, [[right]]
     elif template.style == "true_false":
         choices = list(TRUE_FALSE_CHOICES)
-        truth = rng.random() < 0.5
-        if not truth:
-            wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, 1)
+        # Alternate, from a side the template id picks, so a template's statements are about
+        # half false; only a provably false one is made false, else it stays true.
+        want_false = turns.false < turns.true or (
+            turns.false == turns.true and plan.offset % 2 == 1
+        )
+        truth = True
+        if want_false and plan.provable and plan.answer_role not in fact.open_roles:
+            wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, 1, said)
             truth = not wrong  # with no checked wrong answer to swap in, the statement stays true
         if not truth:
             values[plan.answer_role] = ctx.display(wrong[0][0])
@@ -461,6 +600,92 @@ def _make_question(
     )
 
 
+def _refusal(plan: _TemplatePlan, fact: FactInfo, ctx: _Context) -> str | None:
+    """Why this fact must not make this template's question at all, if it must not."""
+    if plan.answer_role in fact.open_roles:
+        return (
+            f"the article leaves the list open: {plan.answer_role} names only some of them, "
+            "so it cannot be asked as a closed set"
+        )
+    for role, wanted in plan.requires.items():
+        raw = fact.roles.get(role)
+        spec = plan.specs.get(role)
+        if raw is None or spec is None:
+            continue
+        if spec.literal:
+            if spec.literal not in wanted:
+                return f"the template requires {role} to be {_either(wanted)}, not {spec.literal}"
+            continue
+        for entity_id in raw if isinstance(raw, list) else (raw,):
+            entity = ctx.bank.entities[entity_id]
+            if not _has_type_or_tag(entity, wanted):
+                tagged = f" tagged {', '.join(entity.tags)}" if entity.tags else " with no tags"
+                return (
+                    f"the template requires {role} to be {_either(wanted)}: "
+                    f"{entity.name} is a {entity.type}{tagged}"
+                )
+    for role in plan.quote_roles:
+        text = fact.roles.get(role)
+        if isinstance(text, str) and (
+            len(ctx.fold(text).split()) < _QUOTE_MIN_WORDS or not any(c.isalpha() for c in text)
+        ):
+            return (
+                f"the quote {text!r} says too little to ask about (fewer than "
+                f"{_QUOTE_MIN_WORDS} words)"
+            )
+    if plan.quote_roles:
+        speaker = plan.speaker_role
+        if speaker is None:
+            return f"a quote needs its speaker named: kind {plan.template.kind} has no speaker role"
+        if speaker not in plan.prompt.roles and speaker != plan.answer_role:
+            return f"a quote needs its speaker named: the prompt does not state {{{speaker}}}"
+    return None
+
+
+def _either(wanted: Iterable[str]) -> str:
+    return " or ".join(sorted(wanted))
+
+
+def _has_type_or_tag(entity: EntityInfo, wanted: frozenset[str]) -> bool:
+    return entity.type in wanted or not wanted.isdisjoint(entity.tags)
+
+
+def _folded_prompt(plan: _TemplatePlan, values: Mapping[str, Any], ctx: _Context) -> str:
+    """The prompt's words folded, one space apart and padded with spaces so that " word "
+    finds a whole word; the answer's slot is a gap no match crosses."""
+    pieces: list[str] = []
+    for part in plan.prompt.parts:
+        if isinstance(part, str):
+            pieces.append(ctx.fold(part))
+        elif part.role == plan.answer_role:
+            pieces.append("|")
+        else:
+            value = values[part.role]
+            if isinstance(value, list):
+                pieces.extend(ctx.fold(v) for v in value)
+            else:
+                pieces.append(ctx.fold(str(value)))
+    return " " + " ".join(p for p in pieces if p) + " "
+
+
+def _give_away(answer: Value, said: str, ctx: _Context) -> str | None:
+    """Why the prompt (``_folded_prompt``) gives the answer away, if it does."""
+    if answer.literal is not None:
+        reading = ctx.fold(str(_shown(answer.literal)))
+        if reading and f" {reading} " in said:
+            return f"the prompt gives the answer away: it contains {answer.literal!r}"
+        return None
+    for entity_id in answer.order:
+        name = ctx.bank.entities[entity_id].name
+        for reading in ctx.entity_readings(entity_id):
+            if f" {reading} " in said:
+                return f"the prompt gives the answer away: it names {name}"
+        for word in sorted(ctx.distinctive_words(entity_id)):
+            if f" {word} " in said:
+                return f"the prompt gives the answer away: {word!r} in it points at {name}"
+    return None
+
+
 def _names(displays: Sequence[Any]) -> str:
     flat = [slots.join_names(d) if isinstance(d, list) else str(d) for d in displays]
     return slots.join_names(sorted(flat))
@@ -468,7 +693,7 @@ def _names(displays: Sequence[Any]) -> str:
 
 def _choice_text(value: Value, ctx: _Context) -> str:
     if value.literal is not None:
-        return str(value.literal)
+        return str(_shown(value.literal))
     # Parts in a fixed order, so the right choice is not the only one in the fact's order.
     return slots.join_names(sorted(ctx.bank.entities[i].name for i in value.entities))
 
@@ -513,44 +738,103 @@ def _pick_wrong(
     ctx: _Context,
     rng: random.Random,
     needed: int,
+    said: str,
 ) -> list[tuple[Value, bool]]:
     """Pick ``needed`` wrong answers: (value, whether it came from the same article or event).
 
     Never a value the fact base says is, or may be, correct; never one that reads like the
-    answer or like another wrong answer; preferring the fact's own article, then its event,
-    then the whole bank.
+    answer or like another wrong answer, nor one the prompt (``said``, folded) names; ranked
+    by how well they fit the role (``_candidates``).
     """
     if answer.literal is not None:
-        return _pick_wrong_literals(plan, fact, answer, excluded, ctx, rng, needed)
+        return _pick_wrong_literals(plan, fact, answer, excluded, ctx, rng, needed, said)
     if len(answer.entities) > 1:
-        return _pick_wrong_groups(fact, answer, excluded, ctx, rng, needed)
+        return _pick_wrong_groups(plan, fact, answer, excluded, ctx, rng, needed, said)
 
     (answer_id,) = answer.entities
-    entity_type = ctx.bank.entities[answer_id].type
     taken_readings: set[str] = set()
     for value in excluded:
         for entity_id in value.entities:
             taken_readings |= ctx.entity_readings(entity_id)
     excluded_ids = {i for v in excluded for i in v.entities}
     picked: list[tuple[Value, bool]] = []
-    for near, pool in _entity_tiers(fact, entity_type, ctx):
-        for candidate in _draw(pool, rng):
-            if len(picked) == needed:
-                return picked
-            if candidate in excluded_ids:
-                continue
-            readings = ctx.entity_readings(candidate)
-            if readings & taken_readings:
-                continue
-            taken_readings |= readings
-            excluded_ids.add(candidate)
-            picked.append((Value(entities=frozenset([candidate]), order=(candidate,)), near))
+    for candidate in _candidates(plan, fact, [answer_id], excluded_ids, ctx, rng, said):
+        readings = ctx.entity_readings(candidate)
+        if readings & taken_readings:
+            continue
+        taken_readings |= readings
+        picked.append(
+            (
+                Value(entities=frozenset([candidate]), order=(candidate,)),
+                _near(fact, candidate, ctx),
+            )
+        )
+        if len(picked) == needed:
+            break
     return picked
 
 
-def _entity_tiers(fact: FactInfo, entity_type: str, ctx: _Context) -> list[tuple[bool, list[str]]]:
+def _near(fact: FactInfo, entity_id: str, ctx: _Context) -> bool:
+    if entity_id in ctx.members_of_article.get(fact.article_id, ()):
+        return True
     event = ctx.event_of(fact)
-    tiers = [(True, ctx.by_article.get((fact.article_id, entity_type), []))]
+    return event is not None and entity_id in ctx.members_of_event.get(event, ())
+
+
+def _candidates(
+    plan: _TemplatePlan,
+    fact: FactInfo,
+    reference: Sequence[str],
+    excluded_ids: set[str],
+    ctx: _Context,
+    rng: random.Random,
+    said: str,
+) -> Iterator[str]:
+    """Wrong answers for the role ``reference`` (the right entities) fills, best first.
+
+    Ranked: entities that filled the same role of the same kind elsewhere, then those sharing
+    the answer's tags, then the fact's article, its event, the bank. Never offered: one the
+    template's ``requires`` refuses for the role, one that shares none of the answer's tags
+    when it has some (the odd one out), one the prompt names. Each is yielded once and added
+    to ``excluded_ids``.
+    """
+    entity_type = ctx.bank.entities[reference[0]].type
+    kind, role = plan.template.kind, plan.answer_role
+    tags = sorted({t for i in reference for t in ctx.bank.entities[i].tags})
+    required = plan.answer_requires
+    pools: list[Sequence[str]]
+    if tags:
+        # Every choice shares a tag with the answer: the pools by tag hold all of them.
+        pools = [ctx.by_role_tag.get((kind, role, entity_type, t), ()) for t in tags]
+        if len(tags) > 1:
+            pools.insert(0, ctx.sharing_all(kind, role, entity_type, tags))
+        pools += [ctx.by_tag.get((entity_type, t), ()) for t in tags]
+    else:
+        pools = [ctx.by_role.get((kind, role, entity_type), ())]
+        pools += [pool for _, pool in _entity_tiers(fact, entity_type, ctx)]
+    wanted = frozenset(tags)
+    for pool in pools:
+        for candidate in _draw(pool, rng):
+            if candidate in excluded_ids:
+                continue
+            excluded_ids.add(candidate)
+            entity = ctx.bank.entities[candidate]
+            if required and not _has_type_or_tag(entity, required):
+                continue
+            if wanted and wanted.isdisjoint(entity.tags):
+                continue
+            if any(f" {r} " in said for r in ctx.entity_readings(candidate)):
+                continue
+            yield candidate
+
+
+def _entity_tiers(
+    fact: FactInfo, entity_type: str, ctx: _Context
+) -> list[tuple[bool, Sequence[str]]]:
+    event = ctx.event_of(fact)
+    tiers: list[tuple[bool, Sequence[str]]] = [
+        (True, ctx.by_article.get((fact.article_id, entity_type), []))
+    ]
     if event:
         tiers.append((True, ctx.by_event.get((event, entity_type), [])))
     tiers.append((False, ctx.by_type.get(entity_type, [])))
@@ -579,52 +863,50 @@ def _draw(pool: Sequence[Any], rng: random.Random) -> Iterator[Any]:
 
 
 def _pick_wrong_groups(
+    plan: _TemplatePlan,
     fact: FactInfo,
     answer: Value,
     excluded: set[Value],
     ctx: _Context,
     rng: random.Random,
     needed: int,
+    said: str,
 ) -> list[tuple[Value, bool]]:
-    """Wrong answers for a several-part answer: as many parts, never the right set.
+    """Wrong answers for a k-part answer, balanced so that elimination gives nothing away.
 
-    Most swap one part (hard: they share a right name); the last swaps every part when the
-    pool allows, so that knowing one name is not enough to pick the right choice.
+    With k wrong names (ranked as for one-part answers): one choice holds all of them, and two
+    mix half of the right names with the other half of the wrong ones. Every name then stands
+    in exactly two of the four choices and none is in every wrong one.
     """
     members = sorted(answer.entities)
+    rng.shuffle(members)
     answer_readings = set().union(*(ctx.entity_readings(i) for i in members))
-    entity_type = ctx.bank.entities[members[0]].type
     excluded_ids = {i for v in excluded for i in v.entities}
-    replacements: list[tuple[str, bool]] = []
-    for near, pool in _entity_tiers(fact, entity_type, ctx):
-        for candidate in _draw(pool, rng):
-            if len(replacements) >= needed + len(members):
-                break
-            if candidate in excluded_ids or ctx.entity_readings(candidate) & answer_readings:
-                continue
-            excluded_ids.add(candidate)
-            replacements.append((candidate, near))
-
-    near_of = dict(replacements)
-    single = [
-        frozenset(members[:position] + [c] + members[position + 1 :])
-        for c, _ in replacements
-        for position in range(len(members))
+    names: list[str] = []
+    taken = set(answer_readings)
+    for candidate in _candidates(plan, fact, members, excluded_ids, ctx, rng, said):
+        readings = ctx.entity_readings(candidate)
+        if readings & taken:
+            continue
+        taken |= readings
+        names.append(candidate)
+        if len(names) == len(members):
+            break
+    if len(names) < len(members):
+        return []
+    half = len(members) // 2
+    groups = [
+        frozenset(names),
+        frozenset(members[:half] + names[half:]),
+        frozenset(members[half:] + names[:half]),
     ]
-    rng.shuffle(single)
-    everyone_else = frozenset(c for c, _ in replacements[-len(members) :])
-    full = [everyone_else] if len(everyone_else) == len(members) else []
-    ordered = single[: needed - 1] + full + single[needed - 1 :]
-
+    rng.shuffle(groups)
     seen = {answer.entities} | {v.entities for v in excluded}
     picked: list[tuple[Value, bool]] = []
-    for group in ordered:
-        if len(picked) == needed:
-            break
+    for group in groups[:needed]:
         if group in seen:
-            continue
-        seen.add(group)
-        near = all(near_of.get(i, True) for i in group)
+            continue  # another fact's right answer: the caller sees too few and says so
+        near = all(_near(fact, i, ctx) for i in group)
         picked.append((Value(entities=group, order=tuple(sorted(group))), near))
     return picked
 
@@ -637,6 +919,7 @@ def _pick_wrong_literals(
     ctx: _Context,
     rng: random.Random,
     needed: int,
+    said: str,
 ) -> list[tuple[Value, bool]]:
     kind, role = plan.template.kind, plan.answer_role
     taken = {v.literal for v in excluded}
@@ -653,8 +936,8 @@ def _pick_wrong_literals(
         for candidate in _draw(pool, rng):
             if len(picked) == needed:
                 return picked
-            reading = fold(str(candidate))
-            if candidate in taken or reading in taken_readings:
+            reading = ctx.fold(str(_shown(candidate)))
+            if candidate in taken or reading in taken_readings or f" {reading} " in said:
                 continue
             taken.add(candidate)
             taken_readings.add(reading)
