@@ -19,6 +19,7 @@ from quizapp.questions.generation import (
     TemplateInfo,
     generate,
 )
+from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
 
 ARTICLE = "a-show"
 EVENT = "show-2011"
@@ -489,3 +490,27 @@ def test_a_rebuild_of_one_template_makes_what_a_full_rebuild_makes():
     partial, _ = run(one)
 
     assert partial == {k: v for k, v in full.items() if k[0] == "which-award"}
+
+
+# --- The editor sees each rule's reason -----------------------------------------------------
+
+
+def test_the_template_preview_names_each_rules_reason_per_fact():
+    grohl = person("dave-grohl", "Dave Grohl")
+    facts = [
+        fact("hi", "said", speaker="dave-grohl", quote="Hi, I'm Dave, good to see you"),
+        fact("aah", "said", speaker="p0", quote="Aah?"),
+        *[
+            fact(f"q{i}", "said", speaker=f"p{i}", quote=f"Line number {i} said well")
+            for i in range(1, 5)
+        ],
+    ]
+    draft = TemplateDraft(
+        kind="said", style="multiple_choice", prompt="Who said “{quote}”?", answer_role="speaker"
+    )
+
+    preview = preview_template(snapshot([*PEOPLE, grohl], facts, []), draft)
+
+    codes = {(p.location.record, p.code) for p in preview.warnings}
+    assert {("fact hi", "give_away"), ("fact aah", "quote_too_short")} <= codes
+    assert can_publish(preview) and len(preview.questions) == 4
