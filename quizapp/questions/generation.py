@@ -8,6 +8,7 @@ the database into a snapshot, generates, and stores the result in one transactio
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import math
 import random
@@ -225,6 +226,8 @@ class _Context:
         self.distinctive: dict[str, frozenset[str]] = {}
         self.folded: dict[str, str] = {}
         self.all_tags: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
+        self.values_kind: str | None = None
+        self.values: dict[str, dict[str, Value]] = {}
         # Who filled each role of each kind, by type, and the same split by tags: the wrong
         # answers that fit the role best ("other winners", "other drummers").
         self.by_role: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -290,6 +293,22 @@ class _Context:
             if isinstance(raw, str) and "event" in spec.types:
                 return raw
         return None
+
+    def values_of(self, kind: str) -> dict[str, dict[str, Value]]:
+        """Each fact of ``kind``'s role values, by fact id. Templates of one kind share them;
+        only the last kind's are kept, as templates come mostly grouped by kind."""
+        if self.values_kind != kind:
+            specs = self.bank.kinds[kind]
+            self.values = {
+                fact.id: {
+                    role: value
+                    for role in fact.roles
+                    if role in specs and (value := _value(fact, role, specs[role])) is not None
+                }
+                for fact in self.facts_by_kind.get(kind, ())
+            }
+            self.values_kind = kind
+        return self.values
 
     def sharing_all(self, kind: str, role: str, entity_type: str, tags: list[str]) -> list[str]:
         """The role's fillers of the type that carry every one of ``tags``, remembered."""
@@ -392,12 +411,15 @@ class _TemplatePlan:
         )
         # Each fact's answer and key, kept for when its own question is made.
         self.facts: dict[str, tuple[Value, _Key]] = {}
+        values = ctx.values_of(template.kind)
+        answer_role = self.answer_role
         for fact in ctx.facts_by_kind.get(template.kind, ()):
-            answer = _value(fact, self.answer_role, self.answer_spec)
+            of_fact = values[fact.id]
+            answer = of_fact.get(answer_role)
             if answer is None:
                 continue
-            present = tuple(r for r in self.key_roles if r in fact.roles)
-            key = tuple(_value(fact, r, self.specs[r]) for r in present)
+            present = tuple(r for r in self.key_roles if r in of_fact)
+            key = tuple(of_fact[r] for r in present)
             if len(present) == len(self.key_roles):
                 self.answers[key].add(answer)
                 self.facts[fact.id] = (answer, key)
@@ -416,6 +438,16 @@ class _TemplatePlan:
             sorted(r for r in asked if "quote" in r and self.specs[r].literal == "text")
         )
         self.speaker_role = _speaker_role(self.specs) if self.quote_roles else None
+        # The prompt for give-away checks: folded literal text, or a role's slot (None for
+        # the answer's, a gap no match crosses).
+        self.folded_parts: tuple[tuple[str, str | None], ...] = tuple(
+            (ctx.fold(part), "")
+            if isinstance(part, str)
+            else ("|", None)
+            if part.role == self.answer_role
+            else ("", part.role)
+            for part in self.prompt.parts
+        )
         # Where the right choice goes: cycled over the template's questions from here, so
         # that A-D each hold it about as often, whatever else is rebuilt.
         self.offset = int(hashlib.sha1(template.id.encode()).hexdigest()[:8], 16)
@@ -516,9 +548,6 @@ def _make_question(
     rng = random.Random(f"{seed}:{qid}")
     answer, key = plan.facts[fact.id]  # fits() made sure the fact states every key role
     correct = plan.answers.get(key, {answer})
-    # Whoever the question already names is no plausible wrong answer ("Who caught Tyler?").
-    stated = {Value(frozenset([i]), order=(i,)) for v in key if v for i in v.entities}
-    excluded = correct | plan.possibly_correct(key) | stated
     multi_part = len(answer.entities) > 1 or plan.answer_spec.many
 
     if len(correct) > 1 and multi_part:
@@ -539,6 +568,7 @@ def _make_question(
     accepted = _accepted_forms(answer, correct, ctx)
     wrong: list[tuple[Value, bool]] = []
     if template.style == "multiple_choice":
+        excluded = _excluded(plan, key, correct)
         wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, CHOICES - 1, said)
         if len(wrong) < CHOICES - 1:
             return Skipped(
@@ -561,6 +591,7 @@ def _make_question(
         )
         truth = True
         if want_false and plan.provable and plan.answer_role not in fact.open_roles:
+            excluded = _excluded(plan, key, correct)
             wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, 1, said)
             truth = not wrong  # with no checked wrong answer to swap in, the statement stays true
         if not truth:
@@ -598,6 +629,13 @@ def _make_question(
         ),
         evidence=fact.evidence,
     )
+
+
+def _excluded(plan: _TemplatePlan, key: _Key, correct: set[Value]) -> set[Value]:
+    """What no wrong answer may be: a right one, one that may be right, or one the question
+    already names ("Who caught Tyler?" never offers Tyler)."""
+    stated = {Value(frozenset([i]), order=(i,)) for v in key if v for i in v.entities}
+    return correct | plan.possibly_correct(key) | stated
 
 
 def _refusal(plan: _TemplatePlan, fact: FactInfo, ctx: _Context) -> str | None:
@@ -653,19 +691,18 @@ def _has_type_or_tag(entity: EntityInfo, wanted: frozenset[str]) -> bool:
 def _folded_prompt(plan: _TemplatePlan, values: Mapping[str, Any], ctx: _Context) -> str:
     """The prompt's words folded, one space apart and padded with spaces so that " word "
     finds a whole word; the answer's slot is a gap no match crosses."""
-    pieces: list[str] = []
-    for part in plan.prompt.parts:
-        if isinstance(part, str):
-            pieces.append(ctx.fold(part))
-        elif part.role == plan.answer_role:
-            pieces.append("|")
+    pieces: list[str] = [""]
+    for text, role in plan.folded_parts:
+        if not role:
+            pieces.append(text)
+            continue
+        value = values[role]
+        if isinstance(value, list):
+            pieces.extend(ctx.fold(v) for v in value)
         else:
-            value = values[part.role]
-            if isinstance(value, list):
-                pieces.extend(ctx.fold(v) for v in value)
-            else:
-                pieces.append(ctx.fold(str(value)))
-    return " " + " ".join(p for p in pieces if p) + " "
+            pieces.append(ctx.fold(str(value)))
+    pieces.append("")
+    return " ".join(pieces)
 
 
 def _give_away(answer: Value, said: str, ctx: _Context) -> str | None:
@@ -677,10 +714,12 @@ def _give_away(answer: Value, said: str, ctx: _Context) -> str | None:
         return None
     for entity_id in answer.order:
         name = ctx.bank.entities[entity_id].name
+        words = ctx.distinctive_words(entity_id)
         for reading in ctx.entity_readings(entity_id):
-            if f" {reading} " in said:
+            # A one-word alias many names share ("West") names no one in particular.
+            if (" " in reading or reading in words) and f" {reading} " in said:
                 return f"the prompt gives the answer away: it names {name}"
-        for word in sorted(ctx.distinctive_words(entity_id)):
+        for word in sorted(words):
             if f" {word} " in said:
                 return f"the prompt gives the answer away: {word!r} in it points at {name}"
     return None
@@ -963,11 +1002,18 @@ def estimate_difficulty(
     - each extra part of a several-part answer adds 0.10.
     The result is clamped to 0.05..0.95 and rounded to two places. Play data will calibrate it.
     """
+    near = sum(wrong_from_context)
+    return _difficulty(style, answer_mentions, parts, near, len(wrong_from_context))
+
+
+@functools.lru_cache(maxsize=1024)
+def _difficulty(style: str, answer_mentions: int, parts: int, near: int, wrong: int) -> float:
+    # Few distinct inputs recur across a bank: computed once each.
     difficulty = BASE_DIFFICULTY[style]
     mentions = max(answer_mentions, 1)
     difficulty += 0.20 * (1 - min(math.log2(mentions) / 3, 1))
-    if wrong_from_context:
-        difficulty += 0.20 * sum(wrong_from_context) / len(wrong_from_context)
+    if wrong:
+        difficulty += 0.20 * near / wrong
     difficulty += 0.10 * (parts - 1)
     return round(min(max(difficulty, 0.05), 0.95), 2)
 
