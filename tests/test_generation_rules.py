@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from quizapp.core.text import fold
 from quizapp.questions.generation import (
     ArticleInfo,
     BankSnapshot,
@@ -17,6 +18,7 @@ from quizapp.questions.generation import (
     QuestionDraft,
     RoleInfo,
     TemplateInfo,
+    _fold,
     generate,
 )
 from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
@@ -514,3 +516,42 @@ def test_the_template_preview_names_each_rules_reason_per_fact():
     codes = {(p.location.record, p.code) for p in preview.warnings}
     assert {("fact hi", "give_away"), ("fact aah", "quote_too_short")} <= codes
     assert can_publish(preview) and len(preview.questions) == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Guns N' Roses", "JAY-Z", "Tyler, the Creator", "AC/DC", "R&B", "don`t", "a_b  c", "Beyoncé"],
+)
+def test_the_generators_quick_fold_reads_names_as_the_grader_does(text):
+    assert _fold(text) == fold(text)
+
+
+# --- Storing ----------------------------------------------------------------------------------
+
+
+def test_stored_questions_read_back_as_generated_and_a_rebuild_replaces_them(database_url):
+    from sqlmodel import Session, select
+
+    from quizapp.bank.files import read_bank
+    from quizapp.bank.sync import load_bank
+    from quizapp.core.database import make_engine
+    from quizapp.core.paths import resource_dir
+    from quizapp.models import Question
+    from quizapp.questions.generation import rebuild_questions, snapshot_of_bank
+    from tests.conftest import create_tables
+
+    bank_dir = resource_dir("question_bank")
+    create_tables(database_url)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        load_bank(session, bank_dir)
+        rebuild_questions(session, 1)
+        rebuild_questions(session, 2026)  # over the first: same ids, new choices
+        stored = {q.id: q for q in session.exec(select(Question))}
+    engine.dispose()
+
+    drafts = list(generate(snapshot_of_bank(read_bank(bank_dir)), 2026))
+    assert len(stored) == len(drafts)
+    for draft in drafts:
+        row = stored[draft.id]
+        assert {k: getattr(row, k) for k in draft.as_row()} == draft.as_row()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import json
 import math
 import random
 import re
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete
+from sqlalchemy import JSON, Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -227,6 +228,7 @@ class _Context:
         self.folded: dict[str, str] = {}
         self.all_tags: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
         self.values_kind: str | None = None
+        self.events: dict[str, str | None] = {}
         self.values: dict[str, dict[str, Value]] = {}
         # Who filled each role of each kind, by type, and the same split by tags: the wrong
         # answers that fit the role best ("other winners", "other drummers").
@@ -285,6 +287,12 @@ class _Context:
                             self.by_role_tag[(fact.kind, role, entity.type, tag)].append(entity_id)
 
     def event_of(self, fact: FactInfo) -> str | None:
+        if fact.id in self.events:
+            return self.events[fact.id]
+        event = self.events[fact.id] = self._event_of(fact)
+        return event
+
+    def _event_of(self, fact: FactInfo) -> str | None:
         article = self.bank.articles.get(fact.article_id)
         if article and article.event_id:
             return article.event_id
@@ -325,7 +333,7 @@ class _Context:
         """``fold(text)``, remembered: the same names and template texts come back often."""
         folded = self.folded.get(text)
         if folded is None:
-            folded = self.folded[text] = fold(text)
+            folded = self.folded[text] = _fold(text)
         return folded
 
     def distinctive_words(self, entity_id: str) -> frozenset[str]:
@@ -372,6 +380,19 @@ class _Context:
         if value.literal is not None:
             return [str(_shown(value.literal))]
         return [self.bank.entities[i].name for i in value.order]
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _fold(text: str) -> str:
+    """``core.text.fold``, with a fast way for plain ASCII text (most names and quotes)."""
+    if text.isascii():
+        # What fold does to ASCII: apostrophes vanish, "&" is "and", other non-alphanumerics
+        # split words.
+        plain = text.lower().replace("'", "").replace("`", "").replace("&", " and ")
+        return " ".join(_ASCII_WORD.findall(plain))
+    return fold(text)
 
 
 def _shown(value: str | int) -> str | int:
@@ -545,7 +566,6 @@ def _make_question(
     if refusal:
         return Skipped(template.id, fact.id, refusal)
     qid = question_id(template.id, fact.id)
-    rng = random.Random(f"{seed}:{qid}")
     answer, key = plan.facts[fact.id]  # fits() made sure the fact states every key role
     correct = plan.answers.get(key, {answer})
     multi_part = len(answer.entities) > 1 or plan.answer_spec.many
@@ -569,6 +589,8 @@ def _make_question(
     wrong: list[tuple[Value, bool]] = []
     if template.style == "multiple_choice":
         excluded = _excluded(plan, key, correct)
+        # Drawn only where something is random: a typed or true statement needs none.
+        rng = random.Random(f"{seed}:{qid}")
         wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, CHOICES - 1, said)
         if len(wrong) < CHOICES - 1:
             return Skipped(
@@ -592,6 +614,7 @@ def _make_question(
         truth = True
         if want_false and plan.provable and plan.answer_role not in fact.open_roles:
             excluded = _excluded(plan, key, correct)
+            rng = random.Random(f"{seed}:{qid}")
             wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, 1, said)
             truth = not wrong  # with no checked wrong answer to swap in, the statement stays true
         if not truth:
@@ -1121,6 +1144,9 @@ def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> N
     if not rows:
         return
     dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        _upsert_sqlite(session, table, rows)
+        return
     inserts: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
         "sqlite": sqlite.insert,
         "postgresql": postgresql.insert,
@@ -1131,6 +1157,31 @@ def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> N
     session.exec(
         statement.on_conflict_do_update(index_elements=keys, set_=updates), params=list(rows)
     )
+
+
+def _upsert_sqlite(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``_upsert`` on SQLite, on the driver's executemany: SQLAlchemy's processing of every
+    parameter of every row cost as much as the database's work. The JSON columns get the
+    text SQLAlchemy's JSON type would write (json.dumps), so reading them back is the same."""
+    columns = [c.name for c in table.columns]
+    keys = [c.name for c in table.primary_key.columns]
+    as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in keys)
+    names = ", ".join(f'"{c}"' for c in columns)
+    statement = (
+        f'INSERT INTO "{table.name}" ({names}) '
+        f"VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+    encode = json.dumps
+    params = [
+        tuple(
+            (None if row[c] is None else encode(row[c])) if c in as_json else row[c]
+            for c in columns
+        )
+        for row in rows
+    ]
+    session.connection().exec_driver_sql(statement, params)
 
 
 def rebuild_questions(
