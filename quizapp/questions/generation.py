@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import JSON, Table, delete
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -626,9 +627,9 @@ def _make_question(
         answer_parts = parts
 
     try:
-        prompt = slots.render(plan.prompt, values)
+        prompt = _render(plan.prompt, values)
         true_values = dict(values, **{plan.answer_role: ctx.display(answer)})
-        explanation = slots.render(plan.explanation, true_values) if plan.explanation else None
+        explanation = _render(plan.explanation, true_values) if plan.explanation else None
     except (slots.RenderError, KeyError) as exc:
         return Skipped(template.id, fact.id, f"cannot fill the template: {exc}")
 
@@ -652,6 +653,35 @@ def _make_question(
         ),
         evidence=fact.evidence,
     )
+
+
+def _render(parsed: slots.ParsedTemplate, values: Mapping[str, str | int | list[str]]) -> str:
+    """``slots.render`` for the values the generator makes (texts, numbers, lists of names),
+    without its checks; anything else, and every error, is left to it."""
+    pieces: list[str] = []
+    for part in parsed.parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        value = values.get(part.role)
+        if isinstance(value, str):
+            filled = value
+        elif isinstance(value, list) and value:
+            filled = slots.join_names(value)
+        elif type(value) is int:
+            filled = str(value)
+        else:
+            return slots.render(parsed, values)
+        for name in part.filters:
+            function = slots.FILTERS.get(name)
+            if function is None:
+                return slots.render(parsed, values)
+            filled = function(filled)
+        pieces.append(filled)
+    result = "".join(pieces)
+    if len(result) > slots.MAX_OUTPUT_LENGTH:
+        return slots.render(parsed, values)  # raises, saying by how much
+    return result
 
 
 def _excluded(plan: _TemplatePlan, key: _Key, correct: set[Value]) -> set[Value]:
@@ -1049,6 +1079,9 @@ def difficulty_label(difficulty: float) -> str:
 # --- The database side --------------------------------------------------------------------------
 
 
+_FACT_COLUMNS = ("id", "kind", "article_id", "roles", "evidence", "open_roles")
+
+
 def snapshot(session: Session) -> BankSnapshot:
     """Read the loaded bank from the database into plain data."""
     kinds = {
@@ -1062,9 +1095,15 @@ def snapshot(session: Session) -> BankSnapshot:
         k.name: {role: tuple(given) for role, given in k.unique_given.items()}
         for k in session.scalars(select(FactKind))
     }
+    # Columns rather than ORM objects: a big bank has 100,000s of rows to read. A plain
+    # connection does not flush the session's pending edits as its queries do: flush first.
+    session.flush()
+    fact_table = table_of(Fact)
     entities = {
-        e.id: EntityInfo(e.id, e.name, e.type, tuple(e.aliases), tuple(e.tags))
-        for e in session.scalars(select(Entity))
+        entity_id: EntityInfo(entity_id, name, entity_type, tuple(aliases), tuple(tags))
+        for entity_id, name, entity_type, aliases, tags in session.connection().execute(
+            sa_select(*(table_of(Entity).c[c] for c in ("id", "name", "type", "aliases", "tags")))
+        )
     }
     articles = {
         article_id: ArticleInfo(article_id, title, event_id)
@@ -1073,8 +1112,12 @@ def snapshot(session: Session) -> BankSnapshot:
         )
     }
     facts = [
-        FactInfo(f.id, f.kind, f.article_id, f.roles, f.evidence, tuple(f.open_roles))
-        for f in session.scalars(select(Fact).where(~col(Fact.retired)).order_by(Fact.id))
+        FactInfo(fact_id, kind, article_id, roles, evidence, tuple(open_roles))
+        for fact_id, kind, article_id, roles, evidence, open_roles in session.connection().execute(
+            sa_select(*(fact_table.c[c] for c in _FACT_COLUMNS))
+            .where(~fact_table.c.retired)
+            .order_by(fact_table.c.id)
+        )
     ]
     templates = [
         TemplateInfo(
