@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import math
+import operator
 import random
 import re
 from collections import Counter, defaultdict
@@ -230,6 +231,8 @@ class _Context:
         self.all_tags: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
         self.values_kind: str | None = None
         self.events: dict[str, str | None] = {}
+        self.shown_kind: str | None = None
+        self.shown: dict[str, dict[str, str | int | list[str]]] = {}
         self.values: dict[str, dict[str, Value]] = {}
         # Who filled each role of each kind, by type, and the same split by tags: the wrong
         # answers that fit the role best ("other winners", "other drummers").
@@ -318,6 +321,21 @@ class _Context:
             }
             self.values_kind = kind
         return self.values
+
+    def shown_of(self, fact: FactInfo) -> dict[str, str | int | list[str]]:
+        """How each role of ``fact`` reads in a question; kept for the kind's other templates
+        (``values_of``'s kind only)."""
+        shown = self.shown.get(fact.id)
+        if shown is None:
+            if self.shown_kind != fact.kind:
+                self.shown, self.shown_kind = {}, fact.kind
+            specs = self.bank.kinds[fact.kind]
+            shown = self.shown[fact.id] = {
+                role: self.display_raw(raw, specs[role])
+                for role, raw in fact.roles.items()
+                if role in specs
+            }
+        return shown
 
     def sharing_all(self, kind: str, role: str, entity_type: str, tags: list[str]) -> list[str]:
         """The role's fillers of the type that carry every one of ``tags``, remembered."""
@@ -577,7 +595,8 @@ def _make_question(
             template.id, fact.id, f"answer is not unique: {_names(others)} also fit the question"
         )
 
-    values = {role: ctx.display_raw(fact.roles[role], plan.specs[role]) for role in plan.needed}
+    shown = ctx.shown_of(fact)
+    values = {role: shown[role] for role in plan.needed}
     # The prompt as compared for give-aways, without the answer's own slot (a true/false
     # statement names a value there by design).
     said = _folded_prompt(plan, values, ctx)
@@ -1217,13 +1236,15 @@ def _upsert_sqlite(session: Session, table: Table, rows: Sequence[dict[str, Any]
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
     )
     encode = json.dumps
-    params = [
-        tuple(
-            (None if row[c] is None else encode(row[c])) if c in as_json else row[c]
-            for c in columns
-        )
-        for row in rows
-    ]
+    values_of = operator.itemgetter(*columns)
+    json_at = [i for i, c in enumerate(columns) if c in as_json]
+    params = []
+    for row in rows:
+        values = list(values_of(row))
+        for i in json_at:
+            if values[i] is not None:
+                values[i] = encode(values[i])
+        params.append(tuple(values))
     session.connection().exec_driver_sql(statement, params)
 
 
