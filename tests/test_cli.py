@@ -372,7 +372,7 @@ def test_start_loads_the_bundled_bank_on_the_first_start_only(runner, session, m
 
     assert first.exit_code == 0, first.output
     assert "fact       41 added" in first.output
-    assert "Generated 177 questions" in first.output
+    assert "Generated 171 questions" in first.output
     # start generates at once: no reminder to run `quizapp generate` by hand.
     assert "quizapp generate" not in first.output
     draft = edits.save_template(

@@ -30,7 +30,7 @@ def test_the_overview_counts_what_the_database_holds(game_session):
     assert found.facts == sum(not f.retired for f in facts) > 0
     assert found.retired_facts == 0
     assert found.templates == {"draft": 0, "retired": 0, **templates}
-    assert found.questions == len(session.exec(select(Question)).all()) == 177
+    assert found.questions == len(session.exec(select(Question)).all()) == 171
     assert found.quizzes == {"draft": 0, **quizzes}
     assert found.open_reports == 0
 
@@ -87,5 +87,5 @@ def test_the_front_page_links_every_tool_and_says_what_waits(session, editor_aut
         "/editor/templates/",
     ):
         assert f'href="{href}"' in page
-    assert "<strong>177</strong><span>questions</span>" in page
+    assert "<strong>171</strong><span>questions</span>" in page
     assert "No open reports from players." in page

@@ -7,6 +7,7 @@ the database into a snapshot, generates, and stores the result in one transactio
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -232,6 +233,7 @@ class _Context:
         self.values_kind: str | None = None
         self.events: dict[str, str | None] = {}
         self.shown_kind: str | None = None
+        self.padded: dict[str, tuple[str, ...]] = {}
         self.shown: dict[str, dict[str, str | int | list[str]]] = {}
         self.values: dict[str, dict[str, Value]] = {}
         # Who filled each role of each kind, by type, and the same split by tags: the wrong
@@ -370,6 +372,15 @@ class _Context:
             )
             self.distinctive[entity_id] = found
         return found
+
+    def padded_readings(self, entity_id: str) -> tuple[str, ...]:
+        """The entity's readings as " reading ", to find as whole words in a folded prompt."""
+        padded = self.padded.get(entity_id)
+        if padded is None:
+            padded = self.padded[entity_id] = tuple(
+                f" {r} " for r in self.entity_readings(entity_id)
+            )
+        return padded
 
     def entity_readings(self, entity_id: str) -> frozenset[str]:
         """Every way the entity's name reads once case, accents and punctuation are ignored."""
@@ -923,18 +934,15 @@ def _candidates(
     else:
         pools = [ctx.by_role.get((kind, role, entity_type), ())]
         pools += [pool for _, pool in _entity_tiers(fact, entity_type, ctx)]
-    wanted = frozenset(tags)
     for pool in pools:
         for candidate in _draw(pool, rng):
             if candidate in excluded_ids:
                 continue
             excluded_ids.add(candidate)
-            entity = ctx.bank.entities[candidate]
-            if required and not _has_type_or_tag(entity, required):
+            if required and not _has_type_or_tag(ctx.bank.entities[candidate], required):
                 continue
-            if wanted and wanted.isdisjoint(entity.tags):
-                continue
-            if any(f" {r} " in said for r in ctx.entity_readings(candidate)):
+            # Every pool holds only entities sharing a tag with the answer, when it has tags.
+            if any(r in said for r in ctx.padded_readings(candidate)):
                 continue
             yield candidate
 
@@ -995,7 +1003,8 @@ def _pick_wrong_groups(
     excluded_ids = {i for v in excluded for i in v.entities}
     names: list[str] = []
     taken = set(answer_readings)
-    for candidate in _candidates(plan, fact, members, excluded_ids, ctx, rng, said):
+    reference = sorted(members)  # the first part's type, whatever order the draw gave them
+    for candidate in _candidates(plan, fact, reference, excluded_ids, ctx, rng, said):
         readings = ctx.entity_readings(candidate)
         if readings & taken:
             continue
@@ -1268,8 +1277,30 @@ def rebuild_questions(
     from a generator seeded by its own id, so a partial rebuild makes exactly the questions a
     full one would. With ``commit=False`` the caller commits.
     """
-    with collector_paused():
+    with collector_paused(), _bigger_page_cache(session):
         return _rebuild(session, seed, on_progress, on_start, kinds, templates, commit)
+
+
+# SQLite's page cache while questions are stored, in KiB (negative, as the pragma takes it).
+# Question ids are hashes, so rows land all over the table: with SQLite's default 2 MB cache
+# most inserts of a big rebuild read their page back from the file.
+_REBUILD_CACHE_KIB = 32_000
+
+
+@contextlib.contextmanager
+def _bigger_page_cache(session: Session) -> Iterator[None]:
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{_REBUILD_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # The connection goes back to the pool: leave it as it was (if it is still usable).
+        with contextlib.suppress(Exception):
+            session.connection().exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
 def _rebuild(
