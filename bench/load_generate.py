@@ -55,7 +55,7 @@ DEFAULT_SIZES = (1_000, 10_000, 100_000)
 FACTS_PER_ARTICLE = 10
 FACTS_PER_FILE = 1_000
 TARGET_SIZE = 100_000
-TARGET_TIME_RATIO = 2.0
+TARGET_TIME_RATIO = 1.5
 TARGET_PEAK_MB = 1_000.0  # "1 GB", read strictly as 10^9 bytes
 TARGET_SCALING = 12.0
 MB = 1_000_000
@@ -73,6 +73,7 @@ award_win:
     event:     {type: event}
     work:      {type: song, optional: true}
     presenter: {type: person, optional: true}
+  unique_given: {winner: [award, event]}
 performed_with:
   description: Someone shared the stage with someone else at an event.
   roles:
@@ -97,16 +98,19 @@ edition:
   roles:
     event:   {type: event}
     edition: {type: number}
+  unique_given: {edition: [event]}
 held_at:
   description: Where an event took place.
   roles:
     event: {type: event}
     venue: {type: venue}
     city:  {type: city}
+  unique_given: {venue: [event]}
 """
 
 # 20 templates over the six kinds and the three styles, with filters, so that slot parsing and
-# rendering do the work they do on the real bank. Written to templates/<kind>.yaml.
+# rendering do the work they do on the real bank, and one `requires`. Written to
+# templates/<kind>.yaml.
 TEMPLATES_YAML = """\
 - {id: award-win-winner-mc, kind: award_win, style: multiple_choice,
    prompt: "Who won {award} at the {event}?", answer: winner,
@@ -121,6 +125,7 @@ TEMPLATES_YAML = """\
    explanation: "{winner} won {award}."}
 - {id: award-win-work-mc, kind: award_win, style: multiple_choice,
    prompt: "Which song earned {winner} the {award} award at the {event}?", answer: work,
+   requires: {work: [song]},
    explanation: "“{work}” won {award} for {winner}."}
 - {id: award-win-presenter-tf, kind: award_win, style: true_false,
    prompt: "At the {event}, {presenter} handed {winner} the {award} award.", answer: presenter}
@@ -191,6 +196,7 @@ AWARD_CATEGORIES = ("Video", "Performance", "Collaboration", "Song", "New Artist
 SHOW_SUFFIXES = ("Music Awards", "Video Music Awards", "Music Honors", "Pop Awards")
 VENUE_SUFFIXES = ("Arena", "Center", "Theatre", "Hall", "Amphitheater", "Garden")
 FALLS_PER_EVENT = 3
+PERSON_TAGS = ("singer", "rapper", "actor", "dj")
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -268,6 +274,7 @@ def build_bank(root: Path, facts: int, seed: int) -> dict[str, int]:
         count: int,
         namer: Callable[[], str],
         aliaser: Callable[[str], list[str]] | None = None,
+        tagger: Callable[[str], list[str]] | None = None,
     ) -> list[str]:
         made: list[dict[str, Any]] = []
         while len(made) < count:
@@ -276,7 +283,10 @@ def build_bank(root: Path, facts: int, seed: int) -> dict[str, int]:
             if entity_id is None:
                 continue
             aliases = aliaser(name) if aliaser else []
-            made.append({"id": entity_id, "name": name, "type": kind, "aliases": aliases})
+            entity = {"id": entity_id, "name": name, "type": kind, "aliases": aliases}
+            if tagger:
+                entity["tags"] = tagger(name)
+            made.append(entity)
         entities.setdefault(kind, []).extend(made)
         return [e["id"] for e in made]
 
@@ -299,13 +309,22 @@ def build_bank(root: Path, facts: int, seed: int) -> dict[str, int]:
     def venue_name() -> str:
         return f"{fake.last_name()} {rng.choice(VENUE_SUFFIXES)}"
 
-    people = make("person", max(facts // 2, 20), person_name, person_aliases)
-    groups = make("group", max(facts // 20, 10), group_name, group_aliases)
-    songs = make("song", max(facts // 10, 10), song_name)
+    # Tags, as an editor would add them: what a person is known as, what an award is for.
+    people = make(
+        "person",
+        max(facts // 2, 20),
+        person_name,
+        person_aliases,
+        lambda _name: [rng.choice(PERSON_TAGS)],
+    )
+    groups = make("group", max(facts // 20, 10), group_name, group_aliases, lambda _: ["band"])
+    songs = make("song", max(facts // 10, 10), song_name, None, lambda _: ["song"])
     awards = make(
         "award",
         len(AWARD_GENRES) * len(AWARD_CATEGORIES),
         iter(f"Best {g} {c}" for g in AWARD_GENRES for c in AWARD_CATEGORIES).__next__,
+        None,
+        lambda name: [slug(name.rsplit(" ", 1)[-1]) + "-award"],
     )
     cities = make("city", max(facts // 500, 10), fake.city)
     venues = make("venue", max(facts // 200, 10), venue_name)
@@ -616,9 +635,22 @@ def run_baseline(bank: Path, db: Path, seed: int) -> dict[str, Any]:
             }
             if types[0] in ("text", "number"):
                 literal_roles[name].add(role)
-        kind_rows.append({"name": name, "description": kind.get("description", ""), "roles": roles})
+        kind_rows.append(
+            {
+                "name": name,
+                "description": kind.get("description", ""),
+                "roles": roles,
+                "unique_given": kind.get("unique_given", {}),
+            }
+        )
     entity_rows = [
-        {"id": e["id"], "name": e["name"], "type": e["type"], "aliases": e.get("aliases", [])}
+        {
+            "id": e["id"],
+            "name": e["name"],
+            "type": e["type"],
+            "aliases": e.get("aliases", []),
+            "tags": e.get("tags", []),
+        }
         for e in entity_list
     ]
     fact_rows = []
@@ -631,6 +663,7 @@ def run_baseline(bank: Path, db: Path, seed: int) -> dict[str, Any]:
                 "article_id": f["article"],
                 "roles": f["roles"],
                 "evidence": f["evidence"],
+                "open_roles": f.get("open", []),
             }
         )
         literal = literal_roles.get(f["kind"], set())
@@ -648,6 +681,7 @@ def run_baseline(bank: Path, db: Path, seed: int) -> dict[str, Any]:
             "answer_role": t["answer"],
             "explanation": t.get("explanation"),
             "status": t.get("status", "published"),
+            "requires": t.get("requires", {}),
         }
         for t in template_list
     ]
@@ -864,7 +898,7 @@ def report(results: list[dict[str, Any]]) -> None:
         print(
             f"  {verdict(ratio <= TARGET_TIME_RATIO)}  load+generate at "
             f"{_fmt_facts(TARGET_SIZE)} facts takes {ratio:.2f}x the baseline "
-            f"(target <= {TARGET_TIME_RATIO:.0f}x)"
+            f"(target <= {TARGET_TIME_RATIO:g}x)"
         )
         print(
             f"  {verdict(peak < TARGET_PEAK_MB)}  peak memory at {_fmt_facts(TARGET_SIZE)} "

@@ -7,17 +7,22 @@ the database into a snapshot, generates, and stores the result in one transactio
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
+import json
 import math
+import operator
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete
+from sqlalchemy import JSON, Table, delete
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -30,6 +35,20 @@ CHOICES = 4
 TRUE_FALSE_CHOICES = ["true", "false"]
 # Lists this short are shuffled whole; longer ones (a type across a big bank) are sampled.
 _SHUFFLE_LIMIT = 64
+# Editorial notes in a text value ("[as Jo Calderone]"): for editors, never shown to players.
+_BRACKETS = re.compile(r"\s*\[[^\]]*\]")
+# Words too common to give an answer away when a prompt holds them ("the", "of"); words of
+# fewer letters than this never do either.
+_COMMON_WORDS = frozenset(
+    "the and for with from that this was were are his her its their our your him she they "
+    "who what which when where how not but all".split()
+)
+_SHORT_WORD = 3
+# A word in this many entity names of the bank or more says nothing about which one is meant
+# ("Best" in every award, a common first name).
+_COMMON_IN_NAMES = 3
+# A quote with fewer words than this ("Aah?") is not quiz material.
+_QUOTE_MIN_WORDS = 3
 
 
 # --- Input: a snapshot of the bank as plain data ----------------------------------------------
@@ -208,10 +227,32 @@ class _Context:
         self.literals_by_article: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
         self.facts_by_kind: dict[str, list[FactInfo]] = defaultdict(list)
         self.readings: dict[str, frozenset[str]] = {}
+        self.distinctive: dict[str, frozenset[str]] = {}
+        self.folded: dict[str, str] = {}
+        self.all_tags: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
+        self.values_kind: str | None = None
+        self.events: dict[str, str | None] = {}
+        self.shown_kind: str | None = None
+        self.padded: dict[str, tuple[str, ...]] = {}
+        self.shown: dict[str, dict[str, str | int | list[str]]] = {}
+        self.values: dict[str, dict[str, Value]] = {}
+        # Who filled each role of each kind, by type, and the same split by tags: the wrong
+        # answers that fit the role best ("other winners", "other drummers").
+        self.by_role: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        self.by_role_tag: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+        self.by_tag: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.members_of_article: dict[str, set[str]] = defaultdict(set)
+        self.members_of_event: dict[str, set[str]] = defaultdict(set)
+        # How many entities' names hold each folded word (for what counts as distinctive).
+        self.name_words: Counter[str] = Counter()
 
         entity: EntityInfo | None
         for entity in sorted(bank.entities.values(), key=lambda e: e.id):
             self.by_type[entity.type].append(entity.id)
+            for tag in entity.tags:
+                self.by_tag[(entity.type, tag)].append(entity.id)
+            self.name_words.update({w for form in entity.forms for w in self.fold(form).split()})
+        seen_role: set[tuple[str, str, str]] = set()
         seen_article: set[tuple[str, str]] = set()
         seen_event: set[tuple[str, str]] = set()
         seen_literal: set[tuple[Any, ...]] = set()
@@ -240,11 +281,24 @@ class _Context:
                     if (key[0], entity_id) not in seen_article:
                         seen_article.add((key[0], entity_id))
                         self.by_article[key].append(entity_id)
+                        self.members_of_article[key[0]].add(entity_id)
                     if event and (event, entity_id) not in seen_event:
                         seen_event.add((event, entity_id))
                         self.by_event[(event, entity.type)].append(entity_id)
+                        self.members_of_event[event].add(entity_id)
+                    if (fact.kind, role, entity_id) not in seen_role:
+                        seen_role.add((fact.kind, role, entity_id))
+                        self.by_role[(fact.kind, role, entity.type)].append(entity_id)
+                        for tag in entity.tags:
+                            self.by_role_tag[(fact.kind, role, entity.type, tag)].append(entity_id)
 
     def event_of(self, fact: FactInfo) -> str | None:
+        if fact.id in self.events:
+            return self.events[fact.id]
+        event = self.events[fact.id] = self._event_of(fact)
+        return event
+
+    def _event_of(self, fact: FactInfo) -> str | None:
         article = self.bank.articles.get(fact.article_id)
         if article and article.event_id:
             return article.event_id
@@ -260,12 +314,86 @@ class _Context:
         once per run and only if a question needs them."""
         return names.short_forms(self.bank.entities.values())
 
+    def values_of(self, kind: str) -> dict[str, dict[str, Value]]:
+        """Each fact of ``kind``'s role values, by fact id. Templates of one kind share them;
+        only the last kind's are kept, as templates come mostly grouped by kind."""
+        if self.values_kind != kind:
+            specs = self.bank.kinds[kind]
+            self.values = {
+                fact.id: {
+                    role: value
+                    for role in fact.roles
+                    if role in specs and (value := _value(fact, role, specs[role])) is not None
+                }
+                for fact in self.facts_by_kind.get(kind, ())
+            }
+            self.values_kind = kind
+        return self.values
+
+    def shown_of(self, fact: FactInfo) -> dict[str, str | int | list[str]]:
+        """How each role of ``fact`` reads in a question; kept for the kind's other templates
+        (``values_of``'s kind only)."""
+        shown = self.shown.get(fact.id)
+        if shown is None:
+            if self.shown_kind != fact.kind:
+                self.shown, self.shown_kind = {}, fact.kind
+            specs = self.bank.kinds[fact.kind]
+            shown = self.shown[fact.id] = {
+                role: self.display_raw(raw, specs[role])
+                for role, raw in fact.roles.items()
+                if role in specs
+            }
+        return shown
+
+    def sharing_all(self, kind: str, role: str, entity_type: str, tags: list[str]) -> list[str]:
+        """The role's fillers of the type that carry every one of ``tags``, remembered."""
+        key = (kind, role, entity_type, tuple(tags))
+        found = self.all_tags.get(key)
+        if found is None:
+            wanted = set(tags)
+            pool = self.by_role_tag.get((kind, role, entity_type, tags[0]), [])
+            found = [i for i in pool if wanted <= set(self.bank.entities[i].tags)]
+            self.all_tags[key] = found
+        return found
+
+    def fold(self, text: str) -> str:
+        """``fold(text)``, remembered: the same names and template texts come back often."""
+        folded = self.folded.get(text)
+        if folded is None:
+            folded = self.folded[text] = _fold(text)
+        return folded
+
+    def distinctive_words(self, entity_id: str) -> frozenset[str]:
+        """The words of an entity's names that point at it: "dave" and "grohl" for Dave Grohl,
+        not "the", nor a word many names of the bank share."""
+        found = self.distinctive.get(entity_id)
+        if found is None:
+            found = frozenset(
+                word
+                for reading in self.entity_readings(entity_id)
+                for word in reading.split()
+                if len(word) >= _SHORT_WORD
+                and word not in _COMMON_WORDS
+                and self.name_words[word] < _COMMON_IN_NAMES
+            )
+            self.distinctive[entity_id] = found
+        return found
+
+    def padded_readings(self, entity_id: str) -> tuple[str, ...]:
+        """The entity's readings as " reading ", to find as whole words in a folded prompt."""
+        padded = self.padded.get(entity_id)
+        if padded is None:
+            padded = self.padded[entity_id] = tuple(
+                f" {r} " for r in self.entity_readings(entity_id)
+            )
+        return padded
+
     def entity_readings(self, entity_id: str) -> frozenset[str]:
         """Every way the entity's name reads once case, accents and punctuation are ignored."""
         readings = self.readings.get(entity_id)
         if readings is None:
             entity = self.bank.entities[entity_id]
-            readings = frozenset(filter(None, (fold(form) for form in entity.forms)))
+            readings = frozenset(filter(None, (self.fold(form) for form in entity.forms)))
             self.readings[entity_id] = readings
         return readings
 
@@ -273,21 +401,41 @@ class _Context:
         """How a role's value as the fact states it reads in a question."""
         if spec.literal:
             literal: str | int = raw
-            return literal
+            return _shown(literal)
         if isinstance(raw, list):
             return [self.bank.entities[i].name for i in raw]
         return self.bank.entities[raw].name
 
     def display(self, value: Value) -> str | int | list[str]:
         if value.literal is not None:
-            return value.literal
+            return _shown(value.literal)
         names = [self.bank.entities[i].name for i in value.order]
         return names[0] if len(names) == 1 else names
 
     def parts(self, value: Value) -> list[str]:
         if value.literal is not None:
-            return [str(value.literal)]
+            return [str(_shown(value.literal))]
         return [self.bank.entities[i].name for i in value.order]
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _fold(text: str) -> str:
+    """``core.text.fold``, with a fast way for plain ASCII text (most names and quotes)."""
+    if text.isascii():
+        # What fold does to ASCII: apostrophes vanish, "&" is "and", other non-alphanumerics
+        # split words.
+        plain = text.lower().replace("'", "").replace("`", "").replace("&", " and ")
+        return " ".join(_ASCII_WORD.findall(plain))
+    return fold(text)
+
+
+def _shown(value: str | int) -> str | int:
+    """A value as players see it: editorial brackets ("[as Jo Calderone]") left out."""
+    if isinstance(value, str) and "[" in value:
+        return " ".join(_BRACKETS.sub("", value).split())
+    return value
 
 
 # --- The generator ------------------------------------------------------------------------------
@@ -320,17 +468,46 @@ class _TemplatePlan:
         )
         # Each fact's answer and key, kept for when its own question is made.
         self.facts: dict[str, tuple[Value, _Key]] = {}
+        values = ctx.values_of(template.kind)
+        answer_role = self.answer_role
         for fact in ctx.facts_by_kind.get(template.kind, ()):
-            answer = _value(fact, self.answer_role, self.answer_spec)
+            of_fact = values[fact.id]
+            answer = of_fact.get(answer_role)
             if answer is None:
                 continue
-            present = tuple(r for r in self.key_roles if r in fact.roles)
-            key = tuple(_value(fact, r, self.specs[r]) for r in present)
+            present = tuple(r for r in self.key_roles if r in of_fact)
+            key = tuple(of_fact[r] for r in present)
             if len(present) == len(self.key_roles):
                 self.answers[key].add(answer)
                 self.facts[fact.id] = (answer, key)
             else:
                 self.partial[present][key].add(answer)
+
+        self.stated = self.prompt.roles - {self.answer_role}
+        # A false statement is provable only by swapping a role that is unique once roles the
+        # prompt states are fixed (the winner of one award at one event).
+        given = ctx.bank.unique_given.get(template.kind, {}).get(self.answer_role)
+        self.provable = given is not None and set(given) <= self.stated
+        self.requires = {role: frozenset(wanted) for role, wanted in template.requires.items()}
+        self.answer_requires = self.requires.get(self.answer_role)
+        asked = self.prompt.roles | {self.answer_role}
+        self.quote_roles = tuple(
+            sorted(r for r in asked if "quote" in r and self.specs[r].literal == "text")
+        )
+        self.speaker_role = _speaker_role(self.specs) if self.quote_roles else None
+        # The prompt for give-away checks: folded literal text, or a role's slot (None for
+        # the answer's, a gap no match crosses).
+        self.folded_parts: tuple[tuple[str, str | None], ...] = tuple(
+            (ctx.fold(part), "")
+            if isinstance(part, str)
+            else ("|", None)
+            if part.role == self.answer_role
+            else ("", part.role)
+            for part in self.prompt.parts
+        )
+        # Where the right choice goes: cycled over the template's questions from here, so
+        # that A-D each hold it about as often, whatever else is rebuilt.
+        self.offset = int(hashlib.sha1(template.id.encode()).hexdigest()[:8], 16)
 
     def fits(self, fact: FactInfo) -> bool:
         return all(role in fact.roles for role in self.needed)
@@ -341,6 +518,26 @@ class _TemplatePlan:
             projected = tuple(v for r, v in zip(self.key_roles, key, strict=True) if r in present)
             found |= index.get(projected, set())
         return found
+
+
+def _speaker_role(specs: Mapping[str, RoleInfo]) -> str | None:
+    """Who says a quote: the role named speaker, else the kind's first person or group role."""
+    if "speaker" in specs:
+        return "speaker"
+    for role, spec in specs.items():
+        if not spec.literal and {"person", "group"} & set(spec.types):
+            return role
+    return None
+
+
+@dataclass
+class _Turns:
+    """What a template has made so far: where its next right choice goes, and whether its
+    next statement should be false."""
+
+    choices: int = 0
+    true: int = 0
+    false: int = 0
 
 
 def generate(
@@ -371,13 +568,21 @@ def generate(
             if on_progress:
                 on_progress(len(facts))
             continue
+        turns = _Turns()
         for fact in facts:
             if plan.fits(fact):
-                outcome = _make_question(plan, fact, ctx, seed)
+                outcome = _make_question(plan, fact, ctx, seed, turns)
                 if isinstance(outcome, Skipped):
                     report.skipped.append(outcome)
                 else:
                     report.made[outcome.style] += 1
+                    if outcome.style == "multiple_choice":
+                        turns.choices += 1
+                    elif outcome.style == "true_false":
+                        if outcome.answer == ["true"]:
+                            turns.true += 1
+                        else:
+                            turns.false += 1
                     yield outcome
             if on_progress:
                 on_progress(1)
@@ -390,16 +595,15 @@ def count_pairs(bank: BankSnapshot) -> int:
 
 
 def _make_question(
-    plan: _TemplatePlan, fact: FactInfo, ctx: _Context, seed: int
+    plan: _TemplatePlan, fact: FactInfo, ctx: _Context, seed: int, turns: _Turns
 ) -> QuestionDraft | Skipped:
     template = plan.template
+    refusal = _refusal(plan, fact, ctx)
+    if refusal:
+        return Skipped(template.id, fact.id, refusal)
     qid = question_id(template.id, fact.id)
-    rng = random.Random(f"{seed}:{qid}")
     answer, key = plan.facts[fact.id]  # fits() made sure the fact states every key role
     correct = plan.answers.get(key, {answer})
-    # Whoever the question already names is no plausible wrong answer ("Who caught Tyler?").
-    stated = {Value(frozenset([i]), order=(i,)) for v in key if v for i in v.entities}
-    excluded = correct | plan.possibly_correct(key) | stated
     multi_part = len(answer.entities) > 1 or plan.answer_spec.many
 
     if len(correct) > 1 and multi_part:
@@ -408,13 +612,23 @@ def _make_question(
             template.id, fact.id, f"answer is not unique: {_names(others)} also fit the question"
         )
 
-    values = {role: ctx.display_raw(fact.roles[role], plan.specs[role]) for role in plan.needed}
+    shown = ctx.shown_of(fact)
+    values = {role: shown[role] for role in plan.needed}
+    # The prompt as compared for give-aways, without the answer's own slot (a true/false
+    # statement names a value there by design).
+    said = _folded_prompt(plan, values, ctx)
+    give_away = _give_away(answer, said, ctx)
+    if give_away:
+        return Skipped(template.id, fact.id, give_away)
     parts = ctx.parts(answer)
     solution = slots.join_names(parts)
     accepted = _accepted_forms(answer, correct, ctx)
     wrong: list[tuple[Value, bool]] = []
     if template.style == "multiple_choice":
-        wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, CHOICES - 1)
+        excluded = _excluded(plan, key, correct)
+        # Drawn only where something is random: a typed or true statement needs none.
+        rng = random.Random(f"{seed}:{qid}")
+        wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, CHOICES - 1, said)
         if len(wrong) < CHOICES - 1:
             return Skipped(
                 template.id,
@@ -422,14 +636,23 @@ def _make_question(
                 f"only {len(wrong)} wrong answer(s) of {_pool_name(plan, answer, ctx)} "
                 f"exist; multiple choice needs {CHOICES - 1}",
             )
-        choices = [_choice_text(answer, ctx)] + [_choice_text(v, ctx) for v, _ in wrong]
+        right = _choice_text(answer, ctx)
+        choices = [_choice_text(v, ctx) for v, _ in wrong]
         rng.shuffle(choices)
-        answer_parts, accepted = parts, [[_choice_text(answer, ctx)]]
+        choices.insert((plan.offset + turns.choices) % CHOICES, right)
+        answer_parts, accepted = parts, [[right]]
     elif template.style == "true_false":
         choices = list(TRUE_FALSE_CHOICES)
-        truth = rng.random() < 0.5
-        if not truth:
-            wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, 1)
+        # Alternate, from a side the template id picks, so a template's statements are about
+        # half false; only a provably false one is made false, else it stays true.
+        want_false = turns.false < turns.true or (
+            turns.false == turns.true and plan.offset % 2 == 1
+        )
+        truth = True
+        if want_false and plan.provable and plan.answer_role not in fact.open_roles:
+            excluded = _excluded(plan, key, correct)
+            rng = random.Random(f"{seed}:{qid}")
+            wrong = _pick_wrong(plan, fact, answer, excluded, ctx, rng, 1, said)
             truth = not wrong  # with no checked wrong answer to swap in, the statement stays true
         if not truth:
             values[plan.answer_role] = ctx.display(wrong[0][0])
@@ -440,9 +663,9 @@ def _make_question(
         answer_parts = parts
 
     try:
-        prompt = slots.render(plan.prompt, values)
+        prompt = _render(plan.prompt, values)
         true_values = dict(values, **{plan.answer_role: ctx.display(answer)})
-        explanation = slots.render(plan.explanation, true_values) if plan.explanation else None
+        explanation = _render(plan.explanation, true_values) if plan.explanation else None
     except (slots.RenderError, KeyError) as exc:
         return Skipped(template.id, fact.id, f"cannot fill the template: {exc}")
 
@@ -468,6 +691,129 @@ def _make_question(
     )
 
 
+def _render(parsed: slots.ParsedTemplate, values: Mapping[str, str | int | list[str]]) -> str:
+    """``slots.render`` for the values the generator makes (texts, numbers, lists of names),
+    without its checks; anything else, and every error, is left to it."""
+    pieces: list[str] = []
+    for part in parsed.parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        value = values.get(part.role)
+        if isinstance(value, str):
+            filled = value
+        elif isinstance(value, list) and value:
+            filled = slots.join_names(value)
+        elif type(value) is int:
+            filled = str(value)
+        else:
+            return slots.render(parsed, values)
+        for name in part.filters:
+            function = slots.FILTERS.get(name)
+            if function is None:
+                return slots.render(parsed, values)
+            filled = function(filled)
+        pieces.append(filled)
+    result = "".join(pieces)
+    if len(result) > slots.MAX_OUTPUT_LENGTH:
+        return slots.render(parsed, values)  # raises, saying by how much
+    return result
+
+
+def _excluded(plan: _TemplatePlan, key: _Key, correct: set[Value]) -> set[Value]:
+    """What no wrong answer may be: a right one, one that may be right, or one the question
+    already names ("Who caught Tyler?" never offers Tyler)."""
+    stated = {Value(frozenset([i]), order=(i,)) for v in key if v for i in v.entities}
+    return correct | plan.possibly_correct(key) | stated
+
+
+def _refusal(plan: _TemplatePlan, fact: FactInfo, ctx: _Context) -> str | None:
+    """Why this fact must not make this template's question at all, if it must not."""
+    if plan.answer_role in fact.open_roles:
+        return (
+            f"the article leaves the list open: {plan.answer_role} names only some of them, "
+            "so it cannot be asked as a closed set"
+        )
+    for role, wanted in plan.requires.items():
+        raw = fact.roles.get(role)
+        spec = plan.specs.get(role)
+        if raw is None or spec is None:
+            continue
+        if spec.literal:
+            if spec.literal not in wanted:
+                return f"the template requires {role} to be {_either(wanted)}, not {spec.literal}"
+            continue
+        for entity_id in raw if isinstance(raw, list) else (raw,):
+            entity = ctx.bank.entities[entity_id]
+            if not _has_type_or_tag(entity, wanted):
+                tagged = f" tagged {', '.join(entity.tags)}" if entity.tags else " with no tags"
+                return (
+                    f"the template requires {role} to be {_either(wanted)}: "
+                    f"{entity.name} is a {entity.type}{tagged}"
+                )
+    for role in plan.quote_roles:
+        text = fact.roles.get(role)
+        if isinstance(text, str) and (
+            len(ctx.fold(text).split()) < _QUOTE_MIN_WORDS or not any(c.isalpha() for c in text)
+        ):
+            return (
+                f"the quote {text!r} says too little to ask about (fewer than "
+                f"{_QUOTE_MIN_WORDS} words)"
+            )
+    if plan.quote_roles:
+        speaker = plan.speaker_role
+        if speaker is None:
+            return f"a quote needs its speaker named: kind {plan.template.kind} has no speaker role"
+        if speaker not in plan.prompt.roles and speaker != plan.answer_role:
+            return f"a quote needs its speaker named: the prompt does not state {{{speaker}}}"
+    return None
+
+
+def _either(wanted: Iterable[str]) -> str:
+    return " or ".join(sorted(wanted))
+
+
+def _has_type_or_tag(entity: EntityInfo, wanted: frozenset[str]) -> bool:
+    return entity.type in wanted or not wanted.isdisjoint(entity.tags)
+
+
+def _folded_prompt(plan: _TemplatePlan, values: Mapping[str, Any], ctx: _Context) -> str:
+    """The prompt's words folded, one space apart and padded with spaces so that " word "
+    finds a whole word; the answer's slot is a gap no match crosses."""
+    pieces: list[str] = [""]
+    for text, role in plan.folded_parts:
+        if not role:
+            pieces.append(text)
+            continue
+        value = values[role]
+        if isinstance(value, list):
+            pieces.extend(ctx.fold(v) for v in value)
+        else:
+            pieces.append(ctx.fold(str(value)))
+    pieces.append("")
+    return " ".join(pieces)
+
+
+def _give_away(answer: Value, said: str, ctx: _Context) -> str | None:
+    """Why the prompt (``_folded_prompt``) gives the answer away, if it does."""
+    if answer.literal is not None:
+        reading = ctx.fold(str(_shown(answer.literal)))
+        if reading and f" {reading} " in said:
+            return f"the prompt gives the answer away: it contains {answer.literal!r}"
+        return None
+    for entity_id in answer.order:
+        name = ctx.bank.entities[entity_id].name
+        words = ctx.distinctive_words(entity_id)
+        for reading in ctx.entity_readings(entity_id):
+            # A one-word alias many names share ("West") names no one in particular.
+            if (" " in reading or reading in words) and f" {reading} " in said:
+                return f"the prompt gives the answer away: it names {name}"
+        for word in sorted(words):
+            if f" {word} " in said:
+                return f"the prompt gives the answer away: {word!r} in it points at {name}"
+    return None
+
+
 def _names(displays: Sequence[Any]) -> str:
     flat = [slots.join_names(d) if isinstance(d, list) else str(d) for d in displays]
     return slots.join_names(sorted(flat))
@@ -475,7 +821,7 @@ def _names(displays: Sequence[Any]) -> str:
 
 def _choice_text(value: Value, ctx: _Context) -> str:
     if value.literal is not None:
-        return str(value.literal)
+        return str(_shown(value.literal))
     # Parts in a fixed order, so the right choice is not the only one in the fact's order.
     return slots.join_names(sorted(ctx.bank.entities[i].name for i in value.entities))
 
@@ -528,44 +874,100 @@ def _pick_wrong(
     ctx: _Context,
     rng: random.Random,
     needed: int,
+    said: str,
 ) -> list[tuple[Value, bool]]:
     """Pick ``needed`` wrong answers: (value, whether it came from the same article or event).
 
     Never a value the fact base says is, or may be, correct; never one that reads like the
-    answer or like another wrong answer; preferring the fact's own article, then its event,
-    then the whole bank.
+    answer or like another wrong answer, nor one the prompt (``said``, folded) names; ranked
+    by how well they fit the role (``_candidates``).
     """
     if answer.literal is not None:
-        return _pick_wrong_literals(plan, fact, answer, excluded, ctx, rng, needed)
+        return _pick_wrong_literals(plan, fact, answer, excluded, ctx, rng, needed, said)
     if len(answer.entities) > 1:
-        return _pick_wrong_groups(fact, answer, excluded, ctx, rng, needed)
+        return _pick_wrong_groups(plan, fact, answer, excluded, ctx, rng, needed, said)
 
     (answer_id,) = answer.entities
-    entity_type = ctx.bank.entities[answer_id].type
     taken_readings: set[str] = set()
     for value in excluded:
         for entity_id in value.entities:
             taken_readings |= ctx.entity_readings(entity_id)
     excluded_ids = {i for v in excluded for i in v.entities}
     picked: list[tuple[Value, bool]] = []
-    for near, pool in _entity_tiers(fact, entity_type, ctx):
-        for candidate in _draw(pool, rng):
-            if len(picked) == needed:
-                return picked
-            if candidate in excluded_ids:
-                continue
-            readings = ctx.entity_readings(candidate)
-            if readings & taken_readings:
-                continue
-            taken_readings |= readings
-            excluded_ids.add(candidate)
-            picked.append((Value(entities=frozenset([candidate]), order=(candidate,)), near))
+    for candidate in _candidates(plan, fact, [answer_id], excluded_ids, ctx, rng, said):
+        readings = ctx.entity_readings(candidate)
+        if readings & taken_readings:
+            continue
+        taken_readings |= readings
+        picked.append(
+            (
+                Value(entities=frozenset([candidate]), order=(candidate,)),
+                _near(fact, candidate, ctx),
+            )
+        )
+        if len(picked) == needed:
+            break
     return picked
 
 
-def _entity_tiers(fact: FactInfo, entity_type: str, ctx: _Context) -> list[tuple[bool, list[str]]]:
+def _near(fact: FactInfo, entity_id: str, ctx: _Context) -> bool:
+    if entity_id in ctx.members_of_article.get(fact.article_id, ()):
+        return True
     event = ctx.event_of(fact)
-    tiers = [(True, ctx.by_article.get((fact.article_id, entity_type), []))]
+    return event is not None and entity_id in ctx.members_of_event.get(event, ())
+
+
+def _candidates(
+    plan: _TemplatePlan,
+    fact: FactInfo,
+    reference: Sequence[str],
+    excluded_ids: set[str],
+    ctx: _Context,
+    rng: random.Random,
+    said: str,
+) -> Iterator[str]:
+    """Wrong answers for the role ``reference`` (the right entities) fills, best first.
+
+    Ranked: entities that filled the same role of the same kind elsewhere, then those sharing
+    the answer's tags, then the fact's article, its event, the bank. Never offered: one the
+    template's ``requires`` refuses for the role, one that shares none of the answer's tags
+    when it has some (the odd one out), one the prompt names. Each is yielded once and added
+    to ``excluded_ids``.
+    """
+    entity_type = ctx.bank.entities[reference[0]].type
+    kind, role = plan.template.kind, plan.answer_role
+    tags = sorted({t for i in reference for t in ctx.bank.entities[i].tags})
+    required = plan.answer_requires
+    pools: list[Sequence[str]]
+    if tags:
+        # Every choice shares a tag with the answer: the pools by tag hold all of them.
+        pools = [ctx.by_role_tag.get((kind, role, entity_type, t), ()) for t in tags]
+        if len(tags) > 1:
+            pools.insert(0, ctx.sharing_all(kind, role, entity_type, tags))
+        pools += [ctx.by_tag.get((entity_type, t), ()) for t in tags]
+    else:
+        pools = [ctx.by_role.get((kind, role, entity_type), ())]
+        pools += [pool for _, pool in _entity_tiers(fact, entity_type, ctx)]
+    for pool in pools:
+        for candidate in _draw(pool, rng):
+            if candidate in excluded_ids:
+                continue
+            excluded_ids.add(candidate)
+            if required and not _has_type_or_tag(ctx.bank.entities[candidate], required):
+                continue
+            # Every pool holds only entities sharing a tag with the answer, when it has tags.
+            if any(r in said for r in ctx.padded_readings(candidate)):
+                continue
+            yield candidate
+
+
+def _entity_tiers(
+    fact: FactInfo, entity_type: str, ctx: _Context
+) -> list[tuple[bool, Sequence[str]]]:
+    event = ctx.event_of(fact)
+    tiers: list[tuple[bool, Sequence[str]]] = [
+        (True, ctx.by_article.get((fact.article_id, entity_type), []))
+    ]
     if event:
         tiers.append((True, ctx.by_event.get((event, entity_type), [])))
     tiers.append((False, ctx.by_type.get(entity_type, [])))
@@ -594,52 +996,51 @@ def _draw(pool: Sequence[Any], rng: random.Random) -> Iterator[Any]:
 
 
 def _pick_wrong_groups(
+    plan: _TemplatePlan,
     fact: FactInfo,
     answer: Value,
     excluded: set[Value],
     ctx: _Context,
     rng: random.Random,
     needed: int,
+    said: str,
 ) -> list[tuple[Value, bool]]:
-    """Wrong answers for a several-part answer: as many parts, never the right set.
+    """Wrong answers for a k-part answer, balanced so that elimination gives nothing away.
 
-    Most swap one part (hard: they share a right name); the last swaps every part when the
-    pool allows, so that knowing one name is not enough to pick the right choice.
+    With k wrong names (ranked as for one-part answers): one choice holds all of them, and two
+    mix half of the right names with the other half of the wrong ones. Every name then stands
+    in exactly two of the four choices and none is in every wrong one.
     """
     members = sorted(answer.entities)
+    rng.shuffle(members)
     answer_readings = set().union(*(ctx.entity_readings(i) for i in members))
-    entity_type = ctx.bank.entities[members[0]].type
     excluded_ids = {i for v in excluded for i in v.entities}
-    replacements: list[tuple[str, bool]] = []
-    for near, pool in _entity_tiers(fact, entity_type, ctx):
-        for candidate in _draw(pool, rng):
-            if len(replacements) >= needed + len(members):
-                break
-            if candidate in excluded_ids or ctx.entity_readings(candidate) & answer_readings:
-                continue
-            excluded_ids.add(candidate)
-            replacements.append((candidate, near))
-
-    near_of = dict(replacements)
-    single = [
-        frozenset(members[:position] + [c] + members[position + 1 :])
-        for c, _ in replacements
-        for position in range(len(members))
+    names: list[str] = []
+    taken = set(answer_readings)
+    reference = sorted(members)  # the first part's type, whatever order the draw gave them
+    for candidate in _candidates(plan, fact, reference, excluded_ids, ctx, rng, said):
+        readings = ctx.entity_readings(candidate)
+        if readings & taken:
+            continue
+        taken |= readings
+        names.append(candidate)
+        if len(names) == len(members):
+            break
+    if len(names) < len(members):
+        return []
+    half = len(members) // 2
+    groups = [
+        frozenset(names),
+        frozenset(members[:half] + names[half:]),
+        frozenset(members[half:] + names[:half]),
     ]
-    rng.shuffle(single)
-    everyone_else = frozenset(c for c, _ in replacements[-len(members) :])
-    full = [everyone_else] if len(everyone_else) == len(members) else []
-    ordered = single[: needed - 1] + full + single[needed - 1 :]
-
+    rng.shuffle(groups)
     seen = {answer.entities} | {v.entities for v in excluded}
     picked: list[tuple[Value, bool]] = []
-    for group in ordered:
-        if len(picked) == needed:
-            break
+    for group in groups[:needed]:
         if group in seen:
-            continue
-        seen.add(group)
-        near = all(near_of.get(i, True) for i in group)
+            continue  # another fact's right answer: the caller sees too few and says so
+        near = all(_near(fact, i, ctx) for i in group)
         picked.append((Value(entities=group, order=tuple(sorted(group))), near))
     return picked
 
@@ -652,6 +1053,7 @@ def _pick_wrong_literals(
     ctx: _Context,
     rng: random.Random,
     needed: int,
+    said: str,
 ) -> list[tuple[Value, bool]]:
     kind, role = plan.template.kind, plan.answer_role
     taken = {v.literal for v in excluded}
@@ -668,8 +1070,8 @@ def _pick_wrong_literals(
         for candidate in _draw(pool, rng):
             if len(picked) == needed:
                 return picked
-            reading = fold(str(candidate))
-            if candidate in taken or reading in taken_readings:
+            reading = ctx.fold(str(_shown(candidate)))
+            if candidate in taken or reading in taken_readings or f" {reading} " in said:
                 continue
             taken.add(candidate)
             taken_readings.add(reading)
@@ -695,11 +1097,18 @@ def estimate_difficulty(
     - each extra part of a several-part answer adds 0.10.
     The result is clamped to 0.05..0.95 and rounded to two places. Play data will calibrate it.
     """
+    near = sum(wrong_from_context)
+    return _difficulty(style, answer_mentions, parts, near, len(wrong_from_context))
+
+
+@functools.lru_cache(maxsize=1024)
+def _difficulty(style: str, answer_mentions: int, parts: int, near: int, wrong: int) -> float:
+    # Few distinct inputs recur across a bank: computed once each.
     difficulty = BASE_DIFFICULTY[style]
     mentions = max(answer_mentions, 1)
     difficulty += 0.20 * (1 - min(math.log2(mentions) / 3, 1))
-    if wrong_from_context:
-        difficulty += 0.20 * sum(wrong_from_context) / len(wrong_from_context)
+    if wrong:
+        difficulty += 0.20 * near / wrong
     difficulty += 0.10 * (parts - 1)
     return round(min(max(difficulty, 0.05), 0.95), 2)
 
@@ -710,6 +1119,9 @@ def difficulty_label(difficulty: float) -> str:
 
 
 # --- The database side --------------------------------------------------------------------------
+
+
+_FACT_COLUMNS = ("id", "kind", "article_id", "roles", "evidence", "open_roles")
 
 
 def snapshot(session: Session) -> BankSnapshot:
@@ -725,9 +1137,15 @@ def snapshot(session: Session) -> BankSnapshot:
         k.name: {role: tuple(given) for role, given in k.unique_given.items()}
         for k in session.scalars(select(FactKind))
     }
+    # Columns rather than ORM objects: a big bank has 100,000s of rows to read. A plain
+    # connection does not flush the session's pending edits as its queries do: flush first.
+    session.flush()
+    fact_table = table_of(Fact)
     entities = {
-        e.id: EntityInfo(e.id, e.name, e.type, tuple(e.aliases), tuple(e.tags))
-        for e in session.scalars(select(Entity))
+        entity_id: EntityInfo(entity_id, name, entity_type, tuple(aliases), tuple(tags))
+        for entity_id, name, entity_type, aliases, tags in session.connection().execute(
+            sa_select(*(table_of(Entity).c[c] for c in ("id", "name", "type", "aliases", "tags")))
+        )
     }
     articles = {
         article_id: ArticleInfo(article_id, title, event_id)
@@ -736,8 +1154,12 @@ def snapshot(session: Session) -> BankSnapshot:
         )
     }
     facts = [
-        FactInfo(f.id, f.kind, f.article_id, f.roles, f.evidence, tuple(f.open_roles))
-        for f in session.scalars(select(Fact).where(~col(Fact.retired)).order_by(Fact.id))
+        FactInfo(fact_id, kind, article_id, roles, evidence, tuple(open_roles))
+        for fact_id, kind, article_id, roles, evidence, open_roles in session.connection().execute(
+            sa_select(*(fact_table.c[c] for c in _FACT_COLUMNS))
+            .where(~fact_table.c.retired)
+            .order_by(fact_table.c.id)
+        )
     ]
     templates = [
         TemplateInfo(
@@ -807,6 +1229,9 @@ def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> N
     if not rows:
         return
     dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        _upsert_sqlite(session, table, rows)
+        return
     inserts: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
         "sqlite": sqlite.insert,
         "postgresql": postgresql.insert,
@@ -817,6 +1242,33 @@ def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> N
     session.exec(
         statement.on_conflict_do_update(index_elements=keys, set_=updates), params=list(rows)
     )
+
+
+def _upsert_sqlite(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``_upsert`` on SQLite, on the driver's executemany: SQLAlchemy's processing of every
+    parameter of every row cost as much as the database's work. The JSON columns get the
+    text SQLAlchemy's JSON type would write (json.dumps), so reading them back is the same."""
+    columns = [c.name for c in table.columns]
+    keys = [c.name for c in table.primary_key.columns]
+    as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in keys)
+    names = ", ".join(f'"{c}"' for c in columns)
+    statement = (
+        f'INSERT INTO "{table.name}" ({names}) '
+        f"VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+    encode = json.dumps
+    values_of = operator.itemgetter(*columns)
+    json_at = [i for i, c in enumerate(columns) if c in as_json]
+    params = []
+    for row in rows:
+        values = list(values_of(row))
+        for i in json_at:
+            if values[i] is not None:
+                values[i] = encode(values[i])
+        params.append(tuple(values))
+    session.connection().exec_driver_sql(statement, params)
 
 
 def rebuild_questions(
@@ -839,8 +1291,30 @@ def rebuild_questions(
     from a generator seeded by its own id, so a partial rebuild makes exactly the questions a
     full one would. With ``commit=False`` the caller commits.
     """
-    with collector_paused():
+    with collector_paused(), _bigger_page_cache(session):
         return _rebuild(session, seed, on_progress, on_start, kinds, templates, commit)
+
+
+# SQLite's page cache while questions are stored, in KiB (negative, as the pragma takes it).
+# Question ids are hashes, so rows land all over the table: with SQLite's default 2 MB cache
+# most inserts of a big rebuild read their page back from the file.
+_REBUILD_CACHE_KIB = 32_000
+
+
+@contextlib.contextmanager
+def _bigger_page_cache(session: Session) -> Iterator[None]:
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    before = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{_REBUILD_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # The connection goes back to the pool: leave it as it was (if it is still usable).
+        with contextlib.suppress(Exception):
+            session.connection().exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
 def _rebuild(

@@ -601,6 +601,31 @@ _SKIP_REASONS: tuple[tuple[str, str, Severity, str], ...] = (
         "the typed or true_false style needs no wrong answers",
     ),
     ("cannot fill the template", "cannot_fill", WARNING, ""),
+    (
+        "the article leaves the list open",
+        "open_list",
+        WARNING,
+        "ask about another role of the fact, or list everyone the article names and drop open",
+    ),
+    (
+        "the template requires",
+        "requires_not_met",
+        WARNING,
+        "as intended if the fact is of another sort; else tag the entity",
+    ),
+    (
+        "the prompt gives the answer away",
+        "give_away",
+        WARNING,
+        "reword the prompt so that it does not name the answer, or ask about another role",
+    ),
+    ("the quote ", "quote_too_short", WARNING, "a quote needs at least 3 words to ask about"),
+    (
+        "a quote needs its speaker named",
+        "quote_without_speaker",
+        WARNING,
+        "put the speaker's slot in the prompt",
+    ),
 )
 
 
