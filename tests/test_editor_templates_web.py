@@ -8,6 +8,7 @@ request wrote is checked through a fresh session (the `session` fixture), not th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from sqlmodel import Session, select
 
 from quizapp.core.problems import Location, Problem
 from quizapp.db import get_engine
+from quizapp.game.quizzes import plan_quizzes
 from quizapp.models import Attempt, Change, Player, Question, Quiz, QuizItem, Template
 from quizapp.workspace.templates import mark_problems
 from tests.factories import EDITOR_PASSWORD, make_editor
@@ -245,11 +247,35 @@ def test_an_editor_drafts_previews_fixes_and_publishes(app, as_editor, editor):
 
 
 def test_publishing_rebuilds_the_unplayed_quizzes(app, as_editor):
+    # Empty one unplayed quiz behind the workspace's back: publishing must rebuild every
+    # unplayed quiz from the bank as it now is, so afterwards each holds exactly what a fresh
+    # plan holds (the new template's questions in the running), and that one is whole again.
+    with fresh(app) as db:
+        for item in db.exec(select(QuizItem).where(QuizItem.quiz_id == "event-vma-2010")):
+            db.delete(item)
+        db.commit()
+
     as_editor.post(NEW, **GOOD, action="publish")
 
     with fresh(app) as db:
-        in_quizzes = db.exec(select(QuizItem).where(QuizItem.template_id == NEW_ID)).all()
-    assert in_quizzes  # the event quiz of the 2010 VMAs, at least
+        assert db.exec(select(Question.id).where(Question.template_id == NEW_ID)).all()
+        planned = {
+            plan.id: list(plan.question_ids)
+            for plan in plan_quizzes(db, today=dt.date(2026, 1, 1))
+            if plan.scope != "daily"
+        }
+        stored = {
+            quiz_id: list(
+                db.exec(
+                    select(QuizItem.question_id)
+                    .where(QuizItem.quiz_id == quiz_id)
+                    .order_by(QuizItem.position)
+                )
+            )
+            for quiz_id in planned
+        }
+    assert planned["event-vma-2010"]
+    assert stored == planned
 
 
 def test_the_preview_of_a_new_template_needs_no_saving(app, as_editor):
