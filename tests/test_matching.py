@@ -464,6 +464,10 @@ PEOPLE = ["Snooki", "Brian May", "Kid Cudi", "Kid Rock", "Adele", "Cher"]
         ([["Nokia Theatre"]], "Nokia Theatre, Los Angeles", ["Nokia Theatre", "Radio City"]),
         ([["Brian May", "May"]], "Brian May (Queen)", PEOPLE),
         (HELD, "Moonman (the trophy) and clutch", ()),
+        # One or two describing words before the name.
+        ([["cigarette"]], "a lit cigarette", ()),
+        (MEAT, "the raw meat dress", ()),
+        (HELD, "the Moonman and a tiny black clutch", ()),
     ],
 )
 def test_a_fair_host_accepts(expected, given, others) -> None:
@@ -496,6 +500,11 @@ def test_a_fair_host_accepts(expected, given, others) -> None:
         (LA, "Los Angeles, near Las Vegas", CITIES),
         (LA, "Los Angeles and Miami", CITIES),
         ([["Cher"]], "Cher, Brian May", PEOPLE),
+        # Describing words are no cover for another name, a hedge or a surname alone.
+        ([["Adam Lambert", "Lambert"]], "Miranda Lambert", ()),
+        ([["cigarette"]], "maybe cigarette", ()),
+        ([["clutch"]], "Kanye clutch", ["Kanye"]),
+        ([["cigarette"]], "a very long lit cigarette", ()),
         # A missing part, or a wrong one.
         (HELD, "the Moonman", ()),
         (HELD, "Moonman and a microphone", ()),

@@ -95,6 +95,13 @@ Qualifiers
     or hold, or are a typo away from, an other name: ``Los Angeles, Las Vegas`` is a second
     guess, and wrong. ``and`` and ``with`` join parts; they never start a qualifier.
 
+Describing words
+    A piece that is a missing part's name with one or two describing words before it (``a
+    lit cigarette``, ``the raw meat dress``) names that part, the words set aside like a
+    qualifier, unless they hedge or are an other name. Only the part's own name counts (not
+    an alias or short form: ``Miranda Lambert`` does not name Adam Lambert by his surname),
+    and the answer is lenient, so the game checks it against the bank's names too.
+
 Limits
     An empty answer (or one with only punctuation) is not graded and asks for an answer. An
     answer longer than ``MAX_ANSWER_LENGTH`` (200) characters after stripping is wrong without
@@ -564,6 +571,30 @@ def _message(
     return f"Right: {_join(accepted)}."
 
 
+# How many describing words may stand before a part's name ("a lit cigarette").
+MAX_DESCRIBING_WORDS = 2
+
+
+def _described(text: str, part: _Part, others: dict[str, _Text]) -> str | None:
+    """The describing words before the part's own name in ``text`` ("lit" in "a lit
+    cigarette"), or None if ``text`` is not its name with one or two such words before it."""
+    words = _normalize(text).split()
+    if words and words[0] in LEADING_WORDS:
+        words = words[1:]
+    name = part.forms[0].spaced.split()
+    extra = len(words) - len(name)
+    if not 1 <= extra <= MAX_DESCRIBING_WORDS or words[extra:] != name:
+        return None
+    prefix = words[:extra]
+    if any(word in _HEDGE_WORDS or word in LEADING_WORDS for word in prefix):
+        return None
+    spaced = " ".join(prefix)
+    other_names = {other.spaced for other in others.values()}
+    if spaced in other_names or " ".join(words) in other_names:
+        return None
+    return spaced
+
+
 def _reads_like(text: str, part: _Part) -> bool:
     """Whether a piece the grader could not accept still reads like an attempt at the part:
     one of its words is a word of one of the part's forms, misspelt ("clutsh") or extended
@@ -731,6 +762,15 @@ class _Outcome:
                 continue
             missing = [p for i, p in enumerate(self.parts) if i not in self.matched]
             like = next((part for part in missing if _reads_like(text, part)), None)
+            described = _described(text, like, others) if like is not None else None
+            if like is not None and described:
+                self.matched[self.parts.index(like)] = (
+                    f'"{text}" is {like.display} (as "{like.forms[0].spaced}", '
+                    f'"{described}" describing it)'
+                )
+                self.qualifiers.append(described)
+                self.lenient = True
+                continue
             if like is not None:
                 self.near_misses.append((start, text))
                 self.notes.append(f'"{text}" reads like {like.display} but is not close enough')
