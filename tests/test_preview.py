@@ -147,6 +147,7 @@ def test_every_bundled_template_previews_exactly_what_generate_makes(bundled):
             prompt=template.prompt,
             answer_role=template.answer_role,
             explanation=template.explanation,
+            requires=template.requires,
         )
         preview = preview_template(bundled, draft, seed=SEED)
 
