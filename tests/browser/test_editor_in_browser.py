@@ -1,10 +1,10 @@
 """An editor in a real browser, from a pasted article to a quiz that a player then plays.
 
 The editor logs in, adds a short new article, records two facts from the sentences the
-workspace suggests, writes a template whose live preview warns about a missing question mark
-until it is fixed, publishes it, builds a quiz from the article, and a new player plays that
-quiz to the end. The test has a server of its own, so the players' tests never see its
-changes to the bank.
+workspace suggests (three more are recorded for them: a quiz needs five facts), writes a
+template whose live preview warns about a missing question mark until it is fixed,
+publishes it, builds a quiz from the article, and a new player plays that quiz to the end.
+The test has a server of its own, so the players' tests never see its changes to the bank.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from quizapp.db import get_engine
 from quizapp.models import Fact, Question, Quiz
+from quizapp.workspace import edits
 from quizapp.workspace.accounts import create_editor
 from tests.browser.conftest import LiveGame, serve
 from tests.browser.test_play_in_browser import (
@@ -29,19 +30,41 @@ from tests.browser.test_play_in_browser import (
 pytestmark = pytest.mark.browser
 
 EDITOR, PASSWORD = "ann", "a long enough password"
-TITLE = "Flashback: two winners of 2009"
+TITLE = "Flashback: the 2009 show"
 TEXT = (
-    "Flashback: two winners of 2009\n\n"
+    "Flashback: the 2009 show\n\n"
     "At the 2009 VMAs, Britney Spears won Best Rock Video.\n\n"
-    "Later that night, Kelly Rowland won Best Hip-Hop Video.\n"
+    "Later that night, Kelly Rowland won Video of the Year.\n\n"
+    "Adele won Best New Artist at the 2009 VMAs.\n\n"
+    "The 2009 VMAs were held at Radio City Music Hall.\n\n"
+    "The show took place in New York City.\n"
 )
 SENTENCES = {
     "britney-spears": ("At the 2009 VMAs, Britney Spears won Best Rock Video.", "best-rock-video"),
     "kelly-rowland": (
-        "Later that night, Kelly Rowland won Best Hip-Hop Video.",
-        "best-hip-hop-video",
+        "Later that night, Kelly Rowland won Video of the Year.",
+        "video-of-the-year",
     ),
 }
+# A quiz asks about at least five facts (quizapp.game.quizzes.MIN_FACTS): the editor records
+# two in the browser, these three are recorded for them through the same domain function.
+MORE_FACTS = [
+    (
+        "award_win",
+        {"winner": "adele", "award": "best-new-artist", "event": "vma-2009"},
+        "Adele won Best New Artist at the 2009 VMAs.",
+    ),
+    (
+        "held_at",
+        {"event": "vma-2009", "venue": "radio-city-music-hall"},
+        "The 2009 VMAs were held at Radio City Music Hall.",
+    ),
+    (
+        "held_in",
+        {"event": "vma-2009", "city": "new-york-city"},
+        "The show took place in New York City.",
+    ),
+]
 
 
 def expect(locator):
@@ -132,11 +155,24 @@ def test_an_editor_takes_an_article_to_a_quiz_that_a_player_plays(workspace, new
         ).all()
     assert {q.fact_id for q in made} >= {f.id for f in recorded.values()}
 
+    article_id = article_url.rsplit("/", 1)[1]
+    with Session(get_engine(workspace.app)) as session:
+        for kind, roles, evidence in MORE_FACTS:
+            edits.save_fact(
+                session,
+                editor_id=None,
+                kind=kind,
+                article_id=article_id,
+                roles=roles,
+                evidence=evidence,
+                seed=workspace.app.config["GENERATION_SEED"],
+            )
+
     # 4. A quiz from the article, published at once.
     page.goto(f"{workspace.url}/editor/quizzes/new")
     page.fill("#title", "Flashback quiz")
     page.check("#scope-article")
-    page.select_option("#article_id", article_url.rsplit("/", 1)[1])
+    page.select_option("#article_id", article_id)
     page.fill("input[name=count]", "5")
     page.check("input[name=publish]")
     submit(page, page.get_by_role("button", name="Create quiz"))
