@@ -23,8 +23,9 @@ def bank():
 
 
 @pytest.fixture(scope="module")
-def exported(database_kind: str, tmp_path_factory) -> Iterator[list[dict]]:
-    """Every question the bundled bank makes, as `quizapp export-questions` prints them."""
+def built(database_kind: str, tmp_path_factory) -> Iterator[dict]:
+    """The bundled bank loaded and generated: its questions as `quizapp export-questions`
+    prints them, and what `quizapp audit` says of them and of the quizzes."""
     with empty_database(database_kind, tmp_path_factory.mktemp("bundled"), "quiz") as url:
         app = create_app({"TESTING": True, "DATABASE_URL": url})
         runner = app.test_cli_runner()
@@ -32,8 +33,21 @@ def exported(database_kind: str, tmp_path_factory) -> Iterator[list[dict]]:
             result = runner.invoke(args=command)
             assert result.exit_code == 0, result.output
         output = runner.invoke(args=["export-questions"]).output
+        audit = runner.invoke(args=["audit"])
         get_engine(app).dispose()
-        yield [json.loads(line) for line in output.splitlines()]
+        yield {"questions": [json.loads(line) for line in output.splitlines()], "audit": audit}
+
+
+@pytest.fixture(scope="module")
+def exported(built: dict) -> list[dict]:
+    """Every question the bundled bank makes, as `quizapp export-questions` prints them."""
+    return built["questions"]
+
+
+def test_the_bundled_bank_passes_the_audit(built):
+    # CI's check of the bundled bank as a strict quiz editor would read it (quizapp audit).
+    assert built["audit"].exit_code == 0, built["audit"].output
+    assert "Audit: 0 errors, 0 warnings" in built["audit"].output
 
 
 def test_bank_is_rich_enough(bank):
