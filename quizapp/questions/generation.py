@@ -262,6 +262,7 @@ class _Context:
         self.events: dict[str, str | None] = {}
         self.shown_kind: str | None = None
         self.padded: dict[str, tuple[str, ...]] = {}
+        self.typed: dict[str, tuple[str, ...]] = {}
         self.shown: dict[str, dict[str, str | int | list[str]]] = {}
         self.values: dict[str, dict[str, Value]] = {}
         # Who filled each role of each kind, by type, and the same split by tags: the wrong
@@ -872,10 +873,13 @@ def _accepted_forms(answer: Value, correct: set[Value], ctx: _Context) -> list[l
 
 def _typed_forms(entity_id: str, ctx: _Context) -> list[str]:
     """The entity's name, its aliases, then the short forms no other entity shares ("May" for
-    Brian May): what a typed answer may be."""
-    forms = list(ctx.bank.entities[entity_id].forms)
-    forms.extend(f for f in ctx.short_forms.get(entity_id, ()) if f not in forms)
-    return forms
+    Brian May): what a typed answer may be. A new list each time, from one kept per entity."""
+    forms = ctx.typed.get(entity_id)
+    if forms is None:
+        found = list(ctx.bank.entities[entity_id].forms)
+        found.extend(f for f in ctx.short_forms.get(entity_id, ()) if f not in found)
+        forms = ctx.typed[entity_id] = tuple(found)
+    return list(forms)
 
 
 def _mentions(answer: Value, ctx: _Context) -> int:
