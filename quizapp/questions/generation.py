@@ -480,6 +480,8 @@ class _TemplatePlan:
         self.explanation = (
             slots.parse_template(template.explanation) if template.explanation else None
         )
+        self.prompt_steps = _steps(self.prompt)
+        self.explanation_steps = _steps(self.explanation) if self.explanation else None
         self.answer_role = template.answer_role
         self.answer_spec = self.specs[self.answer_role]
         # The roles the question states; a fact agreeing on all of them answers it too.
@@ -692,9 +694,13 @@ def _make_question(
         answer_parts = parts
 
     try:
-        prompt = _render(plan.prompt, values)
+        prompt = _render(plan.prompt, plan.prompt_steps, values)
         true_values = dict(values, **{plan.answer_role: ctx.display(answer)})
-        explanation = _render(plan.explanation, true_values) if plan.explanation else None
+        explanation = (
+            _render(plan.explanation, plan.explanation_steps, true_values)
+            if plan.explanation
+            else None
+        )
     except (slots.RenderError, KeyError) as exc:
         return Skipped(template.id, fact.id, f"cannot fill the template: {exc}")
 
@@ -720,15 +726,40 @@ def _make_question(
     )
 
 
-def _render(parsed: slots.ParsedTemplate, values: Mapping[str, str | int | list[str]]) -> str:
-    """``slots.render`` for the values the generator makes (texts, numbers, lists of names),
-    without its checks; anything else, and every error, is left to it."""
-    pieces: list[str] = []
+# A parsed template as the generator fills it: literal text, or a role and its filters.
+_Step = tuple[str | None, str, tuple[Callable[[str], str], ...]]
+
+
+def _steps(parsed: slots.ParsedTemplate) -> tuple[_Step, ...] | None:
+    """``parsed`` with each slot's filters looked up once per template rather than once per
+    question; None if a filter is unknown (``slots.render`` then says so)."""
+    steps: list[_Step] = []
     for part in parsed.parts:
         if isinstance(part, str):
-            pieces.append(part)
+            steps.append((part, "", ()))
             continue
-        value = values.get(part.role)
+        functions = [slots.FILTERS.get(name) for name in part.filters]
+        if None in functions:
+            return None
+        steps.append((None, part.role, tuple(f for f in functions if f is not None)))
+    return tuple(steps)
+
+
+def _render(
+    parsed: slots.ParsedTemplate,
+    steps: tuple[_Step, ...] | None,
+    values: Mapping[str, str | int | list[str]],
+) -> str:
+    """``slots.render`` for the values the generator makes (texts, numbers, lists of names),
+    without its checks; anything else, and every error, is left to it."""
+    if steps is None:
+        return slots.render(parsed, values)
+    pieces: list[str] = []
+    for text, role, functions in steps:
+        if text is not None:
+            pieces.append(text)
+            continue
+        value = values.get(role)
         if isinstance(value, str):
             filled = value
         elif isinstance(value, list) and value:
@@ -737,10 +768,7 @@ def _render(parsed: slots.ParsedTemplate, values: Mapping[str, str | int | list[
             filled = str(value)
         else:
             return slots.render(parsed, values)
-        for name in part.filters:
-            function = slots.FILTERS.get(name)
-            if function is None:
-                return slots.render(parsed, values)
+        for function in functions:
             filled = function(filled)
         pieces.append(filled)
     result = "".join(pieces)
