@@ -24,6 +24,7 @@ from quizapp.bank.files import (
     KindIn,
     RoleSpec,
     TemplateIn,
+    collector_paused,
     read_bank,
 )
 from quizapp.models import (
@@ -246,6 +247,13 @@ def write_bank(session: Session, bank: Bank, *, commit: bool = True) -> LoadRepo
     their prompt, answer or evidence may no longer be true; `generate` rebuilds them. With
     ``commit=False`` the caller's transaction goes on (and the caller commits or rolls back).
     """
+    # Hundreds of thousands of row dicts, all alive until written, next to the bank just
+    # read: every collection would walk them all for nothing (see collector_paused).
+    with collector_paused():
+        return _write_bank(session, bank, commit)
+
+
+def _write_bank(session: Session, bank: Bank, commit: bool) -> LoadReport:
     wanted = bank_rows(bank)
     report = LoadReport()
     plan: dict[type[SQLModel], tuple[list[dict[str, Any]], list[dict[str, Any]], list[Any]]] = {}

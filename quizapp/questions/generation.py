@@ -189,15 +189,43 @@ def question_id(template_id: str, fact_id: str) -> str:
 # --- Values: what fills a role, compared and shown ----------------------------------------------
 
 
-@dataclass(frozen=True)
 class Value:
-    """A role's value: a set of entity ids, or one literal."""
+    """A role's value: a set of entity ids, or one literal.
 
-    entities: frozenset[str] = frozenset()
-    literal: str | int | None = None
+    A plain class with slots and its hash computed once, not a frozen dataclass: a big bank
+    makes millions of them and hashes each many times (as keys of the answer indexes). Equal
+    and hashed as the dataclass was, on (entities, literal), so sets of values keep their
+    order."""
+
+    __slots__ = ("entities", "literal", "order", "_hash")
+
+    entities: frozenset[str]
+    literal: str | int | None
     # Entity ids as the fact lists them, for display; two facts naming the same people in
     # another order state the same value.
-    order: tuple[str, ...] = field(default=(), compare=False)
+    order: tuple[str, ...]
+
+    def __init__(
+        self,
+        entities: frozenset[str] = frozenset(),
+        literal: str | int | None = None,
+        order: tuple[str, ...] = (),
+    ) -> None:
+        self.entities = entities
+        self.literal = literal
+        self.order = order
+        self._hash = hash((entities, literal))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Value):
+            return NotImplemented
+        return self.entities == other.entities and self.literal == other.literal
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Value(entities={self.entities!r}, literal={self.literal!r}, order={self.order!r})"
 
 
 # A fact's values for a template's key roles, in the template's order.
@@ -234,6 +262,7 @@ class _Context:
         self.events: dict[str, str | None] = {}
         self.shown_kind: str | None = None
         self.padded: dict[str, tuple[str, ...]] = {}
+        self.typed: dict[str, tuple[str, ...]] = {}
         self.shown: dict[str, dict[str, str | int | list[str]]] = {}
         self.values: dict[str, dict[str, Value]] = {}
         # Who filled each role of each kind, by type, and the same split by tags: the wrong
@@ -451,6 +480,8 @@ class _TemplatePlan:
         self.explanation = (
             slots.parse_template(template.explanation) if template.explanation else None
         )
+        self.prompt_steps = _steps(self.prompt)
+        self.explanation_steps = _steps(self.explanation) if self.explanation else None
         self.answer_role = template.answer_role
         self.answer_spec = self.specs[self.answer_role]
         # The roles the question states; a fact agreeing on all of them answers it too.
@@ -663,9 +694,13 @@ def _make_question(
         answer_parts = parts
 
     try:
-        prompt = _render(plan.prompt, values)
+        prompt = _render(plan.prompt, plan.prompt_steps, values)
         true_values = dict(values, **{plan.answer_role: ctx.display(answer)})
-        explanation = _render(plan.explanation, true_values) if plan.explanation else None
+        explanation = (
+            _render(plan.explanation, plan.explanation_steps, true_values)
+            if plan.explanation
+            else None
+        )
     except (slots.RenderError, KeyError) as exc:
         return Skipped(template.id, fact.id, f"cannot fill the template: {exc}")
 
@@ -691,15 +726,40 @@ def _make_question(
     )
 
 
-def _render(parsed: slots.ParsedTemplate, values: Mapping[str, str | int | list[str]]) -> str:
-    """``slots.render`` for the values the generator makes (texts, numbers, lists of names),
-    without its checks; anything else, and every error, is left to it."""
-    pieces: list[str] = []
+# A parsed template as the generator fills it: literal text, or a role and its filters.
+_Step = tuple[str | None, str, tuple[Callable[[str], str], ...]]
+
+
+def _steps(parsed: slots.ParsedTemplate) -> tuple[_Step, ...] | None:
+    """``parsed`` with each slot's filters looked up once per template rather than once per
+    question; None if a filter is unknown (``slots.render`` then says so)."""
+    steps: list[_Step] = []
     for part in parsed.parts:
         if isinstance(part, str):
-            pieces.append(part)
+            steps.append((part, "", ()))
             continue
-        value = values.get(part.role)
+        functions = [slots.FILTERS.get(name) for name in part.filters]
+        if None in functions:
+            return None
+        steps.append((None, part.role, tuple(f for f in functions if f is not None)))
+    return tuple(steps)
+
+
+def _render(
+    parsed: slots.ParsedTemplate,
+    steps: tuple[_Step, ...] | None,
+    values: Mapping[str, str | int | list[str]],
+) -> str:
+    """``slots.render`` for the values the generator makes (texts, numbers, lists of names),
+    without its checks; anything else, and every error, is left to it."""
+    if steps is None:
+        return slots.render(parsed, values)
+    pieces: list[str] = []
+    for text, role, functions in steps:
+        if text is not None:
+            pieces.append(text)
+            continue
+        value = values.get(role)
         if isinstance(value, str):
             filled = value
         elif isinstance(value, list) and value:
@@ -708,10 +768,7 @@ def _render(parsed: slots.ParsedTemplate, values: Mapping[str, str | int | list[
             filled = str(value)
         else:
             return slots.render(parsed, values)
-        for name in part.filters:
-            function = slots.FILTERS.get(name)
-            if function is None:
-                return slots.render(parsed, values)
+        for function in functions:
             filled = function(filled)
         pieces.append(filled)
     result = "".join(pieces)
@@ -844,10 +901,13 @@ def _accepted_forms(answer: Value, correct: set[Value], ctx: _Context) -> list[l
 
 def _typed_forms(entity_id: str, ctx: _Context) -> list[str]:
     """The entity's name, its aliases, then the short forms no other entity shares ("May" for
-    Brian May): what a typed answer may be."""
-    forms = list(ctx.bank.entities[entity_id].forms)
-    forms.extend(f for f in ctx.short_forms.get(entity_id, ()) if f not in forms)
-    return forms
+    Brian May): what a typed answer may be. A new list each time, from one kept per entity."""
+    forms = ctx.typed.get(entity_id)
+    if forms is None:
+        found = list(ctx.bank.entities[entity_id].forms)
+        found.extend(f for f in ctx.short_forms.get(entity_id, ()) if f not in found)
+        forms = ctx.typed[entity_id] = tuple(found)
+    return list(forms)
 
 
 def _mentions(answer: Value, ctx: _Context) -> int:
@@ -1258,7 +1318,7 @@ def _upsert_sqlite(session: Session, table: Table, rows: Sequence[dict[str, Any]
         f"VALUES ({', '.join('?' for _ in columns)}) "
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
     )
-    encode = json.dumps
+    encode = _json_text
     values_of = operator.itemgetter(*columns)
     json_at = [i for i, c in enumerate(columns) if c in as_json]
     params = []
@@ -1269,6 +1329,30 @@ def _upsert_sqlite(session: Session, table: Table, rows: Sequence[dict[str, Any]
                 values[i] = encode(values[i])
         params.append(tuple(values))
     session.connection().exec_driver_sql(statement, params)
+
+
+def _make_json_text() -> Callable[[Any], str]:
+    """``json.dumps`` with its default options, minus its per-call set-up: it builds a new
+    encoder for every value, a third of its time on a question's short lists. The C encoder
+    made once with the same options writes the same text; without it, plain ``json.dumps``."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    encoder = make(
+        None,  # no cycle check: a question's values are lists of strings, never circular
+        json.JSONEncoder().default,
+        json.encoder.encode_basestring_ascii,
+        None,
+        ": ",
+        ", ",
+        False,
+        False,
+        True,
+    )
+    return lambda value: "".join(encoder(value, 0))
+
+
+_json_text = _make_json_text()
 
 
 def rebuild_questions(
