@@ -315,7 +315,8 @@ class LeakScan:
 
     What gives an answer away: the evidence sentence and the explanation of any question not
     answered yet, in any page or JSON body (once a question is answered, its own are fair to
-    show, and so is the same text shown for another question); the typed answer's accepted
+    show, and so is the same text shown for another question; a true statement's explanation
+    that only repeats the statement is no secret); the typed answer's accepted
     forms anywhere in its question's page or JSON outside the prompt; a multiple-choice button
     that differs from the others in anything but its text; an answer field in a JSON body.
     """
@@ -369,7 +370,9 @@ class LeakScan:
             if position in self.answered:
                 continue
             for secret in (item.evidence, item.explanation):
-                if secret and secret in text:
+                # A true statement's explanation may be the statement itself: its own prompt,
+                # shown by design, is no secret.
+                if secret and secret not in item.prompt and secret in text:
                     self.leaks.append(f"{label}: question {position + 1}'s {secret[:50]!r}")
 
     def question(self, label: str, position: int, text: str, *, page: bool) -> None:
