@@ -95,3 +95,18 @@ answer_limit = limiter.shared_limit(
     methods=["POST"],
     error_message="too many answers in a short time: wait a moment, then answer again",
 )
+
+
+def _start_limit() -> str:
+    limit: str = current_app.config["START_RATE_LIMIT"]
+    return limit
+
+
+# Attempts started per player (START_RATE_LIMIT), web and API together, keyed as answers are.
+start_limit = limiter.shared_limit(
+    _start_limit,
+    scope="start",
+    key_func=answering_key,
+    methods=["POST"],
+    error_message="too many quizzes started in a short time: wait a moment, then start again",
+)

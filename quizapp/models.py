@@ -11,7 +11,7 @@ templates by `quizapp generate` and can be rebuilt at any time.
 import datetime as dt
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, Column, Index, Table, Text, inspect
+from sqlalchemy import JSON, Column, Index, Table, Text, false, inspect
 from sqlmodel import Field, SQLModel, col
 
 STYLES = ("multiple_choice", "true_false", "typed")
@@ -179,6 +179,11 @@ class Player(SQLModel, table=True):
     # SHA-256 of the API token; the token itself is shown once and never stored.
     token_hash: str = Field(max_length=64, unique=True)
     created_at: dt.datetime = Field(default_factory=utcnow)
+    # Hidden from every board by an editor (quizapp.game.ranking.hide_player): when, by whom
+    # and why, kept until the player is shown again.
+    hidden_at: dt.datetime | None = None
+    hidden_by: int | None = Field(default=None, foreign_key="editor.id")
+    hidden_reason: str | None = Field(default=None, max_length=500)
 
 
 class Quiz(SQLModel, table=True):
@@ -230,6 +235,34 @@ class Attempt(SQLModel, table=True):
     correct: int = 0
     streak: int = 0
     seed: int  # shuffles this attempt's choices, so order never tells the answer
+    # The player's first attempt at the quiz: the only one any board shows (docs/game.md).
+    ranked: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Closed by the server after the quiz's whole time window, scored as it stood.
+    expired: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Voided by an editor (quizapp.game.ranking.void_attempt): off the boards, reason kept.
+    voided_at: dt.datetime | None = None
+    voided_by: int | None = Field(default=None, foreign_key="editor.id")
+    void_reason: str | None = Field(default=None, max_length=500)
+
+
+# At most one open attempt per player and quiz, and one ranked one: starting twice at once
+# gives one attempt, whichever insert the database lets in first (quizapp.game.play).
+Index(
+    "ux_attempt_open",
+    col(Attempt.player_id),
+    col(Attempt.quiz_id),
+    unique=True,
+    sqlite_where=col(Attempt.finished_at).is_(None),
+    postgresql_where=col(Attempt.finished_at).is_(None),
+)
+Index(
+    "ux_attempt_ranked",
+    col(Attempt.player_id),
+    col(Attempt.quiz_id),
+    unique=True,
+    sqlite_where=col(Attempt.ranked),
+    postgresql_where=col(Attempt.ranked),
+)
 
 
 class AttemptAnswer(SQLModel, table=True):

@@ -496,11 +496,12 @@ def test_no_question_tells_its_answer(client, app, faker, bank, clock):
 
 
 def test_choices_are_shuffled_per_attempt(client, app, faker, bank):
-    player = make_player(client, faker)
     quiz_id = first_quiz(client)
 
     orders, items = set(), set()
     for _ in range(12):
+        # One attempt per player: a player's second start would resume their first.
+        player = make_player(client, faker)
         attempt_id = start_attempt(client, player, quiz_id)
         question, item = reach_style(client, app, player, attempt_id, quiz_id, "multiple_choice")
         orders.add(tuple(question["choices"]))

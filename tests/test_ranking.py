@@ -83,9 +83,16 @@ def make_finish(
     score: int = 5000,
     finished_at: str = "2026-11-24 10:00",
 ) -> Attempt:
-    """A finished attempt, recorded on the boards as the play module does."""
+    """A finished attempt, recorded on the boards as the play module does: ranked if it is the
+    player's first at the quiz, practice after that."""
     finish = at(finished_at)
+    first = db.exec(
+        select(Attempt.id).where(
+            Attempt.player_id == player.id, Attempt.quiz_id == quiz.id, Attempt.ranked
+        )
+    ).first()
     attempt = Attempt(
+        ranked=first is None,
         quiz_id=quiz.id,
         player_id=player.id,
         started_at=finish - dt.timedelta(minutes=5),
@@ -179,19 +186,20 @@ def test_empty_board(db, faker):
     assert get_overall_standings(db, period="week", player_id=player.id) == Standings([], None, 0)
 
 
-def test_best_attempt_per_player_counts(db, faker):
+def test_only_the_first_attempt_counts(db, faker):
     quiz = make_quiz(db, faker)
     ann, bob = make_player(db, faker), make_player(db, faker)
-    make_finish(db, player=ann, quiz=quiz, score=3000, finished_at="2026-11-24 09:00")
-    best = make_finish(db, player=ann, quiz=quiz, score=7000, finished_at="2026-11-24 10:00")
+    first = make_finish(db, player=ann, quiz=quiz, score=3000, finished_at="2026-11-24 09:00")
+    replay = make_finish(db, player=ann, quiz=quiz, score=7000, finished_at="2026-11-24 10:00")
     make_finish(db, player=bob, quiz=quiz, score=5000, finished_at="2026-11-24 08:00")
 
     standings = get_quiz_standings(db, quiz_id=quiz.id)
 
-    assert board(standings) == [(1, ann.id, 7000), (2, bob.id, 5000)]
-    assert standings.entries[0] == Standing(1, ann.id, ann.nickname, 7000, at("2026-11-24 10:00"))
+    assert (first.ranked, replay.ranked) == (True, False)
+    assert board(standings) == [(1, bob.id, 5000), (2, ann.id, 3000)]
+    assert standings.entries[1] == Standing(2, ann.id, ann.nickname, 3000, at("2026-11-24 09:00"))
     assert standings.total == 2
-    assert entry(db, quiz.id, "all", ann).attempt_id == best.id
+    assert entry(db, quiz.id, "all", ann).attempt_id == first.id
 
 
 def test_a_lower_later_attempt_changes_nothing(db, faker):
@@ -218,15 +226,33 @@ def test_an_equal_later_attempt_keeps_the_earlier_finish(db, faker):
     assert (stored.finished_at, stored.attempt_id) == (at("2026-11-24 09:00"), first.id)
 
 
-def test_an_equal_attempt_recorded_late_takes_its_earlier_finish(db, faker):
-    # Two tabs finishing at once can commit in either order; the earlier finish still wins.
-    quiz = make_quiz(db, faker)
-    ann = make_player(db, faker)
-    make_finish(db, player=ann, quiz=quiz, score=7000, finished_at="2026-11-24 10:00")
-    earlier = make_finish(db, player=ann, quiz=quiz, score=7000, finished_at="2026-11-24 09:00")
+def test_record_finish_leaves_out_practice_voided_and_hidden(db, faker):
+    quiz, other = make_quiz(db, faker), make_quiz(db, faker)
+    ann, bob = make_player(db, faker), make_player(db, faker)
+    make_finish(db, player=ann, quiz=quiz, score=1000)
+    practice = make_finish(db, player=ann, quiz=quiz, score=9000)
+    bob.hidden_at = at("2026-11-20 10:00")
+    db.add(bob)
+    db.flush()
+    make_finish(db, player=bob, quiz=quiz, score=8000)
+    voided = Attempt(
+        quiz_id=other.id,
+        player_id=ann.id,
+        finished_at=at("2026-11-24 10:00"),
+        position=10,
+        score=7000,
+        seed=0,
+        ranked=True,
+        voided_at=at("2026-11-24 11:00"),
+    )
+    db.add(voided)
+    db.flush()
+    record_finish(db, attempt=voided)
 
-    stored = entry(db, quiz.id, "all", ann)
-    assert (stored.finished_at, stored.attempt_id) == (at("2026-11-24 09:00"), earlier.id)
+    assert practice.ranked is False
+    assert board(get_quiz_standings(db, quiz_id=quiz.id)) == [(1, ann.id, 1000)]
+    assert get_quiz_standings(db, quiz_id=other.id).total == 0
+    assert board(get_overall_standings(db)) == [(1, ann.id, 1000)]
 
 
 def test_ties_go_to_who_finished_first(db, faker):
@@ -331,7 +357,8 @@ def test_week_board_leaves_out_last_week_but_all_time_keeps_it(db, faker):
     all_time = get_quiz_standings(db, quiz_id=quiz.id, period="all", now=at(NOW))
     last_week = get_quiz_standings(db, quiz_id=quiz.id, period="week", now=at("2026-11-20 12:00"))
 
-    assert board(week) == [(1, bob.id, 6000), (2, ann.id, 4000)]
+    # Ann's second attempt (this week) is practice: only her first, last week, counts.
+    assert board(week) == [(1, bob.id, 6000)]
     assert board(all_time) == [(1, ann.id, 9000), (2, bob.id, 6000)]
     assert board(last_week) == [(1, ann.id, 9000)]
 
@@ -355,7 +382,8 @@ def test_overall_week_sums_only_that_weeks_bests(db, faker):
     week = get_overall_standings(db, period="week", now=at(NOW))
     all_time = get_overall_standings(db, now=at(NOW))
 
-    assert board(week) == [(1, ann.id, 5000)]
+    # The 2000 this week was practice (a replay of the first quiz): never on a board.
+    assert board(week) == [(1, ann.id, 3000)]
     assert board(all_time) == [(1, ann.id, 12000)]
 
 
@@ -454,12 +482,12 @@ def test_score_distribution_counts_each_players_best(db, faker):
         make_finish(db, player=make_player(db, faker), quiz=quiz, score=score)
     repeat = make_player(db, faker)
     make_finish(db, player=repeat, quiz=quiz, score=50)
-    make_finish(db, player=repeat, quiz=quiz, score=550)  # only this best counts
+    make_finish(db, player=repeat, quiz=quiz, score=550)  # practice: only the first counts
     make_finish(db, player=make_player(db, faker), quiz=other, score=500)
 
-    assert get_score_distribution(db, quiz_id=quiz.id) == [1, 1, 1, 0, 0, 1, 0, 0, 0, 2]
+    assert get_score_distribution(db, quiz_id=quiz.id) == [2, 1, 1, 0, 0, 0, 0, 0, 0, 2]
     # Four ranges of 250: [0, 250), [250, 500), [500, 750), [750, 1000].
-    assert get_score_distribution(db, quiz_id=quiz.id, buckets=4) == [2, 1, 1, 2]
+    assert get_score_distribution(db, quiz_id=quiz.id, buckets=4) == [3, 1, 0, 2]
     assert get_score_distribution(db, quiz_id=quiz.id, buckets=1) == [6]
 
 

@@ -78,10 +78,17 @@ spec = SpecTree(
 )
 
 
-def responses(ok_status: int, ok_model: type, *error_statuses: int) -> Response:
+def responses(
+    ok_status: int, ok_model: type, *error_statuses: int, also_ok: int | None = None
+) -> Response:
     """The responses of a view: its success model and the error statuses it may answer.
 
-    Every view here reads the database, so each may also answer 503 when it is unavailable.
+    ``also_ok`` is a second success status with the same model (a start that resumes is
+    200, a new one 201). Every view here reads the database, so each may also answer 503
+    when it is unavailable.
     """
     errors = {f"HTTP_{status}": ErrorResponse for status in (*error_statuses, 503)}
-    return Response(**{f"HTTP_{ok_status}": ok_model}, **errors)
+    oks = {f"HTTP_{ok_status}": ok_model}
+    if also_ok is not None:
+        oks[f"HTTP_{also_ok}"] = ok_model
+    return Response(**oks, **errors)

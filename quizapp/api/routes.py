@@ -30,7 +30,7 @@ from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.game import play, ranking
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
-from quizapp.limits import answer_limit, player_creation_limit
+from quizapp.limits import answer_limit, player_creation_limit, start_limit
 from quizapp.models import Player, row_id, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -70,22 +70,36 @@ def get_quizzes() -> QuizList:
 
 
 @bp.post("/quizzes/<quiz_id>/attempts")
+@start_limit
 @requires_player
 @spec.validate(
-    resp=responses(201, AttemptCreated, 401, 404),
+    resp=responses(201, AttemptCreated, 401, 404, 429, also_ok=200),
     tags=["attempts"],
     security=BEARER,
     operation_id="start_attempt",
 )
 def start_attempt(quiz_id: str, player: Player) -> tuple[AttemptCreated, int]:
-    """Start a run through a quiz; its first question comes from GET .../question."""
+    """Start a run through a quiz (201), or resume the player's open one (200).
+
+    A player has one open attempt per quiz: starting again answers 200 with that attempt and
+    its current position. The first attempt at a quiz is ranked, later ones are practice.
+    Its questions come from GET .../question. Starts per player are limited: 429 with
+    Retry-After.
+    """
     session = get_session()
-    attempt = play.start_attempt(session, player, quiz_id)
-    metrics.count_attempt_started()
+    opened = play.open_attempt(session, player, quiz_id)
+    attempt = opened.attempt
+    if not opened.resumed:
+        metrics.count_attempt_started()
     quiz = play.get_quiz(session, quiz_id)
     return AttemptCreated(
-        attempt_id=row_id(attempt), quiz_id=quiz.id, question_count=quiz.question_count
-    ), 201
+        attempt_id=row_id(attempt),
+        quiz_id=quiz.id,
+        question_count=quiz.question_count,
+        ranked=attempt.ranked,
+        resumed=opened.resumed,
+        position=attempt.position,
+    ), (200 if opened.resumed else 201)
 
 
 @bp.get(f"{ATTEMPT}/question")
@@ -155,6 +169,9 @@ def get_attempt(attempt_id: int, player: Player) -> AttemptPublic:
 )
 def get_leaderboard(query: LeaderboardQuery) -> Leaderboard:
     """A quiz's board (`quiz=`) or the overall one, for all time or this week.
+
+    First attempts only: a player's first attempt at each quiz is the one that counts;
+    later attempts are practice and never on a board.
 
     The token is optional: with one, `me` is the caller's own row wherever it ranks.
     """

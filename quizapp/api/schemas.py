@@ -105,12 +105,21 @@ class QuizList(BaseModel):
 # --- Attempts ---------------------------------------------------------------------------------
 
 
+RANKED_DESCRIPTION = (
+    "true for the player's first attempt at the quiz, the one the boards show; false for a "
+    "later one: practice, scored but never on a board."
+)
+
+
 class AttemptCreated(BaseModel):
-    """A new run through a quiz."""
+    """A run through a quiz: a new one (201), or the player's open one resumed (200)."""
 
     attempt_id: int
     quiz_id: str
     question_count: int
+    ranked: bool = Field(description=RANKED_DESCRIPTION)
+    resumed: bool = Field(description="true when this is the player's open attempt, resumed.")
+    position: int = Field(description="0-based place of the current question.")
 
 
 class QuestionPublic(FromDomain):
@@ -217,6 +226,15 @@ class AttemptPublic(FromDomain):
     players: int = Field(description="How many players are on the quiz's all-time board.")
     seconds: float | None = Field(description="From start to finish, once finished.")
     answers: list[AnsweredQuestion] = Field(validation_alias="review")
+    ranked: bool = Field(description=RANKED_DESCRIPTION)
+    board: str = Field(
+        description='Where the attempt stands: "ranked", "practice" ("Practice - not on the '
+        'board") or "voided" (taken off the board by an editor).'
+    )
+    expired: bool = Field(
+        description="Closed by the server when the quiz's whole time window ran out, scored "
+        "as it stood."
+    )
 
 
 # --- Leaderboards -----------------------------------------------------------------------------
@@ -240,7 +258,11 @@ class StandingPublic(FromDomain):
 
 
 class Leaderboard(BaseModel):
-    """The top of a board and, when a token is sent, the player's own row."""
+    """The top of a board and, when a token is sent, the player's own row.
+
+    First attempts only: each player's first attempt at a quiz is the one the boards show;
+    replays are practice, and voided attempts and hidden players are left out.
+    """
 
     quiz: str | None
     period: Period

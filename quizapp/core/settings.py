@@ -262,6 +262,9 @@ class Settings(BaseModel):
     # Answers per player (web and API together), else per address; no one reads and answers
     # two questions a second.
     ANSWER_RATE_LIMIT: Annotated[str, _rate_limit()] = "120 per minute"
+    # Attempts started per player (web and API together), else per address: a start resumes
+    # the open attempt, so a player needs few; a script starting hundreds is refused.
+    START_RATE_LIMIT: Annotated[str, _rate_limit()] = "20 per minute"
     # Flask-Limiter: named explicitly so it does not warn; several processes or hosts need a
     # shared store here (redis://...) for the limits to hold across them.
     RATELIMIT_STORAGE_URI: Annotated[str, _storage_uri()] = "memory://"

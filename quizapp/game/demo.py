@@ -113,7 +113,11 @@ def _play(
     # Far enough back that even a slow run finishes before now.
     started = now - dt.timedelta(seconds=rng.uniform(900, days * 86400))
     attempt = Attempt(
-        quiz_id=quiz.id, player_id=row_id(player), seed=rng.getrandbits(31), started_at=started
+        quiz_id=quiz.id,
+        player_id=row_id(player),
+        seed=rng.getrandbits(31),
+        started_at=started,
+        ranked=True,  # a new player's only attempt at this quiz: their first
     )
     session.add(attempt)
     session.flush()

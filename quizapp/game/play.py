@@ -192,14 +192,170 @@ def get_quiz(session: Session, quiz_id: str) -> Quiz:
     return quiz
 
 
-def start_attempt(session: Session, player: Player, quiz_id: str) -> Attempt:
-    """Start a new run of the quiz for the player."""
-    get_quiz(session, quiz_id)
-    attempt = Attempt(quiz_id=quiz_id, player_id=row_id(player), seed=secrets.randbits(31))
+# An attempt closes once the quiz's whole time may have passed: every question's seconds plus
+# this grace, for reading the feedback between questions (docs/game.md#resuming-and-closing).
+STALE_GRACE = dt.timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The attempt a start gives: a new one, or the player's open one resumed."""
+
+    attempt: Attempt
+    resumed: bool
+
+
+def open_attempt(
+    session: Session, player: Player, quiz_id: str, *, now: dt.datetime | None = None
+) -> Opened:
+    """Resume the player's open attempt at the quiz, or start one; commits.
+
+    A player has at most one open attempt per quiz and one ranked one, their first: two
+    starts racing each other insert one row, the partial unique indexes ux_attempt_open and
+    ux_attempt_ranked turn the other into an IntegrityError, and the loser resumes the winner.
+    An open attempt past its time window is closed first (`close_if_stale`).
+    """
+    now = now or utcnow()
+    quiz = get_quiz(session, quiz_id)
+    player_id = row_id(player)
+    open_one = _open_attempt(session, player_id, quiz_id)
+    if open_one is not None and not close_if_stale(session, open_one, quiz, now=now):
+        return Opened(open_one, resumed=True)
+    has_ranked = session.exec(
+        select(Attempt.id).where(
+            Attempt.player_id == player_id, Attempt.quiz_id == quiz_id, col(Attempt.ranked)
+        )
+    ).first()
+    attempt = Attempt(
+        quiz_id=quiz_id,
+        player_id=player_id,
+        seed=secrets.randbits(31),
+        started_at=now,
+        ranked=has_ranked is None,
+    )
     session.add(attempt)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        winner = _open_attempt(session, player_id, quiz_id)
+        if winner is None:
+            raise  # not a start that raced this one: the IntegrityError stands
+        return Opened(winner, resumed=True)
     session.refresh(attempt)
-    return attempt
+    return Opened(attempt, resumed=False)
+
+
+def start_attempt(session: Session, player: Player, quiz_id: str) -> Attempt:
+    """The player's attempt at the quiz: their open one resumed, or a new one (`open_attempt`)."""
+    return open_attempt(session, player, quiz_id).attempt
+
+
+def _open_attempt(session: Session, player_id: int, quiz_id: str) -> Attempt | None:
+    return session.exec(
+        select(Attempt).where(
+            Attempt.player_id == player_id,
+            Attempt.quiz_id == quiz_id,
+            col(Attempt.finished_at).is_(None),
+        )
+    ).first()
+
+
+@dataclass(frozen=True)
+class PlayStatus:
+    """What starting the quiz would do for a player, for the quiz page's button."""
+
+    open_attempt: Attempt | None  # resumed by a start
+    practice: bool  # their ranked attempt is over: a new one is practice
+    count: int  # the quiz's questions
+
+    @property
+    def resume_label(self) -> str | None:
+        """'Resume: question 4 of 10' while an attempt is open."""
+        if self.open_attempt is None:
+            return None
+        return f"Resume: question {self.open_attempt.position + 1} of {self.count}"
+
+
+def play_status(session: Session, player: Player, quiz: Quiz) -> PlayStatus:
+    """Whether the player has an open attempt at the quiz (closed first if stale) and whether
+    a new one would be practice."""
+    open_one = _open_attempt(session, row_id(player), quiz.id)
+    if open_one is not None and close_if_stale(session, open_one, quiz):
+        open_one = None
+    played = (
+        session.exec(
+            select(Attempt.id).where(
+                Attempt.player_id == player.id, Attempt.quiz_id == quiz.id, col(Attempt.ranked)
+            )
+        ).first()
+        is not None
+    )
+    return PlayStatus(open_one, played and open_one is None, quiz.question_count)
+
+
+def attempt_deadline(attempt: Attempt, quiz: Quiz) -> dt.datetime:
+    """When an open attempt closes: its start plus every question's time plus STALE_GRACE."""
+    window = dt.timedelta(seconds=quiz.question_count * quiz.seconds_per_question)
+    started = attempt.started_at
+    if started.utcoffset() is None:
+        started = started.replace(tzinfo=dt.UTC)  # SQLite gives naive UTC
+    return started + window + STALE_GRACE
+
+
+def close_if_stale(
+    session: Session, attempt: Attempt, quiz: Quiz, *, now: dt.datetime | None = None
+) -> bool:
+    """Close the attempt if it is open past its deadline; True if it is closed now.
+
+    Scored as it stands (unanswered questions score nothing), finished at its deadline, marked
+    expired; a ranked one enters the boards as it stands. The UPDATE only closes a row still
+    open, and the answer path only moves an open one, so a racing answer and this close never
+    both win. Commits when it closes.
+    """
+    now = now or utcnow()
+    if attempt.finished_at is not None or now <= attempt_deadline(attempt, quiz):
+        return False
+    return _close(session, attempt, attempt_deadline(attempt, quiz))
+
+
+def _close(session: Session, attempt: Attempt, finished_at: dt.datetime) -> bool:
+    try:
+        closed = session.exec(
+            update(Attempt)
+            .where(col(Attempt.id) == attempt.id, col(Attempt.finished_at).is_(None))
+            .values(finished_at=finished_at, expired=True)
+            .returning(*_PROGRESS)
+        ).first()
+        if closed is None:
+            session.rollback()
+            session.refresh(attempt)
+            return attempt.finished_at is not None
+        for name, value in zip(_PROGRESS_FIELDS, closed, strict=True):
+            set_committed_value(attempt, name, value)
+        set_committed_value(attempt, "expired", True)
+        ranking.record_finish(session, attempt=attempt)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return True
+
+
+def close_stale_attempts(session: Session, *, now: dt.datetime | None = None) -> int:
+    """Close every open attempt past its deadline (`close_if_stale`); returns how many.
+
+    For `quizapp close-stale-attempts`, which an operator may run from cron: players' own
+    visits close their attempts too, this catches the abandoned ones. One commit per attempt.
+    """
+    now = now or utcnow()
+    rows = session.exec(
+        select(Attempt, Quiz)
+        .join(Quiz, col(Quiz.id) == Attempt.quiz_id)
+        .where(col(Attempt.finished_at).is_(None))
+        .order_by(col(Attempt.id))
+    ).all()
+    return sum(close_if_stale(session, attempt, quiz, now=now) for attempt, quiz in rows)
 
 
 def get_attempt(session: Session, attempt_id: object, player: Player) -> Attempt:
@@ -263,6 +419,8 @@ def current_question(
     """
     now = now or utcnow()
     quiz = get_quiz(session, attempt.quiz_id)
+    if close_if_stale(session, attempt, quiz, now=now):
+        return None
     if attempt.finished_at is not None or attempt.position >= quiz.question_count:
         return None
     item, served = _item_and_serve(session, attempt, attempt.position)
@@ -474,7 +632,11 @@ def _record_once(
         ).rowcount
         moved = session.exec(
             update(Attempt)
-            .where(col(Attempt.id) == attempt.id, col(Attempt.position) == position)
+            .where(
+                col(Attempt.id) == attempt.id,
+                col(Attempt.position) == position,
+                col(Attempt.finished_at).is_(None),  # not closed as stale meanwhile
+            )
             .values(
                 position=position + 1,
                 score=Attempt.score + judged.score.points,
@@ -561,11 +723,25 @@ class AttemptSummary:
     rank: int | None
     players: int
     review: list[ReviewItem] = field(default_factory=list)
+    ranked: bool = True  # the player's first attempt at the quiz; later ones are practice
+    expired: bool = False  # closed by the server when its time window ran out
+    voided: bool = False  # taken off the boards by an editor
+
+    @property
+    def board(self) -> str:
+        """ "ranked" (on the boards), "practice" (never on a board) or "voided" (taken off)."""
+        if self.voided:
+            return "voided"
+        return "ranked" if self.ranked else "practice"
 
 
 def summarize_attempt(session: Session, attempt: Attempt) -> AttemptSummary:
-    """The attempt's score, rank on the quiz's all-time board and answer review."""
+    """The attempt's score, rank on the quiz's all-time board and answer review.
+
+    Only a ranked attempt has a rank; an open attempt past its time window is closed first.
+    """
     quiz = get_quiz(session, attempt.quiz_id)
+    close_if_stale(session, attempt, quiz)
     items = {
         i.position: i for i in session.exec(select(QuizItem).where(QuizItem.quiz_id == quiz.id))
     }
@@ -599,7 +775,8 @@ def summarize_attempt(session: Session, attempt: Attempt) -> AttemptSummary:
         standings = ranking.get_quiz_standings(
             session, quiz_id=quiz.id, period="all", limit=0, player_id=attempt.player_id
         )
-        rank = standings.me.rank if standings.me else None
+        on_board = attempt.ranked and attempt.voided_at is None
+        rank = standings.me.rank if standings.me and on_board else None
         players = standings.total
     seconds = (
         (attempt.finished_at - attempt.started_at).total_seconds() if attempt.finished_at else None
@@ -616,4 +793,7 @@ def summarize_attempt(session: Session, attempt: Attempt) -> AttemptSummary:
         rank=rank,
         players=players,
         review=review,
+        ranked=attempt.ranked,
+        expired=attempt.expired,
+        voided=attempt.voided_at is not None,
     )

@@ -1,9 +1,12 @@
 """Leaderboards: per quiz and overall, for all time and for this week. No Flask.
 
 The rules
-    On a quiz board a player counts with their best attempt: the highest score, and among
-    attempts with that score the one that finished first. The overall board gives each
-    player the sum of their quiz-board scores for the same period. Every board is ordered by
+    Only ranked attempts count: a player's first attempt at a quiz (``Attempt.ranked``),
+    finished, not voided by an editor, by a player no editor has hidden (docs/game.md). Later
+    attempts are practice and never reach a board. On a quiz board a player counts with
+    their ranked attempt (the rules below still speak of a "best", which with one ranked
+    attempt per quiz is that attempt). The overall board gives each player the sum of their
+    quiz-board scores for the same period. Every board is ordered by
     score DESC, finished_at ASC, player_id ASC: best first, a tie goes to whoever reached it
     first, and the player id only makes the order total, so that a page never shuffles.
 
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Table, and_, case, delete, func, literal, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -206,9 +210,12 @@ def record_finish(session: Session, *, attempt: Attempt) -> None:
     finished_at = attempt.finished_at
     if finished_at is None:
         raise ValueError(f"attempt {attempt.id} is not finished")
+    if not attempt.ranked or attempt.voided_at is not None:
+        return  # practice, or voided: never on a board
     if attempt.id is None:
         session.flush()  # the entries point at the attempt, so it needs its id
-    _lock_player(session, attempt.player_id)
+    if _lock_player(session, attempt.player_id) is not None:
+        return  # the player is hidden from the boards
     keys = (ALL_TIME, period_key("week", finished_at))
     current = _current_entries(session, attempt, keys)
     band_moves: dict[tuple[str, str, int], int] = {}
@@ -226,10 +233,13 @@ def record_finish(session: Session, *, attempt: Attempt) -> None:
     _move_bands(session, band_moves)
 
 
-def _lock_player(session: Session, player_id: int) -> None:
+def _lock_player(session: Session, player_id: int) -> dt.datetime | None:
     # NO KEY UPDATE rather than UPDATE: it still excludes the player's other finishes, but not
-    # the foreign key checks of rows being inserted for this player (KEY SHARE).
-    session.exec(select(Player.id).where(Player.id == player_id).with_for_update(key_share=True))
+    # the foreign key checks of rows being inserted for this player (KEY SHARE). Returns when
+    # the player was hidden from the boards, if they are.
+    return session.exec(
+        select(Player.hidden_at).where(Player.id == player_id).with_for_update(key_share=True)
+    ).first()
 
 
 class _Entry(NamedTuple):
@@ -344,6 +354,126 @@ def rebuild_board_bands(session: Session) -> int:
     session.exec(delete(bands))
     session.exec(bands.insert().from_select(["board", "period", "band", "entries"], counts))
     return session.exec(select(func.count()).select_from(bands)).one()
+
+
+# --- Rebuilding from the attempts -----------------------------------------------------------------
+
+
+class BoardRow(NamedTuple):
+    """A board entry as computed from the attempts: the truth the kept rows must equal."""
+
+    score: int
+    finished_at: dt.datetime
+    attempt_id: int
+
+
+class _Counted(NamedTuple):
+    player_id: int
+    quiz_id: str
+    score: int
+    finished_at: dt.datetime
+    attempt_id: int
+
+
+def select_counted_attempts(player_id: int | None = None) -> Any:
+    """The attempts the boards show: ranked, finished, not voided, of players not hidden."""
+    attempt = table_of(Attempt)
+    statement = (
+        sa_select(
+            attempt.c.player_id,
+            attempt.c.quiz_id,
+            attempt.c.score,
+            attempt.c.finished_at,
+            attempt.c.id,
+        )
+        .join(Player, col(Player.id) == attempt.c.player_id)
+        .where(
+            col(Attempt.ranked),
+            col(Attempt.finished_at).is_not(None),
+            col(Attempt.voided_at).is_(None),
+            col(Player.hidden_at).is_(None),
+        )
+    )
+    if player_id is not None:
+        statement = statement.where(attempt.c.player_id == player_id)
+    return statement
+
+
+def compute_boards(rows: Any) -> dict[tuple[str, str, int], BoardRow]:
+    """(board, period key, player) -> the entry, from counted attempts' rows.
+
+    A quiz entry is the player's counted attempt, all time and in its finish week. The overall
+    entry sums them per period; its finish is the latest finish that added points, or the
+    first finish when none did: what ``record_finish`` keeps when finishes come in order.
+    """
+    boards: dict[tuple[str, str, int], BoardRow] = {}
+    overall: dict[tuple[str, int], list[_Counted]] = {}
+    for row in rows:
+        counted = _Counted(*row)
+        for key in (ALL_TIME, period_key("week", counted.finished_at)):
+            quiz_key = (counted.quiz_id, key, counted.player_id)
+            old = boards.get(quiz_key)
+            if old is None or _better(
+                counted.score, counted.finished_at, _Entry(old.score, old.finished_at)
+            ):
+                boards[quiz_key] = BoardRow(counted.score, counted.finished_at, counted.attempt_id)
+            overall.setdefault((key, counted.player_id), []).append(counted)
+    for (key, player_id), attempts in overall.items():
+        scoring = [a for a in attempts if a.score > 0]
+        if scoring:
+            last = max(scoring, key=lambda a: (_aware(a.finished_at), a.attempt_id))
+        else:
+            last = min(attempts, key=lambda a: (_aware(a.finished_at), a.attempt_id))
+        total = sum(a.score for a in attempts)
+        boards[(OVERALL_BOARD, key, player_id)] = BoardRow(total, last.finished_at, last.attempt_id)
+    return boards
+
+
+def rebuild_player_boards(session: Session, player_id: int) -> None:
+    """Recompute one player's entries on every board from their attempts, bands with them.
+
+    For what changes a player's past standing at once (an attempt voided or restored, the
+    player hidden or shown again). Locks the player as ``record_finish`` does, so no finish of
+    theirs interleaves. Does not commit: this belongs to the caller's transaction.
+    """
+    _lock_player(session, player_id)
+    table = table_of(BoardEntry)
+    band_moves: dict[tuple[str, str, int], int] = {}
+    old = session.exec(
+        select(table.c.board, table.c.period, table.c.score).where(table.c.player_id == player_id)
+    ).all()
+    for board, key, score in old:
+        band = (board, key, score // BAND_WIDTH)
+        band_moves[band] = band_moves.get(band, 0) - 1
+    session.exec(delete(table).where(table.c.player_id == player_id))
+    fresh = compute_boards(session.exec(select_counted_attempts(player_id)).all())
+    for (board, key, _), row in sorted(fresh.items()):
+        session.exec(
+            table.insert().values(board=board, period=key, player_id=player_id, **row._asdict())
+        )
+        band = (board, key, row.score // BAND_WIDTH)
+        band_moves[band] = band_moves.get(band, 0) + 1
+    _move_bands(session, band_moves)
+    # A band emptied by the move is worth no row: the counts then equal a full recount.
+    bands = table_of(BoardBand)
+    session.exec(delete(bands).where(bands.c.entries == 0))
+
+
+def rebuild_boards(session: Session) -> int:
+    """Every board entry and band recomputed from the attempts; returns the entries written.
+
+    For a database whose boards were kept by other rules (migration 0003) and for tests that
+    compare the kept boards with the truth. Does not commit.
+    """
+    table = table_of(BoardEntry)
+    session.exec(delete(table))
+    fresh = compute_boards(session.exec(select_counted_attempts()).all())
+    for (board, key, player_id), row in sorted(fresh.items()):
+        session.exec(
+            table.insert().values(board=board, period=key, player_id=player_id, **row._asdict())
+        )
+    rebuild_board_bands(session)
+    return len(fresh)
 
 
 # --- The queries --------------------------------------------------------------------------------

@@ -32,7 +32,13 @@ from quizapp.db import get_session
 from quizapp.game import charts, feedback, play, ranking
 from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
-from quizapp.limits import answer_limit, limiter, player_creation_limit, seconds_until_reset
+from quizapp.limits import (
+    answer_limit,
+    limiter,
+    player_creation_limit,
+    seconds_until_reset,
+    start_limit,
+)
 from quizapp.models import REPORT_REASONS, Attempt, Player, QuizItem, Report, row_id, utcnow
 from quizapp.web.auth import wants_json
 
@@ -213,25 +219,29 @@ def player() -> ResponseReturnValue:
 
 @bp.get("/quizzes/<quiz_id>")
 def quiz(quiz_id: str) -> ResponseReturnValue:
-    """One quiz before playing: its settings, the player's best and the top of its board."""
+    """One quiz before playing: its settings, the player's standing and the top of its board,
+    and whether starting plays ranked, resumes or is practice."""
     db = get_session()
     the_quiz = play.get_quiz(db, quiz_id)
     player = current_player()
     standings = ranking.get_quiz_standings(
         db, quiz_id=quiz_id, limit=3, player_id=player.id if player else None
     )
-    return render_template("play/quiz.html", quiz=the_quiz, standings=standings)
+    status = play.play_status(db, player, the_quiz) if player else None
+    return render_template("play/quiz.html", quiz=the_quiz, standings=standings, status=status)
 
 
 @bp.post("/quizzes/<quiz_id>/start")
+@start_limit
 def start(quiz_id: str) -> ResponseReturnValue:
-    """Start a new attempt at the quiz and show its first question."""
+    """Start an attempt at the quiz, or resume the open one, and show its current question."""
     player = current_player()
     if player is None:
         return ask_for_nickname(url_for("play.quiz", quiz_id=quiz_id))
-    attempt = play.start_attempt(get_session(), player, quiz_id)
-    metrics.count_attempt_started()
-    return redirect(url_for("play.question", attempt_id=attempt.id))
+    opened = play.open_attempt(get_session(), player, quiz_id)
+    if not opened.resumed:
+        metrics.count_attempt_started()
+    return redirect(url_for("play.question", attempt_id=opened.attempt.id))
 
 
 def _player_attempt(attempt_id: int) -> tuple[Player, Attempt] | Response:
