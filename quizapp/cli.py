@@ -287,6 +287,19 @@ def seed_demo_command(players: int, seed: int | None) -> None:
     )
 
 
+@click.command("close-stale-attempts")
+@with_appcontext
+def close_stale_attempts_command() -> None:
+    """Close the attempts left open past their quiz's whole time window, scored as they stand.
+
+    Players' own visits close theirs; run this from cron for the abandoned ones.
+    """
+    from quizapp.game.play import close_stale_attempts
+
+    closed = close_stale_attempts(get_session())
+    click.echo(f"Closed {closed} stale attempt(s).")
+
+
 @click.command("create-editor")
 @click.argument("name")
 @click.option("--role", type=click.Choice(EDITOR_ROLES), default="editor", show_default=True)
@@ -470,6 +483,7 @@ def register_commands(app: Flask) -> None:
         export_quizzes_command,
         audit_command,
         seed_demo_command,
+        close_stale_attempts_command,
         create_editor_command,
         set_password_command,
         dump_bank_command,

@@ -204,3 +204,18 @@ def test_path_parameters_are_declared(doc):
 
 def test_the_browser_pages_are_not_in_it(doc):
     assert all(path.startswith("/api/v1/") for path in doc["paths"])
+
+
+def test_attempts_say_whether_they_are_ranked_and_a_resume_is_200(doc):
+    start = doc["paths"]["/api/v1/quizzes/{quiz_id}/attempts"]["post"]
+    schemas_ = doc["components"]["schemas"]
+
+    assert json_schema(start["responses"]["200"]) == ref(schemas.AttemptCreated)
+    assert json_schema(start["responses"]["201"]) == ref(schemas.AttemptCreated)
+    assert "429" in start["responses"] and "starting again answers 200" in start["description"]
+    for name in ("AttemptCreated", "AttemptPublic"):
+        ranked = schemas_[name]["properties"]["ranked"]
+        assert ranked["type"] == "boolean" and "practice" in ranked["description"]
+        assert "ranked" in schemas_[name]["required"]
+    assert "First attempts only" in schemas_["Leaderboard"]["description"]
+    assert "First attempts only" in doc["paths"]["/api/v1/leaderboard"]["get"]["description"]

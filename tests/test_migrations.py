@@ -116,6 +116,91 @@ def test_0002_gives_existing_bank_rows_the_empty_new_fields(engine):
     assert "tags" not in columns and "aliases" in columns
 
 
+def test_0003_ranks_first_attempts_and_rebuilds_the_boards_from_them(engine):
+    # At 0002 the boards kept each player's best: Ann's replay (9000) topped her first (1000).
+    migrate.upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO quiz (id, title, scope, scope_id, question_count,"
+                " seconds_per_question, scoring_mode, status, created_at)"
+                " VALUES ('q', 'Q', 'article', 'a', 10, 20, 'timed', 'published',"
+                " '2026-11-20 10:00:00+00:00')"
+            )
+        )
+        for number, name in ((1, "ann"), (2, "bob")):
+            conn.execute(
+                text(
+                    "INSERT INTO player (id, nickname, nickname_key, token_hash, created_at)"
+                    f" VALUES ({number}, '{name}', '{name}', 'h{number}',"
+                    " '2026-11-20 10:00:00+00:00')"
+                )
+            )
+        # (id, player, started, finished, score): Ann's first, her replay, then two open
+        # attempts of Bob's beside his finished one.
+        attempts = (
+            (1, 1, "2026-11-24 09:00", "2026-11-24 09:05", 1000),
+            (2, 1, "2026-11-24 10:00", "2026-11-24 10:05", 9000),
+            (3, 2, "2026-11-24 08:00", "2026-11-24 08:05", 5000),
+            (4, 2, "2026-11-24 11:00", None, 0),
+            (5, 2, "2026-11-24 12:00", None, 0),
+        )
+        for id_, player, started, finished, score in attempts:
+            conn.execute(
+                text(
+                    "INSERT INTO attempt (id, quiz_id, player_id, started_at, finished_at,"
+                    " position, score, correct, streak, seed)"
+                    " VALUES (:id, 'q', :player, :started, :finished, 0, :score, 0, 0, 0)"
+                ),
+                {
+                    "id": id_,
+                    "player": player,
+                    "started": f"{started}:00+00:00",
+                    "finished": f"{finished}:00+00:00" if finished else None,
+                    "score": score,
+                },
+            )
+        conn.execute(
+            text(
+                "INSERT INTO board_entry (board, period, player_id, score, finished_at,"
+                " attempt_id) VALUES ('q', 'all', 1, 9000, '2026-11-24 10:05:00+00:00', 2)"
+            )
+        )
+
+    migrate.upgrade(engine)
+
+    assert migrate.check(engine) == []
+    with engine.connect() as conn:
+        ranked = conn.execute(text("SELECT id FROM attempt WHERE ranked ORDER BY id")).all()
+        still_open = conn.execute(text("SELECT id FROM attempt WHERE finished_at IS NULL")).all()
+        entries = conn.execute(
+            text(
+                "SELECT board, player_id, score, attempt_id FROM board_entry"
+                " WHERE period = 'all' ORDER BY board, player_id"
+            )
+        ).all()
+        bands = conn.execute(
+            text("SELECT board, band, entries FROM board_band WHERE period = 'all'")
+        ).all()
+    assert [row.id for row in ranked] == [1, 3]
+    assert [row.id for row in still_open] == [5]  # the newest open one; 4 closed as it stood
+    assert [tuple(row) for row in entries] == [
+        ("*", 1, 1000, 1),
+        ("*", 2, 5000, 3),
+        ("q", 1, 1000, 1),
+        ("q", 2, 5000, 3),
+    ]
+    assert sorted(tuple(row) for row in bands) == [
+        ("*", 10, 1),
+        ("*", 50, 1),
+        ("q", 10, 1),
+        ("q", 50, 1),
+    ]
+    migrate.downgrade(engine, "0002")
+    columns = {c["name"] for c in inspect(engine).get_columns("attempt")}
+    assert "ranked" not in columns and "score" in columns
+
+
 def test_downgrade_to_base_leaves_no_tables(engine):
     migrate.upgrade(engine)
 

@@ -277,11 +277,13 @@ class PlayStatus:
         return f"Resume: question {self.open_attempt.position + 1} of {self.count}"
 
 
-def play_status(session: Session, player: Player, quiz: Quiz) -> PlayStatus:
+def play_status(
+    session: Session, player: Player, quiz: Quiz, *, now: dt.datetime | None = None
+) -> PlayStatus:
     """Whether the player has an open attempt at the quiz (closed first if stale) and whether
     a new one would be practice."""
     open_one = _open_attempt(session, row_id(player), quiz.id)
-    if open_one is not None and close_if_stale(session, open_one, quiz):
+    if open_one is not None and close_if_stale(session, open_one, quiz, now=now):
         open_one = None
     played = (
         session.exec(
