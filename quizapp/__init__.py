@@ -129,6 +129,7 @@ def _register_pages_and_api(app: "Flask") -> None:
         auth,
         boards,
         editor_articles,
+        editor_moderation,
         editor_quizzes,
         editor_templates,
         health,
@@ -148,3 +149,4 @@ def _register_pages_and_api(app: "Flask") -> None:
     app.register_blueprint(editor_quizzes.bp, url_prefix="/editor/quizzes")
     app.register_blueprint(questions.bp, url_prefix="/editor/questions")
     app.register_blueprint(audit.bp, url_prefix="/editor/audit")
+    app.register_blueprint(editor_moderation.bp, url_prefix="/editor/moderation")
