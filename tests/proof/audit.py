@@ -2,9 +2,11 @@
 
 Each check returns a list of problems (empty when all is well), so a test can print how much
 it checked and assert once. The rules are those of docs/game.md: an attempt's score is the sum
-of its stored answers' points; a quiz board holds each player's best finished attempt (the
-highest score, of equal ones the first finished); the overall board holds the sum of a
-player's quiz-board scores for the same period; board bands count the entries per band.
+of its stored answers' points; only ranked attempts count (each player's first attempt at a
+quiz, finished, not voided, by a player not hidden), and a player has at most one ranked and
+at most one open attempt per quiz; a quiz board holds each player's ranked attempt; the
+overall board holds the sum of a player's quiz-board scores for the same period; board bands
+count the entries per band.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from quizapp.models import (
     AttemptAnswer,
     BoardBand,
     BoardEntry,
+    Player,
     Quiz,
 )
 
@@ -47,6 +50,7 @@ class Books:
     entries: list[BoardEntry]
     bands: list[BoardBand]
     question_counts: dict[str, int]
+    hidden: frozenset[int] = frozenset()  # players hidden from the boards
 
     @classmethod
     def load(cls, engine: Engine) -> Books:
@@ -57,7 +61,19 @@ class Books:
             entries = list(session.exec(select(BoardEntry)))
             bands = list(session.exec(select(BoardBand)))
             counts = dict(session.exec(select(Quiz.id, Quiz.question_count)).all())
-        return cls(attempts, answers, entries, bands, counts)
+            hidden = frozenset(
+                p.id for p in session.exec(select(Player)) if p.hidden_at is not None
+            )
+        return cls(attempts, answers, entries, bands, counts, hidden)
+
+    def counted(self, attempt: Attempt) -> bool:
+        """Whether the attempt belongs on the boards."""
+        return (
+            attempt.ranked
+            and attempt.finished_at is not None
+            and attempt.voided_at is None
+            and attempt.player_id not in self.hidden
+        )
 
     def answered(self) -> list[AttemptAnswer]:
         """The answers given (served questions not answered yet are left out)."""
@@ -83,17 +99,35 @@ def check_scores(books: Books) -> list[str]:
                 f"say {expected}"
             )
         finished = attempt.position >= books.question_counts[attempt.quiz_id]
-        if finished != (attempt.finished_at is not None):
+        # An attempt closed after its time window (expired) stops where it stood.
+        if finished != (attempt.finished_at is not None) and not attempt.expired:
             problems.append(f"attempt {attempt.id}: finished_at does not match its position")
+    return problems + check_one_ranked_one_open(books)
+
+
+def check_one_ranked_one_open(books: Books) -> list[str]:
+    """Per player and quiz: one ranked attempt, the earliest started, and at most one open."""
+    by_pair: dict[tuple[int, str], list[Attempt]] = defaultdict(list)
+    for attempt in books.attempts.values():
+        by_pair[(attempt.player_id, attempt.quiz_id)].append(attempt)
+    problems = []
+    for pair, attempts in by_pair.items():
+        ranked = [a.id for a in attempts if a.ranked]
+        first = min(attempts, key=lambda a: (aware(a.started_at), a.id))
+        if ranked != [first.id]:
+            problems.append(f"player/quiz {pair}: ranked {ranked}, first attempt {first.id}")
+        still_open = [a.id for a in attempts if a.finished_at is None]
+        if len(still_open) > 1:
+            problems.append(f"player/quiz {pair}: {len(still_open)} open attempts {still_open}")
     return problems
 
 
 def expected_boards(books: Books) -> dict[tuple[str, str, int], tuple[int, dt.datetime | None]]:
     """(board, period, player) -> (score, finished_at of the best attempt; None for overall),
-    computed from the finished attempts."""
+    computed from the counted (ranked, finished, not voided, not hidden) attempts."""
     best: dict[tuple[str, str, int], Attempt] = {}
     for attempt in books.attempts.values():
-        if attempt.finished_at is None:
+        if not books.counted(attempt):
             continue
         for period in ("all", week_of(attempt.finished_at)):
             key = (attempt.quiz_id, period, attempt.player_id)

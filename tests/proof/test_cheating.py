@@ -23,6 +23,7 @@ from quizapp.db import get_engine
 from quizapp.game import play, ranking
 from quizapp.models import Attempt, AttemptAnswer, QuizItem, utcnow
 from tests.conftest import CSRF_FIELD
+from tests.proof import audit
 from tests.proof.conftest import engine_name
 
 pytestmark = pytest.mark.proof
@@ -510,3 +511,88 @@ def test_the_scan_finds_planted_leaks():
     scan.page("revealed", "<p>B won it all.</p>")  # fair once question 2 is answered
 
     assert [leak.split(":")[0] for leak in scan.leaks] == ["evidence", "field", "typed", "buttons"]
+
+
+# --- The answer oracle and replays (issue 13) ----------------------------------------------------
+
+
+def test_a_second_attempt_is_no_answer_oracle_and_replays_never_rank(game, proof_quiz, figures):
+    # The attack: start A and B, skip every question in A to read its answer in the feedback,
+    # answer it in B within milliseconds. Now the second start is A itself, and once A is
+    # over every further attempt is practice: the board keeps A's score.
+    cheat = Player(game, "Oracle Olga", proof_quiz)
+    second = cheat.client.post(f"{API}/quizzes/{proof_quiz}/attempts", headers=cheat.headers)
+    assert second.status_code == 200 and second.json["attempt_id"] == cheat.attempt_id
+    assert second.json["resumed"] is True and second.json["ranked"] is True
+
+    learned = {}
+    while (question := cheat.question()) is not None:
+        skipped = cheat.answer(question["id"], "")
+        assert skipped.status_code == 200
+        learned[question["position"]] = right_answer(cheat.item(question["position"]))
+    ranked_id = cheat.attempt_id
+    replay = cheat.client.post(f"{API}/quizzes/{proof_quiz}/attempts", headers=cheat.headers)
+    assert replay.status_code == 201 and replay.json["ranked"] is False
+    cheat.attempt_id = replay.json["attempt_id"]
+    while (question := cheat.question()) is not None:
+        assert cheat.answer(question["id"], learned[question["position"]]).status_code == 200
+
+    honest = Player(game, "Honest Hal", proof_quiz)
+    while (question := honest.question()) is not None:
+        position = question["position"]
+        honest.answer(question["id"], right_answer(honest.item(position)) if position % 2 else "")
+
+    def summary(attempt_id: int) -> dict:
+        return cheat.client.get(f"{API}/attempts/{attempt_id}", headers=cheat.headers).json
+
+    ranked, practice = summary(ranked_id), summary(cheat.attempt_id)
+    board = cheat.client.get(
+        f"{API}/leaderboard", query_string={"quiz": proof_quiz, "limit": 100}
+    ).json
+    on_board = {e["nickname"]: e["score"] for e in board["entries"]}
+    books = audit.Books.load(get_engine(game))
+    problems = audit.check_boards(books) + audit.check_one_ranked_one_open(books)
+    figures.add(
+        f"{engine_name(game.config['DATABASE_URL'])}: a second start answered "
+        f"{second.status_code} with the same attempt; the replay after reading every answer "
+        f"scored {practice['score']:,} ({practice['correct']}/{practice['count']}, "
+        f"{practice['board']}, rank {practice['rank']}); the board shows Olga's first attempt "
+        f"{on_board['Oracle Olga']:,} (rank {ranked['rank']} of {board['total']}), behind "
+        f"Hal's {on_board['Honest Hal']:,}; audit problems {len(problems)}"
+    )
+    assert practice["correct"] == practice["count"] and practice["board"] == "practice"
+    assert practice["rank"] is None and ranked["board"] == "ranked"
+    assert on_board["Oracle Olga"] == ranked["score"] == 0 < practice["score"]
+    assert on_board["Honest Hal"] > on_board["Oracle Olga"]
+    assert not problems, problems[:5]
+
+
+def test_an_abandoned_first_attempt_closes_as_it_stands(game, proof_quiz, monkeypatch, figures):
+    # Never finishing A used to keep it off the board while it served as the oracle. Past its
+    # whole time window it closes as it stands, onto the board, and the next start is practice.
+    clock = Clock()
+    monkeypatch.setattr(play, "utcnow", clock)
+    player = Player(game, "Lingering Lou", proof_quiz)
+    question = player.question()
+    assert player.answer(question["id"], right_answer(player.item(0))).status_code == 200
+    player.question()
+    with Session(get_engine(game)) as session:
+        attempt = session.get(Attempt, player.attempt_id)
+        deadline = play.attempt_deadline(attempt, play.get_quiz(session, proof_quiz))
+    clock.now = deadline + dt.timedelta(seconds=1)
+
+    again = player.client.post(f"{API}/quizzes/{proof_quiz}/attempts", headers=player.headers)
+    closed = player.client.get(f"{API}/attempts/{player.attempt_id}", headers=player.headers).json
+
+    board = player.client.get(f"{API}/leaderboard", query_string={"quiz": proof_quiz}).json
+    figures.add(
+        f"{engine_name(game.config['DATABASE_URL'])}: an attempt left open "
+        f"{(clock.now - audit.aware(attempt.started_at)).total_seconds():.0f} s closed as it "
+        f"stood: {closed['score']:,} points, expired {closed['expired']}, rank {closed['rank']}; "
+        f"the next start {again.status_code}, ranked {again.json['ranked']}"
+    )
+    assert again.status_code == 201 and again.json["ranked"] is False
+    assert closed["finished"] and closed["expired"] and closed["rank"] == 1 and closed["score"] > 0
+    assert [(e["nickname"], e["score"]) for e in board["entries"]] == [
+        ("Lingering Lou", closed["score"])
+    ]

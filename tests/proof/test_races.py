@@ -21,6 +21,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from quizapp.core.database import make_engine
+from quizapp.game.play import hash_token
 from quizapp.models import Player
 from tests.proof import audit
 from tests.proof.live import (
@@ -261,3 +262,36 @@ def test_concurrent_finishes_rank_deterministically(arena, figures):
         f"player id, as recomputed from the attempts; board problems {len(problems)}"
     )
     assert not problems, problems[:5]
+
+
+def test_twenty_starts_of_one_quiz_give_one_attempt(arena, figures):
+    # A player's tabs, a script: the same player starts the same quiz 20 times at once.
+    quiz_id = arena.quiz(2)
+    owner = arena.player(f"Starter {arena.kind}")
+    racers = [arena.client(token=owner.token) for _ in range(RACERS)]
+
+    results = at_once(
+        [lambda c=c: c.call("POST", f"{API}/quizzes/{quiz_id}/attempts") for c in racers]
+    )
+
+    statuses = Counter(r.status for r in results)
+    ids = {r.body["attempt_id"] for r in results if r.status in (200, 201)}
+    books = audit.Books.load(arena.engine)
+    player_id = owner_id(arena, owner.token)
+    theirs = [a for a in books.attempts.values() if a.player_id == player_id]
+    problems = audit.check_one_ranked_one_open(books)
+    figures.add(
+        f"{arena.kind}: {RACERS} starts of one quiz by one player at once (up to "
+        f"{most_in_flight(results)} in flight): statuses {dict(statuses)}; attempts stored "
+        f"{len(theirs)}, ids answered {sorted(ids)}; ranked {sum(a.ranked for a in theirs)}; "
+        f"one-ranked/one-open problems {len(problems)}"
+    )
+    assert statuses == Counter({201: 1, 200: RACERS - 1}), statuses
+    assert len(theirs) == 1 and ids == {theirs[0].id} and theirs[0].ranked
+    assert not problems, problems[:5]
+
+
+def owner_id(arena: Arena, token: str) -> int:
+    """The player id behind a token."""
+    with Session(arena.engine) as session:
+        return session.exec(select(Player.id).where(Player.token_hash == hash_token(token))).one()
