@@ -330,9 +330,9 @@ def test_publishing_an_unknown_quiz_is_404(as_editor):
 
 
 def test_the_quiz_list_shows_every_quiz_with_its_attempts(app, session, as_editor):
-    tess = player(app, session)
-    tess.start(QUIZ)
-    tess.start(QUIZ)
+    # Two players: a player's second start would resume their open attempt.
+    player(app, session).start(QUIZ)
+    player(app, session, nickname="Ann").start(QUIZ)
 
     page = as_editor.client.get("/editor/quizzes/").text
 

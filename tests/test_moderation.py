@@ -228,7 +228,7 @@ def test_editor_sees_the_rule_and_voids_from_the_too_fast_page(
     board = client.get(f"/leaderboards/{QUIZ}").get_data(as_text=True)
     assert "Ann" not in board and "Bob" in board
     listing = client.get("/editor/moderation/").get_data(as_text=True)
-    assert "100 ms each" in listing and "Restore" in listing
+    assert "100 ms each" in listing and "Restore" in listing and "by Ed" in listing
 
 
 def test_editor_hides_a_player_by_nickname_and_shows_them_again(

@@ -23,7 +23,7 @@ from typing import TypeVar
 from sqlmodel import Session, col, select
 
 from quizapp.game import ranking
-from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, utcnow
+from quizapp.models import Attempt, AttemptAnswer, Editor, Player, Quiz, QuizItem, utcnow
 
 REASON_MAX = 500
 READ_BASE_MS = 300  # seeing the question at all
@@ -224,6 +224,7 @@ class Moderated:
 
     voided: list[tuple[Attempt, Player, Quiz]]
     hidden: list[Player]
+    editors: dict[int, str]  # editor id -> name, for "who"
 
 
 def moderated(session: Session) -> Moderated:
@@ -240,7 +241,8 @@ def moderated(session: Session) -> Moderated:
         .where(col(Player.hidden_at).is_not(None))
         .order_by(col(Player.hidden_at).desc())
     ).all()
-    return Moderated([tuple(row) for row in voided], list(hidden))  # type: ignore[misc]
+    editors = {e.id: e.name for e in session.exec(select(Editor)) if e.id is not None}
+    return Moderated([tuple(row) for row in voided], list(hidden), editors)  # type: ignore[misc]
 
 
 def find_player(session: Session, nickname: str) -> Player | None:
