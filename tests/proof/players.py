@@ -117,7 +117,8 @@ class ApiPlayer:
         quizzes = self.request("GET", f"{API}/quizzes").body["quizzes"]
         self.quiz_id = (pick_quiz or steady_quiz)(quizzes)
         self.question_count = next(q for q in quizzes if q["id"] == self.quiz_id)["question_count"]
-        started = self.request("POST", f"{API}/quizzes/{self.quiz_id}/attempts", expect=201)
+        # 201, or 200 when a start repeated after a 503 resumes the attempt the first one made.
+        started = self.request("POST", f"{API}/quizzes/{self.quiz_id}/attempts", expect=(201, 200))
         self.attempt_id = started.body["attempt_id"]
         rng = random.Random(self.seed)
         chosen: dict[int, str] = {}  # the answer to each position, the same when sent again
@@ -153,11 +154,12 @@ class ApiPlayer:
             raise PlayFailed("creating the player", exchange)
         raise PlayFailed("still unavailable", exchange)
 
-    def request(self, method: str, path: str, *, expect: int = 200) -> Exchange:
+    def request(self, method: str, path: str, *, expect: int | tuple[int, ...] = 200) -> Exchange:
         """A request whose repeat is harmless; patient players repeat it through 503s."""
+        expected = expect if isinstance(expect, tuple) else (expect,)
         for _ in range(MAX_TRIES):
             exchange = self.client.call(method, path)
-            if exchange.status == expect:
+            if exchange.status in expected:
                 return exchange
             if not (self.patient and exchange.status == 503):
                 raise PlayFailed("unexpected answer", exchange)
