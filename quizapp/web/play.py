@@ -29,7 +29,7 @@ from quizapp.api import errors as api_errors
 from quizapp.core.database import OUTAGE_ERRORS
 from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
-from quizapp.game import charts, feedback, play, ranking
+from quizapp.game import answered, charts, feedback, play, ranking
 from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.limits import answer_limit, limiter, player_creation_limit, seconds_until_reset
@@ -297,11 +297,32 @@ def answer(attempt_id: int) -> ResponseReturnValue:
             message = "time’s up: this question scores nothing now; pick an answer to go on"
         return _render_question(attempt, served, error=message, status=400)
     except play.Conflict as error:
+        # The same answer sent again (a double click, Back and submit): its feedback, not an
+        # error, and nothing scored twice.
+        position = answered.answered_position(db, attempt, request.form.get("question_id", ""))
+        if position is not None:
+            return redirect(_feedback_url(attempt_id, position), code=303)
         return render_template("play/conflict.html", attempt=attempt, message=error.message), 409
     metrics.count_answer(correct=outcome.correct, finished=outcome.finished)
-    item = db.get(QuizItem, (attempt.quiz_id, outcome.position))
+    # Post/Redirect/Get: the feedback is a page of its own, so a reload shows it again.
+    return redirect(_feedback_url(attempt_id, outcome.position), code=303)
+
+
+def _feedback_url(attempt_id: int, position: int) -> str:
+    return url_for("play.feedback_page", attempt_id=attempt_id, number=position + 1)
+
+
+@bp.get("/attempts/<int:attempt_id>/questions/<int:number>")
+def feedback_page(attempt_id: int, number: int) -> ResponseReturnValue:
+    """Right or wrong, the points, the right answer and its source for answered question
+    ``number`` (1-based), read back from the stored answer."""
+    found = _player_attempt(attempt_id)
+    if isinstance(found, Response):
+        return found
+    _, attempt = found
+    shown = answered.answered_feedback(get_session(), attempt, number - 1)
     return render_template(
-        "play/feedback.html", attempt=attempt, outcome=outcome, item=item, reasons=REASON_CHOICES
+        "play/feedback.html", attempt=attempt, outcome=shown, reasons=REASON_CHOICES
     )
 
 
