@@ -203,7 +203,7 @@ def page_views(app: Flask, *prefixes: str) -> set[str]:
         if "GET" in rule.methods
         and rule.rule.startswith(prefixes)
         and not rule.rule.startswith(
-            ("/editor/api/", "/api/", "/static/", "/healthz", "/readyz", "/metrics")
+            ("/editor/api/", "/api/", "/static/", "/favicon.ico", "/healthz", "/readyz", "/metrics")
         )
     }
 
@@ -346,6 +346,8 @@ def test_no_page_of_a_play_through_has_inline_code(bundled_app):
     visitor.get(report)
     assert visitor.post(report, reason="typo").status_code == 429  # the 429 page
     visitor.get("/no-such-page")  # the 404 page
+    results = visitor.pages[f"GET /attempts/{attempt_id}/results"]
+    visitor.get(urlsplit(re.search(r'href="(http://[^"]+/shared/[^"]+)"', results).group(1)).path)
     # The answer view's own page: an answer to a finished attempt (its feedback pages are GETs).
     late = visitor.post(f"/attempts/{attempt_id}/answer", question_id="q-none", answer="x")
     assert late.status_code == 409

@@ -217,6 +217,10 @@ class AttemptPublic(FromDomain):
     players: int = Field(description="How many players are on the quiz's all-time board.")
     seconds: float | None = Field(description="From start to finish, once finished.")
     answers: list[AnsweredQuestion] = Field(validation_alias="review")
+    share_url: str | None = Field(
+        default=None,
+        description="Once finished: the public, spoiler-free page of this result (absolute).",
+    )
 
 
 # --- Leaderboards -----------------------------------------------------------------------------
