@@ -21,7 +21,7 @@ from quizapp.models import Attempt, AttemptAnswer, BoardEntry, Player, Quiz, row
 SALT = "quizapp.share"  # a token made for anything else with the same secret is no share token
 MAX_TOKEN_LENGTH = 200
 MARKS = {"right": "🟩", "wrong": "🟥", "missed": "⬜"}
-MARK_WORDS = {"right": "right", "wrong": "wrong", "missed": "no answer in time"}
+MARK_WORDS = {"right": "right", "wrong": "wrong", "missed": "no answer or too late"}
 
 
 def share_token(secret: str | bytes, attempt_id: int) -> str:

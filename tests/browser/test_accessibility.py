@@ -77,7 +77,12 @@ class Checker:
             folder = Path(self.shots)
             folder.mkdir(parents=True, exist_ok=True)
             slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-            self.page.screenshot(path=folder / f"{slug}-{self.viewport}.png", full_page=True)
+            size = self.page.viewport_size
+            # The top of a long page: enough to look at, small enough to be read.
+            clip = {"x": 0, "y": 0, "width": size["width"], "height": 2000}
+            self.page.screenshot(
+                path=folder / f"{slug}-{self.viewport}.png", full_page=True, clip=clip
+            )
 
     def visit(self, url: str, name: str) -> None:
         self.page.goto(url)
@@ -122,6 +127,9 @@ def test_every_player_page_has_no_axe_violations(chromium, game: LiveGame, viewp
 
 def run_through_every_page(page, axe: Checker, game: LiveGame, viewport: str) -> None:
     axe.visit(f"{game.url}/", "home (no nickname)")
+    who = page.locator("header.site .who")
+    expect(who).to_have_text("Pick a nickname")
+    assert who.evaluate("a => a.scrollWidth <= a.clientWidth"), "the nickname link is cut off"
     axe.visit(f"{game.url}/player?next=/quizzes/{QUIZ}", "nickname form")
     axe.visit(f"{game.url}/no-such-page", "404 page")
     join_and_start(page, game, f"Axe {viewport.title()}", QUIZ)
