@@ -16,7 +16,10 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session, select
 
+from quizapp.db import get_engine
+from quizapp.models import Quiz
 from tests.browser.conftest import TIMEOUT_MS, LiveGame
 from tests.browser.test_play_in_browser import (
     attempt_id_of,
@@ -217,3 +220,33 @@ def assert_period_switch_shows_focus(page) -> None:
         " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
     )
     assert style[0] != "none" and style[1] >= 2, style
+
+
+def test_no_answer_in_time_reads_the_same_with_and_without_javascript(chromium, game, new_page):
+    # A quiz no other browser test plays, given a 2 s limit so the countdown runs out soon.
+    with Session(get_engine(game.app)) as session:
+        quiz = session.exec(select(Quiz).where(Quiz.scope == "article").order_by(Quiz.id)).first()
+        quiz.seconds_per_question = 2
+        session.add(quiz)
+        session.commit()
+        quiz_id = quiz.id
+
+    # With JavaScript: nothing clicked, the countdown sends the form as the time runs out.
+    scripted = new_page()
+    join_and_start(scripted, game, "Tim Timeout", quiz_id)
+    with scripted.expect_navigation(timeout=TIMEOUT_MS):
+        pass  # nothing to do but wait
+    # Without: the time runs out (2 s and the 1 s grace) before the player clicks a choice.
+    plain = new_page(java_script_enabled=False)
+    join_and_start(plain, game, "Nat Noscript", quiz_id)
+    plain.wait_for_timeout(3_500)
+    submit = plain.locator('form[action$="/answer"] button[type="submit"]').first
+    click_and_load(plain, submit)
+
+    said = []
+    for page in (scripted, plain):
+        expect(page.locator("h1.verdict-word")).to_have_text("Time’s up")
+        said.append(
+            (page.locator("h1.verdict-word").inner_text(), page.locator("p.message").inner_text())
+        )
+    assert said[0] == said[1] == ("Time’s up", "Too late: the time was up."), said
