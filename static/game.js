@@ -1,5 +1,46 @@
-/* quizapp: a countdown, answer keys and one-submit-only forms on the question page.
-   Every page works without this file; the server times and judges every answer. */
+/* quizapp: a countdown, answer keys and one-submit-only forms on the question page, and a
+   copy button for the share text. Every page works without this file; the server times and
+   judges every answer. */
+(function () {
+  "use strict";
+
+  // What only holds while this script runs (the answer keys) is hidden in the page itself.
+  var jsOnly = document.querySelectorAll("[data-js-only]");
+  for (var i = 0; i < jsOnly.length; i++) jsOnly[i].hidden = false;
+
+  // Copy buttons: without JavaScript the readonly text box is there to select and copy.
+  var copiers = document.querySelectorAll("[data-copy]");
+  for (var j = 0; j < copiers.length; j++) {
+    var button = copiers[j];
+    button.hidden = false;
+    button.addEventListener("click", function (event) {
+      var trigger = event.currentTarget;
+      var field = document.getElementById(trigger.getAttribute("data-copy"));
+      var status = trigger.parentNode.querySelector(".copied");
+      if (!field) return;
+      var said = function (text) {
+        if (status) status.textContent = text;
+      };
+      var fallback = function () {
+        field.focus();
+        field.select();
+        try {
+          said(document.execCommand("copy") ? "Copied." : "Select the text and copy it.");
+        } catch (error) {
+          said("Select the text and copy it.");
+        }
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(function () {
+          said("Copied.");
+        }, fallback);
+      } else {
+        fallback();
+      }
+    });
+  }
+})();
+
 (function () {
   "use strict";
 

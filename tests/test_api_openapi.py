@@ -132,6 +132,10 @@ def test_an_answered_question_has_the_api_names_in_order(doc):
     attempt = doc["components"]["schemas"]["AttemptPublic"]["properties"]
     assert "id" in attempt and "attempt_id" not in attempt
     assert attempt["answers"]["items"] == ref(schemas.AnsweredQuestion)
+    # The public result page's address, null until the attempt is finished.
+    share_url = attempt["share_url"]
+    assert {"type": "string"} in share_url["anyOf"] and {"type": "null"} in share_url["anyOf"]
+    assert "spoiler-free" in share_url["description"]
 
 
 def test_domain_fields_refuse_a_name_the_dataclass_lacks():

@@ -82,10 +82,18 @@ class Browser:
         page = response.get_data(as_text=True)
         return page, self.items[QUESTION_ID.search(page).group(1)]
 
-    def answer(self, attempt_id: int, item: QuizItem, answer: str):
+    def send_answer(self, attempt_id: int, item: QuizItem, answer: str):
+        """The answer's POST itself: a redirect to the feedback page once taken."""
         return self.post(
             f"/attempts/{attempt_id}/answer", question_id=item.question_id, answer=answer
         )
+
+    def answer(self, attempt_id: int, item: QuizItem, answer: str):
+        """Answer as a browser does: POST, then follow the redirect to the feedback page."""
+        response = self.send_answer(attempt_id, item, answer)
+        if response.status_code != 303:
+            return response
+        return self.client.get(response.headers["Location"])
 
     def play_through(self, attempt_id: int, choose=None) -> list[Turn]:
         """Answer every question (right, unless ``choose`` says otherwise) and keep the pages."""
@@ -408,20 +416,61 @@ def test_wrong_answers_show_the_right_one(browser):
             assert f"(it was {escape(turn.item.solution)})" in turn.feedback
 
 
-def test_a_second_submit_of_the_same_answer_does_not_score_twice(browser, session):
+def test_a_second_submit_of_the_same_answer_shows_its_feedback_and_does_not_score_twice(
+    browser, session
+):
     attempt_id = browser.start()
     page, item = browser.question(attempt_id)
-    first = browser.answer(attempt_id, item, right_answer(item))
+    first = browser.send_answer(attempt_id, item, right_answer(item))
     score = fresh(session, Attempt, attempt_id).score
 
-    again = browser.answer(attempt_id, item, right_answer(item))
+    again = browser.send_answer(attempt_id, item, right_answer(item))
 
-    assert first.status_code == 200 and score >= 1000
-    assert again.status_code == 409
-    assert "That answer was already in" in again.text
-    assert f'href="/attempts/{attempt_id}"' in again.text
+    assert first.status_code == 303 and score >= 1000
+    assert again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    assert first.headers["Location"] == f"/attempts/{attempt_id}/questions/1"
     attempt = fresh(session, Attempt, attempt_id)
     assert (attempt.score, attempt.position) == (score, 1)
+
+
+def test_reloading_the_feedback_shows_the_same_feedback_with_its_source(browser, session):
+    attempt_id = browser.start()
+    _page, first_item = browser.question(attempt_id)
+    browser.answer(attempt_id, first_item, right_answer(first_item))
+    _page, second_item = browser.question(attempt_id)
+    sent = browser.send_answer(attempt_id, second_item, wrong_answer(second_item))
+    url = sent.headers["Location"]
+
+    shown = browser.client.get(url)
+    reloaded = browser.client.get(url)
+    earlier = browser.client.get(f"/attempts/{attempt_id}/questions/1")
+
+    assert shown.status_code == reloaded.status_code == earlier.status_code == 200
+    assert shown.text == reloaded.text
+    assert "<h1" in shown.text and "Wrong</h1>" in shown.text
+    assert escape(second_item.evidence) in shown.text
+    assert "Right!</h1>" in earlier.text and escape(first_item.evidence) in earlier.text
+    # The score is the attempt's as it stood after each answer, not its total now.
+    first_points = fresh(session, Attempt, attempt_id).score
+    assert f"{first_points:,} pts" in earlier.text and f"{first_points:,} pts" in shown.text
+    assert fresh(session, Attempt, attempt_id).position == 2
+
+
+def test_feedback_is_only_for_answered_questions_of_ones_own_attempt(browser, app, session):
+    attempt_id = browser.start()
+    _page, item = browser.question(attempt_id)
+
+    not_yet = browser.client.get(f"/attempts/{attempt_id}/questions/1")
+    beyond = browser.client.get(f"/attempts/{attempt_id}/questions/99999999999999999999")
+    browser.answer(attempt_id, item, right_answer(item))
+    other = Browser(app.test_client())
+    other.pick_nickname("Nosy Parker")
+    theirs = other.client.get(f"/attempts/{attempt_id}/questions/1")
+
+    assert not_yet.status_code == 404 and escape(item.evidence) not in not_yet.text
+    assert beyond.status_code == 404
+    assert theirs.status_code == 403 and escape(item.evidence) not in theirs.text
 
 
 def test_an_answer_not_on_offer_shows_the_question_again(browser):

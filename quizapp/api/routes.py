@@ -6,7 +6,7 @@ Every view is documented in the OpenAPI document by its decorator, docstring and
 
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, url_for
 from spectree import Response
 
 from quizapp import metrics
@@ -28,7 +28,7 @@ from quizapp.api.schemas import (
 )
 from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
-from quizapp.game import play, ranking
+from quizapp.game import play, ranking, share
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.limits import answer_limit, player_creation_limit, start_limit
 from quizapp.models import Player, row_id, utcnow
@@ -157,7 +157,11 @@ def get_attempt(attempt_id: int, player: Player) -> AttemptPublic:
     """The attempt's score so far and, once finished, its rank on the quiz's board."""
     session = get_session()
     summary = play.summarize_attempt(session, play.get_attempt(session, attempt_id, player))
-    return AttemptPublic.model_validate(summary)
+    public = AttemptPublic.model_validate(summary)
+    if summary.finished:
+        token = share.share_token(current_app.config["SECRET_KEY"], summary.attempt_id)
+        public.share_url = url_for("play.shared", token=token, _external=True)
+    return public
 
 
 @bp.get("/leaderboard")

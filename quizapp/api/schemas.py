@@ -235,6 +235,10 @@ class AttemptPublic(FromDomain):
         description="Closed by the server when the quiz's whole time window ran out, scored "
         "as it stood."
     )
+    share_url: str | None = Field(
+        default=None,
+        description="Once finished: the public, spoiler-free page of this result (absolute).",
+    )
 
 
 # --- Leaderboards -----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from quizapp.api import errors as api_errors
 from quizapp.core.database import OUTAGE_ERRORS
 from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
-from quizapp.game import charts, feedback, play, ranking
+from quizapp.game import answered, charts, feedback, play, ranking, share
 from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.limits import (
@@ -194,6 +194,12 @@ def home() -> ResponseReturnValue:
     return render_template("play/home.html", quizzes=quizzes, bests=bests)
 
 
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for /favicon.ico whatever the page links: the same SVG, not a 404."""
+    return current_app.send_static_file("favicon.svg")
+
+
 @bp.route("/player", methods=["GET", "POST"])
 @player_creation_limit
 def player() -> ResponseReturnValue:
@@ -307,11 +313,32 @@ def answer(attempt_id: int) -> ResponseReturnValue:
             message = "time’s up: this question scores nothing now; pick an answer to go on"
         return _render_question(attempt, served, error=message, status=400)
     except play.Conflict as error:
+        # The same answer sent again (a double click, Back and submit): its feedback, not an
+        # error, and nothing scored twice.
+        position = answered.answered_position(db, attempt, request.form.get("question_id", ""))
+        if position is not None:
+            return redirect(_feedback_url(attempt_id, position), code=303)
         return render_template("play/conflict.html", attempt=attempt, message=error.message), 409
     metrics.count_answer(correct=outcome.correct, finished=outcome.finished)
-    item = db.get(QuizItem, (attempt.quiz_id, outcome.position))
+    # Post/Redirect/Get: the feedback is a page of its own, so a reload shows it again.
+    return redirect(_feedback_url(attempt_id, outcome.position), code=303)
+
+
+def _feedback_url(attempt_id: int, position: int) -> str:
+    return url_for("play.feedback_page", attempt_id=attempt_id, number=position + 1)
+
+
+@bp.get("/attempts/<int:attempt_id>/questions/<int:number>")
+def feedback_page(attempt_id: int, number: int) -> ResponseReturnValue:
+    """Right or wrong, the points, the right answer and its source for answered question
+    ``number`` (1-based), read back from the stored answer."""
+    found = _player_attempt(attempt_id)
+    if isinstance(found, Response):
+        return found
+    _, attempt = found
+    shown = answered.answered_feedback(get_session(), attempt, number - 1)
     return render_template(
-        "play/feedback.html", attempt=attempt, outcome=outcome, item=item, reasons=REASON_CHOICES
+        "play/feedback.html", attempt=attempt, outcome=shown, reasons=REASON_CHOICES
     )
 
 
@@ -333,7 +360,36 @@ def results(attempt_id: int) -> ResponseReturnValue:
         top=top,
         score=summary.score,
     )
-    return render_template("play/results.html", summary=summary, histogram=histogram)
+    shared = share.shared_result(db, attempt_id)
+    url = share_url(attempt_id)
+    return render_template(
+        "play/results.html",
+        summary=summary,
+        histogram=histogram,
+        share_url=url,
+        share_text=shared.text(url) if shared else "",
+    )
+
+
+def share_url(attempt_id: int) -> str:
+    """The absolute address of the attempt's public share page."""
+    token = share.share_token(current_app.config["SECRET_KEY"], attempt_id)
+    return url_for("play.shared", token=token, _external=True)
+
+
+@bp.get("/shared/<token>")
+def shared(token: str) -> ResponseReturnValue:
+    """A finished attempt's result for anyone with the link: no question, choice or answer."""
+    attempt_id = share.attempt_id_from_token(current_app.config["SECRET_KEY"], token)
+    result = share.shared_result(get_session(), attempt_id) if attempt_id is not None else None
+    if result is None:
+        return error_page(404, "There is no shared result at this address.")
+    return render_template(
+        "play/share.html",
+        result=result,
+        share_url=share_url(result.attempt_id),
+        mark_words=share.MARK_WORDS,
+    )
 
 
 # --- Reporting a problem ------------------------------------------------------------------------
