@@ -352,7 +352,7 @@ def create_editor() -> ResponseReturnValue:
     )
 
 
-@bp.post("/editors/<int:editor_id>/active")
+@bp.post("/editors/<id:editor_id>/active")
 @admin_required
 def set_active(editor_id: int) -> ResponseReturnValue:
     """Deactivate (active=0) or reactivate (active=1) an editor (admins only)."""
@@ -367,7 +367,7 @@ def set_active(editor_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/editors/<int:editor_id>/role")
+@bp.post("/editors/<id:editor_id>/role")
 @admin_required
 def set_role(editor_id: int) -> ResponseReturnValue:
     """Make an editor an admin or a plain editor (admins only)."""
@@ -379,7 +379,7 @@ def set_role(editor_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/editors/<int:editor_id>/password")
+@bp.post("/editors/<id:editor_id>/password")
 @admin_required
 def set_password(editor_id: int) -> ResponseReturnValue:
     """Give another editor a new password (admins only); every login they have ends."""
