@@ -117,3 +117,13 @@ def unique_id(base: str, taken: Collection[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def control_characters(text: str, allowed: str = "") -> list[str]:
+    """The control characters in ``text`` (C0, DEL, C1: Unicode's Cc), each once, sorted,
+    but those in ``allowed`` (a multi-line field's tab and line breaks).
+
+    PostgreSQL cannot store NUL, and no name, nickname or id of ours needs any of them: the
+    request guard, the game and the bank loader refuse what this finds.
+    """
+    return sorted({ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed})

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from quizapp.bank.names import bank_names
+from quizapp.core.text import control_characters
 from quizapp.game import ranking
 from quizapp.game.grading import MAX_ANSWER_LENGTH, Grade, NotOnOffer, grade_answer
 from quizapp.game.scoring import AnswerScore, score_answer
@@ -117,7 +118,7 @@ def refuse_control_characters(text: str, field: str, *, allowed: str = "") -> No
 
     Nothing a player types needs one, and PostgreSQL cannot store NUL in a text column.
     """
-    bad = sorted({ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed})
+    bad = control_characters(text, allowed)
     if bad:
         raise InvalidInput(
             f"{field} must not hold control characters (it holds {' '.join(map(repr, bad))})"
