@@ -221,6 +221,38 @@ def test_logout_ends_the_editor_login_but_keeps_the_player(app, session, editor)
         assert isinstance(cookie["player_id"], int)
 
 
+def test_a_copy_of_the_login_cookie_dies_with_the_logout(app, editor_auth, session, admin):
+    editor_auth.login("Ada", EDITOR_PASSWORD)
+    token = editor_auth.token()
+    with editor_auth.client.session_transaction() as cookie:
+        copied = dict(cookie)
+    thief = app.test_client()
+    with thief.session_transaction() as cookie:
+        cookie.update(copied)
+    assert thief.get("/editor/").status_code == 200  # the copy works while the login lasts
+
+    editor_auth.logout()
+
+    assert is_login_redirect(thief.get("/editor/"))
+    write = thief.post(
+        "/editor/editors",
+        data={
+            "csrf_token": token,
+            "name": "Mallory",
+            "password": "a long password",
+            "role": "admin",
+        },
+    )
+    assert is_login_redirect(write)
+    assert session.exec(select(Editor).where(Editor.name == "Mallory")).first() is None
+    assert (
+        thief.get("/editor/api/entities", headers={"Accept": "application/json"}).status_code == 401
+    )
+    # Logging in again makes a new login that works.
+    editor_auth.login("Ada", EDITOR_PASSWORD)
+    assert editor_auth.client.get("/editor/").status_code == 200
+
+
 def test_a_new_password_ends_other_logins(editor_auth, session, editor):
     from quizapp.workspace.accounts import set_password
 

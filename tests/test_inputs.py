@@ -194,3 +194,49 @@ def test_safe_next_falls_back_to_home_for_anything_but_a_plain_local_path(app, t
     with app.test_request_context():
         assert safe_next(target) == "/"
         assert safe_next("/quizzes/x?y=1") == "/quizzes/x?y=1"
+
+
+# --- Lookalike nicknames ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        "Tоp Player",  # a Cyrillic о
+        "Ｔｏｐ Ｐｌａｙｅｒ",  # fullwidth letters
+        "T0p P1ayer",  # digits for letters
+        "TOP PLAYER",
+    ],
+)
+def test_a_lookalike_of_a_taken_nickname_is_refused_with_a_free_suggestion(client, lookalike):
+    assert client.post("/api/v1/players", json={"nickname": "Top Player"}).status_code == 201
+
+    response = client.post("/api/v1/players", json={"nickname": lookalike})
+
+    assert response.status_code == 409
+    error = response.json["error"]
+    if lookalike == "TOP PLAYER":
+        assert error["message"] == "the nickname 'TOP PLAYER' is taken"
+    else:
+        assert (
+            f"the nickname {lookalike!r} looks like 'Top Player', which is taken"
+            in (error["message"])
+        )
+    free = client.post("/api/v1/players", json={"nickname": error["suggestion"]})
+    assert free.status_code == 201
+
+
+def test_the_nickname_form_says_which_name_it_looks_like(client, session):
+    client.post("/api/v1/players", json={"nickname": "Top Player"})
+    token = _token(client)
+
+    page = client.post("/player", data={"csrf_token": token, "nickname": "Tоp Player"})
+
+    assert page.status_code == 409
+    assert "looks like 'top player', which is taken" in text_of(page)
+    assert [p.nickname for p in session.exec(select(Player)).all()] == ["Top Player"]
+
+
+def test_names_that_only_share_letters_are_still_different(client):
+    for nickname in ("Top Player", "Tip Player", "Top Players", "Top-Player"):
+        assert client.post("/api/v1/players", json={"nickname": nickname}).status_code == 201
