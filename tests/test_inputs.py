@@ -98,7 +98,11 @@ def test_line_breaks_pass_only_in_multi_line_fields(client):
     single = client.post("/editor/api/templates/preview", json={"kind": "a\nb"})
     assert single.status_code == 400
     assert single.json["error"]["fields"] == [
-        {"field": "kind", "message": "kind must not hold control characters (it holds '\\n')"}
+        {
+            "field": "kind",
+            "message": "kind must not hold control characters (it holds '\\n'): remove it and "
+            "send again",
+        }
     ]
     # A prompt may have lines: past the edge, the form's own checks answer (its CSRF token).
     multi = client.post("/editor/api/templates/preview", json={"prompt": "a\r\n\tb"})

@@ -65,7 +65,7 @@ def _check_text(text: str, field: str, *, multiline: bool = False) -> None:
     try:
         refuse_control_characters(text, field, allowed=LINE_BREAKS if multiline else "")
     except InvalidInput as error:
-        raise BadInput(field, error.message) from None
+        raise BadInput(field, f"{error.message}: remove it and send again") from None
 
 
 def _json_strings(body: Any) -> Iterator[tuple[str, str, bool]]:
@@ -77,7 +77,8 @@ def _json_strings(body: Any) -> Iterator[tuple[str, str, bool]]:
     while stack:
         value, where, multiline, depth = stack.pop()
         if depth >= MAX_JSON_DEPTH and isinstance(value, dict | list):
-            raise BadInput("body", f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels")
+            too_deep = f"the request body is nested deeper than {MAX_JSON_DEPTH} levels"
+            raise BadInput("body", too_deep)
         if isinstance(value, str):
             yield where, value, multiline
         elif isinstance(value, dict):
@@ -95,7 +96,7 @@ def _check_json_body() -> None:
     try:
         body = json.loads(raw)
     except RecursionError:
-        raise BadInput("body", "the JSON body is nested too deeply") from None
+        raise BadInput("body", "the request body is nested too deeply") from None
     except ValueError:
         return  # not JSON at all: the view says so in its own words
     for where, text, multiline in _json_strings(body):
@@ -133,7 +134,7 @@ def refuse_bad_input() -> Response | tuple[str, int] | None:
     try:
         check_request()
     except BadInput as error:
-        message = f"{error.message}: remove it and send again"
+        message = error.message
         if wants_json_error():
             problem = FieldProblem(field=error.field, message=error.message)
             return error_response(400, message, fields=[problem])
