@@ -35,6 +35,7 @@ def create_app(
     _load_settings(app, test_config)
     _observe_requests(app)
     _secure(app, require_secret_key=require_secret_key)
+    _refuse_bad_input(app)
     _connect_database_and_commands(app)
     _guard_forms_and_limits(app)
     _register_pages_and_api(app)
@@ -94,6 +95,18 @@ def _secure(app: "Flask", *, require_secret_key: bool) -> None:
     from quizapp.web import security
 
     security.init_app(app, require_secret_key=require_secret_key)
+
+
+def _refuse_bad_input(app: "Flask") -> None:
+    """Ids in paths within the database's integer range (the ``id`` converter), and no control
+    characters or too deep JSON in any request (quizapp.web.inputs).
+
+    Before the database, the limiter and the blueprints: the converter must exist when the
+    routes are added, and a refused request reaches nothing.
+    """
+    from quizapp.web import inputs
+
+    inputs.init_app(app)
 
 
 def _connect_database_and_commands(app: "Flask") -> None:

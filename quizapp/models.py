@@ -351,6 +351,9 @@ class Editor(SQLModel, table=True):
     role: str = Field(default="editor", max_length=20)
     active: bool = True
     created_at: dt.datetime = Field(default_factory=utcnow)
+    # Counts the editor's logouts; a login cookie carries the count it was made at, so logging
+    # out ends every copy of the cookie (quizapp.web.auth), read with the row it already loads.
+    login_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Change(SQLModel, table=True):

@@ -231,7 +231,7 @@ def test_a_path_cannot_forge_a_log_line(app, client, request_log):
     [record] = request_log.records
     message = record.getMessage()
     assert "\n" not in message
-    assert 'path="/x\\nrequest_id=forged status=200 \\"" status=404' in message
+    assert 'path="/x\\nrequest_id=forged status=200 \\"" status=400' in message
 
 
 def test_json_lines_when_configured(make_app, capsys):

@@ -37,8 +37,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(check_json_body)
 errors.init_blueprint(bp)
 
-# Ids past a 32-bit integer are no attempt of ours (and would overflow some databases): 404.
-ATTEMPT = "/attempts/<int(max=2147483647):attempt_id>"
+# The id converter (quizapp.web.inputs): an id past the database's integer range is a 404.
+ATTEMPT = "/attempts/<id:attempt_id>"
 
 
 @bp.post("/players")

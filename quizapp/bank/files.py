@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 
 from quizapp.bank import slots
 from quizapp.core.problems import Location, Problem, ProblemsError
+from quizapp.core.text import control_characters
 
 LITERAL_TYPES = ("text", "number")
 MAX_EVIDENCE_LENGTH = 1000
@@ -88,6 +89,15 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
     mapping.duplicates = []
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            # "? [a, b]": a list (or mapping) as a key. PyYAML's own loaders refuse it with
+            # this error, which the reader turns into a problem with its line.
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                node.start_mark,
+                "found a list or mapping as a key: a key must be a plain name",
+                key_node.start_mark,
+            )
         if key in mapping:
             # PyYAML silently keeps the last duplicate; an editor deserves to hear about it.
             mapping.duplicates.append((key, key_node.start_mark.line + 1))
@@ -97,6 +107,31 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+# Fields whose text may run over several lines: a tab or a line break there is text.
+MULTILINE_FIELDS = frozenset({"description", "evidence", "explanation", "prompt"})
+LINE_BREAKS = "\t\n\r"
+
+
+def _strings(data: Any) -> Iterator[tuple[str, str, int | None, bool]]:
+    """Every string in YAML data, keys too: (field path, text, line, multi-line allowed)."""
+    stack: list[tuple[Any, str, int | None, bool]] = [(data, "", None, False)]
+    while stack:
+        value, where, line, multiline = stack.pop()
+        if isinstance(value, str):
+            yield where or "value", value, line, multiline
+        elif isinstance(value, LineDict):
+            for key, item in value.items():
+                key_line = value.key_lines.get(key, value.line)
+                path = f"{where}.{key}" if where else str(key)
+                if isinstance(key, str):
+                    yield f"{path} (the key)", key, key_line, False
+                stack.append((item, path, key_line, key in MULTILINE_FIELDS))
+        elif isinstance(value, list):
+            stack.extend(
+                (item, f"{where}[{index}]", line, multiline) for index, item in enumerate(value)
+            )
 
 
 def _line_of(data: Any, loc: Iterable[Any] = ()) -> int | None:
@@ -270,13 +305,31 @@ class _Reader:
             self.problem("not_utf8", f"is not UTF-8 text ({exc.reason})", self.rel(path))
             return None
         try:
-            return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
+            data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else None
             reason = getattr(exc, "problem", None) or str(exc)
             self.problem("bad_yaml", f"is not valid YAML: {reason}", self.rel(path), line)
             return None
+        self.check_controls(data, self.rel(path))
+        return data
+
+    def check_controls(self, data: Any, file: str, offset: int = 0) -> None:
+        """Note every string holding a control character (YAML's "\\0" escapes make NUL, which
+        PostgreSQL cannot store). A problem refuses the whole bank, so none reaches the
+        database; the rest of the file is still read, for its own problems."""
+        for where, text, line, multiline in _strings(data):
+            bad = control_characters(text, LINE_BREAKS if multiline else "")
+            if bad:
+                self.problem(
+                    "control_character",
+                    f"holds a control character ({' '.join(map(repr, bad))}): remove it",
+                    file,
+                    line + offset if line else None,
+                    key=where,
+                    value=text,
+                )
 
     def validate(
         self, model: type[_Model], data: Any, file: str, label: str, offset: int = 0
@@ -500,6 +553,14 @@ class _Reader:
             if not text.strip():
                 self.problem("no_text", "has no text after the header", file)
                 continue
+            self.check_controls(header, file, offset=1)
+            bad = control_characters(text, LINE_BREAKS)
+            if bad:
+                self.problem(
+                    "control_character",
+                    f"its text holds a control character ({' '.join(map(repr, bad))}): remove it",
+                    file,
+                )
             label = f"article {header.get('id')}" if isinstance(header, dict) else "article"
             parsed = self.validate(ArticleHeader, header, file, label, offset=1)
             if parsed is not None:

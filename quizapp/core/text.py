@@ -23,11 +23,15 @@ Slugs (``slugify``, ``unique_id``)
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 # Every apostrophe people type, including the ʻokina of Hawaiian names (Oʻahu).
 APOSTROPHES = frozenset("'’‘`´ʼʻ′")
@@ -117,3 +121,47 @@ def unique_id(base: str, taken: Collection[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def control_characters(text: str, allowed: str = "") -> list[str]:
+    """The control characters in ``text`` (C0, DEL, C1: Unicode's Cc), each once, sorted,
+    but those in ``allowed`` (a multi-line field's tab and line breaks).
+
+    PostgreSQL cannot store NUL, and no name, nickname or id of ours needs any of them: the
+    request guard, the game and the bank loader refuse what this finds.
+    """
+    return sorted({ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed})
+
+
+# The ICU data's version of Unicode's confusables.txt decides what looks alike; a new ICU may
+# map more characters, and `lookalike_key` of an existing name may then change (a migration
+# would recompute the keys, as 0004 did).
+@functools.cache
+def _spoof_checker() -> Any:
+    import icu  # PyICU (the pyicu-wheels build, which bundles ICU)
+
+    return icu.SpoofChecker()
+
+
+def skeleton(text: str) -> str:
+    """The UTS #39 confusable skeleton of ``text`` (ICU's SpoofChecker): two texts that look
+    alike ("Top", "Tоp" with a Cyrillic о, "T0p") share it."""
+    result: str = _spoof_checker().getSkeleton(0, text)
+    return result
+
+
+def lookalike_key(name: str) -> str:
+    """The key two names share when people would take one for the other: case, width and
+    compatibility forms ignored (NFKC with case folding, before and after, as UTS #39 says for
+    case-insensitive identifiers), then the confusable skeleton; as a 24-character digest,
+    since a skeleton can be longer than the name.
+    """
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    # Folding the skeleton can produce text with a skeleton of its own: repeat to a fixpoint.
+    for _ in range(3):
+        again = unicodedata.normalize("NFKC", skeleton(folded)).casefold()
+        if again == folded:
+            break
+        folded = again
+    digest = hashlib.blake2b(folded.encode(), digest_size=18).digest()
+    return base64.urlsafe_b64encode(digest).decode()

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from quizapp.bank.names import bank_names
+from quizapp.core.text import control_characters, lookalike_key
 from quizapp.game import ranking
 from quizapp.game.grading import MAX_ANSWER_LENGTH, Grade, NotOnOffer, grade_answer
 from quizapp.game.scoring import AnswerScore, score_answer
@@ -98,11 +99,13 @@ def clean_nickname(raw: object) -> str:
             f"(not {' '.join(repr(ch) for ch in bad)})",
             suggestion=_fallback_nickname(nickname),
         )
-    if len(nickname_key(nickname)) > NICKNAME_MAX:
-        # Ignoring case can lengthen a name ("ß" is "ss"), and the key must fit its column.
+    folded = nickname.casefold()
+    if len(folded) > NICKNAME_MAX:
+        # Ignoring case can lengthen a name ("ß" is "ss"); the rule stays as players know it
+        # from before nickname_key became a digest (quizapp.core.text.lookalike_key).
         raise InvalidInput(
             f"nickname must be at most {NICKNAME_MAX} characters long when compared ignoring "
-            f"case (it is {len(nickname_key(nickname))})"
+            f"case (it is {len(folded)})"
         )
     return nickname
 
@@ -117,7 +120,7 @@ def refuse_control_characters(text: str, field: str, *, allowed: str = "") -> No
 
     Nothing a player types needs one, and PostgreSQL cannot store NUL in a text column.
     """
-    bad = sorted({ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed})
+    bad = control_characters(text, allowed)
     if bad:
         raise InvalidInput(
             f"{field} must not hold control characters (it holds {' '.join(map(repr, bad))})"
@@ -125,8 +128,10 @@ def refuse_control_characters(text: str, field: str, *, allowed: str = "") -> No
 
 
 def nickname_key(nickname: str) -> str:
-    """The form nicknames are compared in: "unique ignoring case"."""
-    return nickname.casefold()
+    """The form nicknames are compared in: unique ignoring case and lookalike letters ("Tоp
+    Player" with a Cyrillic о, or in fullwidth letters, is "Top Player"), so that nobody can
+    pass for another row of a board (quizapp.core.text.lookalike_key, UTS #39)."""
+    return lookalike_key(nickname)
 
 
 def suggest_nickname(session: Session, nickname: str) -> str:
@@ -142,6 +147,19 @@ def suggest_nickname(session: Session, nickname: str) -> str:
         ):
             return candidate
     return f"{base[: NICKNAME_MAX - 7]}{secrets.randbelow(10**6):06d}"
+
+
+def _taken_message(session: Session, nickname: str) -> str:
+    """Why ``nickname`` cannot be had: taken, or so like a taken one that it would pass for it."""
+    holder = session.exec(
+        select(Player.nickname).where(Player.nickname_key == nickname_key(nickname))
+    ).first()
+    if holder is None or holder.casefold() == nickname.casefold():
+        return f"the nickname {nickname!r} is taken"
+    return (
+        f"the nickname {nickname!r} looks like {holder!r}, which is taken: letters that look "
+        "alike (from other alphabets, fullwidth, 0 for O) count as the same"
+    )
 
 
 def hash_token(token: str) -> str:
@@ -166,7 +184,7 @@ def create_player(session: Session, raw_nickname: object) -> tuple[Player, str]:
     except IntegrityError:
         session.rollback()
         raise Conflict(
-            f"the nickname {nickname!r} is taken", suggestion=suggest_nickname(session, nickname)
+            _taken_message(session, nickname), suggestion=suggest_nickname(session, nickname)
         ) from None
     session.refresh(player)
     return player, token

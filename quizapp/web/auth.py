@@ -81,12 +81,14 @@ class SignedInEditor(UserMixin):
     name: str
     role: str
     fingerprint: str
+    epoch: int
 
     @classmethod
     def of(cls, editor: Editor) -> SignedInEditor:
         """The signed-in form of an editor row."""
         assert editor.id is not None
-        return cls(editor.id, editor.name, editor.role, password_fingerprint(editor))
+        fingerprint = password_fingerprint(editor)
+        return cls(editor.id, editor.name, editor.role, fingerprint, editor.login_epoch)
 
     @property
     def is_admin(self) -> bool:
@@ -94,8 +96,9 @@ class SignedInEditor(UserMixin):
         return self.role == "admin"
 
     def get_id(self) -> str:
-        """What the session cookie remembers: the id and the password fingerprint."""
-        return f"{self.id}:{self.fingerprint}"
+        """What the session cookie remembers: the id, the password fingerprint and the login
+        epoch (the editor's logouts so far)."""
+        return f"{self.id}:{self.fingerprint}:{self.epoch}"
 
 
 class Visitor(AnonymousUserMixin):
@@ -117,12 +120,16 @@ def _login_expired() -> bool:
 
 @login_manager.user_loader
 def load_editor(user_id: str) -> SignedInEditor | None:
-    """The editor the session cookie names, if still active, same password, not expired."""
-    raw_id, _, fingerprint = user_id.partition(":")
-    if not raw_id.isdigit() or _login_expired():
+    """The editor the session cookie names, if still active, same password, not logged out
+    since (a copy of the cookie taken before a logout is dead), not expired."""
+    raw_id, _, rest = user_id.partition(":")
+    fingerprint, _, epoch = rest.partition(":")
+    if not raw_id.isdigit() or not epoch.isdigit() or _login_expired():
         return None
     editor = accounts.get_active_editor(get_session(), int(raw_id))
     if editor is None or password_fingerprint(editor) != fingerprint:
+        return None
+    if editor.login_epoch != int(epoch):
         return None
     return SignedInEditor.of(editor)
 
@@ -274,7 +281,12 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the editor's login; the browser's player, if any, stays."""
+    """End the editor's login, on the server too: every copy of the login cookie, in this
+    browser or any other, stops working. The browser's player, if any, stays."""
+    if current_user.is_authenticated:
+        db = get_session()
+        accounts.end_logins(db, current_user.id)
+        db.commit()
     logout_user()
     session.pop(LOGIN_AT, None)
     flash("You are logged out.")
@@ -352,7 +364,7 @@ def create_editor() -> ResponseReturnValue:
     )
 
 
-@bp.post("/editors/<int:editor_id>/active")
+@bp.post("/editors/<id:editor_id>/active")
 @admin_required
 def set_active(editor_id: int) -> ResponseReturnValue:
     """Deactivate (active=0) or reactivate (active=1) an editor (admins only)."""
@@ -367,7 +379,7 @@ def set_active(editor_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/editors/<int:editor_id>/role")
+@bp.post("/editors/<id:editor_id>/role")
 @admin_required
 def set_role(editor_id: int) -> ResponseReturnValue:
     """Make an editor an admin or a plain editor (admins only)."""
@@ -379,7 +391,7 @@ def set_role(editor_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/editors/<int:editor_id>/password")
+@bp.post("/editors/<id:editor_id>/password")
 @admin_required
 def set_password(editor_id: int) -> ResponseReturnValue:
     """Give another editor a new password (admins only); every login they have ends."""

@@ -219,7 +219,7 @@ def reports() -> ResponseReturnValue:
     return render_template("editor_quizzes/reports.html", groups=groups)
 
 
-@bp.post("/reports/<int:report_id>/resolve")
+@bp.post("/reports/<id:report_id>/resolve")
 @editor_required
 def resolve(report_id: int) -> ResponseReturnValue:
     """Mark a report as dealt with; it leaves the open list."""

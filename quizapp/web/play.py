@@ -8,7 +8,6 @@ become friendly HTML pages; paths under /api/ are left to the API's own JSON han
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -40,7 +39,7 @@ from quizapp.limits import (
     start_limit,
 )
 from quizapp.models import REPORT_REASONS, Attempt, Player, QuizItem, Report, row_id, utcnow
-from quizapp.web.auth import wants_json
+from quizapp.web.auth import local_path, wants_json
 
 bp = Blueprint("play", __name__)
 
@@ -84,12 +83,9 @@ def ask_for_nickname(next_url: str) -> Response:
 
 
 def safe_next(target: str | None) -> str:
-    """``target`` if it is a path on this site, else the home page (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("play.home")
+    """``target`` if it is a path on this site, else the home page (no open redirects, and no
+    line break or other control character that would reach the Location header)."""
+    return local_path(target) or url_for("play.home")
 
 
 @bp.app_context_processor
@@ -273,7 +269,7 @@ def _render_question(
     ), status
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 def question(attempt_id: int) -> ResponseReturnValue:
     """The attempt's current question (its clock starts on the first view), or the results."""
     found = _player_attempt(attempt_id)
@@ -286,7 +282,7 @@ def question(attempt_id: int) -> ResponseReturnValue:
     return _render_question(attempt, served)
 
 
-@bp.post("/attempts/<int:attempt_id>/answer")
+@bp.post("/attempts/<id:attempt_id>/answer")
 @answer_limit
 def answer(attempt_id: int) -> ResponseReturnValue:
     """Take an answer and show right or wrong, the points, the right answer and its source."""
@@ -342,7 +338,7 @@ def feedback_page(attempt_id: int, number: int) -> ResponseReturnValue:
     )
 
 
-@bp.get("/attempts/<int:attempt_id>/results")
+@bp.get("/attempts/<id:attempt_id>/results")
 def results(attempt_id: int) -> ResponseReturnValue:
     """The attempt's total, rank, every answer with its source, and where it stands."""
     found = _player_attempt(attempt_id)
@@ -421,7 +417,7 @@ def _render_report(
     ), status
 
 
-@bp.route("/attempts/<int:attempt_id>/questions/<int:number>/report", methods=["GET", "POST"])
+@bp.route("/attempts/<id:attempt_id>/questions/<id:number>/report", methods=["GET", "POST"])
 @limiter.limit(
     _report_limit,
     methods=["POST"],
