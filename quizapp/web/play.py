@@ -32,7 +32,13 @@ from quizapp.db import get_session
 from quizapp.game import charts, feedback, play, ranking
 from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
-from quizapp.limits import answer_limit, limiter, player_creation_limit, seconds_until_reset
+from quizapp.limits import (
+    answer_limit,
+    arrived_at,
+    limiter,
+    player_creation_limit,
+    seconds_until_reset,
+)
 from quizapp.models import REPORT_REASONS, Attempt, Player, QuizItem, Report, row_id, utcnow
 from quizapp.web.auth import wants_json
 
@@ -285,6 +291,7 @@ def answer(attempt_id: int) -> ResponseReturnValue:
             attempt,
             question_id=request.form.get("question_id", ""),
             answer=request.form.get("answer", ""),
+            now=arrived_at(),
         )
     except play.InvalidInput as error:
         # Show the question again with what to fix; its clock keeps running.
