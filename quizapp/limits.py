@@ -44,6 +44,7 @@ from flask_limiter.util import get_remote_address
 from quizapp.db import get_session
 from quizapp.game import play
 from quizapp.game.play import player_for_token
+from quizapp.models import Player
 
 # Keyed by the client's address: behind a proxy, TRUSTED_PROXIES makes create_app wrap the app
 # in ProxyFix (quizapp.web.security), so that this is the visitor's address, not the proxy's.
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
 
 
 ARRIVED_AT = "quizapp.arrived_at"
+TOKEN_PLAYER = "quizapp.token_player"
 
 
 class _StampArrival:
@@ -120,6 +122,19 @@ def _bearer_token() -> str | None:
     return token.strip() or None
 
 
+def token_player(token: str | None) -> Player | None:
+    """The player ``token`` belongs to, or None: looked up once per request, since the
+    answer limit's key and the API's authentication (quizapp.api.auth) both need it."""
+    # On the request's environ, not on g: a test's requests can share one app context.
+    cached = request.environ.get(TOKEN_PLAYER)
+    if cached is not None and cached[0] == token:
+        player: Player | None = cached[1]
+        return player
+    player = player_for_token(get_session(), token)
+    request.environ[TOKEN_PLAYER] = (token, player)
+    return player
+
+
 def answering_key() -> str:
     """Whose answer this is: ``player:<id>`` where the request names a player, else the address.
 
@@ -128,7 +143,7 @@ def answering_key() -> str:
     they play.
     """
     if request.path.startswith(API_PREFIX):
-        player = player_for_token(get_session(), _bearer_token())
+        player = token_player(_bearer_token())
         player_id = player.id if player is not None else None
     else:
         player_id = session.get("player_id")
