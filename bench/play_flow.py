@@ -749,6 +749,11 @@ class Phase:
         """Requests per second, every endpoint together."""
         return sum(len(v) for v in self.stats.latencies.values()) / self.duration
 
+    def cpu_ms(self) -> float:
+        """CPU milliseconds per request, the client's and gunicorn's together."""
+        requests = sum(len(v) for v in self.stats.latencies.values())
+        return (self.cpu.client + self.cpu.server) * 1000 / max(requests, 1)
+
 
 def _phase(title: str, server: Server, run: Any) -> tuple[Phase, Any]:
     """Run ``run()`` (returning stats, duration, and maybe more), with CPU and server times."""
@@ -887,6 +892,22 @@ def report(phases: dict[str, Phase], servers: dict[str, Server]) -> None:
         f"{phases['hello2'].rate():,.1f} after; the shares below are of their mean, "
         f"{hello:,.1f}"
     )
+    hello_cpu = statistics.mean([phases["hello"].cpu_ms(), phases["hello2"].cpu_ms()])
+    print(
+        f"Hello's CPU (client and gunicorn) per request: {phases['hello'].cpu_ms():.2f} ms "
+        f"before, {phases['hello2'].cpu_ms():.2f} ms after. When other processes take the "
+        "CPUs, requests/s says more about them than about the app; the CPU a request costs "
+        "does not, so each share is also given as hello's CPU per request / the phase's "
+        "(the share of hello that 2 CPUs of its own would give)."
+    )
+    for key in ("flow", "answer", "pgflow"):
+        if key in phases:
+            phase = phases[key]
+            print(
+                f"  {phase.title}: {phase.cpu_ms():.2f} ms CPU per request, "
+                f"CPU share {hello_cpu / phase.cpu_ms():.2f}, requests/s share "
+                f"{phase.rate() / hello:.2f}"
+            )
     flow = phases["flow"]
     answer = phases["answer"]
     in_flow = next((r for r in flow.rows() if r.endpoint == ANSWER), None)
