@@ -121,13 +121,13 @@ def _guard_forms_and_limits(app: "Flask") -> None:
     """Rate limits, editors' logins and CSRF tokens on every form (not on the bearer-token API)."""
     from flask_wtf.csrf import CSRFProtect
 
+    from quizapp import limits
     from quizapp.api import bp as api_bp
-    from quizapp.limits import limiter
     from quizapp.web import auth
 
     # Limits set with @limiter.limit are checked as their view runs, so after CSRFProtect: a
     # form refused for its token is not counted (it reaches nothing worth protecting).
-    limiter.init_app(app)
+    limits.init_app(app)
     auth.login_manager.init_app(app)
     csrf = CSRFProtect(app)
     # API clients authenticate with a bearer token, not a cookie, so CSRF cannot reach them.

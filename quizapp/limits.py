@@ -16,25 +16,91 @@ hosts need a shared store (redis://...) for a limit to mean what it says.
 Both are `limiter.shared_limit`s: one count per key across the endpoints, and across every
 worker and host when RATELIMIT_STORAGE_URI is a shared store (redis://...). The limits are
 read from the config on each request, so a test or an operator can change them.
+
+A shared store that hangs (a stopped Redis answers no command but keeps its connections open)
+must not hang the app: `init_app` gives a redis:// store short socket timeouts and no retries
+(redis-py's own default retries with backoff for 5-20 s), so a limited request learns within
+STORAGE_TIMEOUT_S that the store is gone; Flask-Limiter then counts in memory in each process
+(RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) until the store answers again, and swallows any other
+storage error rather than answer 500 (docs/reliability.md, "A hung Redis").
+
+An answer is timed from when its request reached the app (`arrived_at`), stamped by a WSGI
+wrapper that `init_app` puts around everything else: whatever waits after that (the limiter's
+store, the database's lock) is the server's delay, never the player's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from flask import current_app, request, session
+from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from quizapp.db import get_session
+from quizapp.game import play
 from quizapp.game.play import player_for_token
+from quizapp.models import Player
 
 # Keyed by the client's address: behind a proxy, TRUSTED_PROXIES makes create_app wrap the app
 # in ProxyFix (quizapp.web.security), so that this is the visitor's address, not the proxy's.
 limiter = Limiter(key_func=get_remote_address)
 
 API_PREFIX = "/api/"
+
+# How long a limited request waits on the shared store before counting in memory instead: a
+# local Redis answers in well under a millisecond, and a stalled one costs each process this
+# once, then once per backend check (Flask-Limiter's back-off: 1, 2, 4 ... 32 s apart).
+STORAGE_TIMEOUT_S = 0.25
+REDIS_SCHEMES = frozenset({"redis", "rediss", "redis+unix", "redis+cluster", "redis+sentinel"})
+
+
+def init_app(app: Flask) -> None:
+    """Set the limiter up on ``app``, failing open fast when its shared store hangs.
+
+    RATELIMIT_STORAGE_OPTIONS from the config (instance/config.py) win over these defaults.
+    """
+    if app.config["RATELIMIT_STORAGE_URI"].partition("://")[0] in REDIS_SCHEMES:
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        given = app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            "socket_timeout": STORAGE_TIMEOUT_S,
+            "socket_connect_timeout": STORAGE_TIMEOUT_S,
+            "retry": Retry(NoBackoff(), 0),
+            **given,
+        }
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    limiter.init_app(app)
+    app.wsgi_app = _StampArrival(app.wsgi_app)  # type: ignore[method-assign]
+
+
+ARRIVED_AT = "quizapp.arrived_at"
+TOKEN_PLAYER = "quizapp.token_player"
+
+
+class _StampArrival:
+    """WSGI wrapper: notes in the environ when the request reached the app, before any hook."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        # The game's own clock, looked up on each call: a test that sets the game's clock
+        # sets this one too.
+        environ[ARRIVED_AT] = play.utcnow()
+        return self.wsgi_app(environ, start_response)
+
+
+def arrived_at() -> dt.datetime:
+    """When this request reached the app: the time an answer is scored by."""
+    stamped = request.environ.get(ARRIVED_AT)
+    return stamped if isinstance(stamped, dt.datetime) else play.utcnow()
 
 
 def _player_limit() -> str:
@@ -56,6 +122,19 @@ def _bearer_token() -> str | None:
     return token.strip() or None
 
 
+def token_player(token: str | None) -> Player | None:
+    """The player ``token`` belongs to, or None: looked up once per request, since the
+    answer limit's key and the API's authentication (quizapp.api.auth) both need it."""
+    # On the request's environ, not on g: a test's requests can share one app context.
+    cached = request.environ.get(TOKEN_PLAYER)
+    if cached is not None and cached[0] == token:
+        player: Player | None = cached[1]
+        return player
+    player = player_for_token(get_session(), token)
+    request.environ[TOKEN_PLAYER] = (token, player)
+    return player
+
+
 def answering_key() -> str:
     """Whose answer this is: ``player:<id>`` where the request names a player, else the address.
 
@@ -64,7 +143,7 @@ def answering_key() -> str:
     they play.
     """
     if request.path.startswith(API_PREFIX):
-        player = player_for_token(get_session(), _bearer_token())
+        player = token_player(_bearer_token())
         player_id = player.id if player is not None else None
     else:
         player_id = session.get("player_id")

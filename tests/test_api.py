@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from flask import request
 from sqlmodel import Session, select
 from werkzeug.exceptions import TooManyRequests
 
 from quizapp import create_app
 from quizapp.db import get_engine
 from quizapp.game import play, ranking
-from quizapp.models import Attempt, Player, QuizItem, utcnow
+from quizapp.models import Attempt, AttemptAnswer, Player, QuizItem, utcnow
 from tests.conftest import copy_database, empty_database
 from tests.factories import make_mixed_quiz
 
@@ -333,6 +334,28 @@ def test_the_clock_is_told_to_the_millisecond(client, faker, bank, clock):
     again = get_question(client, player, attempt_id)["question"]
 
     assert again["remaining"] == 12.877
+
+
+def test_an_answer_is_timed_from_its_arrival_not_after_a_wait_in_the_app(
+    client, app, faker, bank, clock
+):
+    # Anything that waits inside the app before the view (a hung rate-limit store, a busy
+    # worker's hooks) is the server's delay: here it takes 15 s of the game's clock.
+    @app.before_request
+    def slow_store() -> None:
+        if request.endpoint == "api.post_answer":
+            clock.advance(15)
+
+    player = make_player(client, faker)
+    quiz_id = first_quiz(client)
+    attempt_id = start_attempt(client, player, quiz_id)
+
+    result = answer_current(client, app, player, attempt_id, quiz_id, clock=clock, wait=0.2)
+
+    assert (result["correct"], result["late"], result["points"]) == (True, False, 1000)
+    with Session(get_engine(app)) as session:
+        served = session.exec(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id))
+        assert [answer.elapsed_ms for answer in served] == [200]
 
 
 def test_the_review_is_the_games_own_with_each_source(client, app, faker, bank, clock):

@@ -21,7 +21,8 @@ from quizapp.game import play
 from quizapp.game.charts import Tick, score_histogram
 from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import list_quizzes
-from quizapp.models import Attempt, Player, QuizItem
+from quizapp.models import Attempt, AttemptAnswer, Player, QuizItem
+from quizapp.web import play as web_play
 from quizapp.web.play import CHART_BUCKETS
 from tests.conftest import make_test_app
 
@@ -508,6 +509,32 @@ def test_a_late_answer_scores_nothing(browser, monkeypatch):
 
     assert "Time’s up" in response.text and "+0 <span>points</span>" in response.text
     assert "Too late: the time was up." in response.text
+
+
+def test_an_answer_is_timed_from_its_arrival(browser, monkeypatch, session):
+    attempt_id = browser.start()
+    page, item = browser.question(attempt_id)
+    served = play.utcnow()
+    monkeypatch.setattr(play, "utcnow", lambda: served + dt.timedelta(seconds=0.3))
+    find_attempt = web_play._player_attempt
+
+    def after_a_wait(attempt_id: int):
+        # The app is slow to reach the view (a hung rate-limit store): 15 s pass meanwhile.
+        monkeypatch.setattr(play, "utcnow", lambda: served + dt.timedelta(seconds=15.3))
+        return find_attempt(attempt_id)
+
+    monkeypatch.setattr(web_play, "_player_attempt", after_a_wait)
+
+    browser.answer(attempt_id, item, right_answer(item))
+
+    session.rollback()  # read what the request wrote, not this session's earlier snapshot
+    answer = session.exec(
+        select(AttemptAnswer).where(
+            AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.position == 0
+        )
+    ).one()
+    assert answer.answered_at is not None and answer.correct
+    assert answer.elapsed_ms < 1000 and answer.points >= 1000
 
 
 def first_typed_question(browser: Browser) -> tuple[int, str, QuizItem]:

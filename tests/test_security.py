@@ -31,7 +31,7 @@ from quizapp.core.database import create_schema
 from quizapp.core.paths import resource_dir
 from quizapp.db import get_engine
 from quizapp.game.charts import score_histogram
-from quizapp.limits import answering_key
+from quizapp.limits import STORAGE_TIMEOUT_S, answering_key
 from quizapp.web import security
 from tests.conftest import CSRF_FIELD, make_test_app
 from tests.factories import EDITOR_PASSWORD, make_editor
@@ -723,6 +723,28 @@ def test_two_app_processes_share_one_limit_through_redis(tmp_path):
     ]
 
 
+def test_a_redis_store_gives_up_fast_rather_than_retry(tmp_path):
+    # redis-py's own default retries a timeout 3 times with 1-10 s of back-off: a hung Redis
+    # held every limited request 5-20 s (tests/proof/test_hung_redis.py shows the whole story).
+    app = sqlite_app(tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    options = app.config["RATELIMIT_STORAGE_OPTIONS"]
+
+    assert options["socket_timeout"] == options["socket_connect_timeout"] == STORAGE_TIMEOUT_S
+    assert options["retry"].get_retries() == 0
+    assert app.config["RATELIMIT_SWALLOW_ERRORS"] is True
+
+
+def test_an_operator_can_set_the_redis_store_options(tmp_path):
+    app = sqlite_app(
+        tmp_path,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+        RATELIMIT_STORAGE_OPTIONS={"socket_timeout": 2},
+    )
+
+    assert app.config["RATELIMIT_STORAGE_OPTIONS"]["socket_timeout"] == 2
+    assert app.config["RATELIMIT_STORAGE_OPTIONS"]["socket_connect_timeout"] == STORAGE_TIMEOUT_S
+
+
 def test_without_redis_the_limits_hold_per_process(tmp_path):
     # In a process of its own: the limiter is one object per process, and would stay on its
     # fallback for the tests after this one.
@@ -792,7 +814,8 @@ def test_trusted_proxies_from_the_environment(clean_environment, monkeypatch):
     app = create_app()
 
     assert app.config["TRUSTED_PROXIES"] == 1
-    assert type(app.wsgi_app).__name__ == "ProxyFix"
+    # Inside the answer's arrival stamp (quizapp.limits), which wraps everything.
+    assert type(app.wsgi_app.wsgi_app).__name__ == "ProxyFix"
 
 
 # --- gunicorn -----------------------------------------------------------------------------------

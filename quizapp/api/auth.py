@@ -7,8 +7,7 @@ from typing import Any
 from flask import request
 
 from quizapp.api.errors import ApiError
-from quizapp.db import get_session
-from quizapp.game.play import player_for_token
+from quizapp.limits import token_player
 from quizapp.models import Player
 
 # RFC 6750: a 401 for a bearer-protected resource says which scheme to use.
@@ -40,7 +39,7 @@ def authenticated_player(*, required: bool) -> Player | None:
                 "(POST /api/v1/players gives one)"
             )
         return None
-    player = player_for_token(get_session(), token)
+    player = token_player(token)
     if player is None:
         raise _unauthorized("the token is not valid")
     return player

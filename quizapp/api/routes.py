@@ -30,7 +30,7 @@ from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.game import play, ranking, share
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
-from quizapp.limits import answer_limit, player_creation_limit, start_limit
+from quizapp.limits import answer_limit, arrived_at, player_creation_limit, start_limit
 from quizapp.models import Player, row_id, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -139,7 +139,7 @@ def post_answer(attempt_id: int, player: Player, json: AnswerCreate) -> AnswerRe
     session = get_session()
     attempt = play.get_attempt(session, attempt_id, player)
     outcome = play.answer_question(
-        session, attempt, question_id=json.question_id, answer=json.answer
+        session, attempt, question_id=json.question_id, answer=json.answer, now=arrived_at()
     )
     metrics.count_answer(correct=outcome.correct, finished=outcome.finished)
     return AnswerResult.model_validate(outcome)

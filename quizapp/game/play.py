@@ -13,11 +13,13 @@ import hashlib
 import random
 import re
 import secrets
+import threading
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 
-from sqlalchemy import and_, update
+from sqlalchemy import Engine, Table, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -27,7 +29,8 @@ from quizapp.core.text import control_characters, lookalike_key
 from quizapp.game import ranking
 from quizapp.game.grading import MAX_ANSWER_LENGTH, Grade, NotOnOffer, grade_answer
 from quizapp.game.scoring import AnswerScore, score_answer
-from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, row_id, utcnow
+from quizapp.models import Attempt, AttemptAnswer, Player, Quiz, QuizItem, row_id
+from quizapp.models import utcnow as utcnow  # the game's clock: quizapp.limits stamps by it too
 
 NICKNAME_MIN, NICKNAME_MAX = 2, 24
 
@@ -190,11 +193,15 @@ def create_player(session: Session, raw_nickname: object) -> tuple[Player, str]:
     return player, token
 
 
+# Built once: every API request looks its player up by token.
+_PLAYER_BY_TOKEN = select(Player).where(Player.token_hash == bindparam("token_hash"))
+
+
 def player_for_token(session: Session, token: str | None) -> Player | None:
     """The player a token belongs to, or None."""
     if not token or len(token) > 200:
         return None
-    return session.exec(select(Player).where(Player.token_hash == hash_token(token))).first()
+    return session.exec(_PLAYER_BY_TOKEN, params={"token_hash": hash_token(token)}).first()
 
 
 # --- Attempts -----------------------------------------------------------------------------------
@@ -403,22 +410,116 @@ class ServedQuestion:
     served_at: dt.datetime
 
 
-def _item_and_serve(
-    session: Session, attempt: Attempt, position: int
-) -> tuple[QuizItem, AttemptAnswer | None]:
-    # The quiz's question at ``position`` and its serve to this attempt, in one statement.
-    item, served = session.exec(
-        select(QuizItem, AttemptAnswer)
-        .outerjoin(
-            AttemptAnswer,
-            and_(
-                col(AttemptAnswer.attempt_id) == attempt.id,
-                col(AttemptAnswer.position) == QuizItem.position,
-            ),
-        )
-        .where(QuizItem.quiz_id == attempt.quiz_id, QuizItem.position == position)
-    ).one()
-    return item, served
+# A published quiz that has been played never changes (quizapp.game.quizzes.build_quizzes keeps
+# played quizzes as they are), so its questions are read once per process and database, on the
+# hot path of serving and answering. Keyed by the engine, and gone with it.
+_FROZEN_ITEMS: weakref.WeakKeyDictionary[Engine, dict[tuple[str, int], QuizItem]] = (
+    weakref.WeakKeyDictionary()
+)
+_FROZEN_LOCK = threading.Lock()
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+_FROZEN_QUIZZES: weakref.WeakKeyDictionary[Engine, dict[str, Quiz]] = weakref.WeakKeyDictionary()
+
+
+def played_quiz(session: Session, quiz_id: str) -> Quiz:
+    """`get_quiz` for a quiz that is being played: a copy kept for the process (its settings
+    and count are frozen once played, and a published quiz is never unpublished)."""
+    engine = _engine(session)
+    with _FROZEN_LOCK:
+        found = _FROZEN_QUIZZES.get(engine, {}).get(quiz_id)
+    if found is not None:
+        return found
+    copy = Quiz.model_validate(get_quiz(session, quiz_id).model_dump())
+    with _FROZEN_LOCK:
+        _FROZEN_QUIZZES.setdefault(engine, {})[quiz_id] = copy
+    return copy
+
+
+def frozen_item(session: Session, quiz_id: str, position: int) -> QuizItem:
+    """The quiz's question at ``position``: a copy kept for the process, never in a session.
+
+    Only for a quiz that is being played (an attempt at it exists): its questions are frozen.
+    NotFound if the quiz has no such question.
+    """
+    engine = _engine(session)
+    with _FROZEN_LOCK:
+        found = _FROZEN_ITEMS.get(engine, {}).get((quiz_id, position))
+    if found is not None:
+        return found
+    stored = session.get(QuizItem, (quiz_id, position))
+    if stored is None:
+        raise NotFound(f"the quiz {quiz_id!r} has no question {position + 1}")
+    copy = QuizItem.model_validate(stored.model_dump())
+    with _FROZEN_LOCK:
+        _FROZEN_ITEMS.setdefault(engine, {})[(quiz_id, position)] = copy
+    return copy
+
+
+_ANSWERS: Table = AttemptAnswer.metadata.tables[str(AttemptAnswer.__tablename__)]
+_ATTEMPTS: Table = Attempt.metadata.tables[str(Attempt.__tablename__)]
+# What answering changes on the attempt, read back by the UPDATE itself.
+_PROGRESS_FIELDS = ("position", "score", "correct", "streak", "finished_at")
+# The hot path's statements, built once: SQLAlchemy's compiled cache then serves them without
+# building and coercing them again on every request.
+_SERVE = select(_ANSWERS.c.served_at, _ANSWERS.c.answered_at).where(
+    _ANSWERS.c.attempt_id == bindparam("attempt_id"),
+    _ANSWERS.c.position == bindparam("position"),
+)
+_TAKE = (
+    update(_ANSWERS)
+    .where(
+        _ANSWERS.c.attempt_id == bindparam("at_attempt"),
+        _ANSWERS.c.position == bindparam("at_position"),
+        _ANSWERS.c.answered_at.is_(None),
+    )
+    .values(
+        answered_at=bindparam("now", type_=_ANSWERS.c.answered_at.type),
+        given=bindparam("new_given"),
+        correct=bindparam("new_correct"),
+        late=bindparam("new_late"),
+        points=bindparam("new_points"),
+        elapsed_ms=bindparam("new_elapsed_ms"),
+    )
+)
+_MOVE = (
+    update(_ATTEMPTS)
+    .where(
+        _ATTEMPTS.c.id == bindparam("at_attempt"),
+        _ATTEMPTS.c.position == bindparam("at_position"),
+        _ATTEMPTS.c.finished_at.is_(None),  # not closed as stale meanwhile
+    )
+    .values(
+        position=_ATTEMPTS.c.position + 1,
+        score=_ATTEMPTS.c.score + bindparam("gain", type_=_ATTEMPTS.c.score.type),
+        correct=_ATTEMPTS.c.correct + bindparam("right", type_=_ATTEMPTS.c.correct.type),
+        streak=bindparam("new_streak"),
+        finished_at=bindparam("new_finished_at", type_=_ATTEMPTS.c.finished_at.type),
+    )
+    .returning(
+        *(_ATTEMPTS.c[name] for name in ("position", "score", "correct", "streak", "finished_at"))
+    )
+)
+
+
+def _serve(session: Session, attempt: Attempt) -> tuple[dt.datetime, dt.datetime | None] | None:
+    """The current question's serve: when it was first served and when it was answered (None
+    if not yet); None if it was not served yet."""
+    row = session.exec(
+        _SERVE, params={"attempt_id": attempt.id, "position": attempt.position}
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def _served_at(session: Session, attempt: Attempt) -> dt.datetime | None:
+    """When the attempt's current question was first served, or None if it was not yet."""
+    serve = _serve(session, attempt)
+    return None if serve is None else serve[0]
 
 
 def shuffled_choices(item: QuizItem, attempt: Attempt) -> list[str]:
@@ -438,13 +539,14 @@ def current_question(
     The first serve is stamped; serving it again returns the same deadline.
     """
     now = now or utcnow()
-    quiz = get_quiz(session, attempt.quiz_id)
+    quiz = played_quiz(session, attempt.quiz_id)
     if close_if_stale(session, attempt, quiz, now=now):
         return None
     if attempt.finished_at is not None or attempt.position >= quiz.question_count:
         return None
-    item, served = _item_and_serve(session, attempt, attempt.position)
-    if served is None:
+    item = frozen_item(session, attempt.quiz_id, attempt.position)
+    served_at = _served_at(session, attempt)
+    if served_at is None:
         served = AttemptAnswer(
             attempt_id=row_id(attempt),
             position=attempt.position,
@@ -457,10 +559,12 @@ def current_question(
         except IntegrityError:
             # Another request served it a moment ago: its stamp stands.
             session.rollback()
-            served = session.get(AttemptAnswer, (attempt.id, attempt.position))
-            if served is None:
+            served_at = _served_at(session, attempt)
+            if served_at is None:
                 raise  # not a serve that raced this one: the IntegrityError stands
-    elapsed = (now - served.served_at).total_seconds()
+        else:
+            served_at = now
+    elapsed = (now - served_at).total_seconds()
     return ServedQuestion(
         id=item.question_id,
         position=item.position,
@@ -470,7 +574,7 @@ def current_question(
         choices=shuffled_choices(item, attempt),
         seconds=quiz.seconds_per_question,
         remaining=max(0.0, quiz.seconds_per_question - elapsed),
-        served_at=served.served_at,
+        served_at=served_at,
     )
 
 
@@ -492,11 +596,6 @@ class AnswerOutcome:
     finished: bool
     position: int
     count: int
-
-
-# What answering changes on the attempt, read back by the UPDATE itself.
-_PROGRESS_FIELDS = ("position", "score", "correct", "streak", "finished_at")
-_PROGRESS = tuple(getattr(Attempt, name) for name in _PROGRESS_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -534,11 +633,11 @@ def answer_question(
     """
     now = now or utcnow()
     question_id, answer = _check_answer_input(question_id, answer)
-    quiz = get_quiz(session, attempt.quiz_id)
+    quiz = played_quiz(session, attempt.quiz_id)
     position = attempt.position
-    item, served = _answerable_question(session, attempt, question_id)
+    item, served_at = _answerable_question(session, attempt, question_id)
     judged = _judge(
-        item, answer, quiz=quiz, attempt=attempt, served=served, now=now, session=session
+        item, answer, quiz=quiz, attempt=attempt, served_at=served_at, now=now, session=session
     )
     finished = position + 1 >= quiz.question_count
     _record_once(session, attempt, position, answer, judged, now=now, finished=finished)
@@ -560,7 +659,7 @@ def _check_answer_input(question_id: object, answer: object) -> tuple[str, str]:
 
 def _answerable_question(
     session: Session, attempt: Attempt, question_id: str
-) -> tuple[QuizItem, AttemptAnswer]:
+) -> tuple[QuizItem, dt.datetime]:
     """The attempt's current question and its serve, if ``question_id`` may be answered now.
 
     Conflict for a finished attempt, another question than the current one, a question not
@@ -569,14 +668,16 @@ def _answerable_question(
     """
     if attempt.finished_at is not None:
         raise Conflict("this attempt is finished")
-    item, served = _item_and_serve(session, attempt, attempt.position)
+    item = frozen_item(session, attempt.quiz_id, attempt.position)
     if question_id != item.question_id:
         raise Conflict("that is not the current question of this attempt")
-    if served is None:
+    serve = _serve(session, attempt)
+    if serve is None:
         raise Conflict("fetch the question before answering it")
-    if served.answered_at is not None:
+    served_at, answered_at = serve
+    if answered_at is not None:
         raise Conflict("this question is already answered")
-    return item, served
+    return item, served_at
 
 
 def _judge(
@@ -585,7 +686,7 @@ def _judge(
     *,
     quiz: Quiz,
     attempt: Attempt,
-    served: AttemptAnswer,
+    served_at: dt.datetime,
     now: dt.datetime,
     session: Session,
 ) -> _Judged:
@@ -604,7 +705,7 @@ def _judge(
         )
     except NotOnOffer as error:
         raise InvalidInput(str(error)) from None
-    elapsed = (now - served.served_at).total_seconds()
+    elapsed = (now - served_at).total_seconds()
     score = score_answer(
         correct=grade.correct,
         elapsed=elapsed,
@@ -634,37 +735,28 @@ def _record_once(
     attempt on the boards.
     """
     try:
+        where = {"at_attempt": attempt.id, "at_position": position}
         taken = session.exec(
-            update(AttemptAnswer)
-            .where(
-                col(AttemptAnswer.attempt_id) == attempt.id,
-                col(AttemptAnswer.position) == position,
-                col(AttemptAnswer.answered_at).is_(None),
-            )
-            .values(
-                answered_at=now,
-                given=answer,
-                correct=judged.correct,
-                late=judged.score.late,
-                points=judged.score.points,
-                elapsed_ms=round(judged.elapsed * 1000),
-            )
+            _TAKE,
+            params={
+                **where,
+                "now": now,
+                "new_given": answer,
+                "new_correct": judged.correct,
+                "new_late": judged.score.late,
+                "new_points": judged.score.points,
+                "new_elapsed_ms": round(judged.elapsed * 1000),
+            },
         ).rowcount
         moved = session.exec(
-            update(Attempt)
-            .where(
-                col(Attempt.id) == attempt.id,
-                col(Attempt.position) == position,
-                col(Attempt.finished_at).is_(None),  # not closed as stale meanwhile
-            )
-            .values(
-                position=position + 1,
-                score=Attempt.score + judged.score.points,
-                correct=Attempt.correct + (1 if judged.correct else 0),
-                streak=judged.score.streak,
-                finished_at=now if finished else None,
-            )
-            .returning(*_PROGRESS)
+            _MOVE,
+            params={
+                **where,
+                "gain": judged.score.points,
+                "right": 1 if judged.correct else 0,
+                "new_streak": judged.score.streak,
+                "new_finished_at": now if finished else None,
+            },
         ).first()
         if taken != 1 or moved is None:
             raise Conflict("this question is already answered")

@@ -33,6 +33,7 @@ from quizapp.game.grading import MAX_ANSWER_LENGTH
 from quizapp.game.quizzes import ensure_daily_quiz, list_quizzes
 from quizapp.limits import (
     answer_limit,
+    arrived_at,
     limiter,
     player_creation_limit,
     seconds_until_reset,
@@ -297,6 +298,7 @@ def answer(attempt_id: int) -> ResponseReturnValue:
             attempt,
             question_id=request.form.get("question_id", ""),
             answer=request.form.get("answer", ""),
+            now=arrived_at(),
         )
     except play.InvalidInput as error:
         # Show the question again with what to fix; its clock keeps running.

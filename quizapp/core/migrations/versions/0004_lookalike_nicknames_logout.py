@@ -10,7 +10,7 @@
 
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 17:00:00.000000
 """
 
