@@ -465,6 +465,7 @@ _ANSWERS: Table = AttemptAnswer.metadata.tables[str(AttemptAnswer.__tablename__)
 _ATTEMPTS: Table = Attempt.metadata.tables[str(Attempt.__tablename__)]
 # What answering changes on the attempt, read back by the UPDATE itself.
 _PROGRESS_FIELDS = ("position", "score", "correct", "streak", "finished_at")
+_PROGRESS = tuple(getattr(Attempt, name) for name in _PROGRESS_FIELDS)
 # The hot path's statements, built once: SQLAlchemy's compiled cache then serves them without
 # building and coercing them again on every request.
 _SERVE = select(_ANSWERS.c.served_at, _ANSWERS.c.answered_at).where(
