@@ -103,10 +103,10 @@ def test_calibrated_difficulty_refuses_impossible_counts(answers, right):
 
 def test_calibrating_sets_difficulty_from_enough_answers_only(game_session):
     session = game_session
-    player = make_player(session)
     hard, fresh = item_at(session, 0), item_at(session, 1)
     for n in range(20):
-        attempt = make_attempt(session, player)
+        # A player of its own each: a player has one open attempt per quiz.
+        attempt = make_attempt(session, make_player(session))
         answer(session, attempt, 0, correct=n < 5)  # 5 of 20 right
         if n < 19:
             answer(session, attempt, 1, correct=True)  # 19 answers: too few
@@ -123,10 +123,9 @@ def test_calibrating_sets_difficulty_from_enough_answers_only(game_session):
 
 def test_building_quizzes_calibrates_first(game_session):
     session = game_session
-    player = make_player(session)
     item = item_at(session, 0)
     for _ in range(20):
-        answer(session, make_attempt(session, player), 0, given="", correct=False)
+        answer(session, make_attempt(session, make_player(session)), 0, given="", correct=False)
 
     build_quizzes(session, today=TODAY)
 
@@ -202,9 +201,8 @@ def test_stats_call_a_question_too_easy_or_too_hard_only_with_enough_answers(gam
     assert last >= 2
     easiest, hardest = item_at(session, 0), item_at(session, last)
     assert easiest.difficulty <= 0.7 and hardest.difficulty >= 0.3  # room for a verdict
-    player = make_player(session)
     for n in range(20):
-        attempt = make_attempt(session, player)
+        attempt = make_attempt(session, make_player(session))
         answer(session, attempt, 0, correct=False)
         answer(session, attempt, last, correct=True)
         if n < 19:

@@ -218,7 +218,7 @@ def get_quiz(session: Session, quiz_id: str) -> Quiz:
 
 
 # An attempt closes once the quiz's whole time may have passed: every question's seconds plus
-# this grace, for reading the feedback between questions (docs/game.md#resuming-and-closing).
+# this grace, for reading the feedback between questions (docs/game.md#ranked-play).
 STALE_GRACE = dt.timedelta(minutes=2)
 
 
