@@ -11,9 +11,10 @@ import re
 
 import pytest
 from sqlmodel import select
+from werkzeug.routing import IntegerConverter
 
 from quizapp.models import Player
-from quizapp.web.inputs import MAX_ID, MAX_JSON_DEPTH, IdConverter
+from quizapp.web.inputs import MAX_ID, MAX_JSON_DEPTH
 from quizapp.web.play import safe_next
 
 TOO_LARGE_IDS = [str(MAX_ID + 1), "99999999999999999999", "0"]
@@ -24,18 +25,21 @@ def id_routes(app) -> list[tuple[str, str]]:
     """Every route with an id in its path, as (method, path template with {} for each id)."""
     routes = []
     for rule in app.url_map.iter_rules():
-        if not any(isinstance(c, IdConverter) for c in rule._converters.values()):
+        ids = [c for c in rule._converters.values() if isinstance(c, IntegerConverter)]
+        if not ids:
             continue
-        path = re.sub(r"<id:[^>]+>", "{}", rule.rule)
+        # The id converter, or (in the API, for its OpenAPI document) int with its range.
+        assert all((c.min, c.max) == (1, MAX_ID) for c in ids), rule.rule
+        path = re.sub(r"<(id|int\([^)]*\)):[^>]+>", "{}", rule.rule)
         assert "<" not in path, f"{rule.rule} has an id without the id converter"
         method = "GET" if "GET" in rule.methods else "POST"
         routes.append((method, path))
     return routes
 
 
-def test_every_route_with_a_numeric_id_uses_the_id_converter(app):
-    numeric = [r.rule for r in app.url_map.iter_rules() if re.search(r"<(int|float)", r.rule)]
-    assert numeric == []
+def test_every_route_with_a_numeric_id_uses_the_id_range(app):
+    unbounded = [r.rule for r in app.url_map.iter_rules() if re.search(r"<(int|float):", r.rule)]
+    assert unbounded == []
     paths = {path for _, path in id_routes(app)}
     # The pages, the editors' forms and the API each have some.
     assert "/attempts/{}/results" in paths

@@ -37,8 +37,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(check_json_body)
 errors.init_blueprint(bp)
 
-# The id converter (quizapp.web.inputs): an id past the database's integer range is a 404.
-ATTEMPT = "/attempts/<id:attempt_id>"
+# The id converter's range (quizapp.web.inputs: past the database's integer, a 404), spelled
+# as int so that the OpenAPI document (spectree) describes it: 1 to 2,147,483,647.
+ATTEMPT = "/attempts/<int(min=1, max=2147483647):attempt_id>"
 
 
 @bp.post("/players")

@@ -32,6 +32,7 @@ SQL = ["Robert'); DROP TABLE player;--", "' OR '1'='1", "1; SELECT pg_sleep(5)"]
 HTML = ['<script>alert("x")</script>', "<img src=x onerror=alert(1)>", "</p><h1>big"]
 # Nicknames the rules refuse, by what is wrong with them.
 BAD_NICKNAMES = {
+    "a line break and a tab": " two\n\tlines ",
     "empty": "",
     "one character": "x",
     "25 characters": "x" * 25,
@@ -48,7 +49,8 @@ BAD_NICKNAMES = {
     **{f"SQL {n}": text for n, text in enumerate(SQL, 1)},
     **{f"HTML {n}": text for n, text in enumerate(HTML, 1)},
 }
-# Unusual but fair, and what is stored: Unicode NFC, whitespace (a newline too) tidied.
+# Unusual but fair, and what is stored: Unicode NFC, spaces tidied (a line break or a tab is a
+# control character, refused before the game sees it: BAD_NICKNAMES).
 GOOD_NICKNAMES = {
     "Björk Fan": "Björk Fan",
     "Мария Иванова": "Мария Иванова",
@@ -56,7 +58,7 @@ GOOD_NICKNAMES = {
     "Zoë-Ann_99": "Zoë-Ann_99",
     "ǅemal": "ǅemal",
     "e\u0301te": "\u00e9te",
-    " two\n\tlines ": "two lines",
+    "  two   spaces ": "two spaces",
 }
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from quizapp.core.database import make_engine
-from quizapp.game.play import hash_token
+from quizapp.game.play import hash_token, nickname_key
 from quizapp.models import Player
 from tests.proof import audit
 from tests.proof.live import (
@@ -192,7 +192,7 @@ def test_twenty_takers_of_one_nickname_give_one_owner(arena, figures):
             name: session.exec(
                 select(func.count())
                 .select_from(Player)
-                .where(Player.nickname_key == name.casefold())
+                .where(Player.nickname_key == nickname_key(name))
             ).one()
             for name in names
         }
