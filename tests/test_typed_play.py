@@ -35,10 +35,18 @@ def _first_typed(session, player) -> tuple[Attempt, play.ServedQuestion, QuizIte
 )
 def test_a_forgiven_answer_is_checked_against_the_banks_people(game_session, given, correct):
     game_session.add(Entity(id="adela", name="Adela", type="person"))
-    player, _ = play.create_player(game_session, "Fan")
-    attempt, served, item = _first_typed(game_session, player)
+    # Set before the quiz is played: once it is, its questions are frozen, and the game reads
+    # them once per process (quizapp.game.play.frozen_item).
+    item = game_session.exec(
+        select(QuizItem)
+        .where(QuizItem.quiz_id == QUIZ, QuizItem.style == "typed")
+        .order_by(QuizItem.position)
+    ).first()
     item.accepted = [["Adele", "Adele Adkins"]]  # a frozen copy: any typed answer will do
     game_session.commit()
+    player, _ = play.create_player(game_session, "Fan")
+    attempt, served, _ = _first_typed(game_session, player)
+    assert served.position == item.position
 
     outcome = play.answer_question(
         game_session, attempt, question_id=served.id, answer=given, now=T0
