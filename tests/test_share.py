@@ -133,8 +133,9 @@ def test_an_attempt_that_is_not_on_the_board_says_it_is_not_ranked(browser, app)
 def test_the_api_summary_carries_the_share_url_once_finished(client, app, faker, bank):  # noqa: F811
     player = make_player(client, faker)
     quiz_id = client.get(f"{API}/quizzes").json["quizzes"][0]["id"]
-    unfinished = client.post(f"{API}/quizzes/{quiz_id}/attempts", headers=player.headers)
-    before = client.get(f"{API}/attempts/{unfinished.json['attempt_id']}", headers=player.headers)
+    other = make_player(client, faker)
+    unfinished = client.post(f"{API}/quizzes/{quiz_id}/attempts", headers=other.headers)
+    before = client.get(f"{API}/attempts/{unfinished.json['attempt_id']}", headers=other.headers)
     attempt_id = play_through(client, app, player, quiz_id, right=1)
 
     summary = client.get(f"{API}/attempts/{attempt_id}", headers=player.headers).json

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
+from quizapp.core.text import lookalike_key
 from quizapp.game import ranking
 from quizapp.models import Attempt, AttemptAnswer, Editor, Player, Quiz, QuizItem, utcnow
 
@@ -246,5 +247,7 @@ def moderated(session: Session) -> Moderated:
 
 
 def find_player(session: Session, nickname: str) -> Player | None:
-    """The player with this nickname, ignoring case."""
-    return session.exec(select(Player).where(Player.nickname_key == nickname.casefold())).first()
+    """The player with this nickname, ignoring case and lookalike letters, as nicknames are
+    unique (quizapp.game.play.nickname_key)."""
+    key = lookalike_key(nickname)
+    return session.exec(select(Player).where(Player.nickname_key == key)).first()

@@ -49,7 +49,7 @@ def too_fast() -> ResponseReturnValue:
     )
 
 
-@bp.post("/attempts/<int:attempt_id>/void")
+@bp.post("/attempts/<id:attempt_id>/void")
 @editor_required
 def void(attempt_id: int) -> ResponseReturnValue:
     """Take an attempt off the boards, with a reason."""
@@ -67,7 +67,7 @@ def void(attempt_id: int) -> ResponseReturnValue:
     return _back()
 
 
-@bp.post("/attempts/<int:attempt_id>/unvoid")
+@bp.post("/attempts/<id:attempt_id>/unvoid")
 @editor_required
 def unvoid(attempt_id: int) -> ResponseReturnValue:
     """Put a voided attempt back on the boards."""
@@ -102,7 +102,7 @@ def hide() -> ResponseReturnValue:
     return _back()
 
 
-@bp.post("/players/<int:player_id>/unhide")
+@bp.post("/players/<id:player_id>/unhide")
 @editor_required
 def unhide(player_id: int) -> ResponseReturnValue:
     """Show a hidden player on the boards again."""

@@ -326,7 +326,7 @@ def _feedback_url(attempt_id: int, position: int) -> str:
     return url_for("play.feedback_page", attempt_id=attempt_id, number=position + 1)
 
 
-@bp.get("/attempts/<int:attempt_id>/questions/<int:number>")
+@bp.get("/attempts/<id:attempt_id>/questions/<id:number>")
 def feedback_page(attempt_id: int, number: int) -> ResponseReturnValue:
     """Right or wrong, the points, the right answer and its source for answered question
     ``number`` (1-based), read back from the stored answer."""
