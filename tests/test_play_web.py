@@ -182,10 +182,10 @@ def test_home_lists_every_quiz_with_its_settings(fixed_clock, client, loaded, se
     assert "9 questions · 20 s each" in page
     for label in ("Daily mix", "Event", "Article"):
         assert f">{label}</span>" in page
-    assert "Pick a nickname" in page and "Your best" not in page
+    assert "Pick a nickname" in page and "Your ranked score" not in page
 
 
-def test_home_builds_the_daily_mix_and_shows_your_best(fixed_clock, browser, session):
+def test_home_builds_the_daily_mix_and_shows_your_ranked_score(fixed_clock, browser, session):
     attempt_id = browser.start()
     browser.play_through(attempt_id)
     score = fresh(session, Attempt, attempt_id).score
@@ -193,7 +193,7 @@ def test_home_builds_the_daily_mix_and_shows_your_best(fixed_clock, browser, ses
     page = browser.client.get("/").get_data(as_text=True)
 
     assert f"Daily mix, {fixed_clock.day}" in page
-    assert re.search(rf"Your best <strong>{score:,}</strong>", page)
+    assert re.search(rf"Your ranked score <strong>{score:,}</strong>", page)
     assert ">Tess</a>" in page.replace('<span class="visually-hidden">Playing as </span>', "")
 
 

@@ -125,7 +125,8 @@ def test_a_stale_attempt_is_closed_on_the_next_read(game_session, player):
     closed = play.current_question(game_session, attempt, now=deadline + dt.timedelta(seconds=1))
 
     assert still_open is not None and closed is None
-    assert deadline == at(quiz.question_count * quiz.seconds_per_question) + play.STALE_GRACE
+    # Counted from the last answer (at 2 s), not from the start.
+    assert deadline == at(2 + quiz.question_count * quiz.seconds_per_question) + play.STALE_GRACE
     game_session.refresh(attempt)
     assert attempt.expired and attempt.position == 1 and attempt.score == scored > 0
     assert board_scores(game_session) == {player.id: scored}
@@ -134,6 +135,31 @@ def test_a_stale_attempt_is_closed_on_the_next_read(game_session, player):
     # A start after the close is a new attempt, practice: the closed one was the ranked one.
     after = play.open_attempt(game_session, player, QUIZ, now=deadline + dt.timedelta(hours=1))
     assert after.resumed is False and after.attempt.ranked is False
+
+
+def test_a_slow_reader_keeps_the_attempt_open_past_the_quizs_total_time(game_session, player):
+    # Each answer comes just before the previous deadline: the attempt has been open far
+    # longer than the quiz's whole window, but never idle that long, so it stays open.
+    quiz = play.get_quiz(game_session, QUIZ)
+    attempt = play.open_attempt(game_session, player, QUIZ, now=T0).attempt
+    window = play.attempt_deadline(attempt, quiz) - T0
+    now = T0
+    for _ in range(3):
+        now = play.attempt_deadline(attempt, quiz) - dt.timedelta(seconds=5)
+        served = play.current_question(game_session, attempt, now=now)
+        assert served is not None
+        play.answer_question(
+            game_session,
+            attempt,
+            question_id=served.id,
+            answer=right_answer(game_session, served),
+            now=now,
+        )
+
+    assert now - T0 > 2 * window
+    assert play.current_question(game_session, attempt, now=now + window) is not None
+    game_session.refresh(attempt)
+    assert attempt.finished_at is None and attempt.position == 3 and not attempt.expired
 
 
 def test_an_answer_after_the_close_is_refused_and_moves_nothing(game_session, player):

@@ -322,12 +322,15 @@ def play_status(
 
 
 def attempt_deadline(attempt: Attempt, quiz: Quiz) -> dt.datetime:
-    """When an open attempt closes: its start plus every question's time plus STALE_GRACE."""
+    """When an open attempt closes: once nothing happened in it for the quiz's whole time
+    window (every question's time) plus STALE_GRACE, counted from its last answer, or from its
+    start before any answer. Idle, not total, time: a player who reads every feedback page
+    slowly is still playing, while an abandoned attempt closes as surely."""
     window = dt.timedelta(seconds=quiz.question_count * quiz.seconds_per_question)
-    started = attempt.started_at
-    if started.utcoffset() is None:
-        started = started.replace(tzinfo=dt.UTC)  # SQLite gives naive UTC
-    return started + window + STALE_GRACE
+    since = attempt.active_at or attempt.started_at
+    if since.utcoffset() is None:
+        since = since.replace(tzinfo=dt.UTC)  # SQLite gives naive UTC
+    return since + window + STALE_GRACE
 
 
 def close_if_stale(
@@ -501,6 +504,7 @@ _MOVE = (
         correct=_ATTEMPTS.c.correct + bindparam("right", type_=_ATTEMPTS.c.correct.type),
         streak=bindparam("new_streak"),
         finished_at=bindparam("new_finished_at", type_=_ATTEMPTS.c.finished_at.type),
+        active_at=bindparam("new_active_at", type_=_ATTEMPTS.c.active_at.type),
     )
     .returning(
         *(_ATTEMPTS.c[name] for name in ("position", "score", "correct", "streak", "finished_at"))
@@ -757,6 +761,7 @@ def _record_once(
                 "right": 1 if judged.correct else 0,
                 "new_streak": judged.score.streak,
                 "new_finished_at": now if finished else None,
+                "new_active_at": now,
             },
         ).first()
         if taken != 1 or moved is None:
@@ -764,6 +769,7 @@ def _record_once(
         for name, value in zip(_PROGRESS_FIELDS, moved, strict=True):
             # The database's values, as if read back, without another SELECT.
             set_committed_value(attempt, name, value)
+        set_committed_value(attempt, "active_at", now)
         if finished:
             ranking.record_finish(session, attempt=attempt)
         session.commit()

@@ -3,6 +3,8 @@
 Written by hand:
 - ``attempt.ranked`` and ``attempt.expired`` are NOT NULL with a false server default, so the
   rows a database holds get a value; the models carry the same default;
+- ``attempt.active_at`` (nullable: when it was last answered; the stale close counts from it,
+  or from the start before any answer);
 - the void and hide columns (when, by which editor, why) are nullable: nothing is voided yet;
 - two partial unique indexes on (player_id, quiz_id): one WHERE finished_at IS NULL (one open
   attempt per player and quiz) and one WHERE ranked (one ranked attempt). Both engines
@@ -39,6 +41,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("expired", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+        batch_op.add_column(sa.Column("active_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("voided_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("voided_by", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("void_reason", sa.String(length=500), nullable=True))
@@ -160,4 +163,5 @@ def downgrade() -> None:
         batch_op.drop_column("voided_by")
         batch_op.drop_column("voided_at")
         batch_op.drop_column("expired")
+        batch_op.drop_column("active_at")
         batch_op.drop_column("ranked")
