@@ -342,6 +342,7 @@ def test_sql_and_html_in_free_text_are_kept_as_text(game, proof_quiz, figures):
         response = client.post(
             f"{attempt}/answer",
             data={"csrf_token": token, "question_id": question_id, "answer": answer},
+            follow_redirects=True,  # the feedback is a page of its own (Post/Redirect/Get)
         )
         assert response.status_code == 200
         if answer:
