@@ -428,6 +428,7 @@ def test_no_response_before_an_answer_gives_it_away(game, proof_quiz, figures):
                 "question_id": question_id,
                 "answer": right_answer(items[position]),
             },
+            follow_redirects=True,  # the feedback is a page of its own (Post/Redirect/Get)
         )
         assert feedback.status_code == 200
         pages.answer_given(position)
