@@ -40,6 +40,7 @@ from typing import Any
 from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.storage import MemoryStorage
 
 from quizapp.db import get_session
 from quizapp.game import play
@@ -57,6 +58,32 @@ API_PREFIX = "/api/"
 # once, then once per backend check (Flask-Limiter's back-off: 1, 2, 4 ... 32 s apart).
 STORAGE_TIMEOUT_S = 0.25
 REDIS_SCHEMES = frozenset({"redis", "rediss", "redis+unix", "redis+cluster", "redis+sentinel"})
+
+
+class _SweptMemoryStorage(MemoryStorage):
+    """limits' memory:// store without a thread per hit; registered as memory:// itself.
+
+    limits' MemoryStorage frees expired counts from a threading.Timer that it starts again,
+    0.01 s later, on every hit that finds the last one finished: with answers a few ms apart
+    that is a new thread for most answers, a quarter of an answer's time in a profile
+    (docs/benchmarks.md). Here the same sweep runs inline, at most once per SWEEP_EVERY_S.
+    The counts do not depend on it: every read and increment checks its key's expiry first;
+    the sweep only frees the memory of keys nobody uses any more.
+    """
+
+    STORAGE_SCHEME = ["memory"]
+    SWEEP_EVERY_S = 1.0
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.timer.cancel()  # the one the base class starts; no other is ever started
+        self._next_sweep = time.monotonic() + self.SWEEP_EVERY_S
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the base class's private hook
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.SWEEP_EVERY_S
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
 
 
 def init_app(app: Flask) -> None:

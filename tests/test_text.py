@@ -62,3 +62,16 @@ def test_a_slug_is_cut_at_the_limit_without_a_dangling_dash():
 def test_unique_id_counts_up_past_taken_ids():
     assert unique_id("gaga", set()) == "gaga"
     assert unique_id("gaga", {"gaga", "gaga-2"}) == "gaga-3"
+
+
+def test_control_characters_fast_scan_matches_unicode_cc():
+    import sys
+    import unicodedata
+
+    from quizapp.core import text
+
+    cc = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cc"}
+    scanned = {chr(c) for c in range(sys.maxunicode + 1) if text._CONTROL.match(chr(c))}
+    assert scanned == cc
+    assert text.control_characters("a\x00b\x85c\u200bd\ttab", allowed="\t") == ["\x00", "\x85"]
+    assert text.control_characters("Top Player ✓ \u2028") == []
