@@ -237,11 +237,12 @@ class Attempt(SQLModel, table=True):
     seed: int  # shuffles this attempt's choices, so order never tells the answer
     # The player's first attempt at the quiz: the only one any board shows (docs/game.md).
     ranked: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Closed by the server after the quiz's whole time window, scored as it stood.
+    expired: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # (After expired, as migration 0003 adds it: copies of tables rely on the order.)
     # When it was last answered (None until the first answer): an attempt idle for the quiz's
     # whole time window is closed, so a slow reader of the feedback pages keeps playing.
     active_at: dt.datetime | None = None
-    # Closed by the server after the quiz's whole time window, scored as it stood.
-    expired: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # Voided by an editor (quizapp.game.ranking.void_attempt): off the boards, reason kept.
     voided_at: dt.datetime | None = None
     voided_by: int | None = Field(default=None, foreign_key="editor.id")

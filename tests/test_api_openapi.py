@@ -117,6 +117,7 @@ def test_an_answered_question_has_the_api_names_in_order(doc):
         "given",
         "correct",
         "late",
+        "timed_out",
         "points",
         "correct_answer",
         "source",

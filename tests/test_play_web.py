@@ -511,6 +511,21 @@ def test_a_late_answer_scores_nothing(browser, monkeypatch):
     assert "Too late: the time was up." in response.text
 
 
+def test_the_results_call_a_late_answer_times_up_as_its_feedback_did(browser, monkeypatch):
+    attempt_id = browser.start()
+    page, item = browser.question(attempt_id)
+    later = play.utcnow() + dt.timedelta(seconds=60)
+    monkeypatch.setattr(play, "utcnow", lambda: later)
+    browser.answer(attempt_id, item, right_answer(item))
+    browser.play_through(attempt_id)
+
+    results = browser.client.get(f"/attempts/{attempt_id}/results").get_data(as_text=True)
+    marks = re.findall(r'<span class="mark">([^<]+)</span>', results)
+
+    assert marks[0] == "Time’s up" and "✗ Wrong" not in marks
+    assert marks.count("✓ Right") == len(marks) - 1
+
+
 def test_an_answer_is_timed_from_its_arrival(browser, monkeypatch, session):
     attempt_id = browser.start()
     page, item = browser.question(attempt_id)

@@ -99,6 +99,20 @@ def test_quiz_page_offers_resume_then_practice(bundled_app):
     assert again.headers["Location"] == started.headers["Location"]
 
 
+def test_home_page_offers_resume_where_an_attempt_is_open(bundled_app):
+    visitor = Visitor(bundled_app.test_client())
+    visitor.post("/player", nickname="Home Resumer")
+    quiz_id = first_quiz(visitor.client)
+    started = visitor.post(f"/quizzes/{quiz_id}/start")
+    visitor.get(started.headers["Location"])  # the first question, served
+
+    home = visitor.get("/").get_data(as_text=True)
+    card = home[home.index(f'action="/quizzes/{quiz_id}/start"') :].split("</form>")[0]
+
+    assert "Resume: question 1 of " in card
+    assert home.count("Resume: question") == 1  # the other quizzes still say Play
+
+
 def test_results_of_a_replay_say_practice_and_boards_say_first_attempts_only(bundled_app):
     visitor = Visitor(bundled_app.test_client())
     visitor.post("/player", nickname="Practiser")

@@ -13,15 +13,10 @@ from sqlmodel import Session, col, select
 
 from quizapp.bank.names import bank_names
 from quizapp.game.grading import NOT_QUITE, RIGHT, NotOnOffer, grade_answer
-from quizapp.game.play import NotFound, get_quiz
+from quizapp.game.play import NotFound, get_quiz, ran_out_of_time
 from quizapp.models import Attempt, AttemptAnswer, QuizItem
 
 TOO_LATE = "Too late: the time was up."
-# An empty answer sent this close to the time limit was sent by the page's countdown: it is
-# "Time's up", as a late answer is without JavaScript, not an ordinary skip. The countdown
-# starts when the page has loaded, after the server stamped the serve, so the server always
-# measures at least the limit, give or take the page's rounding to a tenth of a second.
-COUNTDOWN_SLACK_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -95,10 +90,7 @@ def answered_feedback(session: Session, attempt: Attempt, position: int) -> Answ
             break
         streak += 1
     given = answer.given or ""
-    timed_out = answer.late or (
-        not given.strip()
-        and (answer.elapsed_ms or 0) >= quiz.seconds_per_question * 1000 - COUNTDOWN_SLACK_MS
-    )
+    timed_out = ran_out_of_time(answer, quiz)
     return AnsweredFeedback(
         position=position,
         count=quiz.question_count,

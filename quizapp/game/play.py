@@ -321,6 +321,21 @@ def play_status(
     return PlayStatus(open_one, played and open_one is None, quiz.question_count)
 
 
+def resumable_positions(
+    session: Session, player: Player, *, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """The quizzes a start would resume for the player (open, not past their deadline), each
+    with the open attempt's current position, for the home page's "Resume" buttons. Reads
+    only: a stale one is closed by the start, which then begins afresh."""
+    now = now or utcnow()
+    rows = session.exec(
+        select(Attempt, Quiz)
+        .join(Quiz, col(Quiz.id) == Attempt.quiz_id)
+        .where(Attempt.player_id == player.id, col(Attempt.finished_at).is_(None))
+    ).all()
+    return {a.quiz_id: a.position for a, quiz in rows if now <= attempt_deadline(a, quiz)}
+
+
 def attempt_deadline(attempt: Attempt, quiz: Quiz) -> dt.datetime:
     """When an open attempt closes: once nothing happened in it for the quiz's whole time
     window (every question's time) plus STALE_GRACE, counted from its last answer, or from its
@@ -820,6 +835,7 @@ class ReviewItem:
     given: str | None
     correct: bool
     late: bool
+    timed_out: bool  # ran_out_of_time: "Time's up", as the feedback page said
     points: int
     correct_answer: str
     solution: str
@@ -854,6 +870,22 @@ class AttemptSummary:
         return "ranked" if self.ranked else "practice"
 
 
+# An empty answer sent this close to the time limit was sent by the page's countdown: it is
+# "Time's up", as a late answer is without JavaScript, not an ordinary skip. The countdown
+# starts when the page has loaded, after the server stamped the serve, so the server always
+# measures at least the limit, give or take the page's rounding to a tenth of a second.
+COUNTDOWN_SLACK_MS = 1000
+
+
+def ran_out_of_time(answer: AttemptAnswer, quiz: Quiz) -> bool:
+    """Whether the answer is "Time's up": late, or empty when the countdown ran out. One rule
+    for the feedback page and the results' review."""
+    return answer.late or (
+        not (answer.given or "").strip()
+        and (answer.elapsed_ms or 0) >= quiz.seconds_per_question * 1000 - COUNTDOWN_SLACK_MS
+    )
+
+
 def summarize_attempt(session: Session, attempt: Attempt) -> AttemptSummary:
     """The attempt's score, rank on the quiz's all-time board and answer review.
 
@@ -877,6 +909,7 @@ def summarize_attempt(session: Session, attempt: Attempt) -> AttemptSummary:
             given=a.given,
             correct=a.correct,
             late=a.late,
+            timed_out=ran_out_of_time(a, quiz),
             points=a.points,
             correct_answer=(
                 items[a.position].solution

@@ -188,7 +188,8 @@ def home() -> ResponseReturnValue:
     quizzes = list_quizzes(db, today=today)
     player = current_player()
     bests = ranking.get_player_bests(db, player_id=row_id(player)) if player else {}
-    return render_template("play/home.html", quizzes=quizzes, bests=bests)
+    resumes = play.resumable_positions(db, player) if player else {}
+    return render_template("play/home.html", quizzes=quizzes, bests=bests, resumes=resumes)
 
 
 @bp.get("/favicon.ico")
