@@ -588,6 +588,8 @@ def save_fact(
             retired=old.retired if old else False,
             open=list(open_roles) if open_roles is not None else list(old.open) if old else [],
         )
+        # Last in the bank, so that a duplicate is reported on this fact, not the other one.
+        bank.facts.pop(new_id, None)
         bank.facts[new_id] = fact
         return _finish(
             session,
