@@ -8,11 +8,12 @@ from sqlmodel import Session, col, select
 
 from quizapp.bank.sync import load_bank
 from quizapp.game.play import answer_question, create_player, current_question, start_attempt
-from quizapp.game.quizzes import build_quizzes, plan_quizzes
+from quizapp.game.quizzes import build_quizzes, create_quiz, plan_quizzes
 from quizapp.models import Change, Entity, Fact, Question, Quiz, QuizItem, Template
 from quizapp.workspace import edits, review
 from quizapp.workspace.edits import EditError
 from tests.conftest import BUNDLED_BANK, TODAY
+from tests.factories import make_editor
 from tests.unseen import add_unseen_article
 
 SEED = 2026
@@ -102,6 +103,28 @@ def test_a_new_articles_facts_reach_no_quiz_until_they_are_published(db, tmp_pat
     assert review.pending_count(db) == 0
     logged = db.exec(select(Change).where(Change.action == review.REVIEW_ACTION)).all()
     assert {c.subject_id for c in logged} == set(fact_ids)
+
+
+def test_an_editors_own_quiz_may_ask_pending_facts(db, tmp_path, faker):
+    # Building one is looking at its questions: its draft page lists them before publishing.
+    editor = make_editor(db, faker, name="Quinn")
+    article_id, fact_ids = add_unseen_article(db, tmp_path, seed=SEED)
+
+    quiz = create_quiz(
+        db,
+        editor_id=editor.id,
+        title="Brooklyn night",
+        scope="article",
+        scope_id=article_id,
+        count=6,
+        seconds=30,
+        mode="plain",
+        publish=False,
+    )
+
+    assert quiz.question_count == 6
+    assert {item.fact_id for item in items(db, quiz.id)} <= set(fact_ids)
+    assert review.pending_count(db) == len(fact_ids)
 
 
 def test_an_edited_fact_leaves_unplayed_quizzes_with_reviewed_questions_only(db):
