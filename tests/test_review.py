@@ -300,3 +300,25 @@ def test_a_quiz_too_small_without_the_retired_fact_goes(db):
     db.expire_all()
     assert db.get(Quiz, quiz_id) is None
     assert items(db, quiz_id) == []
+
+
+def test_taking_a_template_back_to_draft_takes_its_questions_out_at_once(db):
+    quiz_id = f"article-{ARTICLE}"
+    template = db.get(Template, items(db, quiz_id)[0].template_id)
+
+    edits.save_template(
+        db,
+        editor_id=None,
+        kind=template.kind,
+        style=template.style,
+        prompt=template.prompt,
+        answer_role=template.answer_role,
+        explanation=template.explanation,
+        status="draft",
+        template_id=template.id,
+        seed=SEED,
+    )
+
+    db.expire_all()
+    assert not db.exec(select(QuizItem).where(QuizItem.template_id == template.id)).all()
+    assert review.pending_count(db) == 0  # a draft shows players nothing: nothing to review
