@@ -76,6 +76,7 @@ def test_the_front_page_and_the_article_link_to_the_review(as_editor, edited):
 
     assert re.search(r'href="/editor/review/"><strong>1</strong> saved change waiting', home)
     assert f'href="/editor/review/#article-{ARTICLE}"><strong>1</strong> fact' in article
+    assert article.count(">waiting for review</a>") == 1  # on the edited fact's line
 
 
 def test_publishing_puts_the_questions_in_the_quizzes(as_editor, edited, session):
