@@ -144,6 +144,7 @@ def _register_pages_and_api(app: "Flask") -> None:
         editor_articles,
         editor_moderation,
         editor_quizzes,
+        editor_review,
         editor_templates,
         health,
         play,
@@ -163,3 +164,4 @@ def _register_pages_and_api(app: "Flask") -> None:
     app.register_blueprint(questions.bp, url_prefix="/editor/questions")
     app.register_blueprint(audit.bp, url_prefix="/editor/audit")
     app.register_blueprint(editor_moderation.bp, url_prefix="/editor/moderation")
+    app.register_blueprint(editor_review.bp, url_prefix="/editor/review")

@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from quizapp.bank.files import BankError, read_bank
-from quizapp.bank.sync import write_bank
+from quizapp.bank.sync import mark_reviewed, write_bank
 from quizapp.core.settings import QuizSettings
 from quizapp.db import get_engine, get_session
 from quizapp.game.feedback import MIN_ANSWERS, calibrate_questions
@@ -414,6 +414,7 @@ def load_bundle(path: Path | None, *, generating: bool = False) -> None:
     _upgrade_schema()
     session = get_session()
     report = write_bank(session, bank, commit=False)
+    mark_reviewed(session)
     record_files_sync(session, action="load", path=str(path))
     session.commit()
     click.echo(f"Loaded {path}" + ("" if report.changed else " (nothing changed)"))

@@ -11,7 +11,7 @@ templates by `quizapp generate` and can be rebuilt at any time.
 import datetime as dt
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, Column, Index, Table, Text, false, inspect
+from sqlalchemy import JSON, Column, Index, Table, Text, false, inspect, true
 from sqlmodel import Field, SQLModel, col
 
 STYLES = ("multiple_choice", "true_false", "typed")
@@ -94,6 +94,10 @@ class Fact(SQLModel, table=True):
     open_roles: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    # False from a workspace save until an editor publishes it on the review screen
+    # (quizapp.workspace.review): automatic quizzes ask only reviewed facts' questions. Rows
+    # loaded from the files (the editors' reviewed copy) and rows older than the gate are true.
+    reviewed: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
 
 
 class FactEntity(SQLModel, table=True):
@@ -125,6 +129,8 @@ class Template(SQLModel, table=True):
     requires: dict[str, list[str]] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
+    # As Fact.reviewed, for the published version: its questions wait for review.
+    reviewed: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
 
 
 class QuestionContent(SQLModel):

@@ -261,7 +261,12 @@ def _write_bank(session: Session, bank: Bank, commit: bool) -> LoadReport:
         for model, rows in wanted.items():
             current = _current_rows(session, model)
             added = [row for key, row in rows.items() if key not in current]
-            updated = [row for key, row in rows.items() if key in current and current[key] != row]
+            # Only the columns the bank holds count: others (Fact.reviewed) are the database's.
+            updated = [
+                row
+                for key, row in rows.items()
+                if key in current and any(current[key].get(c) != v for c, v in row.items())
+            ]
             removed = [key for key in current if key not in rows]
             plan[model] = (added, updated, removed)
             if model is not FactEntity:
@@ -318,6 +323,21 @@ def _delete_questions(session: Session, fact_ids: set[str], template_ids: set[st
     return removed
 
 
+def mark_reviewed(session: Session) -> None:
+    """Count every fact and template as reviewed, without committing.
+
+    For a load from the files: they are the editors' reviewed copy, so what they hold reaches
+    players without passing the workspace's review screen (quizapp.workspace.review).
+    """
+    for model in (Fact, Template):
+        table = table_of(model)
+        session.exec(update(table).where(~table.c.reviewed).values(reviewed=True))
+
+
 def load_bank(session: Session, root: str | Path) -> LoadReport:
-    """Validate the bank at ``root`` and, only if it is valid, mirror it into the database."""
-    return write_bank(session, read_bank(root))
+    """Validate the bank at ``root`` and, only if it is valid, mirror it into the database,
+    every fact and template counted as reviewed."""
+    report = write_bank(session, read_bank(root), commit=False)
+    mark_reviewed(session)
+    session.commit()
+    return report

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert
+from sqlalchemy import and_, delete, func, insert, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -41,6 +41,7 @@ from quizapp.models import (
     Attempt,
     Change,
     Entity,
+    Fact,
     FactEntity,
     Question,
     QuestionContent,
@@ -137,6 +138,13 @@ def _load_rows(
     query = select(  # type: ignore[call-overload]
         Question.id, Question.fact_id, Question.style, Question.difficulty, Question.article_id
     )
+    # The review gate: a fact or template saved in the workspace waits for an editor's review
+    # (quizapp.workspace.review) before any quiz asks its questions.
+    query = (
+        query.join(Fact, col(Fact.id) == Question.fact_id)
+        .join(Template, col(Template.id) == Question.template_id)
+        .where(col(Fact.reviewed), col(Template.reviewed))
+    )
     statements = select(Question.id, Question.answer).where(Question.style == "true_false")
     if where is not None:
         query, statements = query.where(where), statements.where(where)
@@ -220,13 +228,24 @@ class _QuestionClues:
 
 
 def plan_quizzes(
-    session: Session, *, today: dt.date, count: int = QUESTIONS_PER_QUIZ
+    session: Session,
+    *,
+    today: dt.date,
+    count: int = QUESTIONS_PER_QUIZ,
+    only: Collection[str] | None = None,
 ) -> list[QuizPlan]:
     """Plan every scope quiz the current questions allow, and today's daily mix.
 
     Every article, event and entity (but events, which have their own quizzes) whose questions
     cover MIN_FACTS facts or more gets a quiz; `quizapp.game.selection` picks and orders it.
+    ``only``: plan just the quizzes with these ids (selection is the costly part).
     """
+
+    def plan_of(scope: str, scope_id: str, *args: Any, **kwargs: Any) -> QuizPlan | None:
+        if only is not None and f"{scope}-{scope_id}" not in only:
+            return None
+        return _plan(scope, scope_id, *args, **kwargs)
+
     loaded = _load_rows(session)
     clues = _QuestionClues(session)
     by_article: dict[str, list[_Row]] = defaultdict(list)
@@ -242,11 +261,11 @@ def plan_quizzes(
         if event_id:
             by_event[event_id].extend(by_article.get(article_id, ()))
         rows = by_article.get(article_id, [])
-        plans.append(_plan("article", article_id, title, rows, count, clues))
+        plans.append(plan_of("article", article_id, title, rows, count, clues))
 
     entities = {e.id: e for e in session.exec(select(Entity))}
     for event_id, rows in sorted(by_event.items()):
-        plans.append(_plan("event", event_id, entities[event_id].name, rows, count, clues))
+        plans.append(plan_of("event", event_id, entities[event_id].name, rows, count, clues))
 
     by_entity: dict[str, list[_Row]] = defaultdict(list)
     for fact_id, entity_id in session.exec(
@@ -258,9 +277,10 @@ def plan_quizzes(
         if entity.type == "event":
             continue
         title = f"All about {entity.name}"
-        plans.append(_plan("entity", entity_id, title, rows, count, clues, topic=entity_id))
+        plans.append(plan_of("entity", entity_id, title, rows, count, clues, topic=entity_id))
 
-    plans.append(plan_daily([row for row, _ in loaded], today, count, clues))
+    if only is None or f"daily-{today.isoformat()}" in only:
+        plans.append(plan_daily([row for row, _ in loaded], today, count, clues))
     return [plan for plan in plans if plan is not None]
 
 
@@ -345,18 +365,85 @@ def build_quizzes(
                 )
                 session.flush()
                 report.created.append(quiz_id)
+                _write_items(session, quiz_id, plan.question_ids)
             else:
-                changed = tuple(current_items.get(quiz_id, ())) != plan.question_ids
-                quiz.title, quiz.question_count = plan.title, len(plan.question_ids)
-                session.add(quiz)
-                (report.updated.append(quiz_id) if changed else None)
-                report.unchanged += 0 if changed else 1
-                session.exec(delete(QuizItem).where(col(QuizItem.quiz_id) == quiz_id))
-            _write_items(session, quiz_id, plan.question_ids)
+                _refresh(session, quiz, plan, current_items.get(quiz_id, ()), report)
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    return report
+
+
+def _refresh(
+    session: Session, quiz: Quiz, plan: QuizPlan, current: Sequence[str], report: QuizBuildReport
+) -> None:
+    """Give an existing unplayed quiz the questions ``plan`` holds."""
+    changed = tuple(current) != plan.question_ids
+    quiz.title, quiz.question_count = plan.title, len(plan.question_ids)
+    session.add(quiz)
+    (report.updated.append(quiz.id) if changed else None)
+    report.unchanged += 0 if changed else 1
+    session.exec(delete(QuizItem).where(col(QuizItem.quiz_id) == quiz.id))
+    _write_items(session, quiz.id, plan.question_ids)
+
+
+def rebuild_quizzes_holding(
+    session: Session, *, fact_ids: Collection[str] = (), template_ids: Collection[str] = ()
+) -> QuizBuildReport:
+    """Rebuild now the unplayed automatic quizzes that hold a question of these facts or
+    templates, without committing: for a retirement, whose questions must stop reaching
+    players at once rather than at the next `build_quizzes`.
+
+    Each such quiz is planned again from today's questions (its scope's rule, its own day
+    for a daily mix) and keeps its settings; one whose scope no longer makes a quiz is
+    removed. Played quizzes and editors' quizzes are left as they are, as `build_quizzes`
+    leaves them.
+    """
+    report = QuizBuildReport()
+    held = select(QuizItem.quiz_id).where(
+        or_(
+            col(QuizItem.fact_id).in_(sorted(fact_ids)),
+            col(QuizItem.template_id).in_(sorted(template_ids)),
+        )
+    )
+    played = select(Attempt.quiz_id)
+    quizzes = session.exec(
+        select(Quiz).where(
+            col(Quiz.id).in_(held), col(Quiz.id).not_in(played), col(Quiz.created_by).is_(None)
+        )
+    ).all()
+    if not quizzes:
+        return report
+    calibrate_questions(session, commit=False)  # the order build_quizzes would give them
+    clues = _QuestionClues(session)
+    plans: dict[str, QuizPlan | None] = {}
+    # Each keeps its length; a daily mix is planned for its own day.
+    scoped = [quiz for quiz in quizzes if quiz.scope != "daily"]
+    for count in {quiz.question_count for quiz in scoped}:
+        only = {quiz.id for quiz in scoped if quiz.question_count == count}
+        plans.update(
+            (p.id, p) for p in plan_quizzes(session, today=dt.date.min, count=count, only=only)
+        )
+    days = [quiz for quiz in quizzes if quiz.scope == "daily"]
+    if days:
+        rows = [row for row, _ in _load_rows(session, topics=False)]
+        for quiz in days:
+            day = dt.date.fromisoformat(quiz.scope_id)
+            plans[quiz.id] = plan_daily(rows, day, quiz.question_count, clues)
+    for quiz in quizzes:
+        plan = plans.get(quiz.id)
+        if plan is None:
+            session.exec(delete(QuizItem).where(col(QuizItem.quiz_id) == quiz.id))
+            session.exec(delete(Quiz).where(col(Quiz.id) == quiz.id))
+            report.removed.append(quiz.id)
+            continue
+        current = session.exec(
+            select(QuizItem.question_id)
+            .where(QuizItem.quiz_id == quiz.id)
+            .order_by(col(QuizItem.position))
+        ).all()
+        _refresh(session, quiz, plan, current, report)
     return report
 
 

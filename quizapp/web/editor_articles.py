@@ -43,7 +43,7 @@ from quizapp.db import get_session
 from quizapp.models import Article, Fact
 from quizapp.web import auth
 from quizapp.web.auth import editor_required, local_path, wants_json
-from quizapp.workspace import articles, edits
+from quizapp.workspace import articles, edits, review
 from quizapp.workspace.edits import EditError
 from quizapp.workspace.suggest import Category, EntityRef, Mention, SentenceSuggestions
 
@@ -124,7 +124,10 @@ def article_page(article_id: str) -> ResponseReturnValue:
     db = get_session()
     layout = articles.article_layout(db, _article_or_404(article_id))
     return render_template(
-        "editor_articles/article.html", layout=layout, labels=articles.CATEGORY_LABELS
+        "editor_articles/article.html",
+        layout=layout,
+        labels=articles.CATEGORY_LABELS,
+        pending=review.pending_for_article(db, article_id),
     )
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import func, text
+from sqlalchemy import func, text, update
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import (
@@ -43,7 +43,8 @@ from quizapp.bank.files import (
 from quizapp.bank.sync import bank_from_db, write_bank
 from quizapp.core.problems import Problem, ProblemsError
 from quizapp.core.text import slugify, unique_id
-from quizapp.models import Article, Change, Question
+from quizapp.game.quizzes import rebuild_quizzes_holding
+from quizapp.models import Article, Change, Fact, Question, Template
 from quizapp.questions.generation import rebuild_questions, snapshot_of_bank
 from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
 
@@ -69,14 +70,39 @@ class Saved:
     questions: int
 
 
+@dataclass(frozen=True)
+class Pending:
+    """Fact and template ids: those a change leaves waiting for review, or whose questions it
+    took away."""
+
+    facts: Collection[str] = ()
+    templates: Collection[str] = ()
+
+
 # --- The common path ----------------------------------------------------------------------------
 
 
-def _begin(session: Session, editor_id: int | None, subject: str, action: str) -> Change:
-    # Writing first is what takes SQLite's write lock up front (quizapp.db); PostgreSQL
-    # needs the advisory lock, held until the transaction ends.
+def _mark_pending(session: Session, pending: Pending) -> None:
+    # The review gate (quizapp.workspace.review): their questions reach no new quiz until an
+    # editor has looked at them.
+    for model, ids in ((Fact, pending.facts), (Template, pending.templates)):
+        if ids:
+            session.exec(update(model).where(col(model.id).in_(sorted(ids))).values(reviewed=False))
+
+
+def lock_bank(session: Session) -> None:
+    """Take the bank's write lock for the rest of the transaction.
+
+    PostgreSQL needs the advisory lock, held until the transaction ends; on SQLite the
+    caller's first write takes the database's write lock (quizapp.db), so write first.
+    """
     if session.get_bind().dialect.name == "postgresql":
         session.scalar(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_BANK_LOCK))
+
+
+def _begin(session: Session, editor_id: int | None, subject: str, action: str) -> Change:
+    # Writing first is what takes SQLite's write lock up front (quizapp.db).
+    lock_bank(session)
     change = Change(editor_id=editor_id, subject=subject, subject_id="", action=action)
     session.add(change)
     session.flush()
@@ -93,9 +119,13 @@ def _finish(
     kinds: Collection[str] = (),
     templates: Collection[str] = (),
     seed: int,
+    pending: Pending | None = None,
+    gone: Pending | None = None,
 ) -> Saved:
     # ``kinds``: a fact changed, so its kind's questions may change (answers, wrong answers);
-    # ``templates``: a template changed, so only its own questions may.
+    # ``templates``: a template changed, so only its own questions may. ``pending``: the
+    # facts and templates whose new questions wait for review; ``gone``: those whose questions
+    # just went, so the unplayed quizzes holding them are rebuilt in this transaction.
     problems = check_bank(bank)
     if problems:
         raise EditError(problems)
@@ -104,6 +134,10 @@ def _finish(
         rebuild_questions(session, seed, kinds=kinds, commit=False)
     if templates:
         rebuild_questions(session, seed, templates=templates, commit=False)
+    if pending is not None:
+        _mark_pending(session, pending)
+    if gone is not None:
+        rebuild_quizzes_holding(session, fact_ids=gone.facts, template_ids=gone.templates)
     change.subject_id = subject_id
     change.detail = detail
     session.add(change)
@@ -262,6 +296,8 @@ def save_template(
             if old is None or old.status != "published":
                 change.action = "publish"
         bank.templates[new_id] = template
+        published = template.status == "published"
+        unpublished = not published and old is not None and old.status == "published"
         return _finish(
             session,
             change,
@@ -270,6 +306,8 @@ def save_template(
             detail=_diff(old, template),
             templates={new_id},
             seed=seed,
+            pending=Pending(templates={new_id}) if published else None,
+            gone=Pending(templates={new_id}) if unpublished else None,
         )
 
     return _run(session, work)
@@ -303,6 +341,7 @@ def _retire(
             old, new = _replaced(bank.facts, subject, record_id, retired)
         # A template's questions are its own; a fact's status changes its whole kind's.
         is_template = subject == "template"
+        ids = Pending(templates={record_id}) if is_template else Pending(facts={record_id})
         return _finish(
             session,
             change,
@@ -312,6 +351,9 @@ def _retire(
             kinds=() if is_template else {old.kind},
             templates={record_id} if is_template else (),
             seed=seed,
+            # A restored fact's questions wait for review; a retired record's leave at once.
+            pending=ids if action == "restore" else None,
+            gone=ids if action == "retire" else None,
         )
 
     return _run(session, work)
@@ -429,6 +471,12 @@ def save_entity(
         bank.entities[new_id] = entity
         # An entity's name and aliases are what wrong answers and typed answers are made of.
         kinds = {f.kind for f in bank.facts.values() if old is not None}
+        # The facts naming a changed entity ask it anew: their questions wait for review.
+        naming = {
+            f.id
+            for f in bank.facts.values()
+            if old is not None and old != entity and not f.retired and _names(f, new_id)
+        }
         return _finish(
             session,
             change,
@@ -437,9 +485,19 @@ def save_entity(
             detail=_diff(old, entity),
             kinds=kinds,
             seed=seed,
+            pending=Pending(facts=naming) if naming else None,
         )
 
     return _run(session, work)
+
+
+def _names(fact: FactIn, entity_id: str) -> bool:
+    # Literal roles hold texts and numbers, never ids: a text equal to an id is rare and at
+    # worst sends one more fact to review.
+    return any(
+        value == entity_id or (isinstance(value, list) and entity_id in value)
+        for value in fact.roles.values()
+    )
 
 
 # --- Facts --------------------------------------------------------------------------------------
@@ -538,6 +596,7 @@ def save_fact(
             detail=_diff(old, fact),
             kinds={kind} | ({old.kind} if old else set()),
             seed=seed,
+            pending=Pending(facts={new_id}),
         )
 
     return _run(session, work)
@@ -570,7 +629,13 @@ def unsaved_changes(session: Session) -> int:
     """How many workspace changes were made since the bank was last loaded from or dumped to
     files: what loading the files again would throw away."""
     last_sync = select(func.max(Change.id)).where(Change.subject == BANK_SUBJECT)
-    since = select(func.count()).select_from(Change).where(Change.subject != BANK_SUBJECT)
+    since = (
+        select(func.count())
+        .select_from(Change)
+        .where(Change.subject != BANK_SUBJECT)
+        # A review (quizapp.workspace.review) changes nothing the files hold.
+        .where(Change.subject != "review", Change.action != "review")
+    )
     last = session.exec(last_sync).one()
     if last is not None:
         since = since.where(col(Change.id) > last)

@@ -31,6 +31,7 @@ from quizapp.models import (
 )
 from quizapp.workspace.audit import audit_database
 from quizapp.workspace.edits import unsaved_changes
+from quizapp.workspace.review import pending_count
 
 _Value = TypeVar("_Value", str, bool)
 
@@ -51,6 +52,7 @@ class Overview:
     questions: int
     quizzes: dict[str, int]  # by status: draft, published
     open_reports: int
+    pending_review: int  # facts and templates saved but not yet reviewed (the review gate)
     unsaved_changes: int  # since the bank was last loaded from or dumped to files
     # The fairness audit's findings (/editor/audit); None above AUDIT_QUESTION_LIMIT questions.
     audit_errors: int | None
@@ -84,6 +86,7 @@ def overview(session: Session) -> Overview:
         questions=questions,
         quizzes=_by_value(session, col(Quiz.status), QUIZ_STATUSES),
         open_reports=count_open_reports(session),
+        pending_review=pending_count(session),
         unsaved_changes=unsaved_changes(session),
         audit_errors=audit.errors if audit else None,
         audit_warnings=audit.warnings if audit else None,
