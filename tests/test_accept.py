@@ -318,3 +318,34 @@ def test_a_dismissal_belongs_to_its_article(db, article_id):
     accept.dismiss_proposal(db, editor_id=None, article_id=article_id, proposal=mira)
 
     assert accept.pending(db, other, [mira], kinds_from_db(db)) == [mira]
+
+
+def test_a_proposal_a_recorded_fact_already_says_is_not_shown(db, article_id):
+    # The bank has the win with its work; a proposal of the win without the work adds nothing.
+    accept.accept_proposal(
+        db, editor_id=None, article_id=article_id, proposal=cape_win(), seed=SEED
+    )
+    shorter = cape_win(work=())
+
+    assert accept.pending(db, article_id, [shorter], kinds_from_db(db)) == []
+
+
+def test_a_long_article_id_still_gives_every_fact_an_id_that_fits(db):
+    long_id = edits.add_article(
+        db,
+        editor_id=None,
+        title="A very long headline about the Nova Awards that goes on and on and on",
+        date=dt.date(2026, 11, 22),
+        source="Test News",
+        text_=TEXT,
+    ).id
+    # Two facts of one kind whose ids share their first 80 characters.
+    accepted = accept.accept_proposals(
+        db,
+        editor_id=None,
+        article_id=long_id,
+        proposals=[cape_win(), cape_win(work=())],
+        seed=SEED,
+    )
+
+    assert len(accepted.facts) == 2 and all(len(f) <= 80 for f in accepted.facts)

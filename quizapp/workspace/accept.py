@@ -6,8 +6,9 @@ page, so what the editor does with one is keyed by ``Proposal.key``:
 - ``accept_proposals`` turns one or several proposals into facts, creating the entities they
   name that the bank lacks, in ONE change through quizapp.workspace.edits' common path (the
   bank's write lock, the whole bank checked with the loader's rules, the questions of the
-  kinds concerned regenerated, a ``change_log`` row per created entity and fact). All or
-  nothing: any problem refuses every proposal, and each problem names its proposal;
+  kinds concerned regenerated, a ``change_log`` row per created entity and fact, the new
+  facts left waiting for review as any saved fact is). All or nothing: any problem refuses
+  every proposal, and each problem names its proposal;
 - ``dismiss_proposal`` remembers, per article, that an editor does not want one;
 - ``pending`` leaves out of a list of proposals those dismissed and those already accepted
   (a fact of the same kind with the same roles exists).
@@ -24,13 +25,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import Bank, EntityIn, FactIn, KindIn, RoleSpec
-from quizapp.bank.sync import bank_from_db
+from quizapp.bank.slots import (
+    MissingRoleError,
+    ParsedTemplate,
+    RenderError,
+    TemplateSyntaxError,
+    indefinite_article,
+    parse_template,
+    render,
+)
+from quizapp.bank.sync import bank_from_db, kinds_from_db
 from quizapp.core.problems import Location, Problem
 from quizapp.core.text import fold, slugify, unique_id
-from quizapp.models import Change, Entity, Fact, ProposalDismissal, Question
+from quizapp.models import Article, Change, Entity, Fact, ProposalDismissal, Question, Template
 from quizapp.workspace import edits
-from quizapp.workspace.edits import EditError, Saved
+from quizapp.workspace.articles import article_suggestions
+from quizapp.workspace.edits import EditError, Pending, Saved
 from quizapp.workspace.proposals import Filler, Proposal
+from quizapp.workspace.propose import proposals_for_stored_article
+
+# A fact id is at most 80 characters: its base leaves room for unique_id's "-2", "-10" ...
+FACT_ID_BASE = 76
 
 # {proposal key: {new entity's name: the type the editor chose}}
 TypeOverrides = Mapping[str, Mapping[str, str]]
@@ -133,6 +148,8 @@ def accept_proposals(
                 detail=edits._diff(None, record),
                 kinds={fact.kind for fact in builder.facts},
                 seed=seed,
+                # The review gate: the new facts' questions wait for an editor to publish them.
+                pending=Pending(facts={fact.id for fact in builder.facts}),
             )
         except EditError as error:
             raise AcceptError(builder.blame(error.problems)) from None
@@ -199,7 +216,7 @@ class _Builder:
             return
         first = next((v for v in roles.values() if isinstance(v, str)), proposal.kind)
         fact_id = unique_id(
-            slugify(f"{article_id}-{proposal.kind}-{first}", limit=80), self.bank.facts
+            slugify(f"{article_id}-{proposal.kind}-{first}", limit=FACT_ID_BASE), self.bank.facts
         )
         fact = FactIn(
             id=fact_id, kind=proposal.kind, article=article_id, roles=roles, evidence=evidence
@@ -258,8 +275,8 @@ class _Builder:
         if others:
             other = others[0]
             message = (
-                f"{name!r} is already the entity {other.id}, a {other.type}, and a {role} must"
-                f" be a {' or '.join(spec.types)}; edit the fact"
+                f"{name!r} is already the entity {other.id}, {indefinite_article(other.type)},"
+                f" and {indefinite_article(role)} must be {_one_of(spec.types)}; edit the fact"
             )
             self.problem(key, "wrong_type", message, role)
             return None
@@ -268,7 +285,10 @@ class _Builder:
             self.problem(key, "unknown_entity", message, role)
             return None
         if wanted not in spec.types:
-            message = f"{name!r} cannot be a {wanted}: a {role} is a {' or '.join(spec.types)}"
+            message = (
+                f"{name!r} cannot be {indefinite_article(wanted)}:"
+                f" {indefinite_article(role)} is {_one_of(spec.types)}"
+            )
             self.problem(key, "wrong_type", message, role)
             return None
         if not name:
@@ -290,6 +310,10 @@ class _Builder:
                 problem = replace(problem, location=where)
             by_key.setdefault(key, []).append(problem)
         return by_key
+
+
+def _one_of(types: Sequence[str]) -> str:
+    return indefinite_article(" or ".join(types))
 
 
 def _named(entities: Iterable[EntityIn], name: str) -> list[EntityIn]:
@@ -351,8 +375,9 @@ def pending(
     session: Session, article_id: str, proposals: Sequence[Proposal], kinds: Mapping[str, KindIn]
 ) -> list[Proposal]:
     """``proposals`` less those dismissed on the article and those already accepted: a fact
-    of the same kind with the same roles exists (retired or not: a fact an editor retired is
-    not proposed again either). A new entity counts as the bank's entity of that name."""
+    of the same kind has the same values in every role the proposal fills (and perhaps more
+    roles: the proposal would say nothing new). Retired facts count too: a fact an editor
+    retired is not proposed again. A new entity counts as the bank's entity of that name."""
     dismissed = dismissed_keys(session, article_id)
     left = [p for p in proposals if p.key not in dismissed]
     wanted_kinds = {p.kind for p in left}
@@ -370,8 +395,10 @@ def pending(
         if kind is None or roles is None:
             shown.append(proposal)  # accepting it will say what is wrong
             continue
-        wanted = _comparable(kind, roles)
-        if not any(f.kind == proposal.kind and _comparable(kind, f.roles) == wanted for f in facts):
+        wanted = _comparable(kind, roles).items()
+        if not any(
+            f.kind == proposal.kind and wanted <= _comparable(kind, f.roles).items() for f in facts
+        ):
             shown.append(proposal)
     return shown
 
@@ -405,3 +432,123 @@ def _known_roles(
             ids.append(fits[0].id)
         roles[role] = ids if spec.many else ids[0]
     return roles
+
+
+# --- What the pages show ----------------------------------------------------------------------
+
+
+def offered(session: Session, article: Article) -> list[Proposal]:
+    """The proposals the article's page offers now: the proposer's, less those dismissed on
+    the article and those already accepted. Recomputed on each call (deterministic for a
+    given bank), so a form names a proposal by its key and the server finds it here again."""
+    proposals = proposals_for_stored_article(session, article)
+    return pending(session, article.id, proposals, kinds_from_db(session))
+
+
+# A proposal at least this sure is ticked on the review screen before the editor looks. The
+# proposer (quizapp.workspace.propose) starts a hand-written cue's proposal at 0.8 and a
+# pattern the bank taught itself at 0.65, less 0.05 per new entity: on an unseen article
+# nearly every proposal names new entities, so "sure" must allow several of them.
+HIGH_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """One value of a role as the pages show it: its display name, and for an entity the bank
+    lacks, its guessed type and the types the role allows (the review screen's select)."""
+
+    text: str
+    new_type: str | None = None
+    types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """A proposal as the article page and the review screen show it."""
+
+    proposal: Proposal
+    sentence: int | None  # the number (from 1) of the sentence its evidence starts in
+    statement: str  # the fact as a sentence, from the kind's own templates
+    roles: tuple[tuple[str, tuple[ShownValue, ...]], ...]
+
+    @property
+    def key(self) -> str:
+        return self.proposal.key
+
+    @property
+    def high(self) -> bool:
+        return self.proposal.confidence >= HIGH_CONFIDENCE
+
+    @property
+    def new_values(self) -> list[ShownValue]:
+        """The new entities, each once, in the order the roles name them."""
+        seen: dict[str, ShownValue] = {}
+        for _, values in self.roles:
+            for value in values:
+                if value.new_type is not None:
+                    seen.setdefault(value.text, value)
+        return list(seen.values())
+
+
+def proposal_views(
+    session: Session, article: Article, proposals: Sequence[Proposal]
+) -> list[ProposalView]:
+    """``proposals`` of ``article`` ready to show, each under the sentence its evidence
+    starts in (numbered from 1, as the article page numbers them)."""
+    ends = [item.sentence.end for item in article_suggestions(session, article)]
+    kinds = kinds_from_db(session)
+    statements = _statements(session)
+    views = []
+    for proposal in proposals:
+        kind = kinds.get(proposal.kind)
+        roles = []
+        for role, fillers in proposal.roles.items():
+            spec = kind.roles.get(role) if kind is not None else None
+            allowed = spec.types if spec is not None and spec.literal is None else ()
+            shown = [ShownValue(f.text, f.new_type if f.is_new else None, allowed) for f in fillers]
+            roles.append((role, tuple(shown)))
+        views.append(
+            ProposalView(
+                proposal,
+                next((n for n, end in enumerate(ends, 1) if proposal.start < end), None),
+                statement(proposal, statements.get(proposal.kind, ())),
+                tuple(roles),
+            )
+        )
+    return views
+
+
+def _statements(session: Session) -> dict[str, list[ParsedTemplate]]:
+    # Each kind's published true/false prompts, then its explanations: statements of a fact.
+    query = select(Template).where(Template.status == "published").order_by(col(Template.id))
+    templates = list(session.exec(query))
+    texts = [(t.kind, t.prompt) for t in templates if t.style == "true_false"]
+    texts += [(t.kind, t.explanation) for t in templates if t.explanation]
+    by_kind: dict[str, list[ParsedTemplate]] = {}
+    for kind, text in texts:
+        try:
+            by_kind.setdefault(kind, []).append(parse_template(text))
+        except TemplateSyntaxError:
+            continue  # the bank's check refuses these; a page need not fail on one
+    return by_kind
+
+
+def statement(proposal: Proposal, statements: Sequence[ParsedTemplate]) -> str:
+    """The proposal as a sentence: the statement that names the most of its filled roles and
+    no other, filled with display names; its roles one by one when none fits."""
+    values: dict[str, str | Sequence[str]] = {
+        role: fillers[0].text if len(fillers) == 1 else [f.text for f in fillers]
+        for role, fillers in proposal.roles.items()
+        if fillers
+    }
+    fitting = [s for s in statements if s.roles <= values.keys()]
+    if fitting:
+        best = max(fitting, key=lambda s: len(s.roles))  # the first of the longest
+        try:
+            return render(best, values)
+        except (RenderError, MissingRoleError):
+            pass
+    return "; ".join(
+        f"{role.replace('_', ' ')}: {', '.join(f.text for f in fillers)}"
+        for role, fillers in proposal.roles.items()
+    )

@@ -572,7 +572,8 @@ def save_fact(
         old = None
         if fact_id is None:
             first = next((v for v in roles.values() if isinstance(v, str)), kind)
-            new_id = unique_id(slugify(f"{article_id}-{kind}-{first}", limit=80), bank.facts)
+            # 76: room for unique_id's "-2", "-10" ... within a fact id's 80 characters.
+            new_id = unique_id(slugify(f"{article_id}-{kind}-{first}", limit=76), bank.facts)
         else:
             old = bank.facts.get(fact_id)
             if old is None:
