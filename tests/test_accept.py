@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from quizapp.bank.sync import kinds_from_db
-from quizapp.models import Change, Entity, Fact, ProposalDismissal, Question
+from quizapp.models import Article, Change, Entity, Fact, ProposalDismissal, Question
 from quizapp.workspace import accept, edits
 from quizapp.workspace.accept import AcceptError
 from quizapp.workspace.proposals import Filler, NewEntity, Proposal
@@ -349,3 +349,19 @@ def test_a_long_article_id_still_gives_every_fact_an_id_that_fits(db):
     )
 
     assert len(accepted.facts) == 2 and all(len(f) <= 80 for f in accepted.facts)
+
+
+def test_a_proposal_another_says_better_is_not_ticked(db, article_id):
+    whole, shorter = cape_win(), cape_win(work=())
+    shorter = Proposal(
+        shorter.kind, shorter.roles, shorter.evidence, shorter.start, 0.95, shorter.new_entities
+    )
+    article = db.get(Article, article_id)
+
+    views = accept.proposal_views(db, article, [shorter, whole])
+
+    assert [(v.covered_by, v.high) for v in views] == [(2, False), (None, True)]
+    assert views[1].statement == (
+        "Lady Gaga won Best Glitter Cape at the 2010 MTV VMAs for the video “Bad Romance”."
+    )
+    assert views[1].sentence == 2 and views[1].new_values[0].types == ("award",)

@@ -132,6 +132,8 @@ def test_each_sentence_shows_its_proposals_as_sentences(as_editor, article):
     assert "Lady Gaga won Best Glitter Cape at the 2010 MTV VMAs" in cape_sentence
     assert '<span class="ep-new">new award</span>' in cape_sentence
     assert ">Accept<" in cape_sentence and ">Dismiss<" in cape_sentence
+    edit = f"/editor/articles/{article}/facts/new?sentence=2&amp;kind=award_win&amp;proposal="
+    assert edit in cape_sentence
     assert "Mira Solenne" in page.split('id="s-3"')[1]
 
 

@@ -470,6 +470,9 @@ class ProposalView:
     sentence: int | None  # the number (from 1) of the sentence its evidence starts in
     statement: str  # the fact as a sentence, from the kind's own templates
     roles: tuple[tuple[str, tuple[ShownValue, ...]], ...]
+    # The number (from 1, in the list) of another proposal that says all this one says and
+    # more: accepting both would record the same fact twice, the shorter one less useful.
+    covered_by: int | None = None
 
     @property
     def key(self) -> str:
@@ -477,7 +480,8 @@ class ProposalView:
 
     @property
     def high(self) -> bool:
-        return self.proposal.confidence >= HIGH_CONFIDENCE
+        """Ticked before the editor looks: sure enough, and not said better by another."""
+        return self.proposal.confidence >= HIGH_CONFIDENCE and self.covered_by is None
 
     @property
     def new_values(self) -> list[ShownValue]:
@@ -513,9 +517,26 @@ def proposal_views(
                 next((n for n, end in enumerate(ends, 1) if proposal.start < end), None),
                 statement(proposal, statements.get(proposal.kind, ())),
                 tuple(roles),
+                _covered_by(proposal, proposals),
             )
         )
     return views
+
+
+def _covered_by(proposal: Proposal, proposals: Sequence[Proposal]) -> int | None:
+    # The first other proposal of the kind that fills every role this one does, alike, and more.
+    said = _said(proposal)
+    for number, other in enumerate(proposals, 1):
+        if other.kind == proposal.kind and other is not proposal and said < _said(other):
+            return number
+    return None
+
+
+def _said(proposal: Proposal) -> set[tuple[str, frozenset[str]]]:
+    return {
+        (role, frozenset(f.entity_id or fold(f.text) for f in fillers))
+        for role, fillers in proposal.roles.items()
+    }
 
 
 def _statements(session: Session) -> dict[str, list[ParsedTemplate]]:
