@@ -236,6 +236,18 @@ def test_dismiss_is_remembered_and_the_proposal_is_gone(as_editor, article, sess
     assert "Review proposals (1)" in page and "Mira Solenne won" not in page
 
 
+def test_dismiss_from_the_review_screen_goes_back_to_it(as_editor, article):
+    cape, mira = keys()
+    # The review form's Dismiss button sends the whole form, ticks included.
+    data = {"csrf_token": as_editor.token(), "key": [cape], "at-1": cape, "dismiss": mira}
+
+    response = as_editor.client.post(f"{ARTICLES}/{article}/proposals/dismiss", data=data)
+
+    assert response.location.endswith(f"{ARTICLES}/{article}/proposals")
+    page = as_editor.client.get(response.location).text
+    assert "Mira Solenne" not in page and "Lady Gaga won Best Glitter Cape" in page
+
+
 def test_edit_opens_the_fact_form_prefilled_with_the_proposal(as_editor, article):
     cape, _ = keys()
 
