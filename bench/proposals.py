@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
 from quizapp.bank.files import Bank, read_bank  # noqa: E402
 from quizapp.core.paths import resource_dir  # noqa: E402
 from quizapp.core.text import fold  # noqa: E402
-from quizapp.workspace.propose import Proposer, many_roles  # noqa: E402
+from quizapp.workspace.propose import Proposer, many_roles, parse_article  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "unseen_articles"
 HELD_OUT = ("starlight-gala", "golden-screen-awards")
@@ -79,20 +79,13 @@ def close(proposed: Mapping[str, Any], expected: Mapping[str, Any]) -> bool:
     )
 
 
-def read_article(path: Path) -> tuple[str, str | None]:
-    """An article file's text and title: the bank's format (YAML header) or plain text."""
-    content = path.read_text(encoding="utf-8")
-    if content.startswith("---\n"):
-        end = content.find("\n---\n", 3)
-        header = yaml.safe_load(content[4 : end + 1])
-        return content[end + 5 :], str(header.get("title"))
-    return content, content.splitlines()[0].strip() if content.strip() else None
-
-
 def score_article(proposer: Proposer, bank: Bank, path: Path) -> ArticleScore:
-    text, title = read_article(path)
+    article = parse_article(path.read_text(encoding="utf-8"))
     expected = yaml.safe_load(path.with_suffix(".expected.yaml").read_text(encoding="utf-8"))
-    proposed = [p.as_json(many_roles(bank.kinds[p.kind])) for p in proposer.propose(text, title)]
+    proposed = [
+        p.as_json(many_roles(bank.kinds[p.kind]))
+        for p in proposer.propose(article.text, article.title, article.event_id)
+    ]
     found = [any(close(p, e) for p in proposed) for e in expected]
     right = [any(close(p, e) for e in expected) for p in proposed]
     return ArticleScore(path.stem, expected, proposed, found, right)
