@@ -47,7 +47,7 @@ _WON = (
     r"received|scooped|earned|bagged|landed|nabbed|grabbed|walked away with|went home with|"
     r"left with)"
 )
-_HANDED = r"(?:handed|presented|gave|awarded)"
+_HANDED = r"(?:(?:had |has )?(?:handed|presented|gave|given|awarded))"
 _GIVEN_TO = r"(?:was|were) (?:presented|handed|given|awarded)(?: to)?"
 _SANG = (
     r"(?:sang|sings|performed|performs|played|plays|debuted|premiered|belted out|"
@@ -309,7 +309,14 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
     ),
+    # A dateline: "LOS ANGELES — ..." opens a report from the event's city.
+    Cue("held_in", r"^{city} [—–-]"),
     # congratulated
+    Cue(
+        "congratulated",
+        r"{congratulated+} (?:was|were) [a-z]+ (?:backstage |onstage )?by (?:[\w-]+ )?"
+        r"well-wishers(?: including)? {well_wishers+}",
+    ),
     Cue(
         "congratulated",
         r"(?:including )?{well_wishers+} "

@@ -8,8 +8,8 @@ How a sentence becomes proposals
        titles with a guessed type. A lone surname stands for the full name the article used
        before ("Varga" for "Tomas Varga"); "he"/"she"/"him"/"her"/"his" for the person the
        previous sentences are about (their subject), which is how a quote's "she said" finds
-       its speaker; "the band" for the last group named; "the festival", "the ceremony" ...
-       for the article's event.
+       its speaker; "the band" for the last group named; "the award" for the last award;
+       "the festival", "the ceremony" ... for the article's event.
     2. The sentence is written as a skeleton: every mention a slot, every quotation a quote
        token, the words between them as they are ("⟨0⟩ won ⟨1⟩ for ⟨2⟩").
     3. Cue patterns per kind (quizapp.workspace.cues, hand-written and general) and patterns
@@ -382,6 +382,8 @@ _EVENT_ANAPHORA = re.compile(
     r"(?!(?-i:\s+[A-Z]))",
     re.IGNORECASE,
 )
+# "the award" for the award named last ("that Cher had handed her the award").
+_AWARD_ANAPHORA = re.compile(r"\bthe (?:award|prize|honou?r)\b(?!(?-i:\s+(?:for\b|[A-Z])))", re.I)
 _QUOTES = re.compile(r"[\"“]([^\"“”]{1,600}?)[\"”]")
 _PERSONISH = ("person", "group")
 # Entity types named by a plain noun phrase rather than a name.
@@ -417,6 +419,7 @@ class _ArticleReader:
         focus: Slot | None = None
         last_group: Slot | None = None
         people_so_far: list[Slot] = []
+        last_award: Slot | None = None
         for item in self.suggestions:
             sentence = item.sentence
             slots = [self._slot(m) for m in item.mentions]
@@ -460,6 +463,12 @@ class _ArticleReader:
                     start = sentence.start + match.start()
                     if not any(a <= start < b for a, b in quotes):
                         virtual.append(_standing_for(self.event, start, start + len(match.group())))
+            for match in _AWARD_ANAPHORA.finditer(sentence.text):
+                start = sentence.start + match.start()
+                earlier = [s for s in slots if "award" in s.types and s.start < start]
+                award = earlier[-1] if earlier else last_award
+                if award is not None and not any(a <= start < b for a, b in quotes):
+                    virtual.append(_standing_for(award, start, start + len(match.group())))
             quote_slots = [Slot(self.text[a + 1 : b - 1], a, b, quote=True) for a, b in quotes]
             every = sorted(
                 _without_overlaps([*slots, *quote_slots, *virtual]), key=lambda s: s.start
@@ -472,6 +481,9 @@ class _ArticleReader:
             groups = [s for s in slots if "group" in s.types]
             if groups:
                 last_group = groups[-1]
+            awards = [s for s in slots if "award" in s.types]
+            if awards:
+                last_award = awards[-1]
 
     def _slot(self, mention: Mention) -> Slot:
         if mention.entity is not None:
