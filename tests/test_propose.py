@@ -1,20 +1,25 @@
 """The fact proposer (quizapp/workspace/propose.py) and the name spotting it stands on.
 
-Plain data in, plain data out, against the bundled bank read from files; the corpus test runs
-the proposer on tests/data/unseen_articles, articles the bank has never seen.
+Plain data in, plain data out, against the bundled bank read from files (and once against
+the bundled database); the corpus test runs the proposer on tests/data/unseen_articles,
+articles the bank has never seen.
 """
 
 import pytest
+from sqlmodel import select
 
 from bench.proposals import HELD_OUT, close, score_corpus, totals
 from quizapp.bank.files import read_bank
 from quizapp.core.paths import resource_dir
+from quizapp.models import Article
 from quizapp.workspace.propose import (
     ArticleFileError,
     Proposer,
     many_roles,
     parse_article,
+    proposals_for_stored_article,
     propose_facts,
+    propose_for_article,
 )
 from quizapp.workspace.suggest import Gazetteer, suggest_facts
 
@@ -287,3 +292,19 @@ def test_parse_article_reads_plain_text_and_the_banks_format():
 def test_parse_article_says_what_to_fix(content, says):
     with pytest.raises(ArticleFileError, match=says.replace("'", ".")):
         parse_article(content)
+
+
+# --- Against the database ---------------------------------------------------------------------
+
+
+def test_the_database_bank_proposes_as_the_files_do(game_session, bank, proposer):
+    text = 'Katy Perry performed "Roar" with Kanye West. Muse guitarist Matt Bellamy waved.'
+    from_db = propose_for_article(game_session, text, event_id="vma-2011")
+
+    assert from_db == proposer.propose(text, event_id="vma-2011")
+    assert {p.kind for p in from_db} == {"sang", "performed_with", "band_member"}
+    stored = game_session.exec(select(Article).where(Article.id == "vma-2011-backstage")).one()
+    proposals = proposals_for_stored_article(game_session, stored)
+    assert proposals and all(
+        f.entity_id == "vma-2011" for p in proposals for f in p.roles.get("event", ())
+    )

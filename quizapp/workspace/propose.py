@@ -57,6 +57,7 @@ __all__ = [
     "propose_facts",
     "many_roles",
     "propose_for_article",
+    "proposals_for_stored_article",
 ]
 
 # Confidence of a proposal from a hand-written cue and from a pattern the bank taught itself;
@@ -497,10 +498,10 @@ class _ArticleReader:
             return Slot(mention.text, mention.start, mention.end, guess="year")
         full = self.full_names.get(mention.text)
         if full is not None:
-            return replace_span(full, mention.start, mention.end)
+            return _moved(full, mention.start, mention.end)
         if self.event is not None and mention.guess == "event":
             if _same_event(mention.text, self.event.text):
-                return replace_span(self.event, mention.start, mention.end, text=self.event.text)
+                return _moved(self.event, mention.start, mention.end, text=self.event.text)
         return Slot(mention.text, mention.start, mention.end, guess=mention.guess)
 
     def _skeleton(self, start: int, end: int, slots: Sequence[Slot]) -> _Skeleton:
@@ -589,12 +590,6 @@ class _ArticleReader:
                 filled["event"] = (filler,)
         if any(not spec.optional and role not in filled for role, spec in kind.roles.items()):
             return None
-        values = [
-            f.entity_id or ("new", f.text)
-            for fs in filled.values()
-            for f in fs
-            if not f.text.isdigit()
-        ]
         literal_roles = {r for r, s in kind.roles.items() if s.literal}
         entity_values = [
             f.entity_id or f.text.casefold()
@@ -604,7 +599,6 @@ class _ArticleReader:
         ]
         if len(entity_values) != len(set(entity_values)):
             return None  # one entity in two roles ("she was a fan of her")
-        del values
         new = _new_entities(filled)
         confidence = compiled.confidence - NEW_ENTITY_PENALTY * len(new)
         return Proposal(
@@ -659,7 +653,7 @@ class _ArticleReader:
         ]
 
 
-def replace_span(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:
+def _moved(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:
     return Slot(
         text if text is not None else slot.text,
         start,
