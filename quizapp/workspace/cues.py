@@ -47,11 +47,12 @@ _WON = (
     r"received|scooped|earned|bagged|landed|nabbed|grabbed|walked away with|went home with|"
     r"left with)"
 )
-_HANDED = r"(?:handed|presented|gave|awarded)"
+_HANDED = r"(?:(?:had |has )?(?:handed|presented|gave|given|awarded))"
 _GIVEN_TO = r"(?:was|were) (?:presented|handed|given|awarded)(?: to)?"
 _SANG = (
     r"(?:sang|sings|performed|performs|played|plays|debuted|premiered|belted out|"
-    r"delivered|covered|(?:opened|closed|kicked off|ended|wrapped up) [^⟨⟩⟪.;]{0,30}? with)"
+    r"delivered|covered|(?:opened|closed|kicked off|ended|wrapped up) "
+    r"(?:[^⟨⟩⟪.;]{0,30}?|⟨[^⟩]+⟩) with)"
 )
 _WITH_VERB = r"(?:performed|performs|sang|sings|played|duetted|shared the stage|teamed up)"
 _HELD = (
@@ -64,7 +65,7 @@ _POSITION = (
     r"dj|percussionist|violinist|pianist)"
 )
 # Without a band named right before it, "singer" says nothing of a band.
-_BAND_POSITION = _POSITION.replace("singer|", "")
+_BAND_POSITION = _POSITION.replace("|singer|", "|")
 _OUTFIT_NOUNS = (
     r"(?:gown|dress|suit|tuxedo|tux|jacket|cape|jumpsuit|coat|bikini|shirt|skirt|outfit|"
     r"blazer|boots|hat|veil|corset|robe|leotard|catsuit|bodysuit|trousers|pants|shorts|"
@@ -94,7 +95,7 @@ CUES: tuple[Cue, ...] = (
         + r" (?:the (?:[\w-]+ )?(?:award|prize|trophy|honou?r) for )?{award}(?: for {work})?",
     ),
     Cue("award_win", r"{award} went to {winner}(?: for {work})?"),
-    Cue("award_win", r"{winner} (?:was|were) (?:named|crowned|voted) {award}"),
+    Cue("award_win", r"{winner},? (?:was|were) (?:named|crowned|voted) {award}"),
     Cue("award_win", r"{winner} (?:won|took) (?:the )?(?:award|prize) for {award}"),
     Cue(
         "award_win",
@@ -105,6 +106,12 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         "award_win", r"{award} (?:was|were) (?:won by|given to|awarded to) {winner}(?: for {work})?"
+    ),
+    Cue(
+        "award_win",
+        r"{winner} (?:(?:debut|new|latest|first|second|third) )?"
+        r"(?:album|single|song|record|track),? "
+        r"{work},? (?:was named|won|took|picked up) {award}",
     ),
     # presented
     Cue("presented", r"{presenter} " + _ADV + _HANDED + r" {recipient} {award}"),
@@ -174,6 +181,13 @@ CUES: tuple[Cue, ...] = (
         + _OUTFIT,
     ),
     Cue("wore", r"{wearer}[^⟨⟩⟪.;]{0,80}?,? (?:wore|wears|was wearing|donned) " + _OUTFIT),
+    Cue(
+        "wore",
+        r"{wearer}, who [^.;⟪]{0,100}?,? "
+        + _ADV
+        + r"(?:wore|was wearing|donned|arrived in) "
+        + _OUTFIT,
+    ),
     # gave
     Cue(
         "gave",
@@ -252,15 +266,15 @@ CUES: tuple[Cue, ...] = (
         (
             r"{subject+},? who (?:was|were|is|are|has been|have been) (?:nicknamed|dubbed|"
             r"called|known as) (?P<nickname>⟪\d+⟫)(?: by (?P<given_by>(?:the |their "
-            r"|his |her |its )?[\w'’ -]{2,40}?))?(?=[,.;]|$| and )"
+            r"|his |her |its )?[\w'’ -]{2,40}?)(?=[,.;]|$| and ))?"
         ),
     ),
     Cue(
         "nicknamed",
         (
-            r"(?:called|dubbed|nicknamed|named) {subject} (?P<nickname>⟪\d+⟫)(?:[^⟨⟩⟪.;]{0,40}? "
-            r"by (?P<given_by>(?:the |their |his |her |its )?[\w'’ -]{2,40}?))?(?=[,.;]|"
-            r"$| and )"
+            r"(?:called|dubbed|nicknamed|named) {subject} (?P<nickname>⟪\d+⟫)(?:[^⟪.;]{0,40}? "
+            r"by (?P<given_by>(?:the |their |his |her |its )?[\w'’ -]{2,40}?)(?=[,.;]|"
+            r"$| and ))?"
         ),
     ),
     Cue(
@@ -268,8 +282,8 @@ CUES: tuple[Cue, ...] = (
         (
             r"{subject} (?:was|is|were|are) (?:nicknamed|dubbed|known as|called) "
             r"(?P<nickname>⟪\d+⟫)"
-            r"(?: by (?P<given_by>(?:the |their |his |her |its )?[\w'’ -]{2,40}?))?(?=[,.;]|"
-            r"$| and )"
+            r"(?: by (?P<given_by>(?:the |their |his |her |its )?[\w'’ -]{2,40}?)(?=[,.;]|"
+            r"$| and ))?"
         ),
     ),
     # announced
@@ -279,7 +293,7 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + (
             r"(?:announced|revealed|confirmed) (?:the (?:title|name) of )?(?:her|his|"
-            r"their|the) (?:(?:new|upcoming|next|debut|sixth|fifth|fourth|third|second)"
+            r"their|the|⟨[^⟩]+⟩) (?:(?:new|upcoming|next|debut|sixth|fifth|fourth|third|second)"
             r" )*album,? {album}"
         ),
     ),
@@ -287,15 +301,22 @@ CUES: tuple[Cue, ...] = (
         "announced",
         r"{announcer} "
         + _ADV
-        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟨⟩⟪,.;]{5,120}?)(?=[,.;]|$)",
+        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
     ),
     Cue(
         "announced",
         r"{announcer} [^⟨⟩⟪.;]{0,80}? and "
         + _ADV
-        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟨⟩⟪,.;]{5,120}?)(?=[,.;]|$)",
+        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
     ),
+    # A dateline: "LOS ANGELES — ..." opens a report from the event's city.
+    Cue("held_in", r"^{city} [—–-]"),
     # congratulated
+    Cue(
+        "congratulated",
+        r"{congratulated+} (?:was|were) [a-z]+ (?:backstage |onstage )?by (?:[\w-]+ )?"
+        r"well-wishers(?: including)? {well_wishers+}",
+    ),
     Cue(
         "congratulated",
         r"(?:including )?{well_wishers+} "

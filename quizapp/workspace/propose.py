@@ -8,8 +8,8 @@ How a sentence becomes proposals
        titles with a guessed type. A lone surname stands for the full name the article used
        before ("Varga" for "Tomas Varga"); "he"/"she"/"him"/"her"/"his" for the person the
        previous sentences are about (their subject), which is how a quote's "she said" finds
-       its speaker; "the band" for the last group named; "the festival", "the ceremony" ...
-       for the article's event.
+       its speaker; "the band" for the last group named; "the award" for the last award;
+       "the festival", "the ceremony" ... for the article's event.
     2. The sentence is written as a skeleton: every mention a slot, every quotation a quote
        token, the words between them as they are ("⟨0⟩ won ⟨1⟩ for ⟨2⟩").
     3. Cue patterns per kind (quizapp.workspace.cues, hand-written and general) and patterns
@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import yaml
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import Bank, KindIn
@@ -48,7 +49,16 @@ from quizapp.workspace.suggest import (
     suggest_facts,
 )
 
-__all__ = ["Proposer", "propose_facts", "propose_for_article"]
+__all__ = [
+    "ArticleFileError",
+    "ArticleSource",
+    "Proposer",
+    "parse_article",
+    "propose_facts",
+    "many_roles",
+    "propose_for_article",
+    "proposals_for_stored_article",
+]
 
 # Confidence of a proposal from a hand-written cue and from a pattern the bank taught itself;
 # each new entity the proposal needs (a guessed type) makes it a little less sure.
@@ -101,9 +111,11 @@ class _Skeleton:
         out = []
         pos = start
         while pos < end:
-            slot = re.compile(r"[⟨⟪](\d+)[⟩⟫]").match(self.text, pos)
+            slot = _TOKEN.match(self.text, pos)
             if slot:
-                out.append(self.slots[int(slot.group(1))].text)
+                # As the article writes it: "on his first feature", not the name "his" is.
+                taken = self.slots[int(slot.group(1))]
+                out.append(article[taken.start : taken.end])
                 pos = slot.end()
                 continue
             for skel_start, skel_end, art_start in self.plain:
@@ -128,6 +140,7 @@ class _Compiled:
     pattern: re.Pattern[str]
     confidence: float
     literal: Mapping[str, str] = field(default_factory=dict)  # role -> fixed literal value
+    kind_roles: frozenset[str] = frozenset()  # the kind's roles that take a list
 
 
 # --- Building a proposer ----------------------------------------------------------------------
@@ -179,19 +192,23 @@ class Proposer:
         """
         suggestions = suggest_facts(text, self.gazetteer)
         event = self._article_event(text, title, event_id, suggestions)
-        article = _ArticleReader(text, suggestions, event, self.kinds)
+        article = _ArticleReader(text, suggestions, event, self.kinds, self.gazetteer)
         proposals: dict[tuple[object, ...], Proposal] = {}
         for skeleton, sentence in article.skeletons():
             for compiled in self.patterns:
-                for roles in _matches(compiled, skeleton, text):
+                for roles in _one_per_single_role(compiled, _matches(compiled, skeleton, text)):
                     proposal = article.complete(compiled, roles, sentence)
                     if proposal is None:
                         continue
                     for made in (proposal, *article.implied(proposal)):
                         key = _identity(made)
-                        if key not in proposals or proposals[key].confidence < made.confidence:
+                        if key not in proposals or (
+                            proposals[key].start == made.start
+                            and proposals[key].confidence < made.confidence
+                        ):
                             proposals[key] = made
-        return sorted(proposals.values(), key=lambda p: (p.start, p.kind, p.key))
+        kept = [p for p in proposals.values() if not _contained(p, proposals.values())]
+        return sorted(kept, key=lambda p: (p.start, p.kind, p.key))
 
     def _article_event(
         self,
@@ -241,6 +258,51 @@ def many_roles(kind: KindIn) -> frozenset[str]:
     return frozenset(role for role, spec in kind.roles.items() if spec.many)
 
 
+# --- Article files ----------------------------------------------------------------------------
+
+
+class ArticleFileError(ValueError):
+    """An article file the proposer cannot read; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    """An article to propose facts for: its text, title and event (an entity id), if any."""
+
+    text: str
+    title: str | None = None
+    event_id: str | None = None
+
+
+def parse_article(content: str) -> ArticleSource:
+    """An article file's content: the bank's format (a YAML header between ``---`` lines,
+    then the text; question_bank/articles/) or plain text with the title on its first line.
+    """
+    if not content.strip():
+        raise ArticleFileError("is empty: put the article's title on the first line, then its text")
+    if content.startswith("---\n"):
+        end = content.find("\n---\n", 3)
+        if end < 0:
+            raise ArticleFileError("starts a YAML header with '---' but has no closing '---' line")
+        try:
+            header = yaml.safe_load(content[4 : end + 1])
+        except yaml.YAMLError as exc:
+            raise ArticleFileError(f"its header is not valid YAML: {exc}") from None
+        if not isinstance(header, dict):
+            raise ArticleFileError("its header must be YAML keys and values (id, title, ...)")
+        text = content[end + 5 :]
+        if not text.strip():
+            raise ArticleFileError("has a header but no text after it")
+        title, event = header.get("title"), header.get("event")
+        return ArticleSource(
+            text,
+            str(title) if title is not None else None,
+            str(event) if event is not None else None,
+        )
+    title = content.strip().splitlines()[0].strip()
+    return ArticleSource(content, title)
+
+
 # --- Learning from the bank -------------------------------------------------------------------
 
 
@@ -279,6 +341,9 @@ def learn_cues(
             words = gap.split()
             if not words or len(words) > LEARNED_MAX_WORDS or not re.fullmatch(r"[\w\s,'’-]+", gap):
                 continue
+            # "JWoww to Jared Leto" says nothing of a fan: a pattern needs a word that does.
+            if not any(len(w) > 3 and not _is_function_word(w) for w in words):
+                continue
             literal = {
                 role: str(value)
                 for role, value in roles.items()
@@ -301,15 +366,34 @@ def learn_cues(
 
 # --- Reading an article -----------------------------------------------------------------------
 
-_PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
-_GROUP_ANAPHORA = re.compile(r"\bthe (?:band|group)(?=['’]s\b|\b)(?!\s+[A-Z])", re.IGNORECASE)
-_EVENT_ANAPHORA = re.compile(
-    r"\bthe (?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert)\b"
-    r"(?!\s+[A-Z])",
+# Pronouns that stand for a person: subjects and objects, and "her"/"his" before a work of
+# theirs ("her debut album"). Other possessives stay words, so that cues can read "for his
+# turn in".
+_PRONOUN = re.compile(
+    r"\b(?:he|she|him"
+    r"|her(?=\s*(?:[,.;:!?\"”]|$|\s(?:by|to|on|at|in|with|for|from|after|before|during|"
+    r"a|an|the|as|and|backstage|onstage)\b))"
+    r"|(?:her|his)(?=\s+(?:(?:debut|new|latest|first|second|third|upcoming|next) )?"
+    r"(?:album|single|song|record|track)\b))\b",
     re.IGNORECASE,
 )
+_GROUP_ANAPHORA = re.compile(r"\bthe (?:band|group)\b(?!(?-i:\s+[A-Z]))", re.IGNORECASE)
+_EVENT_ANAPHORA = re.compile(
+    r"\bthe (?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert)\b"
+    r"(?!(?-i:\s+[A-Z]))",
+    re.IGNORECASE,
+)
+# "the award" for the award named last ("that Cher had handed her the award").
+_AWARD_ANAPHORA = re.compile(r"\bthe (?:award|prize|honou?r)\b(?!(?-i:\s+(?:for\b|[A-Z])))", re.I)
 _QUOTES = re.compile(r"[\"“]([^\"“”]{1,600}?)[\"”]")
 _PERSONISH = ("person", "group")
+# Entity types named by a plain noun phrase rather than a name.
+_PHRASE_TYPES = ("outfit", "thing", "gesture")
+# Words before such a phrase that are not part of its name: "his old leather jacket".
+_PHRASE_OPENERS = frozenset(
+    "a an the his her their its my your our old new favourite favorite signature trademark "
+    "custom stunning famous now-famous infamous same very".split()
+)
 
 
 class _ArticleReader:
@@ -321,16 +405,22 @@ class _ArticleReader:
         suggestions: Sequence[SentenceSuggestions],
         event: Slot | None,
         kinds: Mapping[str, KindIn],
+        gazetteer: Gazetteer,
     ):
         self.text = text
+        self.gazetteer = gazetteer
         self.suggestions = suggestions
         self.event = event
         self.kinds = kinds
         self.full_names = _full_names(suggestions)
+        # Who "she" and who "he" stood for so far, by name: one person is not both.
+        self.genders: dict[str, str] = {}
 
     def skeletons(self) -> Iterable[tuple[_Skeleton, SentenceSuggestions]]:
         focus: Slot | None = None
         last_group: Slot | None = None
+        people_so_far: list[Slot] = []
+        last_award: Slot | None = None
         for item in self.suggestions:
             sentence = item.sentence
             slots = [self._slot(m) for m in item.mentions]
@@ -346,28 +436,40 @@ class _ArticleReader:
             ]
             slots = [s for s in slots if not any(a <= s.start < b for a, b in quotes)]
             named = [s for s in slots if set(s.types) & {"person"}]
-            subject = focus
             virtual: list[Slot] = []
             for match in _PRONOUN.finditer(sentence.text):
                 start = sentence.start + match.start()
                 if any(a <= start < b for a, b in quotes):
                     continue
-                before = [s for s in named if s.start < start]
-                referent = before[0] if before else subject
-                if referent is not None:
-                    virtual.append(_standing_for(referent, start, start + len(match.group())))
+                # The sentence's first person named before the pronoun, else the subject of
+                # the sentences before; never someone "he" or "she" has been the other of.
+                gender = "f" if match.group().casefold() in ("she", "her") else "m"
+                candidates = [s for s in named if s.start < start]
+                candidates += [focus] if focus is not None else []
+                candidates += reversed(people_so_far)
+                for referent in candidates:
+                    if self.genders.get(referent.text, gender) == gender:
+                        self.genders[referent.text] = gender
+                        virtual.append(_standing_for(referent, start, start + len(match.group())))
+                        break
             groups_so_far = last_group
             for match in _GROUP_ANAPHORA.finditer(sentence.text):
                 start = sentence.start + match.start()
                 earlier = [s for s in slots if "group" in s.types and s.start < start]
-                referent = earlier[-1] if earlier else groups_so_far
-                if referent is not None and not any(a <= start < b for a, b in quotes):
-                    virtual.append(_standing_for(referent, start, start + len(match.group())))
+                group = earlier[-1] if earlier else groups_so_far
+                if group is not None and not any(a <= start < b for a, b in quotes):
+                    virtual.append(_standing_for(group, start, start + len(match.group())))
             if self.event is not None:
                 for match in _EVENT_ANAPHORA.finditer(sentence.text):
                     start = sentence.start + match.start()
                     if not any(a <= start < b for a, b in quotes):
                         virtual.append(_standing_for(self.event, start, start + len(match.group())))
+            for match in _AWARD_ANAPHORA.finditer(sentence.text):
+                start = sentence.start + match.start()
+                earlier = [s for s in slots if "award" in s.types and s.start < start]
+                award = earlier[-1] if earlier else last_award
+                if award is not None and not any(a <= start < b for a, b in quotes):
+                    virtual.append(_standing_for(award, start, start + len(match.group())))
             quote_slots = [Slot(self.text[a + 1 : b - 1], a, b, quote=True) for a, b in quotes]
             every = sorted(
                 _without_overlaps([*slots, *quote_slots, *virtual]), key=lambda s: s.start
@@ -376,9 +478,13 @@ class _ArticleReader:
             people = [s for s in every if not s.quote and "person" in s.types]
             if people:
                 focus = people[0]
+            people_so_far.extend(s for s in slots if "person" in s.types)
             groups = [s for s in slots if "group" in s.types]
             if groups:
                 last_group = groups[-1]
+            awards = [s for s in slots if "award" in s.types]
+            if awards:
+                last_award = awards[-1]
 
     def _slot(self, mention: Mention) -> Slot:
         if mention.entity is not None:
@@ -392,10 +498,10 @@ class _ArticleReader:
             return Slot(mention.text, mention.start, mention.end, guess="year")
         full = self.full_names.get(mention.text)
         if full is not None:
-            return replace_span(full, mention.start, mention.end)
+            return _moved(full, mention.start, mention.end)
         if self.event is not None and mention.guess == "event":
             if _same_event(mention.text, self.event.text):
-                return replace_span(self.event, mention.start, mention.end, text=self.event.text)
+                return _moved(self.event, mention.start, mention.end, text=self.event.text)
         return Slot(mention.text, mention.start, mention.end, guess=mention.guess)
 
     def _skeleton(self, start: int, end: int, slots: Sequence[Slot]) -> _Skeleton:
@@ -426,7 +532,9 @@ class _ArticleReader:
             plain.append((length, length + len(piece), pos))
             parts.append(piece)
             length += len(piece)
-            token = f"⟪{index}⟫" if slot.quote else f"⟨{index}⟩"
+            # A slot's token carries its types, so that a cue's role matches only the
+            # mentions that could fill it ("⟨3:person⟩").
+            token = f"⟪{index}⟫" if slot.quote else f"⟨{index}:{','.join(slot.types)}⟩"
             parts.append(token)
             length += len(token)
             pos = b
@@ -448,15 +556,23 @@ class _ArticleReader:
             spec = kind.roles.get(role)
             if spec is None:
                 continue
-            if isinstance(value, str):
-                if spec.literal is None:
+            if isinstance(value, str) and spec.literal is None:
+                # A thing named in plain words ("a silver sequin gown"): an entity.
+                phrase = self._phrase_entity(value, spec.types)
+                if phrase is None:
+                    return None
+                filled[role] = (phrase,)
+                continue
+            if isinstance(value, str) and spec.literal is not None:
+                # A quote with an editor's brackets is not word for word (kinds.yaml, said).
+                if "[" in value:
                     return None
                 literal = _literal(value, spec.literal)
                 if literal is None:
                     return None
                 filled[role] = (Filler(literal),)
                 continue
-            if spec.literal is not None:
+            if spec.literal is not None or isinstance(value, str):
                 return None
             fillers = []
             for slot in value:
@@ -474,12 +590,6 @@ class _ArticleReader:
                 filled["event"] = (filler,)
         if any(not spec.optional and role not in filled for role, spec in kind.roles.items()):
             return None
-        values = [
-            f.entity_id or ("new", f.text)
-            for fs in filled.values()
-            for f in fs
-            if not f.text.isdigit()
-        ]
         literal_roles = {r for r, s in kind.roles.items() if s.literal}
         entity_values = [
             f.entity_id or f.text.casefold()
@@ -489,7 +599,6 @@ class _ArticleReader:
         ]
         if len(entity_values) != len(set(entity_values)):
             return None  # one entity in two roles ("she was a fan of her")
-        del values
         new = _new_entities(filled)
         confidence = compiled.confidence - NEW_ENTITY_PENALTY * len(new)
         return Proposal(
@@ -500,6 +609,25 @@ class _ArticleReader:
             confidence=max(0.05, min(1.0, confidence)),
             new_entities=new,
         )
+
+    def _phrase_entity(self, phrase: str, types: Sequence[str]) -> Filler | None:
+        """The entity a plain noun phrase names: an outfit, a thing or a gesture (the kinds'
+        entities that are not names), the bank's own if it has one by that name."""
+        fitting = [t for t in types if t in _PHRASE_TYPES]
+        if not fitting:
+            return None
+        words = phrase.split()
+        while words and words[0].casefold() in _PHRASE_OPENERS:
+            words = words[1:]
+        if not words:
+            return None
+        bare = " ".join(words)
+        for mention in self.gazetteer.find(bare):
+            if mention.start == 0 and mention.end == len(bare):
+                for entity in (mention.entity, *mention.alternatives):
+                    if entity is not None and entity.type in fitting:
+                        return Filler(entity.name, entity_id=entity.id)
+        return Filler(bare, new_type=fitting[0])
 
     def implied(self, proposal: Proposal) -> list[Proposal]:
         """Facts another one states too: whoever is handed an award at an event won it."""
@@ -525,7 +653,7 @@ class _ArticleReader:
         ]
 
 
-def replace_span(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:
+def _moved(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:
     return Slot(
         text if text is not None else slot.text,
         start,
@@ -595,10 +723,55 @@ def _new_entities(roles: Mapping[str, Sequence[Filler]]) -> tuple[NewEntity, ...
     return tuple(seen)
 
 
+def _one_per_single_role(
+    compiled: _Compiled, matches: Iterable[dict[str, list[Slot] | str]]
+) -> Iterable[dict[str, list[Slot] | str]]:
+    """A list of names in a role that takes one ("A and B, who were nicknamed ...") is one
+    fact per name."""
+    kind_roles = compiled.kind_roles
+    for roles in matches:
+        split = [
+            r
+            for r, v in roles.items()
+            if isinstance(v, list) and len(v) > 1 and r not in kind_roles
+        ]
+        if len(split) != 1:
+            yield roles
+            continue
+        values = roles[split[0]]
+        assert isinstance(values, list)
+        for value in values:
+            yield {**roles, split[0]: [value]}
+
+
+def _contained(proposal: Proposal, others: Iterable[Proposal]) -> bool:
+    """True if another proposal of the same kind says all this one says and more (the
+    longer list of well-wishers, the win with its work)."""
+    for other in others:
+        if other is proposal or other.kind != proposal.kind:
+            continue
+        if all(set(fs) <= set(other.roles.get(role, ())) for role, fs in proposal.roles.items()):
+            if set(other.roles) != set(proposal.roles) or any(
+                set(other.roles[r]) != set(fs) for r, fs in proposal.roles.items()
+            ):
+                return True
+    return False
+
+
+def _is_function_word(word: str) -> bool:
+    return word.casefold().strip(",") in _FUNCTION_WORDS
+
+
+_FUNCTION_WORDS = frozenset(
+    "with from into onto over under after before about while when then there their them "
+    "they this that these those have been were being also just only even".split()
+)
+
+
 def _identity(proposal: Proposal) -> tuple[object, ...]:
+    # One fact is proposed once, from the first sentence that states it.
     return (
         proposal.kind,
-        proposal.start,
         tuple(
             (role, tuple(sorted(f.entity_id or fold(f.text) for f in proposal.roles[role])))
             for role in sorted(proposal.roles)
@@ -621,7 +794,17 @@ def _literal(value: str, literal_type: str) -> str | None:
 # --- Matching ---------------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(\+|'s)?\}")
-_SLOT_TOKEN = r"⟨\d+⟩"
+_TOKEN = re.compile(r"[⟨⟪](\d+)(?::[^⟩]*)?[⟩⟫]")
+
+
+def _slot_token(types: Sequence[str] | None) -> str:
+    """A regular expression for a slot that fits ``types`` (any slot for None)."""
+    if types is None:
+        return r"⟨\d+:[^⟩]*⟩"
+    fits = "|".join(re.escape(t) for t in types)
+    return rf"⟨\d+:(?:[^⟩]*,)?(?:{fits})(?:,[^⟩]*)?⟩"
+
+
 # A short description may stand before a name: "the comedian ⟨Lena Ortiz⟩", "her debut
 # album, ⟨Low Tide⟩", "the jury president, ⟨Ingrid Solberg⟩".
 _DESCRIPTION = (
@@ -633,16 +816,24 @@ _DESCRIPTION = (
 def _compile(cue: Cue, kind: KindIn) -> _Compiled:
     def slot(match: re.Match[str]) -> str:
         role, suffix = match.group(1), match.group(2)
+        spec = kind.roles.get(role)
+        token = _slot_token(spec.types if spec is not None and spec.literal is None else None)
         if suffix == "+":
-            body = rf"{_SLOT_TOKEN}(?:(?:,|,? and|,? &) {_SLOT_TOKEN})*"
+            body = rf"{token}(?:(?:,|,? and|,? &) {token})*"
             return rf"{_DESCRIPTION}(?P<{role}>{body})(?!['’]s\b)"
         if suffix == "'s":
-            return rf"(?P<{role}>{_SLOT_TOKEN})['’]s"
-        return rf"{_DESCRIPTION}(?P<{role}>{_SLOT_TOKEN})(?!['’]s\b)"
+            return rf"(?P<{role}>{token})['’]s"
+        return rf"{_DESCRIPTION}(?P<{role}>{token})(?!['’]s\b)"
 
     source = _PLACEHOLDER.sub(slot, cue.pattern)
     confidence = LEARNED_CONFIDENCE if cue.learned else HAND_CONFIDENCE
-    return _Compiled(cue.kind, re.compile(source, re.IGNORECASE), confidence, dict(cue.literal))
+    return _Compiled(
+        cue.kind,
+        re.compile(source, re.IGNORECASE),
+        confidence,
+        dict(cue.literal),
+        many_roles(kind),
+    )
 
 
 def _matches(
@@ -663,8 +854,8 @@ def _matches(
             if role.startswith("x_"):
                 continue
             start, end = match.span(role)
-            tokens = re.findall(r"[⟨⟪](\d+)[⟩⟫]", value)
-            if re.fullmatch(r"\s*(?:[⟨⟪]\d+[⟩⟫][\s,&and]*)+", value) and tokens:
+            tokens = _TOKEN.findall(value)
+            if tokens and re.fullmatch(r"\s*(?:[⟨⟪][^⟩⟫]*[⟩⟫](?:,|,? and|,? &)?\s*)+", value):
                 slots = [skeleton.slots[int(t)] for t in tokens]
                 if len(slots) == 1 and slots[0].quote:
                     roles[role] = slots[0].text
