@@ -25,6 +25,7 @@ from quizapp.questions.browse import iter_question_exports
 from quizapp.questions.generation import GenerationReport, rebuild_questions
 from quizapp.workspace.accounts import EditorError, create_editor, get_editor_by_name, set_password
 from quizapp.workspace.edits import bank_is_empty, record_files_sync, unsaved_changes
+from quizapp.workspace.review import pending_count
 
 # Below this many (template, fact) pairs a run is instant and a bar would only flicker.
 PROGRESS_THRESHOLD = 5000
@@ -113,6 +114,13 @@ def dump_bank_command(path: Path | None) -> None:
     click.echo(f"Dumped the bank to {path}" + ("" if report.changed else " (nothing changed)"))
     for line in report.lines():
         click.echo(f"  {line}")
+    pending = pending_count(session)
+    if pending:
+        # The files have no review mark, and loading them counts everything as reviewed.
+        click.echo(
+            f"Note: {pending} saved fact(s) or template(s) still wait for review "
+            "(/editor/review); the files hold them as saved, so read them in the diff."
+        )
 
 
 @click.command("generate")

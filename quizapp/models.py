@@ -50,6 +50,10 @@ class FactKind(SQLModel, table=True):
     unique_given: dict[str, list[str]] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
+    # The roles that make two facts of this kind the same fact; empty: every role.
+    same_fact: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class Entity(SQLModel, table=True):

@@ -65,3 +65,20 @@ def test_a_refused_dump_writes_nothing(runner, session, tmp_path):
     assert result.exit_code == 1
     assert "nothing was written" in result.output
     assert not (tmp_path / "bank" / "kinds.yaml").exists()
+
+
+def test_a_dump_says_what_waits_for_review_and_a_load_publishes_it(runner, session, tmp_path):
+    from quizapp.models import Fact
+    from quizapp.workspace.review import pending_count
+
+    assert runner.invoke(args=["load-bank"]).exit_code == 0
+    fact = session.exec(select(Fact).where(Fact.kind == "band_member")).first()
+    edits.restore_fact(session, editor_id=None, fact_id=fact.id, seed=2026)  # a save: pending
+
+    dumped = runner.invoke(args=["dump-bank", str(tmp_path / "bank")])
+
+    assert dumped.exit_code == 0, dumped.output
+    assert "1 saved fact(s) or template(s) still wait for review" in dumped.output
+    assert runner.invoke(args=["load-bank", str(tmp_path / "bank")]).exit_code == 0
+    session.expire_all()
+    assert pending_count(session) == 0  # the files are the reviewed copy

@@ -292,7 +292,7 @@ def test_an_editor_records_a_fact_from_a_suggestion(as_editor, gala, session, ed
     questions = count(session, Question, Question.fact_id == fact.id)
     assert questions > 0
     page = as_editor.client.get(response.location).text
-    assert f"Saved: the fact makes {questions} questions." in page
+    assert f"Saved: the fact makes {questions} questions, shown to players once reviewed." in page
     duet = page.split(f'id="s-{DUET}"')[1].split('id="s-')[0]
     assert re.search(rf'<li id="s-{DUET}" class="ea-sentence has-evidence">', page)
     assert '<span class="ev">' in duet and "performed with" in duet

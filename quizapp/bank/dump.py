@@ -235,6 +235,7 @@ def database_rows(session: Session) -> dict[type[SQLModel], dict[Any, dict[str, 
                 for role, spec in k.roles.items()
             },
             "unique_given": {role: list(given) for role, given in k.unique_given.items()},
+            "same_fact": list(k.same_fact),
         }
         for k in session.exec(select(FactKind))
     }
@@ -329,6 +330,8 @@ def _kind_record(row: dict[str, Any]) -> dict[str, Any]:
         record["unique_given"] = _FlowMap(
             {role: _Flow(given) for role, given in row["unique_given"].items()}
         )
+    if row["same_fact"]:
+        record["same_fact"] = _Flow(row["same_fact"])
     return record
 
 

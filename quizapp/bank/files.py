@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 
 from quizapp.bank import slots
 from quizapp.core.problems import Location, Problem, ProblemsError
-from quizapp.core.text import control_characters
+from quizapp.core.text import control_characters, fold
 
 LITERAL_TYPES = ("text", "number")
 MAX_EVIDENCE_LENGTH = 1000
@@ -183,6 +183,9 @@ class KindIn(_Strict):
     roles: dict[Name, RoleSpec]
     # {ROLE: [ROLE, ...]}: ROLE's value is unique once the listed roles are fixed.
     unique_given: dict[Name, list[Name]] = {}
+    # The roles that make two facts of this kind the same fact (a band member in two
+    # positions is one fact); empty: every role.
+    same_fact: list[Name] = []
 
 
 class EntityIn(_Strict):
@@ -455,6 +458,18 @@ class _Reader:
                         field=f"roles.{role}",
                     )
             self.check_unique_given(name, kind, file, body)
+            for role in kind.same_fact:
+                if role not in kind.roles:
+                    self.problem(
+                        "unknown_role",
+                        f"lists {role!r}, which is no role of this kind "
+                        f"(it has: {', '.join(kind.roles)})",
+                        file,
+                        _line_of(body, ("same_fact",)),
+                        label,
+                        key="same_fact",
+                        value=role,
+                    )
             self.add("kinds", name, kind, file, body)
 
     def check_unique_given(self, name: str, kind: KindIn, file: str, body: Any) -> None:
@@ -581,6 +596,7 @@ class _Reader:
         for fact_id, fact in bank.facts.items():
             self.check_fact(fact_id, fact)
         self.check_contradictions()
+        self.check_duplicates()
         for template_id, template in bank.templates.items():
             self.check_template(template_id, template)
 
@@ -751,6 +767,34 @@ class _Reader:
                         hint=first[0],
                     )
 
+    def check_duplicates(self) -> None:
+        """Two live facts of a kind with the same roles (a kind's ``same_fact`` roles, if it
+        names them) are one fact said twice: its questions would be asked twice. Entities are
+        compared by id, a many role's list as a set, texts as folded (quizapp.core.text.fold)."""
+        seen: dict[tuple[Any, ...], str] = {}
+        for fact_id, fact in self.bank.facts.items():
+            kind = self.bank.kinds.get(fact.kind)
+            if kind is None or fact.retired:
+                continue
+            roles = kind.same_fact or sorted(kind.roles)
+            key = (fact.kind, *(_identity(kind.roles.get(r), fact.roles.get(r)) for r in roles))
+            first = seen.setdefault(key, fact_id)
+            if first == fact_id:
+                continue
+            first_file, first_line = self.locate("facts", first)
+            place = f" ({first_file}:{first_line})" if first_file and first_line else ""
+            if kind.same_fact:
+                rest = [r for r in kind.roles if r not in kind.same_fact and r in fact.roles]
+                why = f"facts of kind {fact.kind} with the same {' and '.join(roles)} are one fact"
+                more = f": put this one's {' and '.join(rest)} in {first} instead" if rest else ""
+                message = f"repeats fact {first}{place}: {why}{more}"
+            else:
+                message = f"repeats fact {first}{place}: same kind, same roles"
+            file, line = self.locate("facts", fact_id, "roles")
+            self.problem(
+                "duplicate_fact", message, file, line, f"fact {fact_id}", key="roles", hint=first
+            )
+
     def check_role_value(self, fact_id: str, role: str, spec: RoleSpec, value: Any) -> None:
         file, line = self.locate("facts", fact_id, "roles", role)
 
@@ -880,6 +924,15 @@ def _is_name(text: str) -> bool:
 def _comparable(value: Any) -> Any:
     # A many role's list is a set: the same people in another order are the same value.
     return tuple(sorted(value)) if isinstance(value, list) else value
+
+
+def _identity(spec: RoleSpec | None, value: Any) -> Any:
+    # A role's value as duplicates are judged: a list as a set, a text folded.
+    if isinstance(value, list):
+        return frozenset(value)
+    if isinstance(value, str) and spec is not None and spec.literal == "text":
+        return ("text", fold(value))
+    return value
 
 
 def _shown(value: Any) -> str:

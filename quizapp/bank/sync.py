@@ -55,6 +55,7 @@ def kinds_from_db(session: Session) -> dict[str, KindIn]:
             description=kind.description,
             roles=roles,
             unique_given={role: list(given) for role, given in kind.unique_given.items()},
+            same_fact=list(kind.same_fact),
         )
     return kinds
 
@@ -156,6 +157,7 @@ def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
                 for role, spec in kind.roles.items()
             },
             "unique_given": {role: list(given) for role, given in kind.unique_given.items()},
+            "same_fact": list(kind.same_fact),
         }
         for name, kind in bank.kinds.items()
     }

@@ -128,23 +128,25 @@ def _answer_entities_query() -> Any:
 
 
 def _load_rows(
-    session: Session, where: Any = None, *, topics: bool = True
+    session: Session, where: Any = None, *, topics: bool = True, reviewed: bool = True
 ) -> list[tuple[_Row, str]]:
     """Every question (or those ``where`` selects) as a selection row, with its article.
 
     ``topics=False`` leaves out who answers each question, which only topic quizzes ask.
+    ``reviewed=False`` also reads questions whose fact or template waits for review.
     """
     # sqlmodel's select is typed for at most four columns; it takes any number.
     query = select(  # type: ignore[call-overload]
         Question.id, Question.fact_id, Question.style, Question.difficulty, Question.article_id
     )
-    # The review gate: a fact or template saved in the workspace waits for an editor's review
-    # (quizapp.workspace.review) before any quiz asks its questions.
-    query = (
-        query.join(Fact, col(Fact.id) == Question.fact_id)
-        .join(Template, col(Template.id) == Question.template_id)
-        .where(col(Fact.reviewed), col(Template.reviewed))
-    )
+    if reviewed:
+        # The review gate: a fact or template saved in the workspace waits for an editor's
+        # review (quizapp.workspace.review) before an automatic quiz asks its questions.
+        query = (
+            query.join(Fact, col(Fact.id) == Question.fact_id)
+            .join(Template, col(Template.id) == Question.template_id)
+            .where(col(Fact.reviewed), col(Template.reviewed))
+        )
     statements = select(Question.id, Question.answer).where(Question.style == "true_false")
     if where is not None:
         query, statements = query.where(where), statements.where(where)
@@ -572,7 +574,9 @@ def _scope_rows(session: Session, scope: str, scope_id: str) -> list[_Row]:
     else:
         entity_facts = select(FactEntity.fact_id).where(FactEntity.entity_id == scope_id)
         where = col(Question.fact_id).in_(entity_facts)
-    return [row for row, _ in _load_rows(session, where)]
+    # An editor building a quiz is an editor looking at its questions (its draft lists them):
+    # the review gate is for the automatic quizzes.
+    return [row for row, _ in _load_rows(session, where, reviewed=False)]
 
 
 def _scope_name(session: Session, scope: str, scope_id: str) -> str | None:

@@ -34,6 +34,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlmodel import Session
 from werkzeug.exceptions import HTTPException
 
 from quizapp.api.errors import problems_response
@@ -325,7 +326,7 @@ def _submit_fact(
     except EditError as error:
         return _fact_page(article, fact, draft, number, item, error.problems, 400)
     noun = "question" if saved.questions == 1 else "questions"
-    flash(f"Saved: the fact makes {saved.questions} {noun}.")
+    flash(f"Saved: the fact makes {saved.questions} {noun}, shown to players once reviewed.")
     number = articles.sentence_number_of(sentences, article.text, draft.evidence.strip())
     anchor = f"s-{number}" if number else None
     return redirect(url_for(".article_page", article_id=article.id, _anchor=anchor))
@@ -384,6 +385,7 @@ def _fact_page(
             for m in articles.new_names(mentions)
         ],
         problems=problems,
+        repeated=_repeated_facts(db, problems),
         role_problems=by_field(problems),
         entity_types=articles.entity_types(db),
         questions=articles.fact_questions(db, fact.id) if fact else [],
@@ -392,6 +394,16 @@ def _fact_page(
         here=here,
     )
     return page, status
+
+
+def _repeated_facts(db: Session, problems: Iterable[Problem]) -> dict[str, str]:
+    # A duplicate's problem names the fact it repeats (its hint): the form links to it.
+    urls = {}
+    for problem in problems:
+        other = db.get(Fact, problem.hint) if problem.code == "duplicate_fact" else None
+        if other is not None:
+            urls[other.id] = url_for(".edit_fact", article_id=other.article_id, fact_id=other.id)
+    return urls
 
 
 def _fact_url(article: Article, fact: Fact | None, number: int | None, kind: str) -> str:

@@ -13,18 +13,13 @@ from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.models import utcnow
 from quizapp.web.auth import csrf_error, editor_required, http_error
+from quizapp.web.editor_templates import STYLE_LABELS
 from quizapp.workspace import review
 from quizapp.workspace.edits import EditError
 
 bp = Blueprint("editor_review", __name__)
 bp.register_error_handler(CSRFError, csrf_error)
 bp.register_error_handler(HTTPException, http_error)
-
-STYLE_LABELS = {
-    "multiple_choice": "Multiple choice",
-    "true_false": "True or false",
-    "typed": "Typed",
-}
 
 
 @bp.get("/")
@@ -36,7 +31,6 @@ def index() -> ResponseReturnValue:
         "editor/review.html",
         groups=groups,
         changes=sum(len(group.changes) for group in groups),
-        shown=review.SHOWN_QUESTIONS,
         style_labels=STYLE_LABELS,
     )
 

@@ -248,7 +248,8 @@ def _submit(template_id: str | None) -> ResponseReturnValue:
 
 def _saved_message(action: str, questions: int, was_published: bool) -> str:
     if action == "publish":
-        return f"Published: makes {questions} question{'' if questions == 1 else 's'}."
+        noun = "question" if questions == 1 else "questions"
+        return f"Published: makes {questions} {noun}, shown to players once reviewed."
     if was_published:
         return "Saved as a draft: it makes no questions until it is published again."
     return "Saved as a draft."

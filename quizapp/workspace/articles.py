@@ -264,6 +264,7 @@ class FactSummary:
     evidence: str
     retired: bool
     questions: int
+    pending: bool = False  # saved since its last review: players do not see it yet
 
 
 def summarize_facts(session: Session, facts: Sequence[Fact]) -> list[FactSummary]:
@@ -304,6 +305,7 @@ def summarize_facts(session: Session, facts: Sequence[Fact]) -> list[FactSummary
                 fact.evidence,
                 fact.retired,
                 counts.get(fact.id, 0),
+                not fact.reviewed and not fact.retired,
             )
         )
     return summaries

@@ -572,7 +572,7 @@ def save_fact(
         old = None
         if fact_id is None:
             first = next((v for v in roles.values() if isinstance(v, str)), kind)
-            # 76: room for unique_id's "-2", "-10" ... within a fact id's 80 characters.
+            # 76 leaves room for unique_id's "-2" ... "-999" within a fact id's 80 characters.
             new_id = unique_id(slugify(f"{article_id}-{kind}-{first}", limit=76), bank.facts)
         else:
             old = bank.facts.get(fact_id)
@@ -588,6 +588,8 @@ def save_fact(
             retired=old.retired if old else False,
             open=list(open_roles) if open_roles is not None else list(old.open) if old else [],
         )
+        # Last in the bank, so that a duplicate is reported on this fact, not the other one.
+        bank.facts.pop(new_id, None)
         bank.facts[new_id] = fact
         return _finish(
             session,

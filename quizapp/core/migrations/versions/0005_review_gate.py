@@ -5,6 +5,9 @@
   (quizapp.workspace.review) sets it true again; automatic quizzes are built only from
   questions whose fact and template are both reviewed. Existing rows were loaded from the
   files or saved before the gate existed, so they count as reviewed.
+- ``fact_kind.same_fact`` (JSON list, NOT NULL, server default ``[]``): the roles that make two
+  facts of the kind the same fact (kinds.yaml's ``same_fact``); empty means every role. The
+  loader and the workspace refuse a second live fact with the same roles.
 
 Revision ID: 0005
 Revises: 0004
@@ -32,10 +35,14 @@ def upgrade() -> None:
             batch_op.add_column(
                 sa.Column("reviewed", sa.Boolean(), nullable=False, server_default=sa.true())
             )
+    with op.batch_alter_table("fact_kind") as batch_op:
+        batch_op.add_column(sa.Column("same_fact", sa.JSON(), nullable=False, server_default="[]"))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    with op.batch_alter_table("fact_kind") as batch_op:
+        batch_op.drop_column("same_fact")
     for table in TABLES:
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column("reviewed")
