@@ -365,3 +365,22 @@ def test_a_proposal_another_says_better_is_not_ticked(db, article_id):
         "Lady Gaga won Best Glitter Cape at the 2010 MTV VMAs for the video “Bad Romance”."
     )
     assert views[1].sentence == 2 and views[1].new_values[0].types == ("award",)
+
+
+def test_a_record_the_banks_shapes_refuse_is_a_problem_of_its_proposal(db, article_id):
+    # A new name longer than any name may be (200 characters), as a runaway name spotter
+    # might give: refused at the role, under its proposal, not as a bare validation error.
+    long_name = "Best Glitter Cape " * 12
+    proposal = cape_win(award=(Filler(long_name, new_type="award"),))
+    entities = count(db, Entity)
+
+    with pytest.raises(AcceptError) as caught:
+        accept.accept_proposal(
+            db, editor_id=None, article_id=article_id, proposal=proposal, seed=SEED
+        )
+
+    assert list(caught.value.by_key) == [proposal.key]
+    [problem] = caught.value.problems
+    assert problem.field == "award" and "200 characters" in problem.message
+    assert str(problem).startswith("proposal 1 (award_win): award:")
+    assert count(db, Entity) == entities

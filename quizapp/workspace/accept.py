@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -218,9 +219,13 @@ class _Builder:
         fact_id = unique_id(
             slugify(f"{article_id}-{proposal.kind}-{first}", limit=FACT_ID_BASE), self.bank.facts
         )
-        fact = FactIn(
-            id=fact_id, kind=proposal.kind, article=article_id, roles=roles, evidence=evidence
-        )
+        try:
+            fact = FactIn(
+                id=fact_id, kind=proposal.kind, article=article_id, roles=roles, evidence=evidence
+            )
+        except ValidationError as error:
+            self.refused(key, error)
+            return
         self.bank.facts[fact_id] = fact
         self.facts.append(fact)
         self.created.append(("fact", fact))
@@ -294,11 +299,23 @@ class _Builder:
         if not name:
             self.problem(key, "required", "a new entity needs a name", role)
             return None
-        entity = EntityIn(id=unique_id(slugify(name), self.bank.entities), name=name, type=wanted)
+        try:
+            entity = EntityIn(
+                id=unique_id(slugify(name), self.bank.entities), name=name, type=wanted
+            )
+        except ValidationError as error:
+            self.refused(key, error, role)
+            return None
         self.bank.entities[entity.id] = entity
         self.created.append(("entity", entity))
         self.owner[f"entity {entity.id}"] = key
         return entity.id
+
+    def refused(self, key: str, error: ValidationError, role: str | None = None) -> None:
+        """A record the bank's shapes refuse (a name or evidence too long ...), under its
+        proposal: at the role whose new entity it is, else at the fact's field."""
+        for problem in (edits._validation_problem(e) for e in error.errors()):
+            self.problem(key, problem.code, problem.message, role or problem.field)
 
     def blame(self, problems: Iterable[Problem]) -> dict[str, list[Problem]]:
         """The bank's problems under the proposal whose fact or entity each is about."""
