@@ -103,7 +103,11 @@ def _posted_types(
     # The review screen's selects: "type-<i>-<j>" is the j-th new entity of the proposal
     # whose key is "at-<i>", in the order the screen lists them (ProposalView.new_values).
     views = {v.key: v for v in accept.proposal_views(db, article, chosen)}
-    where = {request.form.get(name, ""): name[3:] for name in request.form if name[:3] == "at-"}
+    where = {
+        request.form.get(name, ""): name.removeprefix("at-")
+        for name in request.form
+        if name.startswith("at-")
+    }
     types: dict[str, dict[str, str]] = {}
     for key, view in views.items():
         index = where.get(key)
