@@ -273,6 +273,42 @@ def audit_command(as_json: bool) -> None:
         sys.exit(1)
 
 
+@click.command("propose-facts")
+@click.argument("file", type=click.Path(path_type=Path))
+@with_appcontext
+def propose_facts_command(file: Path) -> None:
+    """Propose facts for the article in FILE against the current bank; writes nothing.
+
+    FILE is plain text with the title on its first line, or an article in the bank's format
+    (a YAML header between '---' lines, then the text). Prints one JSON object per line per
+    proposal: kind, roles (role -> display name or literal, a list for roles that take
+    several), evidence (the sentence, verbatim), new_entities (name and guessed type of each
+    entity the bank lacks) and confidence (0 to 1) (docs/editing.md, "Fact proposals").
+    """
+    from quizapp.workspace.propose import ArticleFileError, Proposer, many_roles, parse_article
+
+    try:
+        content = file.read_bytes().decode("utf-8")
+        article = parse_article(content)
+    except FileNotFoundError:
+        raise click.ClickException(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise click.ClickException(f"{file}: is a folder, not an article file") from None
+    except PermissionError:
+        raise click.ClickException(f"{file}: cannot be read (permission denied)") from None
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file}: is not UTF-8 text ({exc.reason})") from None
+    except ArticleFileError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    _upgrade_schema()
+    proposer = Proposer.from_session(get_session())
+    if not proposer.kinds:
+        raise click.ClickException("The database holds no bank: run 'quizapp load-bank' first.")
+    for proposal in proposer.propose(article.text, article.title, article.event_id):
+        many = many_roles(proposer.kinds[proposal.kind])
+        click.echo(json.dumps(proposal.as_json(many), ensure_ascii=False))
+
+
 @click.command("seed-demo")
 @click.option("--players", default=200, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--seed", default=None, type=int, help="Seed for Faker (default: random).")
@@ -491,6 +527,7 @@ def register_commands(app: Flask) -> None:
         grade_command,
         export_quizzes_command,
         audit_command,
+        propose_facts_command,
         seed_demo_command,
         close_stale_attempts_command,
         create_editor_command,

@@ -388,6 +388,21 @@ class Change(SQLModel, table=True):
 Index("ix_change_log_subject", col(Change.subject), col(Change.subject_id), col(Change.at))
 
 
+class ProposalDismissal(SQLModel, table=True):
+    """A fact proposal an editor dismissed on an article: it is not proposed there again.
+
+    ``key`` is the proposal's key (quizapp.workspace.proposals.Proposal.key): proposals are
+    recomputed from the article on every page, so the key is what is remembered.
+    """
+
+    __tablename__ = "proposal_dismissal"
+
+    article_id: str = Field(foreign_key="article.id", primary_key=True, max_length=80)
+    key: str = Field(primary_key=True, max_length=1000)
+    editor_id: int | None = Field(default=None, foreign_key="editor.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
 class Report(SQLModel, table=True):
     """A player's "report a problem" on an answered question, filed on its fact and template."""
 

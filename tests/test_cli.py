@@ -396,3 +396,110 @@ def test_start_loads_the_bundled_bank_on_the_first_start_only(runner, session, m
     assert "holds a bank already; the files are not loaded again" in second.output
     session.expire_all()
     assert session.get(Template, draft.id).status == "draft"  # the editor's work survives
+
+
+# --- propose-facts ------------------------------------------------------------------------------
+
+UNSEEN_ARTICLE = """Mara Vance Takes Record Of The Year
+
+The 2025 Northern Sound Awards took place at the Cobalt Arena in Toronto.
+
+Mara Vance won Record of the Year for "Glass Houses." It was handed to her by Katy Perry.
+
+Record of the Year was handed to her by Katy Perry.
+"""
+
+
+def test_propose_facts_prints_one_proposal_per_line_and_writes_nothing(bundled_app, tmp_path):
+    from quizapp.db import get_session
+    from quizapp.models import Entity, Fact
+
+    article = tmp_path / "article.txt"
+    article.write_text(UNSEEN_ARTICLE, encoding="utf-8")
+    with bundled_app.app_context():
+        session = get_session()
+        before = (
+            session.scalar(select(func.count()).select_from(Fact)),
+            session.scalar(select(func.count()).select_from(Entity)),
+        )
+
+    result = bundled_app.test_cli_runner().invoke(args=["propose-facts", str(article)])
+
+    assert result.exit_code == 0, result.output
+    proposals = [json.loads(line) for line in result.output.splitlines()]
+    by_kind = {p["kind"]: p for p in proposals}
+    assert by_kind["held_at"]["roles"] == {
+        "event": "2025 Northern Sound Awards",
+        "venue": "Cobalt Arena",
+    }
+    win = by_kind["award_win"]
+    assert win["roles"]["winner"] == "Mara Vance" and win["roles"]["award"] == "Record of the Year"
+    assert win["evidence"] in UNSEEN_ARTICLE
+    assert {"name": "Record of the Year", "type": "award"} in win["new_entities"]
+    assert 0 < win["confidence"] <= 1
+    # A known entity by its display name, and not listed as new.
+    assert by_kind["presented"]["roles"]["presenter"] == "Katy Perry"
+    assert all(e["name"] != "Katy Perry" for e in by_kind["presented"]["new_entities"])
+    with bundled_app.app_context():
+        session = get_session()
+        after = (
+            session.scalar(select(func.count()).select_from(Fact)),
+            session.scalar(select(func.count()).select_from(Entity)),
+        )
+    assert after == before
+
+
+def test_propose_facts_reads_the_banks_article_format_with_its_event(bundled_app):
+    article = BUNDLED_BANK / "articles" / "vma-2011-backstage.txt"
+
+    result = bundled_app.test_cli_runner().invoke(args=["propose-facts", str(article)])
+
+    assert result.exit_code == 0, result.output
+    proposals = [json.loads(line) for line in result.output.splitlines()]
+    assert proposals
+    # The header's event fills the event roles; a many-role is a list.
+    assert all(
+        p["roles"].get("event", "2011 MTV Video Music Awards") == "2011 MTV Video Music Awards"
+        for p in proposals
+    )
+    said = [p for p in proposals if p["kind"] == "said" and p["roles"].get("to") == "Jared Leto"]
+    assert said and said[0]["roles"]["speaker"] == "JWoww"
+    star = [p for p in proposals if p["kind"] == "star_of"]
+    assert {"kind": "star_of", "stars": ["Vanessa Hudgens"]}.items() <= {
+        "kind": star[0]["kind"],
+        "stars": star[0]["roles"]["stars"],
+    }.items()
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (None, "no such file"),
+        ("", "is empty"),
+        ("  \n\n", "is empty"),
+        (b"\xff\xfe caf\xe9", "is not UTF-8"),
+        ("---\nid: x\ntitle: T\n", "no closing '---' line"),
+        ("---\nid: x\ntitle: T\n---\n\n", "no text after it"),
+    ],
+)
+def test_propose_facts_refuses_a_file_it_cannot_read_saying_why(runner, tmp_path, content, says):
+    article = tmp_path / "article.txt"
+    if isinstance(content, bytes):
+        article.write_bytes(content)
+    elif content is not None:
+        article.write_text(content, encoding="utf-8")
+
+    result = runner.invoke(args=["propose-facts", str(article)])
+
+    assert result.exit_code == 1
+    assert str(article) in result.output and says in result.output
+    assert "Traceback" not in result.output
+
+
+def test_propose_facts_on_an_empty_database_says_to_load_the_bank(runner, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(UNSEEN_ARTICLE, encoding="utf-8")
+
+    result = runner.invoke(args=["propose-facts", str(article)])
+
+    assert result.exit_code == 1 and "quizapp load-bank" in result.output

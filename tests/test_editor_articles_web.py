@@ -72,7 +72,8 @@ def add_gala(as_editor, **fields: str) -> str:
     }
     response = send(as_editor, f"{ARTICLES}/new", data)
     assert response.status_code == 302, response.text
-    return urlsplit(response.location).path.rsplit("/", 1)[1]
+    # /editor/articles/<id>, or its /proposals when the workspace proposes facts from it
+    return urlsplit(response.location).path.split("/")[3]
 
 
 def add_event(as_editor, name: str = "Starlight Gala") -> str:

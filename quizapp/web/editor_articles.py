@@ -44,8 +44,9 @@ from quizapp.db import get_session
 from quizapp.models import Article, Fact
 from quizapp.web import auth
 from quizapp.web.auth import editor_required, local_path, wants_json
-from quizapp.workspace import articles, edits, review
+from quizapp.workspace import accept, articles, edits, review
 from quizapp.workspace.edits import EditError
+from quizapp.workspace.proposals import Proposal
 from quizapp.workspace.suggest import Category, EntityRef, Mention, SentenceSuggestions
 
 bp = Blueprint("editor_articles", __name__)
@@ -96,6 +97,11 @@ def new_article() -> ResponseReturnValue:
         )
     except EditError as error:
         return _article_form(form, _on_form(error.problems), 400)
+    article = _article_or_404(saved.id)
+    if accept.offered(db, article):
+        # The proposals are the quickest way from a pasted article to its facts.
+        flash("Added the article. The workspace proposes these facts: check them and accept.")
+        return redirect(url_for("editor_proposals.review", article_id=saved.id))
     flash("Added the article. Pick a sentence below to record a fact from it.")
     return redirect(url_for(".article_page", article_id=saved.id))
 
@@ -123,12 +129,18 @@ def _article_form(
 def article_page(article_id: str) -> ResponseReturnValue:
     """The article sentence by sentence: what each mentions, the facts recorded from it."""
     db = get_session()
-    layout = articles.article_layout(db, _article_or_404(article_id))
+    article = _article_or_404(article_id)
+    layout = articles.article_layout(db, article)
+    proposals: dict[int | None, list[accept.ProposalView]] = {}
+    for view in accept.proposal_views(db, article, accept.offered(db, article)):
+        proposals.setdefault(view.sentence, []).append(view)
     return render_template(
         "editor_articles/article.html",
         layout=layout,
         labels=articles.CATEGORY_LABELS,
         pending=review.pending_for_article(db, article_id),
+        proposals=proposals,
+        offered=sum(len(views) for views in proposals.values()),
     )
 
 
@@ -163,6 +175,16 @@ class FactDraft:
         return cls(request.form.get("kind", "").strip(), values, evidence)
 
     @classmethod
+    def proposed(cls, proposal: Proposal) -> FactDraft:
+        """The draft of a proposal: known entities by id, new ones by name (the form then
+        offers to add them), literals as text."""
+        values = {
+            role: [f.entity_id or f.text for f in fillers]
+            for role, fillers in proposal.roles.items()
+        }
+        return cls(proposal.kind, values, proposal.evidence)
+
+    @classmethod
     def of(cls, fact: Fact) -> FactDraft:
         """The draft of a recorded fact."""
         values = {
@@ -188,6 +210,8 @@ def new_fact(article_id: str) -> ResponseReturnValue:
             values=_prefilled(article, item.mentions if item else ()),
             evidence=item.sentence.text if item else "",
         )
+        if "proposal" in request.args:
+            draft = FactDraft.proposed(_proposal_or_404(article, request.args["proposal"]))
         return _fact_page(article, None, draft, number, item)
     return _submit_fact(article, None, number, sentences)
 
@@ -241,6 +265,13 @@ def restore_fact(article_id: str, fact_id: str) -> ResponseReturnValue:
         made = f"{saved.questions} question{'' if saved.questions == 1 else 's'}"
         flash(f"Restored the fact {fact.id}: it makes {made} again.")
     return redirect(url_for(".edit_fact", article_id=article.id, fact_id=fact.id))
+
+
+def _proposal_or_404(article: Article, key: str) -> Proposal:
+    found = next((p for p in accept.offered(get_session(), article) if p.key == key), None)
+    if found is None:
+        abort(404, "the article no longer offers that proposal: it was accepted or dismissed")
+    return found
 
 
 def _fact_or_404(article: Article, fact_id: str) -> Fact:

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
@@ -92,6 +92,9 @@ class Mention:
     end: int
     entity: EntityRef | None = None
     alternatives: tuple[EntityRef, ...] = ()
+    # For a new name or a title: the entity type its words and context suggest ("award" for
+    # "Record of the Year", "album" after "her debut album"), see `guess_type`.
+    guess: str | None = None
 
 
 @dataclass(frozen=True)
@@ -396,10 +399,28 @@ _STRAIGHT_SINGLE = re.compile(r"(?<![\w'’])'(\S(?:[^'\n]|'(?=\w)){0,99}?)'(?!\
 _SEVERAL_SENTENCES = re.compile(r"[.!?…][\"”’')\]]*\s+\S")
 _DOMAIN = re.compile(r"\.[a-z]{2,}$")
 _INITIAL_AFTER = frozenset("\"“‘'([{:—–-")
+# A year, then capitalised words (with "of", "the", "and", "&" between): "2024 Golden Reel
+# Awards", "2025 Festival of the Sea".
+_DATED_EVENT = re.compile(
+    r"(?<![\w.,$£€])(?:19|20)\d\d(?:\s+(?:[A-Z][\w'’.&-]*|of|the|and|&|de|du))*\s+[A-Z][\w'’-]*"
+)
+# The last word of an event's name.
+_EVENT_WORDS = frozenset(
+    "awards festival fest gala ceremony show games olympics honors honours expo summit "
+    "convention con week weekend concert tour jubilee marathon cup championships "
+    "championship classic prom ball vmas emmys grammys oscars".split()
+)
 # Lower-case words allowed inside a title ("Born This Way", "Watch the Throne").
 _SMALL_WORDS = frozenset(
     "a an and as at but by for from in into is it me my nor of off on or out so the to up "
     "vs with you your".split()
+)
+# Job titles that open a sentence before a name ("Drummer Ivy Cole joined ...").
+_ROLE_NOUNS = frozenset(
+    "director host hosts co-host singer rapper actor actress comedian presenter judge judges "
+    "producer designer drummer guitarist bassist keyboardist frontman frontwoman vocalist "
+    "islander islanders contestant contestants star stars newcomer newcomers veteran "
+    "filmmaker author writer model dancer chef coach captain".split()
 )
 # Lower-case words that may join capitalised ones into one name ("Kermit the Frog").
 _CONNECTORS = frozenset("of the de del della da di du van von der den la le y bin al".split())
@@ -433,20 +454,34 @@ def suggest_facts(text: str, gazetteer: Gazetteer) -> list[SentenceSuggestions]:
     """Every sentence of ``text`` with its mentions: known entities, new names, titles, years.
 
     Sentences come from `split_sentences` and are all kept, also those with no mention.
-    Mentions never overlap, are ordered by position, and carry offsets into ``text``.
+    Mentions never overlap, are ordered by position, and carry offsets into ``text``. New
+    names and titles carry a guessed type (`guess_type`), the same for every mention of one
+    name in the article.
     """
     sentences = split_sentences(text)
     name_words = _name_words(sentences)
-    results = []
+    the_names = _the_names(sentences)
+    found: list[list[Mention]] = []
     for sentence in sentences:
-        found = _sentence_mentions(sentence.text, gazetteer, name_words)
+        mentions = _sentence_mentions(sentence.text, gazetteer, name_words, the_names)
         shift = sentence.start
-        mentions = tuple(replace(m, start=m.start + shift, end=m.end + shift) for m in found)
-        results.append(SentenceSuggestions(sentence, mentions))
-    return results
+        found.append([replace(m, start=m.start + shift, end=m.end + shift) for m in mentions])
+    _headline_names(text, sentences, found)
+    guessed = _guesses(text, [m for mentions in found for m in mentions])
+    return [
+        SentenceSuggestions(
+            sentence,
+            tuple(
+                replace(m, guess=guessed.get(m.text)) if m.category in _GUESSED else m for m in ms
+            ),
+        )
+        for sentence, ms in zip(sentences, found, strict=True)
+    ]
 
 
-def _sentence_mentions(text: str, gazetteer: Gazetteer, name_words: set[str]) -> list[Mention]:
+def _sentence_mentions(
+    text: str, gazetteer: Gazetteer, name_words: set[str], the_names: set[str]
+) -> list[Mention]:
     known = gazetteer.find(text)
     known_spans = {(m.start, m.end) for m in known}
     titles = [t for t in _titles(text) if (t.start, t.end) not in known_spans]
@@ -454,10 +489,46 @@ def _sentence_mentions(text: str, gazetteer: Gazetteer, name_words: set[str]) ->
     # A title is read whole: the names and years inside it are part of it.
     taken.take(sorted(titles, key=lambda m: (m.start - m.end, m.start)))
     taken.take(known)
+    # An event named with its year ("the 2024 Golden Reel Awards") is one name, also in a
+    # headline: the year is part of it.
+    taken.take(_dated_events(text))
     taken.take(_years(text))
     if not _is_headline(text):
-        taken.take(_new_names(text, taken, name_words))
+        taken.take(_new_names(text, taken, name_words, the_names))
     return taken.mentions
+
+
+def _headline_names(text: str, sentences: list[Sentence], found: list[list[Mention]]) -> None:
+    """New names in headlines: the names the body copy spots, found again in the headline.
+
+    A headline capitalises every word, so its runs mean nothing by themselves; but a name
+    the article spells out elsewhere is the same name in the headline.
+    """
+    body = {m.text for ms in found for m in ms if m.category == Category.NEW_NAME}
+    for sentence, mentions in zip(sentences, found, strict=True):
+        if not _is_headline(sentence.text):
+            continue
+        taken = _Taken()
+        taken.take(mentions)
+        for name in sorted(body, key=lambda n: (-len(n), n)):
+            pattern = re.compile(r"(?<![\w'’])" + re.escape(name) + r"(?![\w])")
+            for match in pattern.finditer(text, sentence.start, sentence.end):
+                taken.take([Mention(Category.NEW_NAME, name, match.start(), match.end())])
+        mentions[:] = taken.mentions
+
+
+def _dated_events(text: str) -> list[Mention]:
+    events = []
+    for match in _DATED_EVENT.finditer(text):
+        # Cut after the last event word: "2024 Golden Reel Awards Sunday" is the awards.
+        cut = None
+        for word in _WORD.finditer(match.group(0)):
+            if word.group().casefold() in _EVENT_WORDS:
+                cut = word.end()
+        if cut is not None:
+            end = match.start() + cut
+            events.append(Mention(Category.NEW_NAME, text[match.start() : end], match.start(), end))
+    return events
 
 
 def _years(text: str) -> list[Mention]:
@@ -531,7 +602,23 @@ def _name_words(sentences: list[Sentence]) -> set[str]:
     return words
 
 
-def _new_names(text: str, taken: _Taken, name_words: set[str]) -> list[Mention]:
+def _the_names(sentences: list[Sentence]) -> set[str]:
+    """Names the article writes with a capitalised "The" inside a sentence ("with The
+    Velvet Foxes"), folded, as "the" and the next word: where such a name opens a sentence,
+    its "The" is part of it too."""
+    names = set()
+    for sentence in sentences:
+        if _is_headline(sentence.text):
+            continue
+        for match in re.finditer(r"\bThe\s+([A-Z][\w'’-]*)", sentence.text):
+            if not _starts_sentence(sentence.text, match.start()):
+                names.add("the " + match.group(1).casefold())
+    return names
+
+
+def _new_names(
+    text: str, taken: _Taken, name_words: set[str], the_names: Set[str] = frozenset()
+) -> list[Mention]:
     words = list(_WORD.finditer(text))
     names: list[Mention] = []
     for run in _runs(text, words):
@@ -541,7 +628,7 @@ def _new_names(text: str, taken: _Taken, name_words: set[str]) -> list[Mention]:
             if word is not None and taken.is_free(word.start(), word.end()):
                 piece.append(word)
             elif piece:
-                name = _name_of(text, piece, name_words)
+                name = _name_of(text, piece, name_words, the_names)
                 if name is not None:
                     names.append(name)
                 piece = []
@@ -581,6 +668,27 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
         return [i + 1]
     if spaced and nxt in _CONNECTORS and then_capitalised(i + 1):
         return [i + 1, i + 2]
+    # Award and show names: "Video of the Year", "Best Song of the Summer", and after "Best"
+    # "Best Actor in a Drama".
+    if spaced and i + 2 < len(words):
+        pair = (nxt, words[i + 2].group())
+        first = words[i - length + 1].group() if length <= i + 1 else ""
+        joined = text[words[i + 1].end() : words[i + 2].start()].isspace()
+        if (
+            joined
+            and (
+                pair in (("of", "the"), ("of", "a"))
+                or (
+                    first == "Best" and nxt in ("in", "for", "by") and pair[1] in ("a", "an", "the")
+                )
+            )
+            and then_capitalised(i + 2)
+        ):
+            return [i + 1, i + 2, i + 3]
+    if spaced and nxt in ("in", "for", "by") and then_capitalised(i + 1):
+        first = words[i - length + 1].group() if length <= i + 1 else ""
+        if first == "Best":
+            return [i + 1, i + 2]
     if (
         gap.startswith(".")
         and (gap == "." or gap[1:].isspace())
@@ -593,14 +701,31 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
     return None
 
 
-def _name_of(text: str, words: list[re.Match[str]], name_words: set[str]) -> Mention | None:
+def _name_of(
+    text: str,
+    words: list[re.Match[str]],
+    name_words: set[str],
+    the_names: Set[str] = frozenset(),
+) -> Mention | None:
     # Capitalised because it opens the sentence ("The", "In", "Particularly") or because it
     # is "I" ("I'm Dave"); inside a sentence a capitalised word is part of the name ("with
-    # The Weeknd", "Watch the Throne").
+    # The Weeknd", "Watch the Throne"). An opening "The" stays when the article writes the
+    # name with it elsewhere ("The Killers ..." after "... with The Killers").
     opening = _starts_sentence(text, words[0].start())
+    if (
+        opening
+        and len(words) > 1
+        and words[0].group() == "The"
+        and "the " + words[1].group().casefold() in the_names
+    ):
+        opening = False
     while words and (
         _is_stop_word(words[0].group()) if opening else _is_first_person(words[0].group())
     ):
+        words = words[1:]
+    # "Director Tomas Varga", "Host Lena Ortiz": a job title capitalised because it opens
+    # the sentence is not part of the name.
+    if opening and len(words) > 2 and words[0].group().casefold() in _ROLE_NOUNS:
         words = words[1:]
     while words and not _capitalised(words[0].group()):
         words = words[1:]
@@ -632,3 +757,160 @@ def _starts_sentence(text: str, position: int) -> bool:
     while i > 0 and text[i - 1].isspace():
         i -= 1
     return i == 0 or text[i - 1] in _INITIAL_AFTER
+
+
+# --- Type guesses -----------------------------------------------------------------------------
+
+_GUESSED = frozenset({Category.NEW_NAME, Category.TITLE})
+_VENUE_WORDS = frozenset(
+    "theatre theater arena center centre hall stadium palace garden gardens club bowl dome "
+    "pavilion amphitheatre amphitheater auditorium ballroom coliseum forum lounge".split()
+)
+_AWARD_END = re.compile(r"\b(?:Award|Awards?|Prize|Medal|Honou?r)$|\bof the [A-Z]\w+$")
+_TROPHY_NEAR = re.compile(r"^,? (?:a |the )?(?:trophy|statuette|statue)\b")
+_TROPHY_BEFORE = re.compile(r"\b(?:trophy|statuette|top prize|prize),? (?:the )?$")
+_AWARD_BEFORE = re.compile(r"\b(?:award|prize|honou?r) (?:for|of) $")
+_CITY_BEFORE = re.compile(
+    r"(?:\b(?:held|place|based|born|live|filmed|staged|hosted|headquartered|finale|"
+    + "|".join(sorted(_VENUE_WORDS))
+    + r")|\bin) in $|\b(?:held|place|finale|from|hometown of) in $|\bheld in $|\bplace in $",
+    re.IGNORECASE,
+)
+_GROUP_BEFORE = re.compile(
+    r"\b(?:band|group|duo|trio|quartet|quintet|collective|orchestra|choir|ensemble|"
+    r"boy band|girl group)(?: called| named)? $",
+    re.IGNORECASE,
+)
+_GROUP_AFTER = re.compile(
+    r"^['’]s (?:frontman|frontwoman|lead singer|lead vocalist|guitarist|bassist|drummer|"
+    r"keyboardist|members?)\b"
+)
+_CHARACTER_BEFORE = re.compile(r"\b(?:alter ego|persona|character),? $", re.IGNORECASE)
+# Words before a title that say what it is; the nearest one counts.
+_WORK_WORDS = {
+    "album": "album",
+    "ep": "album",
+    "mixtape": "album",
+    "lp": "album",
+    "single": "song",
+    "song": "song",
+    "songs": "song",
+    "track": "song",
+    "hit": "song",
+    "ballad": "song",
+    "anthem": "song",
+    "duet": "song",
+    "series": "show",
+    "show": "show",
+    "sitcom": "show",
+    "drama": "show",
+    "film": "show",
+    "movie": "show",
+    "documentary": "show",
+    "comedy": "show",
+    "miniseries": "show",
+    "thriller": "show",
+    "musical": "show",
+    "programme": "show",
+    "program": "show",
+}
+_SHOW_BEFORE = re.compile(
+    r"\b(?:stars? of|cast of|stars? in|starring in|starred in|turn in|role in|appeared in|"
+    r"appearing in|episode of|season of|finale of)\s*[\"“‘']?$",
+    re.IGNORECASE,
+)
+_SHOW_AFTER = re.compile(r"^[\"”’']?,?\s+(?:stars?|cast|co-stars?|finale|season|episode)\b")
+
+
+def guess_type(text: str, mention: Mention) -> str | None:
+    """The entity type a new name or a title most likely has, from its words and context.
+
+    ``mention`` is a new name or title in ``text`` (offsets into it). The name's own words
+    come first (an event's "Awards" or "Festival", an award's "Best ..." or "... of the
+    Year", a venue's "Arena"), then the words around it ("the band ...", "in <City>" after a
+    venue or "held", "her album ..."). A title with no such word is guessed a song, a name
+    a person. None when nothing says.
+    """
+    name = mention.text
+    before = text[max(0, mention.start - 60) : mention.start]
+    before = before.split("\n")[-1]
+    after = text[mention.end : mention.end + 40]
+    last = name.split()[-1].casefold() if name.split() else ""
+    if mention.category == Category.TITLE:
+        return _work_type(before, after)
+    if re.match(r"(?:19|20)\d\d ", name) and last in _EVENT_WORDS:
+        return "event"
+    if name.startswith("Best ") or _AWARD_BEFORE.search(before):
+        return "award"
+    if _AWARD_END.search(name) and not name.endswith("Awards"):
+        return "award"
+    if last in _EVENT_WORDS and last in ("awards", "festival", "gala", "ceremony", "fest"):
+        return "event"
+    if last in _VENUE_WORDS:
+        return "venue"
+    if _TROPHY_NEAR.match(after) or _TROPHY_BEFORE.search(before):
+        return "trophy"
+    if _CHARACTER_BEFORE.search(before):
+        return "character"
+    if _GROUP_BEFORE.search(before) or _GROUP_AFTER.match(after):
+        return "group"
+    if _CITY_BEFORE.search(before) or (name.isupper() and re.match(r"^\s*[—–-]", after)):
+        return "city"
+    if name.startswith("The ") and name[-1] == "s":
+        return "group"  # "The Killers": a person's name does not start with "The"
+    return "person"
+
+
+def _work_type(before: str, after: str) -> str:
+    if _SHOW_BEFORE.search(before) or _SHOW_AFTER.match(after):
+        return "show"
+    # The word right before the title ("her debut album, 'Low Tide'") or an apposition right
+    # after it ("'Paper Moon,' the band's first single"); a word further away says nothing
+    # ("closed the show with 'Roar'").
+    last = re.findall(r"[\w-]+", before.casefold())[-1:]
+    if last and last[0] in _WORK_WORDS and re.search(r"[\w-]+[,:]?\s*[\"“‘']?$", before):
+        return _WORK_WORDS[last[0]]
+    apposition = _APPOSITION.match(after)
+    if apposition:
+        return _WORK_WORDS[apposition.group(1).casefold()]
+    return "song"
+
+
+_APPOSITION = re.compile(
+    r"^[\"”’',]*\s*,?\s*(?:the|her|his|their|its|a|an) (?:[\w'’-]+ ){0,3}?("
+    + "|".join(sorted(_WORK_WORDS))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _guesses(text: str, mentions: Sequence[Mention]) -> dict[str, str]:
+    """One guessed type per name in the article: the most telling of its mentions' guesses.
+
+    A name is guessed from every place it appears ("Paper Moon" is a song after "single" in
+    one sentence even where another sentence says nothing), and a lone surname or first name
+    takes the type of the full name it shortens.
+    """
+    defaults = {Category.TITLE: "song", Category.NEW_NAME: "person"}
+    votes: dict[str, dict[str, int]] = {}
+    for mention in mentions:
+        if mention.category not in _GUESSED:
+            continue
+        guess = guess_type(text, mention)
+        if guess is None:
+            continue
+        weight = 0 if guess == defaults[mention.category] else 1
+        counts = votes.setdefault(mention.text, {})
+        counts[guess] = counts.get(guess, 0) + weight
+    guessed = {
+        name: max(sorted(counts), key=lambda t: counts[t])
+        if any(counts.values())
+        else next(iter(counts))
+        for name, counts in votes.items()
+    }
+    for name in list(guessed):
+        if " " not in name:
+            longer = [n for n in guessed if " " in n and name in n.split()]
+            if len(longer) == 1 and guessed[longer[0]] != "event":
+                guessed[name] = guessed[longer[0]]
+    return guessed

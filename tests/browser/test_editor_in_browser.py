@@ -124,6 +124,10 @@ def test_an_editor_takes_an_article_to_a_quiz_that_a_player_plays(workspace, new
     page.select_option("#event", "vma-2009")
     page.fill("#text", TEXT)
     submit(page, page.get_by_role("button", name="Add the article"))
+    # It lands on the facts the workspace proposes (tests/browser/test_proposals_in_browser.py
+    # accepts them); this editor records facts by hand, from the article's page.
+    expect(page.get_by_role("heading", name="Review proposals")).to_be_visible()
+    submit(page, page.locator(".ea-crumbs").get_by_role("link", name=TITLE))
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     article_url = page.url
 

@@ -1,0 +1,342 @@
+"""Cue patterns: how entertainment news says each kind of fact, for the fact proposer.
+
+Each cue is a regular expression over a sentence's skeleton (quizapp.workspace.propose): a
+mention is written ``{role}`` (``{role+}`` for a list, "A, B and C"; ``{role's}`` for a
+possessive), a quotation ``(?P<role>⟪\\d+⟫)``, and a literal role is a named group over the
+plain words (``(?P<news>that ...)``). Matching ignores case, and a short description may
+stand before any mention ("the comedian {host}"). The proposer adds the article's event and
+keeps only complete facts whose values fit the kind's role types, so a cue may be loose
+about types but should be strict about the words.
+
+The cues live here, in the package, rather than in kinds.yaml: they are regular expressions
+over the proposer's own skeleton, which an editor could not safely edit in a form, and
+keeping them out of the bank keeps the bank's files, the loader, the dump and the database
+unchanged. The patterns the bank teaches itself (`quizapp.workspace.propose.learn_cues`) are
+the editors' lever: every fact they record with its evidence adds one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One way of saying a fact of ``kind``."""
+
+    kind: str
+    pattern: str
+    learned: bool = False  # taught by the bank's own facts rather than written here
+    literal: Mapping[str, str] = field(default_factory=dict)  # fixed literal role values
+
+
+ORDINALS = {
+    word: n
+    for n, word in enumerate(
+        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+        "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+        "nineteenth twentieth".split()
+    )
+}
+
+# Words that may stand between parts of a clause without changing who did what.
+_ADV = r"(?:(?:also|then|later|first|finally|proudly|happily|quickly|once|again|even|still) )?"
+_WON = (
+    r"(?:won|wins|took home|takes home|took|takes|picked up|picks up|claimed|claims|collected|"
+    r"received|scooped|earned|bagged|landed|nabbed|grabbed|walked away with|went home with|"
+    r"left with)"
+)
+_HANDED = r"(?:(?:had |has )?(?:handed|presented|gave|given|awarded))"
+_GIVEN_TO = r"(?:was|were) (?:presented|handed|given|awarded)(?: to)?"
+_SANG = (
+    r"(?:sang|sings|performed|performs|played|plays|debuted|premiered|belted out|"
+    r"delivered|covered|(?:opened|closed|kicked off|ended|wrapped up) "
+    r"(?:[^⟨⟩⟪.;]{0,30}?|⟨[^⟩]+⟩) with)"
+)
+_WITH_VERB = r"(?:performed|performs|sang|sings|played|duetted|shared the stage|teamed up)"
+_HELD = (
+    r"(?:took place|takes place|was held|were held|is held|was staged|happened|kicked off|"
+    r"returned|unfolded)"
+)
+_POSITION = (
+    r"(?:lead singer|lead vocalist|lead guitarist|rhythm guitarist|frontman|frontwoman|"
+    r"guitarist|bassist|drummer|keyboardist|vocalist|singer|founding member|co-founder|"
+    r"dj|percussionist|violinist|pianist)"
+)
+# Without a band named right before it, "singer" says nothing of a band.
+_BAND_POSITION = _POSITION.replace("|singer|", "|")
+_OUTFIT_NOUNS = (
+    r"(?:gown|dress|suit|tuxedo|tux|jacket|cape|jumpsuit|coat|bikini|shirt|skirt|outfit|"
+    r"blazer|boots|hat|veil|corset|robe|leotard|catsuit|bodysuit|trousers|pants|shorts|"
+    r"cloak|kimono|sari|frock|ensemble|costume|vest|waistcoat|sweater|hoodie|trench)"
+)
+_OUTFIT = r"(?P<outfit>(?:a|an|her|his|their|the) (?:[a-z][\w-]* ){0,4}?" + _OUTFIT_NOUNS + r")\b"
+_THING = (
+    r"(?P<thing>(?:a|an|the|his|her|their) (?!award\b)(?:[a-z][\w-]* ){0,3}?[a-z][\w-]*"
+    r"(?: of (?:[a-z][\w-]* ){0,2}?[a-z][\w-]*)?)(?= to | after | from | at "
+    r"| before | on | for | during |[,.;]|$)"
+)
+_SAID = (
+    r"(?:said|says|told [^⟨⟩⟪.;,]{0,25}?|added|joked|half-joked|explained|laughed|recalled|"
+    r"admitted|insisted|replied|shouted|gushed|declared|quipped|noted|confessed|revealed|"
+    r"teased|beamed|smiled|cried|sobbed|announced|remarked|wrote)"
+)
+_QUOTE = r"(?P<quote>⟪\d+⟫)"
+_EVENT_WORD = r"(?:festival|ceremony|gala|event|awards|show|evening|night|concert)"
+
+CUES: tuple[Cue, ...] = (
+    # award_win
+    Cue(
+        "award_win",
+        r"{winner},? "
+        + _ADV
+        + _WON
+        + r" (?:the (?:[\w-]+ )?(?:award|prize|trophy|honou?r) for )?{award}(?: for {work})?",
+    ),
+    Cue("award_win", r"{award} went to {winner}(?: for {work})?"),
+    Cue("award_win", r"{winner},? (?:was|were) (?:named|crowned|voted) {award}"),
+    Cue("award_win", r"{winner} (?:won|took) (?:the )?(?:award|prize) for {award}"),
+    Cue(
+        "award_win",
+        (
+            r"{winner}['’]s (?:(?:debut|new|latest|second|third) )?(?:album|single|song|"
+            r"record|track),? {work},? (?:was named|won|took|picked up) {award}"
+        ),
+    ),
+    Cue(
+        "award_win", r"{award} (?:was|were) (?:won by|given to|awarded to) {winner}(?: for {work})?"
+    ),
+    Cue(
+        "award_win",
+        r"{winner} (?:(?:debut|new|latest|first|second|third) )?"
+        r"(?:album|single|song|record|track),? "
+        r"{work},? (?:was named|won|took|picked up) {award}",
+    ),
+    # presented
+    Cue("presented", r"{presenter} " + _ADV + _HANDED + r" {recipient} {award}"),
+    Cue("presented", r"{presenter} " + _ADV + _HANDED + r" {award} to {recipient}"),
+    Cue("presented", r"{award} " + _GIVEN_TO + r" {recipient} by {presenter}"),
+    Cue("presented", r"{award} (?:was|were) (?:presented|handed) by {presenter} to {recipient}"),
+    Cue("presented", r"{recipient} (?:received|accepted|collected) {award} from {presenter}"),
+    # sang
+    Cue("sang", r"{singer},? " + _ADV + _SANG + r" {song}"),
+    Cue("sang", r"{singer} " + _ADV + _WITH_VERB + r" {song} with"),
+    Cue("sang", r"{song} was (?:performed|sung) by {singer}"),
+    # performed_with
+    Cue(
+        "performed_with",
+        r"{performer},? (?:who )?" + _ADV + _WITH_VERB + r"(?: {x_song})? with {partner}",
+    ),
+    Cue(
+        "performed_with",
+        r"{performer}[^⟨⟩⟪.;]{0,60}?,? and " + _ADV + _WITH_VERB + r" with {partner}",
+    ),
+    Cue("performed_with", r"{partner} joined {performer} (?:onstage|on stage|for a duet)"),
+    # held_at and held_in
+    Cue("held_at", r"{event} " + _HELD + r" at {venue}"),
+    Cue("held_in", r"{event} " + _HELD + r" (?:at {x_venue} )?in {city}"),
+    Cue("held_in", r"{event} " + _HELD + r" in {city}"),
+    # edition
+    Cue(
+        "edition",
+        r"the (?P<edition>\d+)(?:st|nd|rd|th) (?:annual )?(?:edition of (?:the )?)?{event}",
+    ),
+    Cue("edition", r"{event},? the (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:annual )?edition\b"),
+    Cue("edition", r"the (?P<edition>[a-z]+) annual {event}"),
+    # trophy
+    Cue("trophy", r"{trophy}"),
+    # band_member
+    Cue("band_member", r"{band's} (?P<position>" + _POSITION + r"),? {member}"),
+    Cue("band_member", r"{band} (?P<position>" + _POSITION + r"),? {member}"),
+    Cue(
+        "band_member",
+        r"{member},? (?:the|a) (?:[\w-]+ )?(?P<position>" + _POSITION + r") (?:of|for|in) {band}",
+    ),
+    Cue("band_member", r"{member},? {band's} (?P<position>" + _POSITION + r")"),
+    Cue("band_member", r"(?<![\w'’])(?P<position>" + _BAND_POSITION + r") {member}[^.;]*?{band}"),
+    # star_of
+    Cue("star_of", r"{show} stars? {stars+}"),
+    Cue(
+        "star_of",
+        r"{stars+},? (?:who )?" + _ADV + r"(?:stars?|starred|starring|appears?|appeared) in {show}",
+    ),
+    Cue("star_of", r"the (?:stars|cast) of {show},? {stars+}"),
+    Cue("star_of", r"{stars} for (?:his|her|their) (?:turn|role|performance|part) in {show}"),
+    Cue("star_of", r"{show} (?:star|actor|actress|lead) {stars}"),
+    # said
+    Cue("said", _QUOTE + r",? {speaker},? " + _SAID + r"(?: {to})?"),
+    Cue("said", _QUOTE + r",? " + _SAID + r" {speaker}"),
+    Cue("said", r"{speaker} " + _SAID + r"(?: {to})?[,:]? " + _QUOTE),
+    Cue("said", r"{speaker} to {to}: " + _QUOTE),
+    # wore
+    Cue(
+        "wore",
+        r"{wearer},? (?:who )?"
+        + _ADV
+        + (
+            r"(?:wore|wears|was wearing|arrived in|dressed in|donned|stepped out in|"
+            r"sported|showed up in|changed into|rocked|walked the red carpet in) "
+        )
+        + _OUTFIT,
+    ),
+    Cue("wore", r"{wearer}[^⟨⟩⟪.;]{0,80}?,? (?:wore|wears|was wearing|donned) " + _OUTFIT),
+    Cue(
+        "wore",
+        r"{wearer}, who [^.;⟪]{0,100}?,? "
+        + _ADV
+        + r"(?:wore|was wearing|donned|arrived in) "
+        + _OUTFIT,
+    ),
+    # gave
+    Cue(
+        "gave",
+        r"{giver} "
+        + _ADV
+        + r"(?:gave|handed|passed|tossed|threw|offered|slipped|brought) {receiver} "
+        + _THING,
+    ),
+    Cue(
+        "gave",
+        r"{giver} "
+        + _ADV
+        + r"(?:gave|handed|passed|tossed|threw|slipped) "
+        + _THING.replace("(?= to | after", "(?= to ").replace(
+            " from | at | before | on | for | during |[,.;]|$)", ")"
+        )
+        + r" to {receiver}",
+    ),
+    # met
+    Cue("met", r"{people+} " + _ADV + r"(?:met|meets) {met} (?P<detail>for the first time)"),
+    Cue(
+        "met",
+        r"{people+} "
+        + _ADV
+        + (
+            r"(?:met|meets) {met} (?P<detail>(?:backstage|onstage|on set|at the [\w "
+            r"-]{3,30}?))(?=[,.;]| and |$)"
+        ),
+    ),
+    # hung_out
+    Cue(
+        "hung_out",
+        r"{people+} (?:hung out|hangs out|hang out)(?: backstage)? with {companion}",
+        literal={"activity": "hang out with"},
+    ),
+    Cue(
+        "hung_out",
+        r"{people+} (?:palled|pals|palling) around with {companion}",
+        literal={"activity": "pal around with"},
+    ),
+    Cue(
+        "hung_out",
+        r"{people+} (?:partied|parties) with {companion}",
+        literal={"activity": "party with"},
+    ),
+    Cue(
+        "hung_out",
+        r"{people+} (?:danced|dances) with {companion}",
+        literal={"activity": "dance with"},
+    ),
+    Cue(
+        "hung_out",
+        r"{people+} (?:spent time|spends time) with {companion}",
+        literal={"activity": "spend time with"},
+    ),
+    # fan_of
+    Cue(
+        "fan_of",
+        (
+            r"{fan},? (?:who )?(?:has|had|have)? ?(?:been|is|was|are) (?:a |an )?(?:huge "
+            r"|big |longtime |lifelong |devoted |self-confessed )?(?:fan|admirer) of "
+            r"{idol}"
+        ),
+    ),
+    Cue(
+        "fan_of",
+        (
+            r"{fan} (?:said|admitted|told [^⟨⟩⟪.;,]{0,25}?) (?:she|he|they) (?:had been|"
+            r"has been|was|is) (?:a |an )?(?:huge |big |longtime |lifelong )?fan of "
+            r"{idol}"
+        ),
+    ),
+    # nicknamed
+    Cue(
+        "nicknamed",
+        (
+            r"{subject+},? who (?:was|were|is|are|has been|have been) (?:nicknamed|dubbed|"
+            r"called|known as) (?P<nickname>⟪\d+⟫)(?: by (?P<given_by>(?:the |their "
+            r"|his |her |its )?[\w'’ -]{2,40}?)(?=[,.;]|$| and ))?"
+        ),
+    ),
+    Cue(
+        "nicknamed",
+        (
+            r"(?:called|dubbed|nicknamed|named) {subject} (?P<nickname>⟪\d+⟫)(?:[^⟪.;]{0,40}? "
+            r"by (?P<given_by>(?:the |their |his |her |its )?[\w'’ -]{2,40}?)(?=[,.;]|"
+            r"$| and ))?"
+        ),
+    ),
+    Cue(
+        "nicknamed",
+        (
+            r"{subject} (?:was|is|were|are) (?:nicknamed|dubbed|known as|called) "
+            r"(?P<nickname>⟪\d+⟫)"
+            r"(?: by (?P<given_by>(?:the |their |his |her |its )?[\w'’ -]{2,40}?)(?=[,.;]|"
+            r"$| and ))?"
+        ),
+    ),
+    # announced
+    Cue(
+        "announced",
+        r"{announcer} "
+        + _ADV
+        + (
+            r"(?:announced|revealed|confirmed) (?:the (?:title|name) of )?(?:her|his|"
+            r"their|the|⟨[^⟩]+⟩) (?:(?:new|upcoming|next|debut|sixth|fifth|fourth|third|second)"
+            r" )*album,? {album}"
+        ),
+    ),
+    Cue(
+        "announced",
+        r"{announcer} "
+        + _ADV
+        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
+    ),
+    Cue(
+        "announced",
+        r"{announcer} [^⟨⟩⟪.;]{0,80}? and "
+        + _ADV
+        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
+    ),
+    # A dateline: "LOS ANGELES — ..." opens a report from the event's city.
+    Cue("held_in", r"^{city} [—–-]"),
+    # congratulated
+    Cue(
+        "congratulated",
+        r"{congratulated+} (?:was|were) [a-z]+ (?:backstage |onstage )?by (?:[\w-]+ )?"
+        r"well-wishers(?: including)? {well_wishers+}",
+    ),
+    Cue(
+        "congratulated",
+        r"(?:including )?{well_wishers+} "
+        + _ADV
+        + r"congratulated {congratulated+}(?: on (?P<occasion>[^,.;⟪]{3,60}?))?(?=[,.;]|$)",
+    ),
+    Cue(
+        "congratulated",
+        (
+            r"{congratulated+} (?:was|were) congratulated by (?:[\w-]+ )*?(?:including "
+            r")?{well_wishers+}"
+        ),
+    ),
+    # caught
+    Cue("caught", r"{catchers+} caught {caught}"),
+    # alter_ego
+    Cue("alter_ego", r"{person} as (?:her|his|their) alter ego,? {alter_ego}"),
+    Cue("alter_ego", r"{person's} alter ego,? {alter_ego}"),
+)
+
+# Kept for documentation: event words the cues above treat as "the event" (see
+# quizapp.workspace.propose's reading of "the festival", "the ceremony" ...).
+EVENT_WORDS = _EVENT_WORD

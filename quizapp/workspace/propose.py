@@ -1,0 +1,869 @@
+"""Fact proposals: complete facts read off an article's sentences, for an editor to accept.
+
+No Flask, no database writes, nothing downloaded: plain rules over the workspace's own
+reading of the article (quizapp.workspace.suggest) and the bank.
+
+How a sentence becomes proposals
+    1. Its mentions (suggest_facts): the bank's entities (the gazetteer), new names and
+       titles with a guessed type. A lone surname stands for the full name the article used
+       before ("Varga" for "Tomas Varga"); "he"/"she"/"him"/"her"/"his" for the person the
+       previous sentences are about (their subject), which is how a quote's "she said" finds
+       its speaker; "the band" for the last group named; "the award" for the last award;
+       "the festival", "the ceremony" ... for the article's event.
+    2. The sentence is written as a skeleton: every mention a slot, every quotation a quote
+       token, the words between them as they are ("⟨0⟩ won ⟨1⟩ for ⟨2⟩").
+    3. Cue patterns per kind (quizapp.workspace.cues, hand-written and general) and patterns
+       the bank teaches itself (for each of its facts, the words between two role fillers in
+       the evidence) are matched against the skeleton; each match fills some roles.
+    4. The event role is filled with the article's event (given, or the first event the
+       article names: "the 2024 Golden Reel Awards"). A proposal is kept only if every
+       required role is filled, every value's type fits its role (question_bank/kinds.yaml),
+       and no entity fills two roles. Propose nothing rather than junk.
+
+The workspace calls `propose_for_article` with its session; the command line does the same;
+tests and the benchmark call `propose_facts` with a bank read from files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import yaml
+from sqlmodel import Session, col, select
+
+from quizapp.bank.files import Bank, KindIn
+from quizapp.bank.sync import kinds_from_db
+from quizapp.core.text import fold
+from quizapp.models import Article, Entity, Fact
+from quizapp.workspace.cues import CUES, ORDINALS, Cue
+from quizapp.workspace.proposals import Filler, NewEntity, Proposal
+from quizapp.workspace.suggest import (
+    Category,
+    EntityLike,
+    EntityRef,
+    Gazetteer,
+    Mention,
+    SentenceSuggestions,
+    suggest_facts,
+)
+
+__all__ = [
+    "ArticleFileError",
+    "ArticleSource",
+    "Proposer",
+    "parse_article",
+    "propose_facts",
+    "many_roles",
+    "propose_for_article",
+    "proposals_for_stored_article",
+]
+
+# Confidence of a proposal from a hand-written cue and from a pattern the bank taught itself;
+# each new entity the proposal needs (a guessed type) makes it a little less sure.
+HAND_CONFIDENCE = 0.8
+LEARNED_CONFIDENCE = 0.65
+NEW_ENTITY_PENALTY = 0.05
+# Learned patterns: at most this many words between two fillers of a fact's evidence.
+LEARNED_MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Something a role can take: a mention, or a pronoun or a "the band" standing for one."""
+
+    text: str  # the name the fact would use ("Tomas Varga" for "Varga")
+    start: int
+    end: int
+    entities: tuple[EntityRef, ...] = ()  # known: the entity first, then same-named ones
+    guess: str | None = None  # new: the guessed type
+    quote: bool = False  # a quotation, not a name
+    virtual: bool = False  # a pronoun or "the band"
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        if self.entities:
+            return tuple(e.type for e in self.entities)
+        return (self.guess,) if self.guess else ()
+
+    def filler(self, types: Sequence[str]) -> Filler | None:
+        """This slot as a value of a role taking ``types``, or None if it does not fit."""
+        for entity in self.entities:
+            if entity.type in types:
+                return Filler(entity.name, entity_id=entity.id)
+        if not self.entities and self.guess in types:
+            return Filler(self.text, new_type=self.guess)
+        return None
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """A sentence with its slots as ``⟨i⟩`` and quotations as ``⟪i⟫``."""
+
+    text: str
+    slots: tuple[Slot, ...]
+    # (skeleton start, article start) of each stretch of plain text, to map captures back.
+    plain: tuple[tuple[int, int, int], ...]
+
+    def article_span(self, start: int, end: int, article: str) -> str:
+        """The article's text under a captured stretch of the skeleton (slots read back)."""
+        out = []
+        pos = start
+        while pos < end:
+            slot = _TOKEN.match(self.text, pos)
+            if slot:
+                # As the article writes it: "on his first feature", not the name "his" is.
+                taken = self.slots[int(slot.group(1))]
+                out.append(article[taken.start : taken.end])
+                pos = slot.end()
+                continue
+            for skel_start, skel_end, art_start in self.plain:
+                if skel_start <= pos < skel_end:
+                    stop = min(end, skel_end)
+                    nxt = re.compile(r"[⟨⟪]").search(self.text, pos, stop)
+                    stop = nxt.start() if nxt else stop
+                    out.append(
+                        article[art_start + pos - skel_start : art_start + stop - skel_start]
+                    )
+                    pos = stop
+                    break
+            else:
+                out.append(self.text[pos])
+                pos += 1
+        return "".join(out)
+
+
+@dataclass
+class _Compiled:
+    kind: str
+    pattern: re.Pattern[str]
+    confidence: float
+    literal: Mapping[str, str] = field(default_factory=dict)  # role -> fixed literal value
+    kind_roles: frozenset[str] = frozenset()  # the kind's roles that take a list
+
+
+# --- Building a proposer ----------------------------------------------------------------------
+
+
+class Proposer:
+    """The bank's kinds, gazetteer and patterns, ready to read articles."""
+
+    def __init__(
+        self,
+        kinds: Mapping[str, KindIn],
+        entities: Iterable[EntityLike],
+        learned: Iterable[Cue] = (),
+    ):
+        self.kinds = dict(kinds)
+        entity_list = list(entities)
+        self.gazetteer = Gazetteer.from_entities(entity_list)
+        self.entities = {e.id: EntityRef(e.id, e.name, e.type) for e in entity_list}
+        self.patterns: list[_Compiled] = []
+        for cue in [*CUES, *learned]:
+            if cue.kind in self.kinds:
+                self.patterns.append(_compile(cue, self.kinds[cue.kind]))
+
+    @classmethod
+    def from_bank(cls, bank: Bank) -> Proposer:
+        """A proposer for a bank read from files (quizapp.bank.files.read_bank)."""
+        evidence = [
+            (f.kind, dict(f.roles), f.evidence) for f in bank.facts.values() if not f.retired
+        ]
+        entities = list(bank.entities.values())
+        return cls(bank.kinds, entities, learn_cues(bank.kinds, entities, evidence))
+
+    @classmethod
+    def from_session(cls, session: Session) -> Proposer:
+        """A proposer for the bank in the database: its kinds, entities and facts."""
+        kinds = kinds_from_db(session)
+        entities = list(session.exec(select(Entity)).all())
+        facts = session.exec(select(Fact).where(col(Fact.retired).is_(False))).all()
+        evidence = [(f.kind, dict(f.roles), f.evidence) for f in facts]
+        return cls(kinds, entities, learn_cues(kinds, entities, evidence))
+
+    def propose(
+        self, text: str, title: str | None = None, event_id: str | None = None
+    ) -> list[Proposal]:
+        """Complete facts the article's sentences state, in the article's order.
+
+        ``title`` is the article's title when the text does not start with it; ``event_id``
+        the article's event if it has one, else the first event the article names is used.
+        """
+        suggestions = suggest_facts(text, self.gazetteer)
+        event = self._article_event(text, title, event_id, suggestions)
+        article = _ArticleReader(text, suggestions, event, self.kinds, self.gazetteer)
+        proposals: dict[tuple[object, ...], Proposal] = {}
+        for skeleton, sentence in article.skeletons():
+            for compiled in self.patterns:
+                for roles in _one_per_single_role(compiled, _matches(compiled, skeleton, text)):
+                    proposal = article.complete(compiled, roles, sentence)
+                    if proposal is None:
+                        continue
+                    for made in (proposal, *article.implied(proposal)):
+                        key = _identity(made)
+                        if key not in proposals or (
+                            proposals[key].start == made.start
+                            and proposals[key].confidence < made.confidence
+                        ):
+                            proposals[key] = made
+        kept = [p for p in proposals.values() if not _contained(p, proposals.values())]
+        return sorted(kept, key=lambda p: (p.start, p.kind, p.key))
+
+    def _article_event(
+        self,
+        text: str,
+        title: str | None,
+        event_id: str | None,
+        suggestions: Sequence[SentenceSuggestions],
+    ) -> Slot | None:
+        if event_id is not None and event_id in self.entities:
+            ref = self.entities[event_id]
+            return Slot(ref.name, -1, -1, entities=(ref,))
+        mentions = [m for s in suggestions for m in s.mentions]
+        if title and title.strip() and title.strip() not in text:
+            mentions = [m for s in suggest_facts(title, self.gazetteer) for m in s.mentions]
+            mentions += [m for s in suggestions for m in s.mentions]
+        for mention in mentions:
+            if mention.entity is not None and mention.entity.type == "event":
+                return Slot(mention.entity.name, -1, -1, entities=(mention.entity,))
+        new = [m for m in mentions if m.category == Category.NEW_NAME and m.guess == "event"]
+        dated = [m for m in new if re.match(r"(?:19|20)\d\d ", m.text)]
+        if not (dated or new):
+            return None
+        return Slot((dated or new)[0].text, -1, -1, guess="event")
+
+
+def propose_facts(
+    bank: Bank, text: str, title: str | None = None, event_id: str | None = None
+) -> list[Proposal]:
+    """Proposals for an article against a bank read from files (see `Proposer.propose`)."""
+    return Proposer.from_bank(bank).propose(text, title, event_id)
+
+
+def propose_for_article(
+    session: Session, text: str, title: str | None = None, event_id: str | None = None
+) -> list[Proposal]:
+    """Proposals for an article against the database's bank (see `Proposer.propose`)."""
+    return Proposer.from_session(session).propose(text, title, event_id)
+
+
+def proposals_for_stored_article(session: Session, article: Article) -> list[Proposal]:
+    """Proposals for an article already in the bank, with its own event."""
+    return propose_for_article(session, article.text, article.title, article.event_id)
+
+
+def many_roles(kind: KindIn) -> frozenset[str]:
+    """The roles of ``kind`` that take a list (for `Proposal.as_json`)."""
+    return frozenset(role for role, spec in kind.roles.items() if spec.many)
+
+
+# --- Article files ----------------------------------------------------------------------------
+
+
+class ArticleFileError(ValueError):
+    """An article file the proposer cannot read; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    """An article to propose facts for: its text, title and event (an entity id), if any."""
+
+    text: str
+    title: str | None = None
+    event_id: str | None = None
+
+
+def parse_article(content: str) -> ArticleSource:
+    """An article file's content: the bank's format (a YAML header between ``---`` lines,
+    then the text; question_bank/articles/) or plain text with the title on its first line.
+    """
+    if not content.strip():
+        raise ArticleFileError("is empty: put the article's title on the first line, then its text")
+    if content.startswith("---\n"):
+        end = content.find("\n---\n", 3)
+        if end < 0:
+            raise ArticleFileError("starts a YAML header with '---' but has no closing '---' line")
+        try:
+            header = yaml.safe_load(content[4 : end + 1])
+        except yaml.YAMLError as exc:
+            raise ArticleFileError(f"its header is not valid YAML: {exc}") from None
+        if not isinstance(header, dict):
+            raise ArticleFileError("its header must be YAML keys and values (id, title, ...)")
+        text = content[end + 5 :]
+        if not text.strip():
+            raise ArticleFileError("has a header but no text after it")
+        title, event = header.get("title"), header.get("event")
+        return ArticleSource(
+            text,
+            str(title) if title is not None else None,
+            str(event) if event is not None else None,
+        )
+    title = content.strip().splitlines()[0].strip()
+    return ArticleSource(content, title)
+
+
+# --- Learning from the bank -------------------------------------------------------------------
+
+
+def learn_cues(
+    kinds: Mapping[str, KindIn],
+    entities: Iterable[EntityLike],
+    facts: Iterable[tuple[str, Mapping[str, object], str]],
+) -> list[Cue]:
+    """Patterns the bank's own facts teach: for each fact, the words between two of its
+    single-entity role fillers in its evidence ("⟨band⟩ guitarist ⟨member⟩" from "Queen
+    guitarist Brian May"). Only short gaps of plain words count, and a literal role whose
+    value is exactly those words becomes part of the pattern's result."""
+    entity_list = list(entities)
+    gazetteer = Gazetteer.from_entities(entity_list)
+    learned: dict[tuple[str, str], Cue] = {}
+    for kind_name, roles, evidence in facts:
+        kind = kinds.get(kind_name)
+        if kind is None:
+            continue
+        found = gazetteer.find(evidence)
+        by_entity = {}
+        for role, value in roles.items():
+            spec = kind.roles.get(role)
+            if spec is None or spec.many or spec.literal or role == "event":
+                continue
+            for mention in found:
+                ids = {mention.entity.id} | {a.id for a in mention.alternatives}  # type: ignore[union-attr]
+                if value in ids:
+                    by_entity[mention.start] = (role, mention)
+                    break
+        ordered = [by_entity[k] for k in sorted(by_entity)]
+        for (role_a, a), (role_b, b) in zip(ordered, ordered[1:], strict=False):
+            gap = evidence[a.end : b.start]
+            if any(m.start >= a.end and m.end <= b.start for m in found):
+                continue
+            words = gap.split()
+            if not words or len(words) > LEARNED_MAX_WORDS or not re.fullmatch(r"[\w\s,'’-]+", gap):
+                continue
+            # "JWoww to Jared Leto" says nothing of a fan: a pattern needs a word that does.
+            if not any(len(w) > 3 and not _is_function_word(w) for w in words):
+                continue
+            literal = {
+                role: str(value)
+                for role, value in roles.items()
+                if kind.roles.get(role) is not None
+                and kind.roles[role].literal == "text"
+                and str(value).casefold() in gap.casefold()
+            }
+            pattern = (
+                "{" + role_a + "}" + re.escape(gap).replace(r"\ ", r"\s+") + "{" + role_b + "}"
+            )
+            if any(
+                role not in {role_a, role_b, "event", *literal} and not spec.optional
+                for role, spec in kind.roles.items()
+            ):
+                continue
+            cue = Cue(kind_name, pattern, learned=True, literal=literal)
+            learned.setdefault((kind_name, pattern), cue)
+    return list(learned.values())
+
+
+# --- Reading an article -----------------------------------------------------------------------
+
+# Pronouns that stand for a person: subjects and objects, and "her"/"his" before a work of
+# theirs ("her debut album"). Other possessives stay words, so that cues can read "for his
+# turn in".
+_PRONOUN = re.compile(
+    r"\b(?:he|she|him"
+    r"|her(?=\s*(?:[,.;:!?\"”]|$|\s(?:by|to|on|at|in|with|for|from|after|before|during|"
+    r"a|an|the|as|and|backstage|onstage)\b))"
+    r"|(?:her|his)(?=\s+(?:(?:debut|new|latest|first|second|third|upcoming|next) )?"
+    r"(?:album|single|song|record|track)\b))\b",
+    re.IGNORECASE,
+)
+_GROUP_ANAPHORA = re.compile(r"\bthe (?:band|group)\b(?!(?-i:\s+[A-Z]))", re.IGNORECASE)
+_EVENT_ANAPHORA = re.compile(
+    r"\bthe (?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert)\b"
+    r"(?!(?-i:\s+[A-Z]))",
+    re.IGNORECASE,
+)
+# "the award" for the award named last ("that Cher had handed her the award").
+_AWARD_ANAPHORA = re.compile(r"\bthe (?:award|prize|honou?r)\b(?!(?-i:\s+(?:for\b|[A-Z])))", re.I)
+_QUOTES = re.compile(r"[\"“]([^\"“”]{1,600}?)[\"”]")
+_PERSONISH = ("person", "group")
+# Entity types named by a plain noun phrase rather than a name.
+_PHRASE_TYPES = ("outfit", "thing", "gesture")
+# Words before such a phrase that are not part of its name: "his old leather jacket".
+_PHRASE_OPENERS = frozenset(
+    "a an the his her their its my your our old new favourite favorite signature trademark "
+    "custom stunning famous now-famous infamous same very".split()
+)
+
+
+class _ArticleReader:
+    """One article's sentences as skeletons, with who "she" and "the band" are so far."""
+
+    def __init__(
+        self,
+        text: str,
+        suggestions: Sequence[SentenceSuggestions],
+        event: Slot | None,
+        kinds: Mapping[str, KindIn],
+        gazetteer: Gazetteer,
+    ):
+        self.text = text
+        self.gazetteer = gazetteer
+        self.suggestions = suggestions
+        self.event = event
+        self.kinds = kinds
+        self.full_names = _full_names(suggestions)
+        # Who "she" and who "he" stood for so far, by name: one person is not both.
+        self.genders: dict[str, str] = {}
+
+    def skeletons(self) -> Iterable[tuple[_Skeleton, SentenceSuggestions]]:
+        focus: Slot | None = None
+        last_group: Slot | None = None
+        people_so_far: list[Slot] = []
+        last_award: Slot | None = None
+        for item in self.suggestions:
+            sentence = item.sentence
+            slots = [self._slot(m) for m in item.mentions]
+            quotes = [
+                (sentence.start + q.start(), sentence.start + q.end())
+                for q in _QUOTES.finditer(sentence.text)
+            ]
+            # A quotation that is a title or a known name is that name, not a quote.
+            quotes = [
+                (a, b)
+                for a, b in quotes
+                if not any(a < s.start and s.end <= b and _only(self.text, a, b, s) for s in slots)
+            ]
+            slots = [s for s in slots if not any(a <= s.start < b for a, b in quotes)]
+            named = [s for s in slots if set(s.types) & {"person"}]
+            virtual: list[Slot] = []
+            for match in _PRONOUN.finditer(sentence.text):
+                start = sentence.start + match.start()
+                if any(a <= start < b for a, b in quotes):
+                    continue
+                # The sentence's first person named before the pronoun, else the subject of
+                # the sentences before; never someone "he" or "she" has been the other of.
+                gender = "f" if match.group().casefold() in ("she", "her") else "m"
+                candidates = [s for s in named if s.start < start]
+                candidates += [focus] if focus is not None else []
+                candidates += reversed(people_so_far)
+                for referent in candidates:
+                    if self.genders.get(referent.text, gender) == gender:
+                        self.genders[referent.text] = gender
+                        virtual.append(_standing_for(referent, start, start + len(match.group())))
+                        break
+            groups_so_far = last_group
+            for match in _GROUP_ANAPHORA.finditer(sentence.text):
+                start = sentence.start + match.start()
+                earlier = [s for s in slots if "group" in s.types and s.start < start]
+                group = earlier[-1] if earlier else groups_so_far
+                if group is not None and not any(a <= start < b for a, b in quotes):
+                    virtual.append(_standing_for(group, start, start + len(match.group())))
+            if self.event is not None:
+                for match in _EVENT_ANAPHORA.finditer(sentence.text):
+                    start = sentence.start + match.start()
+                    if not any(a <= start < b for a, b in quotes):
+                        virtual.append(_standing_for(self.event, start, start + len(match.group())))
+            for match in _AWARD_ANAPHORA.finditer(sentence.text):
+                start = sentence.start + match.start()
+                earlier = [s for s in slots if "award" in s.types and s.start < start]
+                award = earlier[-1] if earlier else last_award
+                if award is not None and not any(a <= start < b for a, b in quotes):
+                    virtual.append(_standing_for(award, start, start + len(match.group())))
+            quote_slots = [Slot(self.text[a + 1 : b - 1], a, b, quote=True) for a, b in quotes]
+            every = sorted(
+                _without_overlaps([*slots, *quote_slots, *virtual]), key=lambda s: s.start
+            )
+            yield self._skeleton(sentence.start, sentence.end, every), item
+            people = [s for s in every if not s.quote and "person" in s.types]
+            if people:
+                focus = people[0]
+            people_so_far.extend(s for s in slots if "person" in s.types)
+            groups = [s for s in slots if "group" in s.types]
+            if groups:
+                last_group = groups[-1]
+            awards = [s for s in slots if "award" in s.types]
+            if awards:
+                last_award = awards[-1]
+
+    def _slot(self, mention: Mention) -> Slot:
+        if mention.entity is not None:
+            return Slot(
+                mention.entity.name,
+                mention.start,
+                mention.end,
+                entities=(mention.entity, *mention.alternatives),
+            )
+        if mention.category == Category.YEAR:
+            return Slot(mention.text, mention.start, mention.end, guess="year")
+        full = self.full_names.get(mention.text)
+        if full is not None:
+            return _moved(full, mention.start, mention.end)
+        if self.event is not None and mention.guess == "event":
+            if _same_event(mention.text, self.event.text):
+                return _moved(self.event, mention.start, mention.end, text=self.event.text)
+        return Slot(mention.text, mention.start, mention.end, guess=mention.guess)
+
+    def _skeleton(self, start: int, end: int, slots: Sequence[Slot]) -> _Skeleton:
+        parts: list[str] = []
+        plain: list[tuple[int, int, int]] = []
+        length = 0
+        pos = start
+        for index, slot in enumerate(slots):
+            a, b = slot.start, slot.end
+            if not slot.quote and not slot.virtual:
+                # A title's quotes and the comma American style puts inside them go with it.
+                while a > pos and self.text[a - 1] in "\"“‘'":
+                    a -= 1
+                while (
+                    b < end
+                    and self.text[b] in ",.!?"
+                    and b + 1 < end
+                    and self.text[b + 1] in "\"”’'"
+                ):
+                    b += 1
+                while b < end and self.text[b] in "\"”’'" and a < slot.start:
+                    b += 1
+                    if self.text[b - 1] != "'" or not self.text[b : b + 1].isalpha():
+                        break
+            if a < pos:
+                continue
+            piece = self.text[pos:a]
+            plain.append((length, length + len(piece), pos))
+            parts.append(piece)
+            length += len(piece)
+            # A slot's token carries its types, so that a cue's role matches only the
+            # mentions that could fill it ("⟨3:person⟩").
+            token = f"⟪{index}⟫" if slot.quote else f"⟨{index}:{','.join(slot.types)}⟩"
+            parts.append(token)
+            length += len(token)
+            pos = b
+        piece = self.text[pos:end]
+        plain.append((length, length + len(piece), pos))
+        parts.append(piece)
+        return _Skeleton("".join(parts), tuple(slots), tuple(plain))
+
+    def complete(
+        self,
+        compiled: _Compiled,
+        roles: Mapping[str, list[Slot] | str],
+        sentence: SentenceSuggestions,
+    ) -> Proposal | None:
+        """A proposal from one match, if every required role is filled and fits."""
+        kind = self.kinds[compiled.kind]
+        filled: dict[str, tuple[Filler, ...]] = {}
+        for role, value in {**compiled.literal, **roles}.items():
+            spec = kind.roles.get(role)
+            if spec is None:
+                continue
+            if isinstance(value, str) and spec.literal is None:
+                # A thing named in plain words ("a silver sequin gown"): an entity.
+                phrase = self._phrase_entity(value, spec.types)
+                if phrase is None:
+                    return None
+                filled[role] = (phrase,)
+                continue
+            if isinstance(value, str) and spec.literal is not None:
+                # A quote with an editor's brackets is not word for word (kinds.yaml, said).
+                if "[" in value:
+                    return None
+                literal = _literal(value, spec.literal)
+                if literal is None:
+                    return None
+                filled[role] = (Filler(literal),)
+                continue
+            if spec.literal is not None or isinstance(value, str):
+                return None
+            fillers = []
+            for slot in value:
+                filler = slot.filler(spec.types)
+                if filler is None:
+                    return None
+                if filler not in fillers:
+                    fillers.append(filler)
+            if len(fillers) > 1 and not spec.many:
+                return None
+            filled[role] = tuple(fillers)
+        if "event" in kind.roles and "event" not in filled and self.event is not None:
+            filler = self.event.filler(kind.roles["event"].types)
+            if filler is not None:
+                filled["event"] = (filler,)
+        if any(not spec.optional and role not in filled for role, spec in kind.roles.items()):
+            return None
+        literal_roles = {r for r, s in kind.roles.items() if s.literal}
+        entity_values = [
+            f.entity_id or f.text.casefold()
+            for role, fs in filled.items()
+            if role not in literal_roles
+            for f in fs
+        ]
+        if len(entity_values) != len(set(entity_values)):
+            return None  # one entity in two roles ("she was a fan of her")
+        new = _new_entities(filled)
+        confidence = compiled.confidence - NEW_ENTITY_PENALTY * len(new)
+        return Proposal(
+            kind=compiled.kind,
+            roles=filled,
+            evidence=sentence.sentence.text,
+            start=sentence.sentence.start,
+            confidence=max(0.05, min(1.0, confidence)),
+            new_entities=new,
+        )
+
+    def _phrase_entity(self, phrase: str, types: Sequence[str]) -> Filler | None:
+        """The entity a plain noun phrase names: an outfit, a thing or a gesture (the kinds'
+        entities that are not names), the bank's own if it has one by that name."""
+        fitting = [t for t in types if t in _PHRASE_TYPES]
+        if not fitting:
+            return None
+        words = phrase.split()
+        while words and words[0].casefold() in _PHRASE_OPENERS:
+            words = words[1:]
+        if not words:
+            return None
+        bare = " ".join(words)
+        for mention in self.gazetteer.find(bare):
+            if mention.start == 0 and mention.end == len(bare):
+                for entity in (mention.entity, *mention.alternatives):
+                    if entity is not None and entity.type in fitting:
+                        return Filler(entity.name, entity_id=entity.id)
+        return Filler(bare, new_type=fitting[0])
+
+    def implied(self, proposal: Proposal) -> list[Proposal]:
+        """Facts another one states too: whoever is handed an award at an event won it."""
+        if proposal.kind != "presented" or "award_win" not in self.kinds:
+            return []
+        kind = self.kinds["award_win"]
+        roles = {
+            "winner": proposal.roles["recipient"],
+            "award": proposal.roles["award"],
+            "event": proposal.roles["event"],
+        }
+        if not set(roles) <= set(kind.roles):
+            return []
+        return [
+            Proposal(
+                kind="award_win",
+                roles=roles,
+                evidence=proposal.evidence,
+                start=proposal.start,
+                confidence=proposal.confidence,
+                new_entities=_new_entities(roles),
+            )
+        ]
+
+
+def _moved(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:
+    return Slot(
+        text if text is not None else slot.text,
+        start,
+        end,
+        entities=slot.entities,
+        guess=slot.guess,
+        quote=slot.quote,
+    )
+
+
+def _standing_for(referent: Slot, start: int, end: int) -> Slot:
+    return Slot(referent.text, start, end, referent.entities, referent.guess, virtual=True)
+
+
+def _without_overlaps(slots: Sequence[Slot]) -> list[Slot]:
+    kept: list[Slot] = []
+    # Quotations first (they hold their own names), then real mentions, then stand-ins.
+    for slot in sorted(slots, key=lambda s: (not s.quote, s.virtual, s.start)):
+        if all(slot.end <= k.start or slot.start >= k.end for k in kept):
+            kept.append(slot)
+    return kept
+
+
+def _only(text: str, a: int, b: int, slot: Slot) -> bool:
+    """True if the quotation text[a:b] holds nothing but ``slot`` (and punctuation)."""
+    rest = text[a + 1 : slot.start] + text[slot.end : b - 1]
+    return not any(c.isalnum() for c in rest)
+
+
+def _same_event(name: str, event: str) -> bool:
+    """ "Northern Sound Awards" is the article's "2025 Northern Sound Awards"."""
+    bare = re.sub(r"^(?:19|20)\d\d\s+", "", event)
+    return fold(name) in (fold(event), fold(bare))
+
+
+def _full_names(suggestions: Sequence[SentenceSuggestions]) -> dict[str, Slot]:
+    """A lone surname or first name, and the one full name of the article it shortens."""
+    full: dict[str, list[Mention]] = {}
+    for item in suggestions:
+        for mention in item.mentions:
+            parts = mention.text.split()
+            types = {mention.guess} if mention.entity is None else {mention.entity.type}
+            if len(parts) < 2 or not types & set(_PERSONISH) or mention.category == Category.TITLE:
+                continue
+            for part in {parts[0], parts[-1]}:
+                if part[0].isupper() and part != "The":
+                    full.setdefault(part, [])
+                    if all(m.text != mention.text for m in full[part]):
+                        full[part].append(mention)
+    result = {}
+    for short, mentions in full.items():
+        if len(mentions) == 1:
+            m = mentions[0]
+            entities = (m.entity, *m.alternatives) if m.entity is not None else ()
+            result[short] = Slot(m.text, m.start, m.end, entities=entities, guess=m.guess)
+    return result
+
+
+def _new_entities(roles: Mapping[str, Sequence[Filler]]) -> tuple[NewEntity, ...]:
+    seen: list[NewEntity] = []
+    for fillers in roles.values():
+        for filler in fillers:
+            if filler.is_new:
+                entity = NewEntity(filler.text, filler.new_type or "")
+                if entity not in seen:
+                    seen.append(entity)
+    return tuple(seen)
+
+
+def _one_per_single_role(
+    compiled: _Compiled, matches: Iterable[dict[str, list[Slot] | str]]
+) -> Iterable[dict[str, list[Slot] | str]]:
+    """A list of names in a role that takes one ("A and B, who were nicknamed ...") is one
+    fact per name."""
+    kind_roles = compiled.kind_roles
+    for roles in matches:
+        split = [
+            r
+            for r, v in roles.items()
+            if isinstance(v, list) and len(v) > 1 and r not in kind_roles
+        ]
+        if len(split) != 1:
+            yield roles
+            continue
+        values = roles[split[0]]
+        assert isinstance(values, list)
+        for value in values:
+            yield {**roles, split[0]: [value]}
+
+
+def _contained(proposal: Proposal, others: Iterable[Proposal]) -> bool:
+    """True if another proposal of the same kind says all this one says and more (the
+    longer list of well-wishers, the win with its work)."""
+    for other in others:
+        if other is proposal or other.kind != proposal.kind:
+            continue
+        if all(set(fs) <= set(other.roles.get(role, ())) for role, fs in proposal.roles.items()):
+            if set(other.roles) != set(proposal.roles) or any(
+                set(other.roles[r]) != set(fs) for r, fs in proposal.roles.items()
+            ):
+                return True
+    return False
+
+
+def _is_function_word(word: str) -> bool:
+    return word.casefold().strip(",") in _FUNCTION_WORDS
+
+
+_FUNCTION_WORDS = frozenset(
+    "with from into onto over under after before about while when then there their them "
+    "they this that these those have been were being also just only even".split()
+)
+
+
+def _identity(proposal: Proposal) -> tuple[object, ...]:
+    # One fact is proposed once, from the first sentence that states it.
+    return (
+        proposal.kind,
+        tuple(
+            (role, tuple(sorted(f.entity_id or fold(f.text) for f in proposal.roles[role])))
+            for role in sorted(proposal.roles)
+        ),
+    )
+
+
+def _literal(value: str, literal_type: str) -> str | None:
+    value = value.strip().strip(",;:").strip()
+    if literal_type == "number":
+        lowered = value.casefold()
+        if lowered in ORDINALS:
+            return str(ORDINALS[lowered])
+        digits = re.match(r"(\d+)", value)
+        return digits.group(1) if digits else None
+    value = re.sub(r"\s+", " ", value)
+    return value or None
+
+
+# --- Matching ---------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(\+|'s)?\}")
+_TOKEN = re.compile(r"[⟨⟪](\d+)(?::[^⟩]*)?[⟩⟫]")
+
+
+def _slot_token(types: Sequence[str] | None) -> str:
+    """A regular expression for a slot that fits ``types`` (any slot for None)."""
+    if types is None:
+        return r"⟨\d+:[^⟩]*⟩"
+    fits = "|".join(re.escape(t) for t in types)
+    return rf"⟨\d+:(?:[^⟩]*,)?(?:{fits})(?:,[^⟩]*)?⟩"
+
+
+# A short description may stand before a name: "the comedian ⟨Lena Ortiz⟩", "her debut
+# album, ⟨Low Tide⟩", "the jury president, ⟨Ingrid Solberg⟩".
+_DESCRIPTION = (
+    r"(?:(?:the|a|an|his|her|their|its|fellow|former) (?:[a-z][\w'’-]* ){0,3}?(?:[a-z][\w'’-]*,? "
+    r")?)?"
+)
+
+
+def _compile(cue: Cue, kind: KindIn) -> _Compiled:
+    def slot(match: re.Match[str]) -> str:
+        role, suffix = match.group(1), match.group(2)
+        spec = kind.roles.get(role)
+        token = _slot_token(spec.types if spec is not None and spec.literal is None else None)
+        if suffix == "+":
+            body = rf"{token}(?:(?:,|,? and|,? &) {token})*"
+            return rf"{_DESCRIPTION}(?P<{role}>{body})(?!['’]s\b)"
+        if suffix == "'s":
+            return rf"(?P<{role}>{token})['’]s"
+        return rf"{_DESCRIPTION}(?P<{role}>{token})(?!['’]s\b)"
+
+    source = _PLACEHOLDER.sub(slot, cue.pattern)
+    confidence = LEARNED_CONFIDENCE if cue.learned else HAND_CONFIDENCE
+    return _Compiled(
+        cue.kind,
+        re.compile(source, re.IGNORECASE),
+        confidence,
+        dict(cue.literal),
+        many_roles(kind),
+    )
+
+
+def _matches(
+    compiled: _Compiled, skeleton: _Skeleton, article: str
+) -> Iterable[dict[str, list[Slot] | str]]:
+    """Every match of the pattern in the skeleton, overlapping ones too, as role values."""
+    pos = 0
+    seen = set()
+    while pos <= len(skeleton.text):
+        match = compiled.pattern.search(skeleton.text, pos)
+        if match is None:
+            return
+        pos = match.start() + 1
+        roles: dict[str, list[Slot] | str] = {}
+        for role, value in match.groupdict().items():
+            if value is None:
+                continue
+            if role.startswith("x_"):
+                continue
+            start, end = match.span(role)
+            tokens = _TOKEN.findall(value)
+            if tokens and re.fullmatch(r"\s*(?:[⟨⟪][^⟩⟫]*[⟩⟫](?:,|,? and|,? &)?\s*)+", value):
+                slots = [skeleton.slots[int(t)] for t in tokens]
+                if len(slots) == 1 and slots[0].quote:
+                    roles[role] = slots[0].text
+                else:
+                    roles[role] = slots
+            else:
+                roles[role] = skeleton.article_span(start, end, article)
+        key = tuple(sorted((r, str(v)) for r, v in roles.items()))
+        if key not in seen:
+            seen.add(key)
+            yield roles
