@@ -183,6 +183,45 @@ def test_he_and_she_are_not_the_same_person(proposer):
     assert [p["roles"]["partner"] for p in found] == ["Lady Gaga"]
 
 
+def test_an_object_pronoun_is_not_the_subject_of_its_own_clause(proposer):
+    text = (
+        "Justin Timberlake was the night's big winner at the 2013 Comet Awards. "
+        "Jimmy Fallon handed him the Video Vanguard Award."
+    )
+
+    presented = [p["roles"] for p in proposed(proposer, text) if p["kind"] == "presented"]
+
+    assert presented == [
+        {
+            "presenter": "Jimmy Fallon",
+            "recipient": "Justin Timberlake",
+            "award": "Video Vanguard Award",
+            "event": "2013 Comet Awards",
+        }
+    ]
+
+
+def test_the_award_is_the_award_named_last(proposer):
+    text = (
+        "Mara Vance won Record of the Year at the 2025 Comet Awards. "
+        "Later, Katy Perry handed her the award."
+    )
+
+    presented = [p["roles"] for p in proposed(proposer, text) if p["kind"] == "presented"]
+
+    assert presented[0]["award"] == "Record of the Year"
+    assert presented[0]["recipient"] == "Mara Vance"
+
+
+def test_a_dateline_names_the_events_city(proposer):
+    text = "LOS ANGELES — The stars came out for the 2010 VMAs on Sunday."
+
+    held = [p for p in proposer.propose(text) if p.kind == "held_in"]
+
+    assert held[0].roles["city"][0].entity_id == "los-angeles"
+    assert held[0].roles["event"][0].entity_id == "vma-2010"
+
+
 def test_a_quote_with_editorial_brackets_is_not_proposed(proposer):
     text = '"I met her [as Jo Calderone] tonight," Dave Grohl said.'
 
@@ -249,6 +288,14 @@ def test_a_band_named_with_the_and_its_members(proposer):
         ('She stars in the series "Northern Post."', [("Northern Post", "show")]),
         # A job title opening the sentence is not part of the name.
         ("Director Tomas Varga won.", [("Tomas Varga", "person")]),
+        # A duo, and an act whose name opens with a number word.
+        ("It went to Macklemore & Ryan Lewis.", [("Macklemore & Ryan Lewis", "person")]),
+        ("One Direction won it.", [("One Direction", "person")]),
+        # A place's surname is not a person's: "Brooklyn" is the city.
+        (
+            "It was held at the Barclays Center in Brooklyn, near the Brooklyn Bridge.",
+            [("Barclays Center", "venue"), ("Brooklyn", "city"), ("Brooklyn Bridge", "venue")],
+        ),
     ],
 )
 def test_name_spotting_finds_whole_names_with_a_fitting_type(text, expected):

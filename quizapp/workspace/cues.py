@@ -126,7 +126,10 @@ CUES: tuple[Cue, ...] = (
     # performed_with
     Cue(
         "performed_with",
-        r"{performer},? (?:who )?" + _ADV + _WITH_VERB + r"(?: {x_song})? with {partner}",
+        r"{performer},? (?:who )?"
+        + _ADV
+        + _WITH_VERB
+        + r"(?: {x_song}(?:,? (?:and )?(?:then )?(?:also )?{x_song2})?)? with {partner}",
     ),
     Cue(
         "performed_with",

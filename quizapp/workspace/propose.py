@@ -231,7 +231,11 @@ class Proposer:
         dated = [m for m in new if re.match(r"(?:19|20)\d\d ", m.text)]
         if not (dated or new):
             return None
-        return Slot((dated or new)[0].text, -1, -1, guess="event")
+        # The first event named, by its fullest name: a headline's "2013 VMAs" is the
+        # body's "2013 MTV Video Music Awards".
+        first = (dated or new)[0]
+        same = [m for m in (dated or new) if m.text[:4] == first.text[:4]] if dated else [first]
+        return Slot(max(same, key=lambda m: len(m.text)).text, -1, -1, guess="event")
 
 
 def propose_facts(
@@ -441,11 +445,18 @@ class _ArticleReader:
                 start = sentence.start + match.start()
                 if any(a <= start < b for a, b in quotes):
                     continue
-                # The sentence's first person named before the pronoun, else the subject of
-                # the sentences before; never someone "he" or "she" has been the other of.
-                gender = "f" if match.group().casefold() in ("she", "her") else "m"
-                candidates = [s for s in named if s.start < start]
-                candidates += [focus] if focus is not None else []
+                # A subject ("she said") is the sentence's first person named before it,
+                # else the subject of the sentences before; an object ("handed him") is
+                # that subject first, as the clause's own subject is rarely its object.
+                # Never someone "he" or "she" has been the other of.
+                pronoun = match.group().casefold()
+                gender = "f" if pronoun in ("she", "her") else "m"
+                before = [s for s in named if s.start < start]
+                ahead = [focus] if focus is not None else []
+                if pronoun in ("him", "her"):
+                    candidates = [*ahead, *before]
+                else:
+                    candidates = [*before, *ahead]
                 candidates += reversed(people_so_far)
                 for referent in candidates:
                     if self.genders.get(referent.text, gender) == gender:
@@ -497,7 +508,7 @@ class _ArticleReader:
         if mention.category == Category.YEAR:
             return Slot(mention.text, mention.start, mention.end, guess="year")
         full = self.full_names.get(mention.text)
-        if full is not None:
+        if full is not None and mention.guess in (None, "person"):
             return _moved(full, mention.start, mention.end)
         if self.event is not None and mention.guess == "event":
             if _same_event(mention.text, self.event.text):
@@ -684,9 +695,13 @@ def _only(text: str, a: int, b: int, slot: Slot) -> bool:
 
 
 def _same_event(name: str, event: str) -> bool:
-    """ "Northern Sound Awards" is the article's "2025 Northern Sound Awards"."""
+    """ "Northern Sound Awards" is the article's "2025 Northern Sound Awards", and so is any
+    event the article names with the same year ("2025 NSAs")."""
     bare = re.sub(r"^(?:19|20)\d\d\s+", "", event)
-    return fold(name) in (fold(event), fold(bare))
+    year = re.match(r"(?:19|20)\d\d\b", name)
+    return fold(name) in (fold(event), fold(bare)) or (
+        year is not None and event.startswith(year.group())
+    )
 
 
 def _full_names(suggestions: Sequence[SentenceSuggestions]) -> dict[str, Slot]:

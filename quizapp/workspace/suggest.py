@@ -666,6 +666,9 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
 
     if spaced and _capitalised(nxt):
         return [i + 1]
+    # A duo or a company: "Macklemore & Ryan Lewis", "Simon & Garfunkel".
+    if gap in (" & ", " + ") and _capitalised(nxt):
+        return [i + 1]
     if spaced and nxt in _CONNECTORS and then_capitalised(i + 1):
         return [i + 1, i + 2]
     # Award and show names: "Video of the Year", "Best Song of the Summer", and after "Best"
@@ -719,6 +722,9 @@ def _name_of(
         and "the " + words[1].group().casefold() in the_names
     ):
         opening = False
+    # "One Direction won ...": a number word before capitalised words names an act.
+    if opening and len(words) > 1 and words[0].group() == "One":
+        opening = False
     while words and (
         _is_stop_word(words[0].group()) if opening else _is_first_person(words[0].group())
     ):
@@ -764,7 +770,8 @@ def _starts_sentence(text: str, position: int) -> bool:
 _GUESSED = frozenset({Category.NEW_NAME, Category.TITLE})
 _VENUE_WORDS = frozenset(
     "theatre theater arena center centre hall stadium palace garden gardens club bowl dome "
-    "pavilion amphitheatre amphitheater auditorium ballroom coliseum forum lounge".split()
+    "pavilion amphitheatre amphitheater auditorium ballroom coliseum forum lounge park square "
+    "plaza pier bridge".split()
 )
 _AWARD_END = re.compile(r"\b(?:Award|Awards?|Prize|Medal|Honou?r)$|\bof the [A-Z]\w+$")
 _TROPHY_NEAR = re.compile(r"^,? (?:a |the )?(?:trophy|statuette|statue)\b")
@@ -909,7 +916,9 @@ def _guesses(text: str, mentions: Sequence[Mention]) -> dict[str, str]:
         for name, counts in votes.items()
     }
     for name in list(guessed):
-        if " " not in name:
+        # Only a name nothing else said anything about: "Brooklyn" after "in" stays a city
+        # even beside "the Brooklyn Bridge".
+        if " " not in name and guessed[name] == "person":
             longer = [n for n in guessed if " " in n and name in n.split()]
             if len(longer) == 1 and guessed[longer[0]] != "event":
                 guessed[name] = guessed[longer[0]]
