@@ -289,7 +289,8 @@ def test_a_band_named_with_the_and_its_members(proposer):
         # A job title opening the sentence is not part of the name.
         ("Director Tomas Varga won.", [("Tomas Varga", "person")]),
         # A duo, and an act whose name opens with a number word.
-        ("It went to Macklemore & Ryan Lewis.", [("Macklemore & Ryan Lewis", "person")]),
+        ("It went to Macklemore & Ryan Lewis.", [("Macklemore & Ryan Lewis", "group")]),
+        ("The Velvet Foxes won.", [("The Velvet Foxes", "group")]),
         ("One Direction won it.", [("One Direction", "person")]),
         # A place's surname is not a person's: "Brooklyn" is the city.
         (

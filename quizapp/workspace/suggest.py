@@ -713,13 +713,22 @@ def _name_of(
     # Capitalised because it opens the sentence ("The", "In", "Particularly") or because it
     # is "I" ("I'm Dave"); inside a sentence a capitalised word is part of the name ("with
     # The Weeknd", "Watch the Throne"). An opening "The" stays when the article writes the
-    # name with it elsewhere ("The Killers ..." after "... with The Killers").
+    # name with it elsewhere ("The Killers ..." after "... with The Killers") or the name is
+    # a plural of two words or more, as bands' are ("The Velvet Foxes played ...").
     opening = _starts_sentence(text, words[0].start())
     if (
         opening
         and len(words) > 1
         and words[0].group() == "The"
-        and "the " + words[1].group().casefold() in the_names
+        and (
+            "the " + words[1].group().casefold() in the_names
+            # "The Velvet Foxes": a plural name of two words or more after "The" is a band's.
+            or (
+                len(words) > 2
+                and words[-1].group().endswith("s")
+                and not _possessive(words[-1].group())
+            )
+        )
     ):
         opening = False
     # "One Direction won ...": a number word before capitalised words names an act.
@@ -865,6 +874,8 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return "city"
     if name.startswith("The ") and name[-1] == "s":
         return "group"  # "The Killers": a person's name does not start with "The"
+    if " & " in name:
+        return "group"  # a duo: "Macklemore & Ryan Lewis"
     return "person"
 
 
