@@ -222,6 +222,20 @@ def test_a_dateline_names_the_events_city(proposer):
     assert held[0].roles["event"][0].entity_id == "vma-2010"
 
 
+def test_a_list_the_article_leaves_open_is_marked_open(proposer):
+    text = (
+        "At the 2030 Comet Awards, guests including Kai Rowe and Lena Ortiz congratulated "
+        "Mara Vance on her win. Kai Rowe and Lena Ortiz congratulated Dex Harlan."
+    )
+
+    found = [p for p in proposer.propose(text) if p.kind == "congratulated"]
+
+    assert [(len(p.roles["well_wishers"]), p.open_roles) for p in found] == [
+        (2, ("well_wishers",)),
+        (2, ()),
+    ]
+
+
 def test_a_quote_with_editorial_brackets_is_not_proposed(proposer):
     text = '"I met her [as Jo Calderone] tonight," Dave Grohl said.'
 

@@ -18,7 +18,7 @@ the editors' lever: every fact they record with its evidence adds one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ class Cue:
     pattern: str
     learned: bool = False  # taught by the bank's own facts rather than written here
     literal: Mapping[str, str] = field(default_factory=dict)  # fixed literal role values
+    # Many roles whose list is open when the cue matches ("including {well_wishers+}"); a
+    # show's stars are always a partial list.
+    open: tuple[str, ...] = ()
 
 
 ORDINALS = {
@@ -314,24 +317,35 @@ CUES: tuple[Cue, ...] = (
     ),
     # A dateline: "LOS ANGELES — ..." opens a report from the event's city.
     Cue("held_in", r"^{city} [—–-]"),
-    # congratulated
+    # congratulated: "including" leaves the list of well-wishers open
     Cue(
         "congratulated",
         r"{congratulated+} (?:was|were) [a-z]+ (?:backstage |onstage )?by (?:[\w-]+ )?"
-        r"well-wishers(?: including)? {well_wishers+}",
+        r"well-wishers including {well_wishers+}",
+        open=("well_wishers",),
     ),
     Cue(
         "congratulated",
-        r"(?:including )?{well_wishers+} "
+        r"including {well_wishers+} "
+        + _ADV
+        + r"congratulated {congratulated+}(?: on (?P<occasion>[^,.;⟪]{3,60}?))?(?=[,.;]|$)",
+        open=("well_wishers",),
+    ),
+    Cue(
+        "congratulated",
+        r"(?<!including ){well_wishers+} "
         + _ADV
         + r"congratulated {congratulated+}(?: on (?P<occasion>[^,.;⟪]{3,60}?))?(?=[,.;]|$)",
     ),
     Cue(
         "congratulated",
-        (
-            r"{congratulated+} (?:was|were) congratulated by (?:[\w-]+ )*?(?:including "
-            r")?{well_wishers+}"
-        ),
+        r"{congratulated+} (?:was|were) congratulated by (?:[\w-]+ )*?including {well_wishers+}",
+        open=("well_wishers",),
+    ),
+    Cue(
+        "congratulated",
+        r"{congratulated+} (?:was|were) congratulated by "
+        r"(?!(?:[\w-]+ )*?including ){well_wishers+}",
     ),
     # caught
     Cue("caught", r"{catchers+} caught {caught}"),
@@ -339,6 +353,9 @@ CUES: tuple[Cue, ...] = (
     Cue("alter_ego", r"{person} as (?:her|his|their) alter ego,? {alter_ego}"),
     Cue("alter_ego", r"{person's} alter ego,? {alter_ego}"),
 )
+
+# A show has more stars than an article names: its list of stars is always open.
+CUES = tuple(replace(c, open=("stars",)) if c.kind == "star_of" else c for c in CUES)
 
 # Kept for documentation: event words the cues above treat as "the event" (see
 # quizapp.workspace.propose's reading of "the festival", "the ceremony" ...).

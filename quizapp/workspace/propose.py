@@ -141,6 +141,7 @@ class _Compiled:
     confidence: float
     literal: Mapping[str, str] = field(default_factory=dict)  # role -> fixed literal value
     kind_roles: frozenset[str] = frozenset()  # the kind's roles that take a list
+    open: tuple[str, ...] = ()  # roles whose list the match leaves open
 
 
 # --- Building a proposer ----------------------------------------------------------------------
@@ -619,6 +620,7 @@ class _ArticleReader:
             start=sentence.sentence.start,
             confidence=max(0.05, min(1.0, confidence)),
             new_entities=new,
+            open_roles=tuple(r for r in compiled.open if r in filled),
         )
 
     def _phrase_entity(self, phrase: str, types: Sequence[str]) -> Filler | None:
@@ -848,6 +850,7 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
         confidence,
         dict(cue.literal),
         many_roles(kind),
+        cue.open,
     )
 
 
