@@ -213,6 +213,18 @@ def test_the_award_is_the_award_named_last(proposer):
     assert presented[0]["recipient"] == "Mara Vance"
 
 
+def test_the_article_event_is_the_first_one_it_names(proposer):
+    # The bank knows the 2010 VMAs, but the article is about the Comet Awards.
+    text = (
+        "The 2030 Comet Awards took place at the Lumen Arena. "
+        'Kai Rowe sang "Night Drive" there. He last sang it at the 2010 VMAs.'
+    )
+
+    sang = [p for p in proposer.propose(text) if p.kind == "sang"]
+
+    assert [f.text for f in sang[0].roles["event"]] == ["2030 Comet Awards"]
+
+
 def test_a_dateline_names_the_events_city(proposer):
     text = "LOS ANGELES — The stars came out for the 2010 VMAs on Sunday."
 

@@ -86,7 +86,6 @@ _SAID = (
     r"teased|beamed|smiled|cried|sobbed|announced|remarked|wrote)"
 )
 _QUOTE = r"(?P<quote>⟪\d+⟫)"
-_EVENT_WORD = r"(?:festival|ceremony|gala|event|awards|show|evening|night|concert)"
 
 CUES: tuple[Cue, ...] = (
     # award_win
@@ -356,7 +355,3 @@ CUES: tuple[Cue, ...] = (
 
 # A show has more stars than an article names: its list of stars is always open.
 CUES = tuple(replace(c, open=("stars",)) if c.kind == "star_of" else c for c in CUES)
-
-# Kept for documentation: event words the cues above treat as "the event" (see
-# quizapp.workspace.propose's reading of "the festival", "the ceremony" ...).
-EVENT_WORDS = _EVENT_WORD

@@ -99,7 +99,7 @@ class Slot:
 
 @dataclass(frozen=True)
 class _Skeleton:
-    """A sentence with its slots as ``⟨i⟩`` and quotations as ``⟪i⟫``."""
+    """A sentence with its slots as ``⟨i:types⟩`` and quotations as ``⟪i⟫``."""
 
     text: str
     slots: tuple[Slot, ...]
@@ -225,18 +225,18 @@ class Proposer:
         if title and title.strip() and title.strip() not in text:
             mentions = [m for s in suggest_facts(title, self.gazetteer) for m in s.mentions]
             mentions += [m for s in suggestions for m in s.mentions]
+        new = [m for m in mentions if m.category == Category.NEW_NAME and m.guess == "event"]
+        dated = [m for m in new if re.match(r"(?:19|20)\d\d ", m.text)]
+        # The first event the article names: one the bank has, or a new one with its year
+        # (by its fullest name: a headline's "2013 VMAs" is the body's "2013 MTV Video Music
+        # Awards"); a new one without a year only if there is nothing else.
         for mention in mentions:
             if mention.entity is not None and mention.entity.type == "event":
                 return Slot(mention.entity.name, -1, -1, entities=(mention.entity,))
-        new = [m for m in mentions if m.category == Category.NEW_NAME and m.guess == "event"]
-        dated = [m for m in new if re.match(r"(?:19|20)\d\d ", m.text)]
-        if not (dated or new):
-            return None
-        # The first event named, by its fullest name: a headline's "2013 VMAs" is the
-        # body's "2013 MTV Video Music Awards".
-        first = (dated or new)[0]
-        same = [m for m in (dated or new) if m.text[:4] == first.text[:4]] if dated else [first]
-        return Slot(max(same, key=lambda m: len(m.text)).text, -1, -1, guess="event")
+            if mention in dated:
+                same = [m for m in dated if m.text[:4] == mention.text[:4]]
+                return Slot(max(same, key=lambda m: len(m.text)).text, -1, -1, guess="event")
+        return Slot(new[0].text, -1, -1, guess="event") if new else None
 
 
 def propose_facts(
