@@ -253,6 +253,30 @@ def test_the_fact_form_starts_from_the_sentence(as_editor, gala):
     assert 'href="/editor/articles/entities/new?name=Paper+Crowns&amp;type=song&amp;next=' in page
 
 
+def test_new_names_are_offered_with_a_guessed_type(as_editor):
+    # Issue 14: an award, a group, a city and an album were all offered as a person or song.
+    text = (
+        "Awards Night\n\nThe Velvet Foxes won Record of the Year at the 2025 Comet Awards, "
+        'held at the Cobalt Arena in Toronto. Her debut album, "Low Tide," won too.'
+    )
+    article_id = add_gala(as_editor, text=text)
+
+    pages = {
+        n: as_editor.client.get(f"{ARTICLES}/{article_id}/facts/new?sentence={n}").text
+        for n in (2, 3)
+    }
+
+    for sentence, name, type_ in [
+        (2, "The+Velvet+Foxes", "group"),
+        (2, "Record+of+the+Year", "award"),
+        (2, "2025+Comet+Awards", "event"),
+        (2, "Cobalt+Arena", "venue"),
+        (2, "Toronto", "city"),
+        (3, "Low+Tide", "album"),
+    ]:
+        assert f"entities/new?name={name}&amp;type={type_}&amp;" in pages[sentence], name
+
+
 def test_the_fact_form_refuses_a_sentence_that_is_not_there(as_editor, gala):
     assert as_editor.client.get(f"{ARTICLES}/{gala}/facts/new?sentence=99").status_code == 404
 

@@ -87,6 +87,17 @@ def bank_gazetteer(bank) -> Gazetteer:
     return Gazetteer.from_entities(bank.entities.values())
 
 
+def names(text: str, gazetteer: Gazetteer | None = None) -> list[tuple[str, str | None]]:
+    """(text, guessed type) of the new names and titles in ``text``."""
+    gazetteer = gazetteer or Gazetteer.from_entities([])
+    return [
+        (m.text, m.guess)
+        for s in suggest_facts(text, gazetteer)
+        for m in s.mentions
+        if m.category in ("new_name", "title")
+    ]
+
+
 def texts(sentences: list[Sentence]) -> list[str]:
     return [s.text for s in sentences]
 
@@ -500,3 +511,67 @@ def test_entity_order_does_not_change_the_result(gazetteer):
 
     assert shuffled.find(text) == gazetteer.find(text)
     assert suggest_facts(text, shuffled) == suggest_facts(text, gazetteer)
+
+
+# --- Name spotting for fact proposals (issue 14) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Multi-word award names stay whole.
+        (
+            "She won Record of the Year and Best Song of the Summer.",
+            [("Record of the Year", "award"), ("Best Song of the Summer", "award")],
+        ),
+        (
+            "Taylor Swift won Best Female Video.",
+            [("Taylor Swift", "person"), ("Best Female Video", "award")],
+        ),
+        ("He took Best Actor in a Drama.", [("Best Actor in a Drama", "award")]),
+        ("The Audience Award went to her.", [("Audience Award", "award")]),
+        # A band's leading "The", also where it opens a sentence.
+        (
+            "The Killers played. Fans loved The Killers.",
+            [("The Killers", "group"), ("The Killers", "group")],
+        ),
+        ("She toured with the band Velvet Revolver.", [("Velvet Revolver", "group")]),
+        # An event named with its year, also in a headline.
+        ("Fans filled the 2024 Golden Reel Awards.", [("2024 Golden Reel Awards", "event")]),
+        ("Stars Shine At The 2025 Starlight Gala", [("2025 Starlight Gala", "event")]),
+        # Places.
+        (
+            "It was held at the Cobalt Arena in Toronto.",
+            [("Cobalt Arena", "venue"), ("Toronto", "city")],
+        ),
+        # Titles: an album is not a song, a series is a show.
+        ('Her debut album, "Low Tide," is out.', [("Low Tide", "album")]),
+        ('He sang "Paper Moon," the band\'s first single.', [("Paper Moon", "song")]),
+        ('She stars in the series "Northern Post."', [("Northern Post", "show")]),
+        # A job title opening the sentence is not part of the name.
+        ("Director Tomas Varga won.", [("Tomas Varga", "person")]),
+        # A duo, and an act whose name opens with a number word.
+        ("It went to Macklemore & Ryan Lewis.", [("Macklemore & Ryan Lewis", "group")]),
+        ("The Velvet Foxes won.", [("The Velvet Foxes", "group")]),
+        ("One Direction won it.", [("One Direction", "person")]),
+        # A place's surname is not a person's: "Brooklyn" is the city.
+        (
+            "It was held at the Barclays Center in Brooklyn, near the Brooklyn Bridge.",
+            [("Barclays Center", "venue"), ("Brooklyn", "city"), ("Brooklyn Bridge", "venue")],
+        ),
+    ],
+)
+def test_name_spotting_finds_whole_names_with_a_fitting_type(text, expected):
+    assert names(text) == expected
+
+
+def test_a_headline_names_what_the_body_names():
+    text = "Mara Vance Takes Record Of The Year\n\nMara Vance won big on Sunday."
+
+    assert names(text)[0] == ("Mara Vance", "person")
+
+
+def test_a_name_has_one_type_in_the_whole_article():
+    text = 'The band released "Paper Moon" as a single. Later they played "Paper Moon" again.'
+
+    assert {guess for name, guess in names(text)} == {"song"}

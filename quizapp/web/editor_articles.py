@@ -381,8 +381,7 @@ def _fact_page(
         entity_labels=articles.entity_labels(db, typed),
         entity_lists=_entity_lists(kinds, suggested),
         new_names=[
-            (m, NEW_NAME_TYPES[m.category], _new_entity_url(m, here))
-            for m in articles.new_names(mentions)
+            (m, _new_name_type(m), _new_entity_url(m, here)) for m in articles.new_names(mentions)
         ],
         problems=problems,
         repeated=_repeated_facts(db, problems),
@@ -413,8 +412,14 @@ def _fact_url(article: Article, fact: Fact | None, number: int | None, kind: str
 
 
 def _new_entity_url(mention: Mention, back_to: str) -> str:
-    query = {"name": mention.text, "type": NEW_NAME_TYPES[mention.category], "next": back_to}
+    query = {"name": mention.text, "type": _new_name_type(mention), "next": back_to}
     return url_for(".new_entity") + "?" + urlencode(query)
+
+
+def _new_name_type(mention: Mention) -> str:
+    """The type a new name is offered with: the name spotting's guess ("award" for "Record
+    of the Year", "album" after "her debut album"), else a person or a song."""
+    return mention.guess or NEW_NAME_TYPES[mention.category]
 
 
 def list_id(types: tuple[str, ...]) -> str:

@@ -18,7 +18,7 @@ the editors' lever: every fact they record with its evidence adds one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ class Cue:
     pattern: str
     learned: bool = False  # taught by the bank's own facts rather than written here
     literal: Mapping[str, str] = field(default_factory=dict)  # fixed literal role values
+    # Many roles whose list is open when the cue matches ("including {well_wishers+}"); a
+    # show's stars are always a partial list.
+    open: tuple[str, ...] = ()
 
 
 ORDINALS = {
@@ -83,7 +86,6 @@ _SAID = (
     r"teased|beamed|smiled|cried|sobbed|announced|remarked|wrote)"
 )
 _QUOTE = r"(?P<quote>⟪\d+⟫)"
-_EVENT_WORD = r"(?:festival|ceremony|gala|event|awards|show|evening|night|concert)"
 
 CUES: tuple[Cue, ...] = (
     # award_win
@@ -126,7 +128,10 @@ CUES: tuple[Cue, ...] = (
     # performed_with
     Cue(
         "performed_with",
-        r"{performer},? (?:who )?" + _ADV + _WITH_VERB + r"(?: {x_song})? with {partner}",
+        r"{performer},? (?:who )?"
+        + _ADV
+        + _WITH_VERB
+        + r"(?: {x_song}(?:,? (?:and )?(?:then )?(?:also )?{x_song2})?)? with {partner}",
     ),
     Cue(
         "performed_with",
@@ -311,24 +316,35 @@ CUES: tuple[Cue, ...] = (
     ),
     # A dateline: "LOS ANGELES — ..." opens a report from the event's city.
     Cue("held_in", r"^{city} [—–-]"),
-    # congratulated
+    # congratulated: "including" leaves the list of well-wishers open
     Cue(
         "congratulated",
         r"{congratulated+} (?:was|were) [a-z]+ (?:backstage |onstage )?by (?:[\w-]+ )?"
-        r"well-wishers(?: including)? {well_wishers+}",
+        r"well-wishers including {well_wishers+}",
+        open=("well_wishers",),
     ),
     Cue(
         "congratulated",
-        r"(?:including )?{well_wishers+} "
+        r"including {well_wishers+} "
+        + _ADV
+        + r"congratulated {congratulated+}(?: on (?P<occasion>[^,.;⟪]{3,60}?))?(?=[,.;]|$)",
+        open=("well_wishers",),
+    ),
+    Cue(
+        "congratulated",
+        r"(?<!including ){well_wishers+} "
         + _ADV
         + r"congratulated {congratulated+}(?: on (?P<occasion>[^,.;⟪]{3,60}?))?(?=[,.;]|$)",
     ),
     Cue(
         "congratulated",
-        (
-            r"{congratulated+} (?:was|were) congratulated by (?:[\w-]+ )*?(?:including "
-            r")?{well_wishers+}"
-        ),
+        r"{congratulated+} (?:was|were) congratulated by (?:[\w-]+ )*?including {well_wishers+}",
+        open=("well_wishers",),
+    ),
+    Cue(
+        "congratulated",
+        r"{congratulated+} (?:was|were) congratulated by "
+        r"(?!(?:[\w-]+ )*?including ){well_wishers+}",
     ),
     # caught
     Cue("caught", r"{catchers+} caught {caught}"),
@@ -337,6 +353,5 @@ CUES: tuple[Cue, ...] = (
     Cue("alter_ego", r"{person's} alter ego,? {alter_ego}"),
 )
 
-# Kept for documentation: event words the cues above treat as "the event" (see
-# quizapp.workspace.propose's reading of "the festival", "the ceremony" ...).
-EVENT_WORDS = _EVENT_WORD
+# A show has more stars than an article names: its list of stars is always open.
+CUES = tuple(replace(c, open=("stars",)) if c.kind == "star_of" else c for c in CUES)

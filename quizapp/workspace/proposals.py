@@ -57,6 +57,9 @@ class Proposal:
     start: int
     confidence: float
     new_entities: tuple[NewEntity, ...] = field(default=())
+    # The many roles whose list the article leaves open ("well-wishers including ..."), to
+    # be saved as the fact's ``open`` (docs/question-bank.md).
+    open_roles: tuple[str, ...] = field(default=())
 
     @property
     def key(self) -> str:

@@ -99,7 +99,7 @@ class Slot:
 
 @dataclass(frozen=True)
 class _Skeleton:
-    """A sentence with its slots as ``⟨i⟩`` and quotations as ``⟪i⟫``."""
+    """A sentence with its slots as ``⟨i:types⟩`` and quotations as ``⟪i⟫``."""
 
     text: str
     slots: tuple[Slot, ...]
@@ -141,6 +141,7 @@ class _Compiled:
     confidence: float
     literal: Mapping[str, str] = field(default_factory=dict)  # role -> fixed literal value
     kind_roles: frozenset[str] = frozenset()  # the kind's roles that take a list
+    open: tuple[str, ...] = ()  # roles whose list the match leaves open
 
 
 # --- Building a proposer ----------------------------------------------------------------------
@@ -224,14 +225,18 @@ class Proposer:
         if title and title.strip() and title.strip() not in text:
             mentions = [m for s in suggest_facts(title, self.gazetteer) for m in s.mentions]
             mentions += [m for s in suggestions for m in s.mentions]
+        new = [m for m in mentions if m.category == Category.NEW_NAME and m.guess == "event"]
+        dated = [m for m in new if re.match(r"(?:19|20)\d\d ", m.text)]
+        # The first event the article names: one the bank has, or a new one with its year
+        # (by its fullest name: a headline's "2013 VMAs" is the body's "2013 MTV Video Music
+        # Awards"); a new one without a year only if there is nothing else.
         for mention in mentions:
             if mention.entity is not None and mention.entity.type == "event":
                 return Slot(mention.entity.name, -1, -1, entities=(mention.entity,))
-        new = [m for m in mentions if m.category == Category.NEW_NAME and m.guess == "event"]
-        dated = [m for m in new if re.match(r"(?:19|20)\d\d ", m.text)]
-        if not (dated or new):
-            return None
-        return Slot((dated or new)[0].text, -1, -1, guess="event")
+            if mention in dated:
+                same = [m for m in dated if m.text[:4] == mention.text[:4]]
+                return Slot(max(same, key=lambda m: len(m.text)).text, -1, -1, guess="event")
+        return Slot(new[0].text, -1, -1, guess="event") if new else None
 
 
 def propose_facts(
@@ -441,11 +446,18 @@ class _ArticleReader:
                 start = sentence.start + match.start()
                 if any(a <= start < b for a, b in quotes):
                     continue
-                # The sentence's first person named before the pronoun, else the subject of
-                # the sentences before; never someone "he" or "she" has been the other of.
-                gender = "f" if match.group().casefold() in ("she", "her") else "m"
-                candidates = [s for s in named if s.start < start]
-                candidates += [focus] if focus is not None else []
+                # A subject ("she said") is the sentence's first person named before it,
+                # else the subject of the sentences before; an object ("handed him") is
+                # that subject first, as the clause's own subject is rarely its object.
+                # Never someone "he" or "she" has been the other of.
+                pronoun = match.group().casefold()
+                gender = "f" if pronoun in ("she", "her") else "m"
+                before = [s for s in named if s.start < start]
+                ahead = [focus] if focus is not None else []
+                if pronoun in ("him", "her"):
+                    candidates = [*ahead, *before]
+                else:
+                    candidates = [*before, *ahead]
                 candidates += reversed(people_so_far)
                 for referent in candidates:
                     if self.genders.get(referent.text, gender) == gender:
@@ -497,7 +509,7 @@ class _ArticleReader:
         if mention.category == Category.YEAR:
             return Slot(mention.text, mention.start, mention.end, guess="year")
         full = self.full_names.get(mention.text)
-        if full is not None:
+        if full is not None and mention.guess in (None, "person"):
             return _moved(full, mention.start, mention.end)
         if self.event is not None and mention.guess == "event":
             if _same_event(mention.text, self.event.text):
@@ -608,6 +620,7 @@ class _ArticleReader:
             start=sentence.sentence.start,
             confidence=max(0.05, min(1.0, confidence)),
             new_entities=new,
+            open_roles=tuple(r for r in compiled.open if r in filled),
         )
 
     def _phrase_entity(self, phrase: str, types: Sequence[str]) -> Filler | None:
@@ -684,9 +697,13 @@ def _only(text: str, a: int, b: int, slot: Slot) -> bool:
 
 
 def _same_event(name: str, event: str) -> bool:
-    """ "Northern Sound Awards" is the article's "2025 Northern Sound Awards"."""
+    """ "Northern Sound Awards" is the article's "2025 Northern Sound Awards", and so is any
+    event the article names with the same year ("2025 NSAs")."""
     bare = re.sub(r"^(?:19|20)\d\d\s+", "", event)
-    return fold(name) in (fold(event), fold(bare))
+    year = re.match(r"(?:19|20)\d\d\b", name)
+    return fold(name) in (fold(event), fold(bare)) or (
+        year is not None and event.startswith(year.group())
+    )
 
 
 def _full_names(suggestions: Sequence[SentenceSuggestions]) -> dict[str, Slot]:
@@ -833,6 +850,7 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
         confidence,
         dict(cue.literal),
         many_roles(kind),
+        cue.open,
     )
 
 

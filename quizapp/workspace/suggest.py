@@ -26,12 +26,24 @@ Mentions (``suggest_facts``), in order of precedence where they overlap
     entity.
     ``known``: a name or alias of a bank entity, found by the `Gazetteer` (which says how
     case, accents, punctuation and possessives are treated).
+    ``new_name`` for an event named with its year: a year, then capitalised words ending in
+    an event word ("the 2024 Golden Reel Awards", "2025 Starlight Gala"), as one name, also
+    in headlines; the year is part of it.
     ``year``: a four-digit number 1900-2099 standing alone.
     ``new_name``: a run of capitalised words, in what the mentions above leave over, that is
     not a common word capitalised because it starts the sentence (or a quotation, or follows a
-    colon or dash). Runs may take connectors (``Kermit the Frog``, ``St. Vincent``,
-    ``Tyler, the Creator``). No new names are suggested in headlines (title case and no
-    final full stop), where every word is capitalised and runs mean nothing.
+    colon or dash), nor a job title opening it ("Director Tomas Varga"). Runs may take
+    connectors (``Kermit the Frog``, ``St. Vincent``, ``Tyler, the Creator``, ``Video of
+    the Year``, ``Best Actor in a Drama``, ``Macklemore & Ryan Lewis``). An opening "The"
+    stays when the article writes the name with it inside a sentence too, or the name is a
+    plural of two words or more ("The Velvet Foxes"); an opening "One" stays before a name
+    ("One Direction"). Headlines (title case and no final full stop) capitalise every word,
+    so their runs mean nothing: there, only the names the body copy spots are found again.
+
+Type guesses (``Mention.guess``, `guess_type`)
+    Every new name and title gets the entity type its words and context suggest: an event,
+    an award, a venue, a trophy, a character, a group, a city, or a person; a title an
+    album, a show or a song. One name has one guess in the whole article.
 
 Every sentence is reported, also those with no mention, so that the results line up with
 ``split_sentences`` and the editor can take any sentence as evidence.
@@ -666,6 +678,9 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
 
     if spaced and _capitalised(nxt):
         return [i + 1]
+    # A duo or a company: "Macklemore & Ryan Lewis", "Simon & Garfunkel".
+    if gap in (" & ", " + ") and _capitalised(nxt):
+        return [i + 1]
     if spaced and nxt in _CONNECTORS and then_capitalised(i + 1):
         return [i + 1, i + 2]
     # Award and show names: "Video of the Year", "Best Song of the Summer", and after "Best"
@@ -710,14 +725,26 @@ def _name_of(
     # Capitalised because it opens the sentence ("The", "In", "Particularly") or because it
     # is "I" ("I'm Dave"); inside a sentence a capitalised word is part of the name ("with
     # The Weeknd", "Watch the Throne"). An opening "The" stays when the article writes the
-    # name with it elsewhere ("The Killers ..." after "... with The Killers").
+    # name with it elsewhere ("The Killers ..." after "... with The Killers") or the name is
+    # a plural of two words or more, as bands' are ("The Velvet Foxes played ...").
     opening = _starts_sentence(text, words[0].start())
     if (
         opening
         and len(words) > 1
         and words[0].group() == "The"
-        and "the " + words[1].group().casefold() in the_names
+        and (
+            "the " + words[1].group().casefold() in the_names
+            # "The Velvet Foxes": a plural name of two words or more after "The" is a band's.
+            or (
+                len(words) > 2
+                and words[-1].group().endswith("s")
+                and not _possessive(words[-1].group())
+            )
+        )
     ):
+        opening = False
+    # "One Direction won ...": a number word before capitalised words names an act.
+    if opening and len(words) > 1 and words[0].group() == "One":
         opening = False
     while words and (
         _is_stop_word(words[0].group()) if opening else _is_first_person(words[0].group())
@@ -764,7 +791,8 @@ def _starts_sentence(text: str, position: int) -> bool:
 _GUESSED = frozenset({Category.NEW_NAME, Category.TITLE})
 _VENUE_WORDS = frozenset(
     "theatre theater arena center centre hall stadium palace garden gardens club bowl dome "
-    "pavilion amphitheatre amphitheater auditorium ballroom coliseum forum lounge".split()
+    "pavilion amphitheatre amphitheater auditorium ballroom coliseum forum lounge park square "
+    "plaza pier bridge".split()
 )
 _AWARD_END = re.compile(r"\b(?:Award|Awards?|Prize|Medal|Honou?r)$|\bof the [A-Z]\w+$")
 _TROPHY_NEAR = re.compile(r"^,? (?:a |the )?(?:trophy|statuette|statue)\b")
@@ -858,6 +886,8 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return "city"
     if name.startswith("The ") and name[-1] == "s":
         return "group"  # "The Killers": a person's name does not start with "The"
+    if " & " in name:
+        return "group"  # a duo: "Macklemore & Ryan Lewis"
     return "person"
 
 
@@ -909,7 +939,9 @@ def _guesses(text: str, mentions: Sequence[Mention]) -> dict[str, str]:
         for name, counts in votes.items()
     }
     for name in list(guessed):
-        if " " not in name:
+        # Only a name nothing else said anything about: "Brooklyn" after "in" stays a city
+        # even beside "the Brooklyn Bridge".
+        if " " not in name and guessed[name] == "person":
             longer = [n for n in guessed if " " in n and name in n.split()]
             if len(longer) == 1 and guessed[longer[0]] != "event":
                 guessed[name] = guessed[longer[0]]
