@@ -361,12 +361,16 @@ def test_a_problem_is_shown_under_its_field(as_editor, gala):
 @pytest.mark.parametrize(
     ("fields", "where", "says"),
     [
-        (  # found by the bank's check, as "roles.partner" of the fact
+        (  # found by the form, guessed by name among the role's entities
             {"role-partner": "beyonse"},
             "partner",
-            "Partner: unknown entity (did you mean &#39;beyonce&#39;?) (got &#39;beyonse&#39;).",
+            "Partner: unknown entity (did you mean &#39;Beyoncé&#39;?) (got &#39;beyonse&#39;).",
         ),
-        ({"role-event": "lady-gaga"}, "event", "Event: lady-gaga is a person, but this role"),
+        (  # found by the bank's check, as "roles.event" of the fact
+            {"role-event": "lady-gaga"},
+            "event",
+            "Event: lady-gaga is a person, but this role",
+        ),
         ({"evidence": "Gaga sang with Beyonce."}, "evidence", "Evidence: not found verbatim"),
         ({"kind": ""}, "kind", "Kind: choose what kind of fact this is."),
     ],
@@ -407,7 +411,7 @@ def test_the_fact_page_shows_its_questions_and_history(as_editor, gala, duet, se
 
     assert "At the Starlight Gala, who performed with Beyoncé?" in page
     assert re.search(r"<strong>create</strong> by Ed", page)
-    assert "roles.partner: beyonce" in page
+    assert "roles.partner: Beyoncé" in page  # names, not ids
     assert '<option value="performed_with" selected>' in page
     assert f'action="/editor/articles/{gala}/facts/{duet}/retire"' in page
 
@@ -430,7 +434,7 @@ def test_correcting_a_fact_makes_its_questions_again(as_editor, gala, duet, sess
     assert not any("Beyoncé" in p for p in after)
     assert session.get(Fact, duet).roles["partner"] == "adele"
     page = as_editor.client.get(f"{ARTICLES}/{gala}/facts/{duet}").text
-    assert "roles.partner: beyonce → adele" in page
+    assert "roles.partner: Beyoncé → Adele" in page
     assert re.search(r"<strong>update</strong> by Ed", page)
 
 

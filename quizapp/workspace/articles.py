@@ -18,10 +18,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import LITERAL_TYPES, KindIn, RoleSpec
+from quizapp.bank.names import short_forms
 from quizapp.bank.sync import kinds_from_db
 from quizapp.core.problems import Problem
 from quizapp.core.text import fold
-from quizapp.models import Article, Editor, Entity, Fact, Question
+from quizapp.models import Article, Change, Editor, Entity, Fact, FactEntity, Question
+from quizapp.questions.preview import did_you_mean
 from quizapp.workspace.edits import history
 from quizapp.workspace.suggest import (
     Category,
@@ -195,8 +197,9 @@ def resolve_entities(
 
     An editor without the search may type "Queen Bey" rather than "beyonce"; a name that fits
     several entities of the role's types is a problem of that role ("ambiguous_name"), saying
-    which. Anything else is kept as typed, and the bank's check then says it is unknown (with
-    a "did you mean").
+    which, and one that is no entity's id, name or alias is "unknown_entity", with a "did you
+    mean" among the role's entities. The id of an entity of another type is kept, for the
+    bank's check to say which types the role takes.
     """
     resolved: dict[str, list[str]] = {}
     problems: list[Problem] = []
@@ -217,8 +220,25 @@ def resolve_entities(
                 names = ", ".join(f"{e.id} ({e.type})" for e in fits)
                 message = f"{item!r} could be {names}; pick one"
                 problems.append(Problem.at(role, "ambiguous_name", message))
+            elif not fits and item not in known and session.get(Entity, item) is None:
+                problems.append(_unknown_entity(role, item, spec, by_form))
             resolved[role].append(fits[0].id if len(fits) == 1 else item)
     return resolved, problems
+
+
+def _unknown_entity(
+    role: str, item: str, spec: RoleSpec, by_form: Mapping[str, list[Entity]]
+) -> Problem:
+    # Neither an id nor a name of the bank: guessed among the names and aliases of the role's
+    # types, by the template form's own rule, and suggested by the name the form shows.
+    guess = did_you_mean(fold(item), by_form)
+    if guess is not None:
+        entity = by_form[guess][0]
+        message = f"unknown entity (did you mean {entity.name!r}?)"
+        return Problem.at(role, "unknown_entity", message, value=item, hint=entity.id)
+    wanted = " or ".join(spec.types)
+    message = f"unknown entity: no {wanted} goes by that name; add it if it is new"
+    return Problem.at(role, "unknown_entity", message, value=item)
 
 
 # --- Kinds --------------------------------------------------------------------------------------
@@ -521,6 +541,7 @@ def record_history(session: Session, *, subject: str, subject_id: str) -> list[H
     names = dict(
         session.exec(select(Editor.id, Editor.name).where(col(Editor.id).in_(editor_ids))).all()
     )
+    names_in_roles = entity_names(session, _entity_ids_in(changes))
     return [
         HistoryEntry(
             at=change.at,
@@ -528,7 +549,7 @@ def record_history(session: Session, *, subject: str, subject_id: str) -> list[H
             if change.editor_id is not None
             else "no editor (a script)",
             action=change.action,
-            changes=tuple(describe_change(change.detail)),
+            changes=tuple(describe_change(_named(change.detail, names_in_roles))),
         )
         for change in changes
     ]
@@ -571,3 +592,127 @@ def _shown(value: Any, limit: int = 90) -> str:
     else:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _entity_ids_in(changes: Iterable[Change]) -> set[str]:
+    # The values a change's roles and event held: the ids to name in its lines.
+    ids: set[str] = set()
+    for change in changes:
+        for key, value in change.detail.items():
+            if key not in ("roles", "event") or not isinstance(value, list):
+                continue
+            for side in value:
+                items = side.values() if isinstance(side, dict) else [side]
+                for item in items:
+                    ids.update(v for v in (item if isinstance(item, list) else [item]) if v)
+    return {i for i in ids if isinstance(i, str)}
+
+
+def _named(detail: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    # A change's detail with the entity ids of its roles and event as names: an editor reads
+    # "Beyoncé → Adele", not "beyonce → adele". Ids no longer in the bank stay ids.
+    def name(value: Any) -> Any:
+        if isinstance(value, list):
+            return [name(v) for v in value]
+        return names.get(value, value) if isinstance(value, str) else value
+
+    named = dict(detail)
+    for key in ("roles", "event"):
+        value = detail.get(key)
+        if isinstance(value, list) and len(value) == 2:
+            named[key] = [
+                {r: name(v) for r, v in side.items()} if isinstance(side, dict) else name(side)
+                for side in value
+            ]
+    return named
+
+
+# --- Entities' own pages ----------------------------------------------------------------------
+
+
+def shown_forms(entities: Iterable[Entity]) -> dict[str, str]:
+    """What the fact form shows for each of ``entities`` (those of a role's types): its name
+    where the name picks it alone among them, by `resolve_entities`' reading, else its id."""
+    listed = list(entities)
+    counts: dict[str, int] = {}
+    for entity in listed:
+        for form in {fold(f) for f in [entity.name, *entity.aliases]}:
+            counts[form] = counts.get(form, 0) + 1
+    return {e.id: e.name if counts[fold(e.name)] == 1 else e.id for e in listed}
+
+
+def offered_aliases(session: Session, entity: Entity) -> list[str]:
+    """The short forms (the surname ...) that players could type for ``entity`` because no
+    other entity shares them (quizapp.bank.names.short_forms), and that it lacks as aliases:
+    what its form offers to add."""
+    forms = short_forms(session.exec(select(Entity)).all()).get(entity.id, ())
+    have = {fold(f) for f in [entity.name, *entity.aliases]}
+    offered: list[str] = []
+    for form in forms:
+        if fold(form) not in have:
+            have.add(fold(form))
+            offered.append(form)
+    return offered
+
+
+@dataclass(frozen=True)
+class EntityUse:
+    """Where an entity is named: its facts (summarised, with their articles) and the
+    articles whose event it is."""
+
+    facts: list[tuple[FactSummary, Article]]
+    events_of: list[Article]
+
+
+def entity_use(session: Session, entity_id: str) -> EntityUse:
+    """The facts naming ``entity_id`` in a role, by article then id, and the articles whose
+    event it is."""
+    facts = list(
+        session.exec(
+            select(Fact)
+            .join(FactEntity, col(FactEntity.fact_id) == col(Fact.id))
+            .where(FactEntity.entity_id == entity_id)
+            .distinct()
+            .order_by(Fact.article_id, Fact.id)
+        )
+    )
+    articles = {
+        a.id: a
+        for a in session.exec(
+            select(Article).where(col(Article.id).in_({f.article_id for f in facts}))
+        )
+    }
+    events_of = list(
+        session.exec(select(Article).where(Article.event_id == entity_id).order_by(Article.id))
+    )
+    summaries = summarize_facts(session, facts)
+    pairs = [(s, articles[f.article_id]) for s, f in zip(summaries, facts, strict=True)]
+    return EntityUse(pairs, events_of)
+
+
+def fact_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
+    """How many facts name each of ``entity_ids``, by id (none: left out)."""
+    counts: dict[str, int] = {}
+    for start in range(0, len(entity_ids), 500):
+        chunk = list(entity_ids[start : start + 500])
+        query = (
+            select(FactEntity.entity_id, func.count(func.distinct(FactEntity.fact_id)))
+            .where(col(FactEntity.entity_id).in_(chunk))
+            .group_by(FactEntity.entity_id)
+        )
+        counts.update(session.exec(query).all())
+    return counts
+
+
+def merged_into(session: Session, entity_id: str) -> str | None:
+    """The entity that ``entity_id`` was last merged into, from the change log, if any."""
+    change = next(
+        (
+            c
+            for c in history(session, subject="entity", subject_id=entity_id)
+            if c.action == "merged"
+        ),
+        None,
+    )
+    into = change.detail.get("into") if change is not None else None
+    return into if isinstance(into, str) else None
