@@ -159,7 +159,7 @@ def test_a_merge_moves_facts_names_and_events_to_the_kept_entity(game_session):
     )
     assert "left out: Queen Bey (also beyonce)" in kept[0].changes
     assert gone[0].action == "merged" and "into: “Lady Gaga (lady-gaga)”" in gone[0].changes
-    assert articles.merged_into(db, dup) == "Lady Gaga (lady-gaga)"
+    assert articles.merged_into(db, dup) == "lady-gaga"
     moved = articles.record_history(db, subject="fact", subject_id=fact)
     assert moved[0].action == "merge"
     # The merged entity is gone: its id stands for it.

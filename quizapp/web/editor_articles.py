@@ -77,11 +77,9 @@ def new_article() -> ResponseReturnValue:
     if request.method == "GET":
         return _article_form(form)
     db = get_session()
-    try:
-        date = dt.date.fromisoformat(form.get("date", "").strip())
-    except ValueError:
-        problem = Problem.at("date", "bad_date", "give the date the article was published")
-        return _article_form(form, [problem], 400)
+    date, new_event, problems = _article_extras(form)
+    if date is None or problems:
+        return _article_form(form, problems, 400)
     try:
         saved = edits.add_article(
             db,
@@ -92,11 +90,22 @@ def new_article() -> ResponseReturnValue:
             text_=form.get("text", ""),
             event_id=form.get("event") or None,
             url=form.get("url", "").strip() or None,
+            new_event=new_event,
+            seed=_seed(),
         )
     except EditError as error:
         return _article_form(form, _on_form(error.problems), 400)
     flash("Added the article. Pick a sentence below to record a fact from it.")
+    _flash_new_event(saved.id)
     return redirect(url_for(".article_page", article_id=saved.id))
+
+
+def _flash_new_event(article_id: str) -> None:
+    # What a new event brought (its facts, or why none): the change log says it.
+    changes = edits.history(get_session(), subject="article", subject_id=article_id, limit=1)
+    made = changes[0].detail.get("new event") if changes else None
+    if made:
+        flash("New event: " + "; ".join(made) + ".")
 
 
 def _on_form(problems: Iterable[Problem], fields: dict[str, str] | None = None) -> list[Problem]:
@@ -108,13 +117,93 @@ def _on_form(problems: Iterable[Problem], fields: dict[str, str] | None = None) 
 
 
 def _article_form(
-    form: Mapping[str, str], problems: list[Problem] | None = None, status: int = 200
+    form: Mapping[str, str],
+    problems: list[Problem] | None = None,
+    status: int = 200,
+    article: Article | None = None,
 ) -> tuple[str, int]:
     events = articles.entities_of_types(get_session(), ["event"])
     page = render_template(
-        "editor_articles/new.html", form=form, events=events, problems=problems or []
+        "editor_articles/new.html",
+        form=form,
+        events=events,
+        problems=problems or [],
+        role_problems=by_field(problems or []),
+        article=article,
     )
     return page, status
+
+
+@bp.route("/<article_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_article(article_id: str) -> ResponseReturnValue:
+    """Correct an article: title, date, source, address, event (or a new one) and text. A new
+    text must keep every fact's evidence word for word; the refusal names the facts."""
+    article = _article_or_404(article_id)
+    if request.method == "GET":
+        form = {
+            "title": article.title,
+            "date": article.date.isoformat(),
+            "source": article.source,
+            "event": article.event_id or "",
+            "url": article.url or "",
+            "text": article.text,
+        }
+        return _article_form(form, article=article)
+    form = request.form
+    date, new_event, problems = _article_extras(form)
+    if date is None or problems:
+        return _article_form(form, problems, 400, article)
+    try:
+        edits.edit_article(
+            get_session(),
+            editor_id=current_user.id,
+            article_id=article.id,
+            title=form.get("title", ""),
+            date=date,
+            source=form.get("source", ""),
+            text_=form.get("text", ""),
+            event_id=form.get("event") or None,
+            url=form.get("url", "").strip() or None,
+            new_event=new_event,
+            seed=_seed(),
+        )
+    except EditError as error:
+        return _article_form(form, _on_form(error.problems), 400, article)
+    flash("Saved the article.")
+    _flash_new_event(article.id)
+    return redirect(url_for(".article_page", article_id=article.id))
+
+
+def _article_extras(
+    form: Mapping[str, str],
+) -> tuple[dt.date | None, edits.NewEvent | None, list[Problem]]:
+    """The article form's date and new event (name, year, edition, venue), and what is wrong
+    with them: whole numbers where numbers go, and a name for an event given anything."""
+    problems = []
+    date = None
+    try:
+        date = dt.date.fromisoformat(form.get("date", "").strip())
+    except ValueError:
+        problems.append(Problem.at("date", "bad_date", "give the date the article was published"))
+    name = form.get("new_event_name", "").strip()
+    numbers: dict[str, int | None] = {}
+    for field_name, label, low, high in (
+        ("new_event_year", "a year such as 2026", 1000, 9999),
+        ("new_event_edition", "a whole number such as 28 (for the 28th)", 1, 9999),
+    ):
+        raw = form.get(field_name, "").strip()
+        numbers[field_name] = int(raw) if raw.isdigit() and low <= int(raw) <= high else None
+        if raw and numbers[field_name] is None:
+            problems.append(Problem.at(field_name, "bad_number", f"give {label}", value=raw))
+    venue = form.get("new_event_venue", "").strip()
+    if not name:
+        if any(form.get(f, "").strip() for f in ("new_event_year", "new_event_edition")) or venue:
+            message = "give the new event's name, or leave its year, edition and venue empty"
+            problems.append(Problem.at("new_event_name", "required", message))
+        return date, None, problems
+    new_event = edits.NewEvent(name, numbers["new_event_year"], numbers["new_event_edition"], venue)
+    return date, new_event, problems
 
 
 @bp.get("/<article_id>")
@@ -329,6 +418,7 @@ def _fact_page(
         problems or [], {f"roles.{role}": role for role in kind.roles} if kind else {}
     )
     here = _fact_url(article, fact, number, draft.kind)
+    entity_lists, shown = _entity_lists(kinds, suggested)
     page = render_template(
         "editor_articles/fact.html",
         article=article,
@@ -344,7 +434,8 @@ def _fact_page(
         pieces=articles.sentence_pieces(article.text, item) if item else (),
         suggested=suggested,
         entity_labels=articles.entity_labels(db, typed),
-        entity_lists=_entity_lists(kinds, suggested),
+        entity_lists=entity_lists,
+        shown=shown,
         new_names=[
             (m, NEW_NAME_TYPES[m.category], _new_entity_url(m, here))
             for m in articles.new_names(mentions)
@@ -378,27 +469,35 @@ def list_id(types: tuple[str, ...]) -> str:
 
 def _entity_lists(
     kinds: dict[str, KindIn], suggested: list[EntityRef]
-) -> dict[str, list[tuple[str, str, bool]]]:
-    """(id, label, suggested) options per datalist: the sentence's entities first, then the
-    bank's."""
+) -> tuple[dict[str, list[tuple[str, str, bool]]], dict[str, dict[str, str]]]:
+    """(value, label, suggested) options per datalist, the sentence's entities first, then the
+    bank's; and per datalist, what a field shows for each entity id of its types.
+
+    A field shows, and an option fills in, the entity's name where the name picks it alone
+    among the role's types (`articles.shown_forms`), so the editor reads names, never ids,
+    and the form sends back a name that `resolve_entities` reads as that id.
+    """
     db = get_session()
     lists: dict[str, list[tuple[str, str, bool]]] = {}
+    shown: dict[str, dict[str, str]] = {}
     for kind in kinds.values():
         for spec in kind.roles.values():
             key = list_id(spec.types)
             if spec.literal is not None or key in lists:
                 continue
+            everyone = articles.entities_of_types(db, spec.types)
+            shown[key] = forms = articles.shown_forms(everyone)
             first = [
-                (r.id, f"{r.name} · {r.type} · in this sentence", True)
+                (forms.get(r.id, r.id), f"{r.name} · {r.type} · in this sentence", True)
                 for r in suggested
                 if r.type in spec.types
             ]
-            taken = {o[0] for o in first}
-            rest = articles.entities_of_types(db, spec.types, limit=articles.OFFERED_LIMIT)
+            taken = {r.id for r in suggested}
+            rest = everyone[: articles.OFFERED_LIMIT]
             lists[key] = first + [
-                (e.id, f"{e.name} · {e.type}", False) for e in rest if e.id not in taken
+                (forms[e.id], f"{e.name} · {e.type}", False) for e in rest if e.id not in taken
             ]
-    return lists
+    return lists, shown
 
 
 # --- Entities -----------------------------------------------------------------------------------

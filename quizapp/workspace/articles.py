@@ -10,6 +10,7 @@ quizapp.workspace.edits, never through this module.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,10 +125,16 @@ class EntityHit:
     name: str
     type: str
     alias: str | None = None
+    value: str = ""  # what the fact form's field shows for it (`shown_forms`); "" for the id
 
     def as_json(self) -> dict[str, Any]:
         """The entity as the search endpoint answers it."""
-        found = {"id": self.id, "name": self.name, "type": self.type}
+        found = {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "value": self.value or self.id,
+        }
         if self.alias:
             found["alias"] = self.alias
         return found
@@ -150,22 +157,25 @@ def search_entities(
 ) -> list[EntityHit]:
     """Up to ``limit`` entities of ``types`` whose name or an alias matches ``query``.
 
+    Each hit's ``value`` is what the fact form shows for it among ``types`` (`shown_forms`).
     Matching ignores case, accents and punctuation (`fold`). Best first: the name starts with
     the query, then a word of the name or an alias does, then the query is anywhere in either;
     ties by name, then id. An empty query lists the first entities by name.
     """
     needle = fold(query)
+    everyone = entities_of_types(session, types)
+    shown = shown_forms(everyone)
     if not needle:
-        return [EntityHit(e.id, e.name, e.type) for e in entities_of_types(session, types)][:limit]
+        return [EntityHit(e.id, e.name, e.type, value=shown[e.id]) for e in everyone[:limit]]
     ranked: list[tuple[int, str, str, EntityHit]] = []
-    for entity in entities_of_types(session, types):
+    for entity in everyone:
         best: tuple[int, str | None] | None = None
         for position, form in enumerate([entity.name, *entity.aliases]):
             rank = _match_rank(fold(form), needle, is_name=position == 0)
             if rank is not None and (best is None or rank < best[0]):
                 best = (rank, None if position == 0 else form)
         if best is not None:
-            hit = EntityHit(entity.id, entity.name, entity.type, best[1])
+            hit = EntityHit(entity.id, entity.name, entity.type, best[1], shown[entity.id])
             ranked.append((best[0], fold(entity.name), entity.id, hit))
     ranked.sort(key=lambda r: r[:3])
     return [r[3] for r in ranked[:limit]]
@@ -272,6 +282,14 @@ class RoleValue:
 
     role: str
     names: tuple[str, ...]
+    # Each value's entity id, to link its page; None for a literal or an unknown id.
+    entity_ids: tuple[str | None, ...] = ()
+
+    @property
+    def linked(self) -> list[tuple[str, str | None]]:
+        """Each value's name with its entity id (None: no page to link)."""
+        ids = self.entity_ids or (None,) * len(self.names)
+        return list(zip(self.names, ids, strict=True))
 
 
 @dataclass(frozen=True)
@@ -314,7 +332,11 @@ def summarize_facts(session: Session, facts: Sequence[Fact]) -> list[FactSummary
             values = raw if isinstance(raw, list) else [raw]
             literal = _is_literal(kinds, fact.kind, role)
             roles.append(
-                RoleValue(role, tuple(str(v) if literal else names.get(v, str(v)) for v in values))
+                RoleValue(
+                    role,
+                    tuple(str(v) if literal else names.get(v, str(v)) for v in values),
+                    tuple(None if literal or v not in names else v for v in values),
+                )
             )
         summaries.append(
             FactSummary(
@@ -705,14 +727,10 @@ def fact_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
 
 
 def merged_into(session: Session, entity_id: str) -> str | None:
-    """The entity that ``entity_id`` was last merged into, from the change log, if any."""
-    change = next(
-        (
-            c
-            for c in history(session, subject="entity", subject_id=entity_id)
-            if c.action == "merged"
-        ),
-        None,
-    )
+    """The id of the entity that ``entity_id`` was last merged into, if it was: read off the
+    change log's "Name (id)" (quizapp.workspace.edits.merge_entities)."""
+    changes = history(session, subject="entity", subject_id=entity_id)
+    change = next((c for c in changes if c.action == "merged"), None)
     into = change.detail.get("into") if change is not None else None
-    return into if isinstance(into, str) else None
+    found = re.search(r"\(([a-z0-9-]+)\)$", into) if isinstance(into, str) else None
+    return found.group(1) if found else None
