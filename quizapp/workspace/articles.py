@@ -230,7 +230,7 @@ def resolve_entities(
                 names = ", ".join(f"{e.id} ({e.type})" for e in fits)
                 message = f"{item!r} could be {names}; pick one"
                 problems.append(Problem.at(role, "ambiguous_name", message))
-            elif not fits and item not in known and session.get(Entity, item) is None:
+            elif item.strip() and not fits and item not in known and not session.get(Entity, item):
                 problems.append(_unknown_entity(role, item, spec, by_form))
             resolved[role].append(fits[0].id if len(fits) == 1 else item)
     return resolved, problems
