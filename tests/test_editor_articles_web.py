@@ -340,7 +340,7 @@ def test_evidence_across_a_line_break_is_taken_as_the_article_has_it(as_editor, 
         ({"kind": ""}, "Kind: choose what kind of fact this is"),
         ({"role-partner": "nobody-at-all"}, "Partner: unknown entity"),
         ({"role-event": "lady-gaga"}, "but this role takes event"),
-        ({"role-partner": "Born This Way"}, "Partner: unknown entity"),
+        ({"role-partner": "Born This Way"}, "Partner: Born This Way is an album, but this role"),
         ({"kind": "edition", "role-edition": "twelfth"}, "Edition: must be a whole number"),
     ],
 )
@@ -369,10 +369,10 @@ def test_a_problem_is_shown_under_its_field(as_editor, gala):
             "partner",
             "Partner: unknown entity (did you mean &#39;Beyoncé&#39;?) (got &#39;beyonse&#39;).",
         ),
-        (  # found by the bank's check, as "roles.event" of the fact
+        (  # named by its name, not its id
             {"role-event": "lady-gaga"},
             "event",
-            "Event: lady-gaga is a person, but this role",
+            "Event: Lady Gaga is a person, but this role takes event.",
         ),
         ({"evidence": "Gaga sang with Beyonce."}, "evidence", "Evidence: not found verbatim"),
         ({"kind": ""}, "kind", "Kind: choose what kind of fact this is."),

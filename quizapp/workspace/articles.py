@@ -230,25 +230,44 @@ def resolve_entities(
                 names = ", ".join(f"{e.id} ({e.type})" for e in fits)
                 message = f"{item!r} could be {names}; pick one"
                 problems.append(Problem.at(role, "ambiguous_name", message))
-            elif item.strip() and not fits and item not in known and not session.get(Entity, item):
-                problems.append(_unknown_entity(role, item, spec, by_form))
+            elif item.strip() and not fits and item not in known:
+                problems.append(_not_for_role(session, role, item, spec, by_form))
             resolved[role].append(fits[0].id if len(fits) == 1 else item)
     return resolved, problems
 
 
-def _unknown_entity(
-    role: str, item: str, spec: RoleSpec, by_form: Mapping[str, list[Entity]]
+def _not_for_role(
+    session: Session, role: str, item: str, spec: RoleSpec, by_form: Mapping[str, list[Entity]]
 ) -> Problem:
-    # Neither an id nor a name of the bank: guessed among the names and aliases of the role's
-    # types, by the template form's own rule, and suggested by the name the form shows.
+    # What an entity role's value that fits none of its entities is: an entity of another
+    # type (by id, name or alias: said by its name), or nothing the bank knows, guessed among
+    # the names and aliases of the role's types by the template form's own rule.
+    wanted = " or ".join(spec.types)
+    other = session.get(Entity, item)
+    if other is None:
+        folded = fold(item)
+        other = next(
+            (
+                e
+                for e in entities_of_types(session)
+                if folded in {fold(f) for f in [e.name, *e.aliases]}
+            ),
+            None,
+        )
+    if other is not None:
+        message = f"{other.name} is {_a(other.type)}, but this role takes {wanted}"
+        return Problem.at(role, "wrong_entity_type", message)
     guess = did_you_mean(fold(item), by_form)
     if guess is not None:
         entity = by_form[guess][0]
         message = f"unknown entity (did you mean {entity.name!r}?)"
         return Problem.at(role, "unknown_entity", message, value=item, hint=entity.id)
-    wanted = " or ".join(spec.types)
     message = f"unknown entity: no {wanted} goes by that name; add it if it is new"
     return Problem.at(role, "unknown_entity", message, value=item)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 # --- Kinds --------------------------------------------------------------------------------------
