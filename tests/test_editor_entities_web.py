@@ -211,6 +211,7 @@ def test_merging_can_keep_the_other_entity(as_editor, session, mother_monster):
         ("kanye-west", "Kid Cudi", "Fact vma-2011-tyler-caught names both in its role"),
         ("kanye-west", "Nobody Known", "no entity is called &#39;Nobody Known&#39;"),
         ("kanye-west", "kanye-west", "pick another entity to merge"),
+        ("kanye-west", "Born This Way", "could be Born This Way (born-this-way, album), Born"),
         ("kanye-west", "", "name the entity to merge with this one"),
     ],
 )
@@ -324,6 +325,7 @@ def test_a_new_event_on_an_edited_article(as_editor, session):
     ("fields", "says"),
     [
         ({"new_event_name": "Gala", "new_event_year": "26"}, "give a year such as 2026"),
+        ({"new_event_name": "Gala", "new_event_year": "²⁰²⁶"}, "give a year such as 2026"),
         ({"new_event_name": "Gala", "new_event_edition": "fifth"}, "give a whole number"),
         ({"new_event_venue": "Seaside Arena"}, "give the new event&#39;s name, or leave"),
         ({"new_event_name": "Gala", "event": "vma-2010"}, "or name a new one, not both"),

@@ -15,6 +15,7 @@ and adds a new entity without leaving the form.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,7 +194,9 @@ def _article_extras(
         ("new_event_edition", "a whole number such as 28 (for the 28th)", 1, 9999),
     ):
         raw = form.get(field_name, "").strip()
-        numbers[field_name] = int(raw) if raw.isdigit() and low <= int(raw) <= high else None
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        number = int(raw) if re.fullmatch(r"[0-9]{1,6}", raw) else None
+        numbers[field_name] = number if number is not None and low <= number <= high else None
         if raw and numbers[field_name] is None:
             problems.append(Problem.at(field_name, "bad_number", f"give {label}", value=raw))
     venue = form.get("new_event_venue", "").strip()

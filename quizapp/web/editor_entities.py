@@ -19,7 +19,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from quizapp.core.problems import Problem, by_field
-from quizapp.core.text import fold
 from quizapp.db import get_session
 from quizapp.models import Entity
 from quizapp.web import auth
@@ -125,27 +124,23 @@ def merge(entity_id: str) -> ResponseReturnValue:
 
 
 def _other(text: str, entity: Entity) -> tuple[Entity | None, Problem | None]:
-    # The entity to merge, typed by id, name or alias: exactly one must fit.
+    # The entity to merge, typed by id, name or alias: exactly one other must fit.
     text = text.strip()
     if not text:
         return None, Problem.at("other", "required", "name the entity to merge with this one")
-    db = get_session()
-    found = db.get(Entity, text)
-    if found is None:
-        hits = [h for h in articles.search_entities(db, text) if h.id != entity.id]
-        folded = fold(text)
-        exact = [h for h in hits if folded in {fold(h.name), fold(h.alias or "")}]
-        if len(exact) == 1:
-            found = db.get(Entity, exact[0].id)
-        elif exact:
-            names = ", ".join(f"{h.name} ({h.id})" for h in exact)
-            return None, Problem.at("other", "ambiguous_name", f"{text!r} could be {names}")
-    if found is None:
+    found = articles.entities_named(get_session(), text)
+    if [e.id for e in found] == [entity.id]:
+        return None, Problem.at("other", "same_entity", "pick another entity to merge")
+    others = [e for e in found if e.id != entity.id]
+    if not others:
         message = f"no entity is called {text!r}: type its name or id as the entity list shows"
         return None, Problem.at("other", "unknown_entity", message)
-    if found.id == entity.id:
-        return None, Problem.at("other", "same_entity", "pick another entity to merge")
-    return found, None
+    if len(others) > 1:
+        names = ", ".join(f"{e.name} ({e.id}, {e.type})" for e in others)
+        return None, Problem.at(
+            "other", "ambiguous_name", f"{text!r} could be {names}: type its id"
+        )
+    return others[0], None
 
 
 def _entity_or_404(entity_id: str) -> Entity:

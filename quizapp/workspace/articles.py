@@ -243,17 +243,7 @@ def _not_for_role(
     # type (by id, name or alias: said by its name), or nothing the bank knows, guessed among
     # the names and aliases of the role's types by the template form's own rule.
     wanted = " or ".join(spec.types)
-    other = session.get(Entity, item)
-    if other is None:
-        folded = fold(item)
-        other = next(
-            (
-                e
-                for e in entities_of_types(session)
-                if folded in {fold(f) for f in [e.name, *e.aliases]}
-            ),
-            None,
-        )
+    other = next(iter(entities_named(session, item)), None)
     if other is not None:
         message = f"{other.name} is {_a(other.type)}, but this role takes {wanted}"
         return Problem.at(role, "wrong_entity_type", message)
@@ -264,6 +254,18 @@ def _not_for_role(
         return Problem.at(role, "unknown_entity", message, value=item, hint=entity.id)
     message = f"unknown entity: no {wanted} goes by that name; add it if it is new"
     return Problem.at(role, "unknown_entity", message, value=item)
+
+
+def entities_named(session: Session, text: str) -> list[Entity]:
+    """The entity whose id is ``text``, else every entity with ``text`` as its name or an
+    alias (folded: case, accents and punctuation aside), by name then id."""
+    by_id = session.get(Entity, text)
+    if by_id is not None:
+        return [by_id]
+    folded = fold(text)
+    return [
+        e for e in entities_of_types(session) if folded in {fold(f) for f in [e.name, *e.aliases]}
+    ]
 
 
 def _a(noun: str) -> str:

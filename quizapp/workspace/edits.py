@@ -699,7 +699,8 @@ def _facts_after_merge(
     # The unchanged facts first, so that a duplicate is reported against the fact that stays.
     for fact in sorted(live, key=lambda f: f.id in changed):
         other = seen.setdefault(key(fact), fact.id)
-        if other != fact.id:
+        # Duplicates the merge did not make are not the merge's to refuse.
+        if other != fact.id and fact.id in changed:
             message = (
                 f"fact {fact.id} would become the same as fact {other} ({fact.kind}); retire "
                 "one of them first"
