@@ -710,13 +710,12 @@ class EntityUse:
 def entity_use(session: Session, entity_id: str) -> EntityUse:
     """The facts naming ``entity_id`` in a role, by article then id, and the articles whose
     event it is."""
+    # A subquery, not a join with DISTINCT: PostgreSQL cannot compare the JSON roles, and a
+    # fact naming the entity in two roles is listed once.
+    naming = select(FactEntity.fact_id).where(FactEntity.entity_id == entity_id)
     facts = list(
         session.exec(
-            select(Fact)
-            .join(FactEntity, col(FactEntity.fact_id) == col(Fact.id))
-            .where(FactEntity.entity_id == entity_id)
-            .distinct()
-            .order_by(Fact.article_id, Fact.id)
+            select(Fact).where(col(Fact.id).in_(naming)).order_by(Fact.article_id, Fact.id)
         )
     )
     articles = {
