@@ -182,6 +182,8 @@
       problems.hidden = true;
       dialog.querySelector("[data-entity-name]").value = link.getAttribute("data-name");
       dialog.querySelector("[data-entity-type]").value = link.getAttribute("data-type");
+      // The surname nobody else in the bank has, offered as an alias (the editor may clear it).
+      dialog.querySelector("[data-entity-aliases]").value = link.getAttribute("data-aliases") || "";
       dialog.showModal();
       dialog.querySelector("[data-entity-name]").focus();
     });

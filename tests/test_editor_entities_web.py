@@ -349,6 +349,17 @@ def test_a_refused_new_event_says_why(as_editor, session, fields, says):
     assert count(session, Article) == articles
 
 
+def test_the_fact_forms_new_name_comes_with_its_surname_as_an_alias(as_editor):
+    article_id = add_gala(as_editor)
+
+    page = as_editor.client.get(f"{ARTICLES}/{article_id}/facts/new?sentence=4").text
+
+    assert 'data-name="Marisol Vantablack" data-type="person" data-aliases="Vantablack"' in page
+    link = re.search(r'href="(/editor/articles/entities/new\?name=Marisol[^"]*)"', page).group(1)
+    form = as_editor.client.get(link.replace("&amp;", "&")).text
+    assert 'name="aliases" value="Vantablack"' in form
+
+
 # --- The fact form --------------------------------------------------------------------------------
 
 

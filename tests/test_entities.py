@@ -117,6 +117,21 @@ def test_the_surname_is_offered_as_an_alias_only_when_nobody_else_has_it(game_se
     assert "Gaga" not in articles.offered_aliases(db, gaga)  # an alias already
 
 
+def test_a_new_name_is_offered_its_surname_when_nobody_else_has_it(game_session):
+    offered = articles.new_name_aliases(
+        game_session,
+        [
+            ("Marisol Vantablack", "person"),
+            ("Dora Quill", "person"),
+            ("Rex Quill", "person"),  # shares "Quill" with Dora: neither gets it
+            ("Anna May", "person"),  # "May" is Brian May's surname
+            ("Paper Crowns", "song"),  # a title has no surname
+        ],
+    )
+
+    assert offered == {"Marisol Vantablack": ["Vantablack"]}
+
+
 # --- Merging two entities -------------------------------------------------------------------------
 
 

@@ -439,10 +439,7 @@ def _fact_page(
         entity_labels=articles.entity_labels(db, typed),
         entity_lists=entity_lists,
         shown=shown,
-        new_names=[
-            (m, NEW_NAME_TYPES[m.category], _new_entity_url(m, here))
-            for m in articles.new_names(mentions)
-        ],
+        new_names=_new_names(mentions, here),
         problems=problems,
         role_problems=by_field(problems),
         entity_types=articles.entity_types(db),
@@ -460,8 +457,31 @@ def _fact_url(article: Article, fact: Fact | None, number: int | None, kind: str
     return url_for(".new_fact", article_id=article.id, sentence=number, kind=kind or None)
 
 
-def _new_entity_url(mention: Mention, back_to: str) -> str:
+def _new_names(mentions: Iterable[Mention], back_to: str) -> list[tuple[Mention, str, str, str]]:
+    """The sentence's new names, each with its guessed type, the new entity form's address
+    and the aliases that form offers (its surname, when nobody else has it)."""
+    found = articles.new_names(mentions)
+    offered = articles.new_name_aliases(
+        get_session(), [(m.text, NEW_NAME_TYPES[m.category]) for m in found]
+    )
+    listed = []
+    for mention in found:
+        aliases = ", ".join(offered.get(mention.text, []))
+        listed.append(
+            (
+                mention,
+                NEW_NAME_TYPES[mention.category],
+                _new_entity_url(mention, back_to, aliases),
+                aliases,
+            )
+        )
+    return listed
+
+
+def _new_entity_url(mention: Mention, back_to: str, aliases: str = "") -> str:
     query = {"name": mention.text, "type": NEW_NAME_TYPES[mention.category], "next": back_to}
+    if aliases:
+        query["aliases"] = aliases
     return url_for(".new_entity") + "?" + urlencode(query)
 
 
@@ -566,7 +586,9 @@ def _entity_form(
 @editor_required
 def search_entities() -> ResponseReturnValue:
     """Up to 20 entities whose name or alias matches ``q``, of the ``type``s (comma-separated)
-    if given: ``{"entities": [{"id", "name", "type", "alias"?}]}``."""
+    if given: ``{"entities": [{"id", "name", "type", "value", "alias"?}]}``, ``value`` being
+    what the fact form's field shows for it among those types (its name, or its id where
+    another entity goes by the same name)."""
     types = [t.strip() for t in request.args.get("type", "").split(",") if t.strip()]
     hits = articles.search_entities(get_session(), request.args.get("q", ""), types)
     return {"entities": [hit.as_json() for hit in hits]}

@@ -699,6 +699,24 @@ def offered_aliases(session: Session, entity: Entity) -> list[str]:
 
 
 @dataclass(frozen=True)
+class _NewName:
+    # A name the bank does not have yet, as `short_forms` reads an entity.
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+
+
+def new_name_aliases(session: Session, names: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """For new names (text, guessed type) about to be added, the short forms (the surname
+    ...) that neither the bank's entities nor the other new names share: what the new entity
+    form offers as aliases, by text."""
+    pending = [_NewName(f"new-name-{i}", text, type_) for i, (text, type_) in enumerate(names)]
+    found = short_forms([*session.exec(select(Entity)).all(), *pending])
+    return {p.name: list(found[p.id]) for p in pending if p.id in found}
+
+
+@dataclass(frozen=True)
 class EntityUse:
     """Where an entity is named: its facts (summarised, with their articles) and the
     articles whose event it is."""

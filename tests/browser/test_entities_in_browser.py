@@ -60,6 +60,8 @@ def test_a_name_added_from_the_fact_form_is_known_at_once(workspace, new_page):
     )
 
     page.get_by_role("link", name="Add “Marisol Vantablack”").click()
+    # Her surname, which no other entity has, is offered as an alias.
+    expect(page.locator("#new-entity-aliases")).to_have_value("Vantablack")
     page.locator("[data-entity-dialog]").get_by_role("button", name="Add to the bank").click()
 
     # No reload: the chip and the sentence's mark say "known entity" with the name.
