@@ -172,7 +172,7 @@ def test_a_merge_moves_facts_names_and_events_to_the_kept_entity(game_session):
     assert (
         kept[0].action == "merge" and "merged: “Mother Monster (mother-monster)”" in kept[0].changes
     )
-    assert "left out: Queen Bey (also beyonce)" in kept[0].changes
+    assert "left out: “Queen Bey (also beyonce)”" in kept[0].changes
     assert gone[0].action == "merged" and "into: “Lady Gaga (lady-gaga)”" in gone[0].changes
     assert articles.merged_into(db, dup) == "lady-gaga"
     moved = articles.record_history(db, subject="fact", subject_id=fact)
@@ -352,6 +352,11 @@ def test_a_new_event_comes_with_its_edition_and_venue_facts(game_session):
     assert facts["edition"].roles == {"event": "2026-pop-gala", "edition": 3}
     assert facts["held_at"].roles == {"event": "2026-pop-gala", "venue": "seaside-arena"}
     assert facts["edition"].evidence == facts["held_at"].evidence == evidence
+    # One line in the article's history, however many things the event brought.
+    (created,) = articles.record_history(db, subject="article", subject_id=article_id)
+    made = [line for line in created.changes if line.startswith("new event:")]
+    assert len(made) == 1
+    assert made[0].startswith("new event: “event: 2026 Pop Gala (2026-pop-gala); edition: fact ")
     assert count(db, Question, Question.fact_id == facts["held_at"].id) > 0
 
 
@@ -365,11 +370,10 @@ def test_a_new_event_makes_no_fact_the_article_does_not_state(game_session):
     assert db.get(Article, article_id).event_id == "pop-gala-2026"  # the year already in it
     assert count(db, Fact, Fact.article_id == article_id) == 0
     detail = db.exec(select(Change).where(Change.subject_id == article_id)).one().detail
-    assert detail["new event"] == [
-        "event: Pop Gala 2026 (pop-gala-2026)",
-        "edition: no fact: no sentence says 12th",
-        "held_in: no fact: no sentence names Los Angeles",
-    ]
+    assert detail["new event"] == (
+        "event: Pop Gala 2026 (pop-gala-2026); edition: no fact: no sentence says 12th; "
+        "held_in: no fact: no sentence names Los Angeles"
+    )
 
 
 def test_a_new_event_must_be_new_and_alone(game_session):

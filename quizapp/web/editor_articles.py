@@ -106,7 +106,7 @@ def _flash_new_event(article_id: str) -> None:
     changes = edits.history(get_session(), subject="article", subject_id=article_id, limit=1)
     made = changes[0].detail.get("new event") if changes else None
     if made:
-        flash("New event: " + "; ".join(made) + ".")
+        flash(f"New event: {made}.")
 
 
 def _on_form(problems: Iterable[Problem], fields: dict[str, str] | None = None) -> list[Problem]:

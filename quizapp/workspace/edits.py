@@ -633,17 +633,18 @@ def merge_entities(
         detail = {
             "merged": f"{gone.name} ({merged_id})",
             "aliases": [keep.aliases, merged.aliases],
-            "facts": sorted(facts),
+            # Texts, not lists: a change log's list of two reads as [before, after].
+            "facts": ", ".join(sorted(facts)) or "none",
         }
         if left_out:
-            detail["left out"] = [f"{form} (also {owner})" for form, owner in left_out.items()]
+            detail["left out"] = ", ".join(f"{form} (also {o})" for form, o in left_out.items())
         session.add(
             Change(
                 editor_id=editor_id,
                 subject="entity",
                 subject_id=merged_id,
                 action="merged",
-                detail={"into": f"{keep.name} ({keep_id})", "facts": sorted(facts)},
+                detail={"into": f"{keep.name} ({keep_id})", "facts": ", ".join(sorted(facts))},
             )
         )
         outcome.update(aliases=tuple(aliases), left_out=left_out, facts=tuple(sorted(facts)))
@@ -842,7 +843,7 @@ def _add_event(
             roles = {"event": event_id, role: place.id}
             made[kind] = _add_fact(bank, kind, article_id, roles, evidence)
             kinds.add(kind)
-    detail["new event"] = [f"{key}: {value}" for key, value in made.items()]
+    detail["new event"] = "; ".join(f"{key}: {value}" for key, value in made.items())
     return event_id, kinds
 
 
