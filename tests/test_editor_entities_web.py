@@ -191,7 +191,7 @@ def test_merging_asks_first_then_moves_the_facts(as_editor, session, mother_mons
     assert re.search(r"<strong>merge</strong> by Ed", page)
     gone = as_editor.client.get(f"{ENTITIES}/{mother_monster}")
     assert gone.status_code == 200
-    assert 'merged into <a href="/editor/entities/lady-gaga">lady-gaga</a>' in gone.text
+    assert 'merged into <a href="/editor/entities/lady-gaga">Lady Gaga</a>' in gone.text
     assert re.search(r"<strong>merged</strong> by Ed", gone.text)
 
 

@@ -212,6 +212,7 @@ def test_a_merge_that_would_name_one_entity_twice_in_a_role_is_refused(game_sess
 
     said = problems(refused)
     assert "fact vma-2011-tyler-caught names both in its role 'catchers'" in said
+    assert "it would name Kanye West twice" in said
     assert db.get(Entity, "kid-cudi") is not None and count(db, Change) == changes
 
 

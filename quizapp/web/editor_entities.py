@@ -187,7 +187,8 @@ def _merged_away(entity_id: str) -> ResponseReturnValue:
     history = articles.record_history(db, subject="entity", subject_id=entity_id)
     if not history:
         abort(404, f"there is no entity {entity_id!r}")
-    into = articles.merged_into(db, entity_id)
+    into_id = articles.merged_into(db, entity_id)
+    into = db.get(Entity, into_id) if into_id else None  # None too if merged on since
     return render_template(
         "editor_entities/gone.html", entity_id=entity_id, history=history, into=into
     )

@@ -609,7 +609,7 @@ def merge_entities(
                 aliases.append(form)
         aliases = _clean_aliases(keep.name, aliases)
         merged = keep.model_copy(update={"aliases": aliases})
-        facts, problems = _facts_after_merge(bank, keep_id, merged_id)
+        facts, problems = _facts_after_merge(bank, keep, merged_id)
         if problems:
             raise EditError(problems)
         for fact_id, new in facts.items():
@@ -663,10 +663,12 @@ def merge_entities(
 
 
 def _facts_after_merge(
-    bank: Bank, keep_id: str, merged_id: str
+    bank: Bank, keep: EntityIn, merged_id: str
 ) -> tuple[dict[str, FactIn], list[Problem]]:
     # The facts naming ``merged_id``, as they would read after the merge, and what the merge
     # would break: a role naming one entity twice, two facts in use saying the same.
+    keep_id = keep.id
+
     def swapped(value: Any) -> Any:
         if isinstance(value, list):
             return [keep_id if v == merged_id else v for v in value]
@@ -682,7 +684,7 @@ def _facts_after_merge(
             if isinstance(value, list) and value.count(keep_id) > 1:
                 message = (
                     f"fact {fact.id} names both in its role {role!r}: after the merge it would "
-                    f"name {keep_id} twice; correct the fact first"
+                    f"name {keep.name} twice; correct the fact first"
                 )
                 problems.append(Problem("named_twice", message, hint=fact.id))
         changed[fact.id] = fact.model_copy(update={"roles": roles})
