@@ -430,3 +430,7 @@ def test_the_form_shows_names_that_pick_one_entity_and_ids_for_the_rest(game_ses
 
     assert shown["lady-gaga"] == "Lady Gaga" and shown[song] == "Strong Enough"
     assert shown["cher"] == "cher"
+    # The fact form reads the same from counts made in one pass, for any role's types.
+    counts = articles.FormCounts.of(game_session)
+    assert counts.shown_form("cher", "Cher", ["person", "song"]) == "cher"
+    assert counts.shown_form("cher", "Cher", ["person"]) == "Cher"  # the song is not a person

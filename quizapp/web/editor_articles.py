@@ -421,7 +421,7 @@ def _fact_page(
         problems or [], {f"roles.{role}": role for role in kind.roles} if kind else {}
     )
     here = _fact_url(article, fact, number, draft.kind)
-    entity_lists, shown = _entity_lists(kinds, suggested)
+    entity_lists, shown = _entity_lists(kinds, suggested, typed)
     page = render_template(
         "editor_articles/fact.html",
         article=article,
@@ -491,16 +491,20 @@ def list_id(types: tuple[str, ...]) -> str:
 
 
 def _entity_lists(
-    kinds: dict[str, KindIn], suggested: list[EntityRef]
+    kinds: dict[str, KindIn], suggested: list[EntityRef], values: list[str]
 ) -> tuple[dict[str, list[tuple[str, str, bool]]], dict[str, dict[str, str]]]:
     """(value, label, suggested) options per datalist, the sentence's entities first, then the
-    bank's; and per datalist, what a field shows for each entity id of its types.
+    bank's; and per datalist, what a field shows for the sentence's entities and for each
+    entity id among ``values`` (the form's role values).
 
     A field shows, and an option fills in, the entity's name where the name picks it alone
-    among the role's types (`articles.shown_forms`), so the editor reads names, never ids,
+    among the role's types (`articles.FormCounts`), so the editor reads names, never ids,
     and the form sends back a name that `resolve_entities` reads as that id.
     """
     db = get_session()
+    counts = articles.FormCounts.of(db)  # one pass over the bank, whatever the roles
+    valued = articles.entities_by_id(db, values).values()
+    named = [(r.id, r.name, r.type) for r in suggested] + [(e.id, e.name, e.type) for e in valued]
     lists: dict[str, list[tuple[str, str, bool]]] = {}
     shown: dict[str, dict[str, str]] = {}
     for kind in kinds.values():
@@ -508,17 +512,22 @@ def _entity_lists(
             key = list_id(spec.types)
             if spec.literal is not None or key in lists:
                 continue
-            everyone = articles.entities_of_types(db, spec.types)
-            shown[key] = forms = articles.shown_forms(everyone)
+            # An entity of another type keeps its id: its name could be one of this role's.
+            forms = shown[key] = {
+                i: counts.shown_form(i, name, spec.types) if type_ in spec.types else i
+                for i, name, type_ in named
+            }
             first = [
-                (forms.get(r.id, r.id), f"{r.name} · {r.type} · in this sentence", True)
+                (forms[r.id], f"{r.name} · {r.type} · in this sentence", True)
                 for r in suggested
                 if r.type in spec.types
             ]
             taken = {r.id for r in suggested}
-            rest = everyone[: articles.OFFERED_LIMIT]
+            rest = articles.entities_of_types(db, spec.types, limit=articles.OFFERED_LIMIT)
             lists[key] = first + [
-                (forms[e.id], f"{e.name} · {e.type}", False) for e in rest if e.id not in taken
+                (counts.shown_form(e.id, e.name, spec.types), f"{e.name} · {e.type}", False)
+                for e in rest
+                if e.id not in taken
             ]
     return lists, shown
 

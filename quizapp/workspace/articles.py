@@ -19,7 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import LITERAL_TYPES, KindIn, RoleSpec
-from quizapp.bank.names import short_forms
+from quizapp.bank.names import fast_fold, short_forms
 from quizapp.bank.sync import kinds_from_db
 from quizapp.core.problems import Problem
 from quizapp.core.text import fold
@@ -102,6 +102,16 @@ def entity_names(session: Session, ids: Iterable[str]) -> dict[str, str]:
         query = select(Entity.id, Entity.name).where(col(Entity.id).in_(chunk))
         names.update(session.exec(query).all())
     return names
+
+
+def entities_by_id(session: Session, ids: Iterable[str]) -> dict[str, Entity]:
+    """The entities ``ids``, by id; unknown ids are left out."""
+    wanted = sorted(set(ids))
+    found: dict[str, Entity] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(Entity).where(col(Entity.id).in_(wanted[start : start + 500]))
+        found.update((e.id, e) for e in session.exec(query))
+    return found
 
 
 def entity_labels(session: Session, ids: Iterable[str]) -> dict[str, str]:
@@ -682,6 +692,33 @@ def shown_forms(entities: Iterable[Entity]) -> dict[str, str]:
         for form in {fold(f) for f in [entity.name, *entity.aliases]}:
             counts[form] = counts.get(form, 0) + 1
     return {e.id: e.name if counts[fold(e.name)] == 1 else e.id for e in listed}
+
+
+@dataclass(frozen=True)
+class FormCounts:
+    """How many entities of each type go by each name or alias (folded), read in one pass
+    over the bank: what `shown_form` needs for any role's types without reading the bank
+    again per role."""
+
+    counts: Mapping[str, Mapping[str, int]]  # type -> folded form -> entities
+
+    @classmethod
+    def of(cls, session: Session) -> FormCounts:
+        """The counts of the bank's entities."""
+        counts: dict[str, dict[str, int]] = {}
+        rows = session.exec(select(Entity.type, Entity.name, Entity.aliases))
+        for type_, name, aliases in rows:
+            per_type = counts.setdefault(type_, {})
+            for form in {fast_fold(f) for f in [name, *aliases]}:
+                per_type[form] = per_type.get(form, 0) + 1
+        return cls(counts)
+
+    def shown_form(self, entity_id: str, name: str, types: Sequence[str]) -> str:
+        """`shown_forms` for one entity among the entities of ``types``: its name where
+        that picks it alone, else its id."""
+        form = fast_fold(name)
+        fits = sum(self.counts.get(t, {}).get(form, 0) for t in types)
+        return name if fits == 1 else entity_id
 
 
 def offered_aliases(session: Session, entity: Entity) -> list[str]:
