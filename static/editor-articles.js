@@ -159,7 +159,8 @@
 
   function option(entity) {
     var o = document.createElement("option");
-    o.value = entity.id;
+    // The form shows names; the id only where the name alone would not pick the entity.
+    o.value = entity.value || entity.id;
     o.textContent = entity.name + " · " + entity.type + (entity.alias ? " · “" + entity.alias + "”" : "");
     return o;
   }
@@ -181,6 +182,8 @@
       problems.hidden = true;
       dialog.querySelector("[data-entity-name]").value = link.getAttribute("data-name");
       dialog.querySelector("[data-entity-type]").value = link.getAttribute("data-type");
+      // The surname nobody else in the bank has, offered as an alias (the editor may clear it).
+      dialog.querySelector("[data-entity-aliases]").value = link.getAttribute("data-aliases") || "";
       dialog.showModal();
       dialog.querySelector("[data-entity-name]").focus();
     });
@@ -227,19 +230,42 @@
     all(document, "datalist").forEach(function (list) {
       var types = list.id.replace(/^entities-/, "").split("-");
       if (types.indexOf(entity.type) < 0) return;
-      var o = option(entity);
+      var o = option({ id: entity.id, value: entity.name, name: entity.name, type: entity.type });
       o.textContent = entity.name + " · " + entity.type + " · new";
       o.setAttribute("data-suggested", "");
       list.insertBefore(o, list.firstChild);
     });
     if (opener) {
+      known(opener.getAttribute("data-name"), entity);
       opener.closest("li").hidden = true;
       // Focus goes back to where the editor will use the new entity, not to a hidden link.
       opener = select;
     }
     if (status) {
-      status.textContent = "Added " + entity.name + " to the bank as “" + entity.id +
-        "”: type it in a role field to pick it.";
+      status.textContent = "Added " + entity.name + " to the bank: type its name in a role field to pick it.";
     }
+  }
+
+  // The sentence's mentions of ``text`` name a known entity now: the chips and the marks in
+  // the sentence say so at once, as the server would after a reload.
+  function known(text, entity) {
+    all(document, "li.chip-new_name, li.chip-title").forEach(function (chip) {
+      var kind = chip.querySelector(".chip-kind");
+      var said = chip.textContent.replace(kind ? kind.textContent : "", "").trim();
+      if (said !== text) return;
+      chip.className = "chip chip-known";
+      chip.setAttribute("data-entity-id", entity.id);
+      if (kind) kind.textContent = "known entity";
+      chip.replaceChildren.apply(chip, (kind ? [kind] : []).concat([document.createTextNode(" " + entity.name)]));
+    });
+    all(document, "mark.m-new_name, mark.m-title").forEach(function (mark) {
+      var first = mark.firstChild;
+      if (!first || first.nodeType !== Node.TEXT_NODE || first.nodeValue !== text) return;
+      mark.className = "m m-known";
+      mark.setAttribute("data-entity-id", entity.id);
+      mark.setAttribute("title", entity.name + " (" + entity.type + ")");
+      var label = mark.querySelector(".visually-hidden");
+      if (label) label.textContent = " (known entity)";
+    });
   }
 })();

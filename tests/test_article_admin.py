@@ -83,6 +83,7 @@ def test_a_match_by_alias_says_which_alias(game_session):
         "name": "Beyoncé",
         "type": "person",
         "alias": "Queen Bey",
+        "value": "Beyoncé",  # what the fact form's field shows: the name picks her alone
     }
 
 
@@ -112,7 +113,6 @@ def test_the_entity_types_include_those_the_kinds_take(game_session):
         ("partner", "Queen Bey", "beyonce"),
         ("partner", "beyonce", "beyonce"),
         ("partner", "BEYONCE", "beyonce"),
-        ("partner", "nobody at all", "nobody at all"),  # left for the bank's check to name
         ("event", "2010 VMAs", "vma-2010"),
     ],
 )
@@ -122,6 +122,15 @@ def test_names_become_ids(game_session, role, typed, becomes):
     values, problems = articles.resolve_entities(game_session, kind, {role: [typed]})
 
     assert values == {role: [becomes]} and problems == []
+
+
+def test_a_name_nobody_has_is_kept_and_said_unknown(game_session):
+    kind = articles.fact_kinds(game_session)["performed_with"]
+
+    values, problems = articles.resolve_entities(game_session, kind, {"partner": ["nobody at all"]})
+
+    assert values == {"partner": ["nobody at all"]}
+    assert [(p.code, p.field) for p in problems] == [("unknown_entity", "partner")]
 
 
 def test_a_name_of_several_entities_asks_which(game_session):
@@ -299,8 +308,9 @@ def test_a_correction_is_described_role_by_role(game_session):
 
     update, create = articles.record_history(game_session, subject="fact", subject_id=fact_id)
 
-    assert (update.action, update.changes) == ("update", ("roles.partner: beyonce → adele",))
-    assert create.action == "create" and "roles.partner: beyonce" in create.changes
+    # Entities by name: an editor reads names, not ids.
+    assert (update.action, update.changes) == ("update", ("roles.partner: Beyoncé → Adele",))
+    assert create.action == "create" and "roles.partner: Beyoncé" in create.changes
     assert not any(line.startswith(("id:", "retired:")) for line in create.changes)
     assert update.editor == "no editor (a script)"
 

@@ -149,7 +149,8 @@ def test_an_editor_adds_an_article_and_sees_suggestions(as_editor, session, edit
     assert 'data-entity-id="lady-gaga"' in duet and 'data-entity-id="beyonce"' in duet
     assert '<mark class="m m-title">Paper Crowns' in duet
     assert '<mark class="m m-year">2019' in duet
-    assert 'Beyoncé <span class="chip-as">as “Queen Bey”</span>' in duet
+    assert 'Beyoncé</a> <span class="chip-as">as “Queen Bey”</span>' in duet
+    assert 'href="/editor/entities/beyonce">Beyoncé</a>' in duet  # the entity's own page
     closing = page.split(f'id="s-{DUET + 1}"')[1]
     assert '<mark class="m m-new_name">Marisol Vantablack' in closing
     assert re.search(
@@ -246,9 +247,11 @@ def test_the_fact_form_starts_from_the_sentence(as_editor, gala):
     assert evidence == SENTENCES[DUET - 1].replace('"', "&#34;")
     people = page.split('<datalist id="entities-person-group">')[1].split("</datalist>")[0]
     options = re.findall(r'<option value="([^"]+)"', people)
-    assert options[:2] == ["lady-gaga", "beyonce"]  # the sentence's own, before the bank's
-    assert "adele" in options
-    assert 'data-pick="beyonce"' in page
+    # The sentence's own, before the bank's, by the names the fields show, never by id.
+    assert options[:2] == ["Lady Gaga", "Beyoncé"]
+    assert "Adele" in options and "adele" not in options
+    assert 'data-pick="Beyoncé"' in page
+    assert "<code>beyonce</code>" not in page
     assert "Add “Paper Crowns”" in page and 'data-type="song"' in page
     assert 'href="/editor/articles/entities/new?name=Paper+Crowns&amp;type=song&amp;next=' in page
 
@@ -296,7 +299,7 @@ def test_choosing_a_kind_without_javascript_shows_its_roles(as_editor, gala):
     sang = page.split('data-kind="sang"')[1].split("</fieldset>")[0]
     assert " hidden disabled" not in sang.split(">")[0]
     assert 'id="role-sang-singer-0"' in sang
-    assert 'name="role-event" type="text" value="starlight-gala"' in sang
+    assert 'name="role-event" type="text" value="Starlight Gala"' in sang
     performed = page.split('data-kind="performed_with"')[1].split(">")[0]
     assert "hidden disabled" in performed
 
@@ -362,7 +365,7 @@ def test_evidence_across_a_line_break_is_taken_as_the_article_has_it(as_editor, 
         ({"kind": ""}, "Kind: choose what kind of fact this is"),
         ({"role-partner": "nobody-at-all"}, "Partner: unknown entity"),
         ({"role-event": "lady-gaga"}, "but this role takes event"),
-        ({"role-partner": "Born This Way"}, "Partner: unknown entity"),
+        ({"role-partner": "Born This Way"}, "Partner: Born This Way is an album, but this role"),
         ({"kind": "edition", "role-edition": "twelfth"}, "Edition: must be a whole number"),
     ],
 )
@@ -380,18 +383,22 @@ def test_a_problem_is_shown_under_its_field(as_editor, gala):
     partner = page.split('data-role="partner"')[1].split('<div class="ea-role')[0]
     assert 'aria-invalid="true"' in partner
     assert '<p class="hint field-error">Partner: this role is required.</p>' in partner
-    assert 'value="lady-gaga"' in page  # the rest is kept
+    assert 'value="Lady Gaga"' in page  # the rest is kept, by name
 
 
 @pytest.mark.parametrize(
     ("fields", "where", "says"),
     [
-        (  # found by the bank's check, as "roles.partner" of the fact
+        (  # found by the form, guessed by name among the role's entities
             {"role-partner": "beyonse"},
             "partner",
-            "Partner: unknown entity (did you mean &#39;beyonce&#39;?) (got &#39;beyonse&#39;).",
+            "Partner: unknown entity (did you mean &#39;Beyoncé&#39;?) (got &#39;beyonse&#39;).",
         ),
-        ({"role-event": "lady-gaga"}, "event", "Event: lady-gaga is a person, but this role"),
+        (  # named by its name, not its id
+            {"role-event": "lady-gaga"},
+            "event",
+            "Event: Lady Gaga is a person, but this role takes event.",
+        ),
         ({"evidence": "Gaga sang with Beyonce."}, "evidence", "Evidence: not found verbatim"),
         ({"kind": ""}, "kind", "Kind: choose what kind of fact this is."),
     ],
@@ -432,7 +439,7 @@ def test_the_fact_page_shows_its_questions_and_history(as_editor, gala, duet, se
 
     assert "At the Starlight Gala, who performed with Beyoncé?" in page
     assert re.search(r"<strong>create</strong> by Ed", page)
-    assert "roles.partner: beyonce" in page
+    assert "roles.partner: Beyoncé" in page  # names, not ids
     assert '<option value="performed_with" selected>' in page
     assert f'action="/editor/articles/{gala}/facts/{duet}/retire"' in page
 
@@ -455,7 +462,7 @@ def test_correcting_a_fact_makes_its_questions_again(as_editor, gala, duet, sess
     assert not any("Beyoncé" in p for p in after)
     assert session.get(Fact, duet).roles["partner"] == "adele"
     page = as_editor.client.get(f"{ARTICLES}/{gala}/facts/{duet}").text
-    assert "roles.partner: beyonce → adele" in page
+    assert "roles.partner: Beyoncé → Adele" in page
     assert re.search(r"<strong>update</strong> by Ed", page)
 
 
@@ -606,7 +613,8 @@ def test_the_entity_search_finds_names_and_aliases(as_editor, query, types, firs
     )
 
     assert response.status_code == 200
-    assert response.json["entities"][0] == first
+    # "value": what the fact form's field shows, the name where it picks the entity alone.
+    assert response.json["entities"][0] == first | {"value": first["name"]}
 
 
 def test_the_entity_search_keeps_to_the_types_and_twenty(as_editor):

@@ -952,7 +952,19 @@ def _closest_passage(needle: str, text: str) -> str:
     alignment = fuzz.partial_ratio_alignment(needle, text)
     if alignment is None:
         return ""
-    return text[alignment.dest_start : alignment.dest_end]
+    start, end = alignment.dest_start, alignment.dest_end
+    # The alignment counts characters, so it may cut a word in two ("rprising duet of"):
+    # widen it to whole words, which is what the editor will copy.
+    while 0 < start < len(text) and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
+        end += 1
+    # Nor should it start with the end of the sentence before.
+    return text[start:end].strip().lstrip(".,;:!? ")
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char in "'’-"
 
 
 @contextmanager

@@ -271,8 +271,12 @@ def _problem(
 # --- Checks on the draft itself -----------------------------------------------------------------
 
 
-def _did_you_mean(value: str, known: Iterable[str]) -> str | None:
-    # The bank loader's threshold, so the editor and the loader suggest the same names.
+def did_you_mean(value: str, known: Iterable[str]) -> str | None:
+    """The one of ``known`` that ``value`` most likely meant, if any is close enough.
+
+    The bank loader's threshold, so the editor and the loader suggest the same names; the
+    fact form's unknown entities use it too (quizapp.workspace.articles).
+    """
     match = process.extractOne(value, list(known), scorer=fuzz.ratio, score_cutoff=70)
     return match[0] if match else None
 
@@ -453,7 +457,7 @@ def _check_kind_style_answer(
         )
     roles = bank.kinds.get(draft.kind)
     if roles is None:
-        guess = _did_you_mean(draft.kind, bank.kinds)
+        guess = did_you_mean(draft.kind, bank.kinds)
         said = f' (did you mean "{guess}"?)' if guess else ""
         problems.append(
             _problem(
@@ -468,7 +472,7 @@ def _check_kind_style_answer(
         )
         return None
     if draft.answer_role not in roles:
-        guess = _did_you_mean(draft.answer_role, roles)
+        guess = did_you_mean(draft.answer_role, roles)
         said = f' (did you mean "{guess}"?)' if guess else ""
         what = (
             f'kind {draft.kind} has no role "{_quote(draft.answer_role)}"{said}'
@@ -498,7 +502,7 @@ def _check_slot_roles(
     for slot in parsed.slots:
         if slot.role in roles:
             continue
-        guess = _did_you_mean(slot.role, roles)
+        guess = did_you_mean(slot.role, roles)
         said = f" (did you mean {{{guess}}}?)" if guess else ""
         problems.append(
             _problem(

@@ -15,6 +15,7 @@ and adds a new entity without leaving the form.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,11 +80,9 @@ def new_article() -> ResponseReturnValue:
     if request.method == "GET":
         return _article_form(form)
     db = get_session()
-    try:
-        date = dt.date.fromisoformat(form.get("date", "").strip())
-    except ValueError:
-        problem = Problem.at("date", "bad_date", "give the date the article was published")
-        return _article_form(form, [problem], 400)
+    date, new_event, problems = _article_extras(form)
+    if date is None or problems:
+        return _article_form(form, problems, 400)
     try:
         saved = edits.add_article(
             db,
@@ -94,6 +93,8 @@ def new_article() -> ResponseReturnValue:
             text_=form.get("text", ""),
             event_id=form.get("event") or None,
             url=form.get("url", "").strip() or None,
+            new_event=new_event,
+            seed=_seed(),
         )
     except EditError as error:
         return _article_form(form, _on_form(error.problems), 400)
@@ -103,7 +104,16 @@ def new_article() -> ResponseReturnValue:
         flash("Added the article. The workspace proposes these facts: check them and accept.")
         return redirect(url_for("editor_proposals.review", article_id=saved.id))
     flash("Added the article. Pick a sentence below to record a fact from it.")
+    _flash_new_event(saved.id)
     return redirect(url_for(".article_page", article_id=saved.id))
+
+
+def _flash_new_event(article_id: str) -> None:
+    # What a new event brought (its facts, or why none): the change log says it.
+    changes = edits.history(get_session(), subject="article", subject_id=article_id, limit=1)
+    made = changes[0].detail.get("new event") if changes else None
+    if made:
+        flash(f"New event: {made}.")
 
 
 def _on_form(problems: Iterable[Problem], fields: dict[str, str] | None = None) -> list[Problem]:
@@ -115,13 +125,95 @@ def _on_form(problems: Iterable[Problem], fields: dict[str, str] | None = None) 
 
 
 def _article_form(
-    form: Mapping[str, str], problems: list[Problem] | None = None, status: int = 200
+    form: Mapping[str, str],
+    problems: list[Problem] | None = None,
+    status: int = 200,
+    article: Article | None = None,
 ) -> tuple[str, int]:
     events = articles.entities_of_types(get_session(), ["event"])
     page = render_template(
-        "editor_articles/new.html", form=form, events=events, problems=problems or []
+        "editor_articles/new.html",
+        form=form,
+        events=events,
+        problems=problems or [],
+        role_problems=by_field(problems or []),
+        article=article,
     )
     return page, status
+
+
+@bp.route("/<article_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_article(article_id: str) -> ResponseReturnValue:
+    """Correct an article: title, date, source, address, event (or a new one) and text. A new
+    text must keep every fact's evidence word for word; the refusal names the facts."""
+    article = _article_or_404(article_id)
+    if request.method == "GET":
+        form = {
+            "title": article.title,
+            "date": article.date.isoformat(),
+            "source": article.source,
+            "event": article.event_id or "",
+            "url": article.url or "",
+            "text": article.text,
+        }
+        return _article_form(form, article=article)
+    form = request.form
+    date, new_event, problems = _article_extras(form)
+    if date is None or problems:
+        return _article_form(form, problems, 400, article)
+    try:
+        edits.edit_article(
+            get_session(),
+            editor_id=current_user.id,
+            article_id=article.id,
+            title=form.get("title", ""),
+            date=date,
+            source=form.get("source", ""),
+            text_=form.get("text", ""),
+            event_id=form.get("event") or None,
+            url=form.get("url", "").strip() or None,
+            new_event=new_event,
+            seed=_seed(),
+        )
+    except EditError as error:
+        return _article_form(form, _on_form(error.problems), 400, article)
+    flash("Saved the article.")
+    _flash_new_event(article.id)
+    return redirect(url_for(".article_page", article_id=article.id))
+
+
+def _article_extras(
+    form: Mapping[str, str],
+) -> tuple[dt.date | None, edits.NewEvent | None, list[Problem]]:
+    """The article form's date and new event (name, year, edition, venue), and what is wrong
+    with them: whole numbers where numbers go, and a name for an event given anything."""
+    problems = []
+    date = None
+    try:
+        date = dt.date.fromisoformat(form.get("date", "").strip())
+    except ValueError:
+        problems.append(Problem.at("date", "bad_date", "give the date the article was published"))
+    name = form.get("new_event_name", "").strip()
+    numbers: dict[str, int | None] = {}
+    for field_name, label, low, high in (
+        ("new_event_year", "a year such as 2026", 1000, 9999),
+        ("new_event_edition", "a whole number such as 28 (for the 28th)", 1, 9999),
+    ):
+        raw = form.get(field_name, "").strip()
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        number = int(raw) if re.fullmatch(r"[0-9]{1,6}", raw) else None
+        numbers[field_name] = number if number is not None and low <= number <= high else None
+        if raw and numbers[field_name] is None:
+            problems.append(Problem.at(field_name, "bad_number", f"give {label}", value=raw))
+    venue = form.get("new_event_venue", "").strip()
+    if not name:
+        if any(form.get(f, "").strip() for f in ("new_event_year", "new_event_edition")) or venue:
+            message = "give the new event's name, or leave its year, edition and venue empty"
+            problems.append(Problem.at("new_event_name", "required", message))
+        return date, None, problems
+    new_event = edits.NewEvent(name, numbers["new_event_year"], numbers["new_event_edition"], venue)
+    return date, new_event, problems
 
 
 @bp.get("/<article_id>")
@@ -364,6 +456,7 @@ def _fact_page(
         problems or [], {f"roles.{role}": role for role in kind.roles} if kind else {}
     )
     here = _fact_url(article, fact, number, draft.kind)
+    entity_lists, shown = _entity_lists(kinds, suggested, typed)
     page = render_template(
         "editor_articles/fact.html",
         article=article,
@@ -379,10 +472,9 @@ def _fact_page(
         pieces=articles.sentence_pieces(article.text, item) if item else (),
         suggested=suggested,
         entity_labels=articles.entity_labels(db, typed),
-        entity_lists=_entity_lists(kinds, suggested),
-        new_names=[
-            (m, _new_name_type(m), _new_entity_url(m, here)) for m in articles.new_names(mentions)
-        ],
+        entity_lists=entity_lists,
+        shown=shown,
+        new_names=_new_names(mentions, here),
         problems=problems,
         repeated=_repeated_facts(db, problems),
         role_problems=by_field(problems),
@@ -411,8 +503,29 @@ def _fact_url(article: Article, fact: Fact | None, number: int | None, kind: str
     return url_for(".new_fact", article_id=article.id, sentence=number, kind=kind or None)
 
 
-def _new_entity_url(mention: Mention, back_to: str) -> str:
+def _new_names(mentions: Iterable[Mention], back_to: str) -> list[tuple[Mention, str, str, str]]:
+    """The sentence's new names, each with its guessed type, the new entity form's address
+    and the aliases that form offers (its surname, when nobody else has it)."""
+    found = articles.new_names(mentions)
+    offered = articles.new_name_aliases(get_session(), [(m.text, _new_name_type(m)) for m in found])
+    listed = []
+    for mention in found:
+        aliases = ", ".join(offered.get(mention.text, []))
+        listed.append(
+            (
+                mention,
+                _new_name_type(mention),
+                _new_entity_url(mention, back_to, aliases),
+                aliases,
+            )
+        )
+    return listed
+
+
+def _new_entity_url(mention: Mention, back_to: str, aliases: str = "") -> str:
     query = {"name": mention.text, "type": _new_name_type(mention), "next": back_to}
+    if aliases:
+        query["aliases"] = aliases
     return url_for(".new_entity") + "?" + urlencode(query)
 
 
@@ -428,28 +541,45 @@ def list_id(types: tuple[str, ...]) -> str:
 
 
 def _entity_lists(
-    kinds: dict[str, KindIn], suggested: list[EntityRef]
-) -> dict[str, list[tuple[str, str, bool]]]:
-    """(id, label, suggested) options per datalist: the sentence's entities first, then the
-    bank's."""
+    kinds: dict[str, KindIn], suggested: list[EntityRef], values: list[str]
+) -> tuple[dict[str, list[tuple[str, str, bool]]], dict[str, dict[str, str]]]:
+    """(value, label, suggested) options per datalist, the sentence's entities first, then the
+    bank's; and per datalist, what a field shows for the sentence's entities and for each
+    entity id among ``values`` (the form's role values).
+
+    A field shows, and an option fills in, the entity's name where the name picks it alone
+    among the role's types (`articles.FormCounts`), so the editor reads names, never ids,
+    and the form sends back a name that `resolve_entities` reads as that id.
+    """
     db = get_session()
+    counts = articles.FormCounts.of(db)  # one pass over the bank, whatever the roles
+    valued = articles.entities_by_id(db, values).values()
+    named = [(r.id, r.name, r.type) for r in suggested] + [(e.id, e.name, e.type) for e in valued]
     lists: dict[str, list[tuple[str, str, bool]]] = {}
+    shown: dict[str, dict[str, str]] = {}
     for kind in kinds.values():
         for spec in kind.roles.values():
             key = list_id(spec.types)
             if spec.literal is not None or key in lists:
                 continue
+            # An entity of another type keeps its id: its name could be one of this role's.
+            forms = shown[key] = {
+                i: counts.shown_form(i, name, spec.types) if type_ in spec.types else i
+                for i, name, type_ in named
+            }
             first = [
-                (r.id, f"{r.name} · {r.type} · in this sentence", True)
+                (forms[r.id], f"{r.name} · {r.type} · in this sentence", True)
                 for r in suggested
                 if r.type in spec.types
             ]
-            taken = {o[0] for o in first}
+            taken = {r.id for r in suggested}
             rest = articles.entities_of_types(db, spec.types, limit=articles.OFFERED_LIMIT)
             lists[key] = first + [
-                (e.id, f"{e.name} · {e.type}", False) for e in rest if e.id not in taken
+                (counts.shown_form(e.id, e.name, spec.types), f"{e.name} · {e.type}", False)
+                for e in rest
+                if e.id not in taken
             ]
-    return lists
+    return lists, shown
 
 
 # --- Entities -----------------------------------------------------------------------------------
@@ -515,7 +645,9 @@ def _entity_form(
 @editor_required
 def search_entities() -> ResponseReturnValue:
     """Up to 20 entities whose name or alias matches ``q``, of the ``type``s (comma-separated)
-    if given: ``{"entities": [{"id", "name", "type", "alias"?}]}``."""
+    if given: ``{"entities": [{"id", "name", "type", "value", "alias"?}]}``, ``value`` being
+    what the fact form's field shows for it among those types (its name, or its id where
+    another entity goes by the same name)."""
     types = [t.strip() for t in request.args.get("type", "").split(",") if t.strip()]
     hits = articles.search_entities(get_session(), request.args.get("q", ""), types)
     return {"entities": [hit.as_json() for hit in hits]}

@@ -10,6 +10,7 @@ quizapp.workspace.edits, never through this module.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +19,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import LITERAL_TYPES, KindIn, RoleSpec
+from quizapp.bank.names import fast_fold, short_forms
 from quizapp.bank.sync import kinds_from_db
 from quizapp.core.problems import Problem
 from quizapp.core.text import fold
-from quizapp.models import Article, Editor, Entity, Fact, Question
+from quizapp.models import Article, Change, Editor, Entity, Fact, FactEntity, Question
+from quizapp.questions.preview import did_you_mean
 from quizapp.workspace.edits import history
 from quizapp.workspace.suggest import (
     Category,
@@ -101,6 +104,16 @@ def entity_names(session: Session, ids: Iterable[str]) -> dict[str, str]:
     return names
 
 
+def entities_by_id(session: Session, ids: Iterable[str]) -> dict[str, Entity]:
+    """The entities ``ids``, by id; unknown ids are left out."""
+    wanted = sorted(set(ids))
+    found: dict[str, Entity] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(Entity).where(col(Entity.id).in_(wanted[start : start + 500]))
+        found.update((e.id, e) for e in session.exec(query))
+    return found
+
+
 def entity_labels(session: Session, ids: Iterable[str]) -> dict[str, str]:
     """ "Name · type" of the entities ``ids``, by id, to show beside a field holding the id."""
     wanted = sorted(set(ids))
@@ -122,10 +135,16 @@ class EntityHit:
     name: str
     type: str
     alias: str | None = None
+    value: str = ""  # what the fact form's field shows for it (`shown_forms`); "" for the id
 
     def as_json(self) -> dict[str, Any]:
         """The entity as the search endpoint answers it."""
-        found = {"id": self.id, "name": self.name, "type": self.type}
+        found = {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "value": self.value or self.id,
+        }
         if self.alias:
             found["alias"] = self.alias
         return found
@@ -148,22 +167,25 @@ def search_entities(
 ) -> list[EntityHit]:
     """Up to ``limit`` entities of ``types`` whose name or an alias matches ``query``.
 
+    Each hit's ``value`` is what the fact form shows for it among ``types`` (`shown_forms`).
     Matching ignores case, accents and punctuation (`fold`). Best first: the name starts with
     the query, then a word of the name or an alias does, then the query is anywhere in either;
     ties by name, then id. An empty query lists the first entities by name.
     """
     needle = fold(query)
+    everyone = entities_of_types(session, types)
+    shown = shown_forms(everyone)
     if not needle:
-        return [EntityHit(e.id, e.name, e.type) for e in entities_of_types(session, types)][:limit]
+        return [EntityHit(e.id, e.name, e.type, value=shown[e.id]) for e in everyone[:limit]]
     ranked: list[tuple[int, str, str, EntityHit]] = []
-    for entity in entities_of_types(session, types):
+    for entity in everyone:
         best: tuple[int, str | None] | None = None
         for position, form in enumerate([entity.name, *entity.aliases]):
             rank = _match_rank(fold(form), needle, is_name=position == 0)
             if rank is not None and (best is None or rank < best[0]):
                 best = (rank, None if position == 0 else form)
         if best is not None:
-            hit = EntityHit(entity.id, entity.name, entity.type, best[1])
+            hit = EntityHit(entity.id, entity.name, entity.type, best[1], shown[entity.id])
             ranked.append((best[0], fold(entity.name), entity.id, hit))
     ranked.sort(key=lambda r: r[:3])
     return [r[3] for r in ranked[:limit]]
@@ -195,8 +217,9 @@ def resolve_entities(
 
     An editor without the search may type "Queen Bey" rather than "beyonce"; a name that fits
     several entities of the role's types is a problem of that role ("ambiguous_name"), saying
-    which. Anything else is kept as typed, and the bank's check then says it is unknown (with
-    a "did you mean").
+    which, and one that is no entity's id, name or alias is "unknown_entity", with a "did you
+    mean" among the role's entities. The id of an entity of another type is kept, for the
+    bank's check to say which types the role takes.
     """
     resolved: dict[str, list[str]] = {}
     problems: list[Problem] = []
@@ -217,8 +240,46 @@ def resolve_entities(
                 names = ", ".join(f"{e.id} ({e.type})" for e in fits)
                 message = f"{item!r} could be {names}; pick one"
                 problems.append(Problem.at(role, "ambiguous_name", message))
+            elif item.strip() and not fits and item not in known:
+                problems.append(_not_for_role(session, role, item, spec, by_form))
             resolved[role].append(fits[0].id if len(fits) == 1 else item)
     return resolved, problems
+
+
+def _not_for_role(
+    session: Session, role: str, item: str, spec: RoleSpec, by_form: Mapping[str, list[Entity]]
+) -> Problem:
+    # What an entity role's value that fits none of its entities is: an entity of another
+    # type (by id, name or alias: said by its name), or nothing the bank knows, guessed among
+    # the names and aliases of the role's types by the template form's own rule.
+    wanted = " or ".join(spec.types)
+    other = next(iter(entities_named(session, item)), None)
+    if other is not None:
+        message = f"{other.name} is {_a(other.type)}, but this role takes {wanted}"
+        return Problem.at(role, "wrong_entity_type", message)
+    guess = did_you_mean(fold(item), by_form)
+    if guess is not None:
+        entity = by_form[guess][0]
+        message = f"unknown entity (did you mean {entity.name!r}?)"
+        return Problem.at(role, "unknown_entity", message, value=item, hint=entity.id)
+    message = f"unknown entity: no {wanted} goes by that name; add it if it is new"
+    return Problem.at(role, "unknown_entity", message, value=item)
+
+
+def entities_named(session: Session, text: str) -> list[Entity]:
+    """The entity whose id is ``text``, else every entity with ``text`` as its name or an
+    alias (folded: case, accents and punctuation aside), by name then id."""
+    by_id = session.get(Entity, text)
+    if by_id is not None:
+        return [by_id]
+    folded = fold(text)
+    return [
+        e for e in entities_of_types(session) if folded in {fold(f) for f in [e.name, *e.aliases]}
+    ]
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 # --- Kinds --------------------------------------------------------------------------------------
@@ -252,6 +313,14 @@ class RoleValue:
 
     role: str
     names: tuple[str, ...]
+    # Each value's entity id, to link its page; None for a literal or an unknown id.
+    entity_ids: tuple[str | None, ...] = ()
+
+    @property
+    def linked(self) -> list[tuple[str, str | None]]:
+        """Each value's name with its entity id (None: no page to link)."""
+        ids = self.entity_ids or (None,) * len(self.names)
+        return list(zip(self.names, ids, strict=True))
 
 
 @dataclass(frozen=True)
@@ -295,7 +364,11 @@ def summarize_facts(session: Session, facts: Sequence[Fact]) -> list[FactSummary
             values = raw if isinstance(raw, list) else [raw]
             literal = _is_literal(kinds, fact.kind, role)
             roles.append(
-                RoleValue(role, tuple(str(v) if literal else names.get(v, str(v)) for v in values))
+                RoleValue(
+                    role,
+                    tuple(str(v) if literal else names.get(v, str(v)) for v in values),
+                    tuple(None if literal or v not in names else v for v in values),
+                )
             )
         summaries.append(
             FactSummary(
@@ -523,6 +596,7 @@ def record_history(session: Session, *, subject: str, subject_id: str) -> list[H
     names = dict(
         session.exec(select(Editor.id, Editor.name).where(col(Editor.id).in_(editor_ids))).all()
     )
+    names_in_roles = entity_names(session, _entity_ids_in(changes))
     return [
         HistoryEntry(
             at=change.at,
@@ -530,7 +604,7 @@ def record_history(session: Session, *, subject: str, subject_id: str) -> list[H
             if change.editor_id is not None
             else "no editor (a script)",
             action=change.action,
-            changes=tuple(describe_change(change.detail)),
+            changes=tuple(describe_change(_named(change.detail, names_in_roles))),
         )
         for change in changes
     ]
@@ -573,3 +647,167 @@ def _shown(value: Any, limit: int = 90) -> str:
     else:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _entity_ids_in(changes: Iterable[Change]) -> set[str]:
+    # The values a change's roles and event held: the ids to name in its lines.
+    ids: set[str] = set()
+    for change in changes:
+        for key, value in change.detail.items():
+            if key not in ("roles", "event") or not isinstance(value, list):
+                continue
+            for side in value:
+                items = side.values() if isinstance(side, dict) else [side]
+                for item in items:
+                    ids.update(v for v in (item if isinstance(item, list) else [item]) if v)
+    return {i for i in ids if isinstance(i, str)}
+
+
+def _named(detail: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    # A change's detail with the entity ids of its roles and event as names: an editor reads
+    # "Beyoncé → Adele", not "beyonce → adele". Ids no longer in the bank stay ids.
+    def name(value: Any) -> Any:
+        if isinstance(value, list):
+            return [name(v) for v in value]
+        return names.get(value, value) if isinstance(value, str) else value
+
+    named = dict(detail)
+    for key in ("roles", "event"):
+        value = detail.get(key)
+        if isinstance(value, list) and len(value) == 2:
+            named[key] = [
+                {r: name(v) for r, v in side.items()} if isinstance(side, dict) else name(side)
+                for side in value
+            ]
+    return named
+
+
+# --- Entities' own pages ----------------------------------------------------------------------
+
+
+def shown_forms(entities: Iterable[Entity]) -> dict[str, str]:
+    """What the fact form shows for each of ``entities`` (those of a role's types): its name
+    where the name picks it alone among them, by `resolve_entities`' reading, else its id."""
+    listed = list(entities)
+    counts: dict[str, int] = {}
+    for entity in listed:
+        for form in {fold(f) for f in [entity.name, *entity.aliases]}:
+            counts[form] = counts.get(form, 0) + 1
+    return {e.id: e.name if counts[fold(e.name)] == 1 else e.id for e in listed}
+
+
+@dataclass(frozen=True)
+class FormCounts:
+    """How many entities of each type go by each name or alias (folded), read in one pass
+    over the bank: what `shown_form` needs for any role's types without reading the bank
+    again per role."""
+
+    counts: Mapping[str, Mapping[str, int]]  # type -> folded form -> entities
+
+    @classmethod
+    def of(cls, session: Session) -> FormCounts:
+        """The counts of the bank's entities."""
+        counts: dict[str, dict[str, int]] = {}
+        rows = session.exec(select(Entity.type, Entity.name, Entity.aliases))
+        for type_, name, aliases in rows:
+            per_type = counts.setdefault(type_, {})
+            for form in {fast_fold(f) for f in [name, *aliases]}:
+                per_type[form] = per_type.get(form, 0) + 1
+        return cls(counts)
+
+    def shown_form(self, entity_id: str, name: str, types: Sequence[str]) -> str:
+        """`shown_forms` for one entity among the entities of ``types``: its name where
+        that picks it alone, else its id."""
+        form = fast_fold(name)
+        fits = sum(self.counts.get(t, {}).get(form, 0) for t in types)
+        return name if fits == 1 else entity_id
+
+
+def offered_aliases(session: Session, entity: Entity) -> list[str]:
+    """The short forms (the surname ...) that players could type for ``entity`` because no
+    other entity shares them (quizapp.bank.names.short_forms), and that it lacks as aliases:
+    what its form offers to add."""
+    forms = short_forms(session.exec(select(Entity)).all()).get(entity.id, ())
+    have = {fold(f) for f in [entity.name, *entity.aliases]}
+    offered: list[str] = []
+    for form in forms:
+        if fold(form) not in have:
+            have.add(fold(form))
+            offered.append(form)
+    return offered
+
+
+@dataclass(frozen=True)
+class _NewName:
+    # A name the bank does not have yet, as `short_forms` reads an entity.
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+
+
+def new_name_aliases(session: Session, names: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """For new names (text, guessed type) about to be added, the short forms (the surname
+    ...) that neither the bank's entities nor the other new names share: what the new entity
+    form offers as aliases, by text."""
+    pending = [_NewName(f"new-name-{i}", text, type_) for i, (text, type_) in enumerate(names)]
+    found = short_forms([*session.exec(select(Entity)).all(), *pending])
+    return {p.name: list(found[p.id]) for p in pending if p.id in found}
+
+
+@dataclass(frozen=True)
+class EntityUse:
+    """Where an entity is named: its facts (summarised, with their articles) and the
+    articles whose event it is."""
+
+    facts: list[tuple[FactSummary, Article]]
+    events_of: list[Article]
+
+
+def entity_use(session: Session, entity_id: str) -> EntityUse:
+    """The facts naming ``entity_id`` in a role, by article then id, and the articles whose
+    event it is."""
+    # A subquery, not a join with DISTINCT: PostgreSQL cannot compare the JSON roles, and a
+    # fact naming the entity in two roles is listed once.
+    naming = select(FactEntity.fact_id).where(FactEntity.entity_id == entity_id)
+    facts = list(
+        session.exec(
+            select(Fact).where(col(Fact.id).in_(naming)).order_by(Fact.article_id, Fact.id)
+        )
+    )
+    articles = {
+        a.id: a
+        for a in session.exec(
+            select(Article).where(col(Article.id).in_({f.article_id for f in facts}))
+        )
+    }
+    events_of = list(
+        session.exec(select(Article).where(Article.event_id == entity_id).order_by(Article.id))
+    )
+    summaries = summarize_facts(session, facts)
+    pairs = [(s, articles[f.article_id]) for s, f in zip(summaries, facts, strict=True)]
+    return EntityUse(pairs, events_of)
+
+
+def fact_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
+    """How many facts name each of ``entity_ids``, by id (none: left out)."""
+    counts: dict[str, int] = {}
+    for start in range(0, len(entity_ids), 500):
+        chunk = list(entity_ids[start : start + 500])
+        query = (
+            select(FactEntity.entity_id, func.count(func.distinct(FactEntity.fact_id)))
+            .where(col(FactEntity.entity_id).in_(chunk))
+            .group_by(FactEntity.entity_id)
+        )
+        counts.update(session.exec(query).all())
+    return counts
+
+
+def merged_into(session: Session, entity_id: str) -> str | None:
+    """The id of the entity that ``entity_id`` was last merged into, if it was: read off the
+    change log's "Name (id)" (quizapp.workspace.edits.merge_entities)."""
+    changes = history(session, subject="entity", subject_id=entity_id)
+    change = next((c for c in changes if c.action == "merged"), None)
+    into = change.detail.get("into") if change is not None else None
+    found = re.search(r"\(([a-z0-9-]+)\)$", into) if isinstance(into, str) else None
+    return found.group(1) if found else None

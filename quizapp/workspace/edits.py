@@ -22,6 +22,7 @@ at: a form field ("title", a role's name), or the record's field as the bank nam
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -40,13 +41,15 @@ from quizapp.bank.files import (
     TemplateIn,
     check_bank,
 )
+from quizapp.bank.slots import ordinal
 from quizapp.bank.sync import bank_from_db, write_bank
 from quizapp.core.problems import Problem, ProblemsError
-from quizapp.core.text import slugify, unique_id
+from quizapp.core.text import fold, slugify, unique_id
 from quizapp.game.quizzes import rebuild_quizzes_holding
 from quizapp.models import Article, Change, Fact, Question, Template
 from quizapp.questions.generation import rebuild_questions, snapshot_of_bank
 from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
+from quizapp.workspace.suggest import split_sentences
 
 EDITABLE_STATUSES = ("draft", "published")  # retiring is its own action
 _BANK_LOCK = 0x51_7A_B4_4E  # PostgreSQL advisory lock key of the bank ("QzBank")
@@ -387,20 +390,19 @@ def add_article(
     text_: str,
     event_id: str | None = None,
     url: str | None = None,
+    new_event: NewEvent | None = None,
+    seed: int = 0,
 ) -> Saved:
-    """Add a pasted article. Its text is kept as given, except that line ends become "\\n"."""
-    body = text_.replace("\r\n", "\n").replace("\r", "\n")
-    problems = []
-    if not title.strip():
-        problems.append(Problem.at("title", "required", "give the article's title"))
-    if not body.strip():
-        problems.append(Problem.at("text", "required", "paste the article's text"))
-    if not source.strip():
-        problems.append(
-            Problem.at("source", "required", "say where the article was published (e.g. MTV News)")
-        )
-    if problems:
-        raise EditError(problems)
+    """Add a pasted article. Its text is kept as given, except that line ends become "\\n".
+
+    ``new_event`` makes the article's event in the same step (`NewEvent`); ``seed`` is the
+    generation seed for the questions of the facts that come with it.
+    """
+    if new_event is not None and event_id:
+        message = "choose an event from the list or name a new one, not both"
+        raise EditError([Problem.at("event", "two_events", message)])
+    body = _article_body(text_)
+    _check_article_fields(title, body, source)
 
     def work() -> Saved:
         change = _begin(session, editor_id, "article", "create")
@@ -415,8 +417,16 @@ def add_article(
             url=url or None,
         )
         bank.articles[article_id] = ArticleIn(header, body)
-        detail = {"title": header.title, "date": date.isoformat(), "event": header.event}
-        return _finish(session, change, bank, subject_id=article_id, detail=detail, seed=0)
+        detail: dict[str, Any] = {"title": header.title, "date": date.isoformat()}
+        kinds: set[str] = set()
+        if new_event is not None:
+            event, kinds = _add_event(bank, new_event, article_id, body, detail)
+            header = header.model_copy(update={"event": event})
+            bank.articles[article_id] = ArticleIn(header, body)
+        detail["event"] = header.event
+        return _finish(
+            session, change, bank, subject_id=article_id, detail=detail, kinds=kinds, seed=seed
+        )
 
     return _run(session, work)
 
@@ -498,6 +508,424 @@ def _names(fact: FactIn, entity_id: str) -> bool:
         value == entity_id or (isinstance(value, list) and entity_id in value)
         for value in fact.roles.values()
     )
+
+
+# --- Entities edited and merged, articles edited, events made (issue 14) -------------------------
+
+
+def _article_body(text_: str) -> str:
+    # Browsers send CRLF; the bank's texts, and the evidence quoting them, have "\n" only.
+    return text_.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_article_fields(title: str, body: str, source: str) -> None:
+    problems = []
+    if not title.strip():
+        problems.append(Problem.at("title", "required", "give the article's title"))
+    if not body.strip():
+        problems.append(Problem.at("text", "required", "paste the article's text"))
+    if not source.strip():
+        problems.append(
+            Problem.at("source", "required", "say where the article was published (e.g. MTV News)")
+        )
+    if problems:
+        raise EditError(problems)
+
+
+def _forms(entity: EntityIn) -> list[str]:
+    return [entity.name, *entity.aliases]
+
+
+def _owners(bank: Bank, besides: Collection[str]) -> dict[str, list[str]]:
+    # Every folded name and alias of the entities not in ``besides``, with whose it is: the
+    # forms a typed answer and the fact form's names are told apart by.
+    owners: dict[str, list[str]] = {}
+    for entity in bank.entities.values():
+        if entity.id not in besides:
+            for form in {fold(f) for f in _forms(entity)}:
+                owners.setdefault(form, []).append(entity.id)
+    return owners
+
+
+def _clean_aliases(name: str, aliases: Sequence[str]) -> list[str]:
+    # Blanks, repeats and the name itself say nothing: dropped, keeping the editor's order.
+    seen = {fold(name)}
+    kept = []
+    for alias in (a.strip() for a in aliases):
+        if alias and fold(alias) not in seen:
+            seen.add(fold(alias))
+            kept.append(alias)
+    return kept
+
+
+def edit_entity(
+    session: Session,
+    *,
+    editor_id: int | None,
+    entity_id: str,
+    name: str,
+    type_: str,
+    aliases: Sequence[str],
+    tags: Sequence[str],
+    seed: int,
+) -> Saved:
+    """Change an entity's name, type, aliases and tags; its id stays, since facts name it.
+
+    Refused when the name or an alias is another entity's name (merge them instead), and
+    whatever the bank's check finds: a new type that a fact's role does not take names the
+    fact. Every kind's questions are made again: names are answers and wrong answers.
+    """
+    problems = []
+    if not name.strip():
+        problems.append(Problem.at("name", "required", "give the entity's name"))
+    if not type_.strip():
+        message = "choose what the entity is (person, song, event ...)"
+        problems.append(Problem.at("type", "required", message))
+    if problems:
+        raise EditError(problems)
+
+    def work() -> Saved:
+        change = _begin(session, editor_id, "entity", "update")
+        bank = bank_from_db(session)
+        old = bank.entities.get(entity_id)
+        if old is None:
+            raise _no_such("entity", entity_id)
+        names = {fold(e.name): e for e in bank.entities.values() if e.id != entity_id}
+        kept = _clean_aliases(name, aliases)
+        clashes = []
+        for field_name, form in [("name", name), *(("aliases", a) for a in kept)]:
+            other = names.get(fold(form))
+            if other is not None:
+                message = (
+                    f"{form.strip()!r} is the name of {other.id} ({other.type}); if they are "
+                    "the same, merge them instead"
+                )
+                clashes.append(Problem.at(field_name, "name_taken", message, hint=other.id))
+        if clashes:
+            raise EditError(clashes)
+        entity = EntityIn(
+            id=entity_id,
+            name=name.strip(),
+            type=type_.strip(),
+            aliases=kept,
+            tags=[t.strip() for t in tags if t.strip()],
+        )
+        bank.entities[entity_id] = entity
+        return _finish(
+            session,
+            change,
+            bank,
+            subject_id=entity_id,
+            detail=_diff(old, entity),
+            kinds={f.kind for f in bank.facts.values()},
+            seed=seed,
+        )
+
+    return _run(session, work)
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What a merge did: the change, the forms that became the kept entity's aliases, and
+    those left out because another entity goes by them (form -> that entity's id)."""
+
+    saved: Saved
+    aliases: tuple[str, ...]
+    left_out: Mapping[str, str]
+    facts: tuple[str, ...]  # the facts that now name the kept entity instead
+
+
+def merge_entities(
+    session: Session, *, editor_id: int | None, keep_id: str, merged_id: str, seed: int
+) -> Merged:
+    """Merge the entity ``merged_id`` into ``keep_id`` (a duplicate: "Gaga" and "Lady Gaga").
+
+    Every fact's roles and every article's event follow to the kept entity, whose aliases
+    gain the other's name and aliases except those another entity goes by (`Merged.left_out`
+    says which); the merged entity is removed and every kind's questions are made again.
+    Refused, naming the facts, when a fact would name the kept entity twice in one role or two
+    facts in use would become the same. Both entities' histories record the merge, and each
+    fact that changed records it too. Played quizzes keep their frozen copies.
+    """
+    if keep_id == merged_id:
+        raise EditError([Problem.at("other", "same_entity", "pick another entity to merge")])
+    outcome: dict[str, Any] = {}
+
+    def work() -> Saved:
+        change = _begin(session, editor_id, "entity", "merge")
+        bank = bank_from_db(session)
+        keep, gone = bank.entities.get(keep_id), bank.entities.get(merged_id)
+        if keep is None or gone is None:
+            raise _no_such("entity", merged_id if keep is not None else keep_id)
+        owners = _owners(bank, {keep_id, merged_id})
+        aliases = list(keep.aliases)
+        left_out: dict[str, str] = {}
+        for form in _forms(gone):
+            if fold(form) in owners:
+                left_out[form] = owners[fold(form)][0]
+            else:
+                aliases.append(form)
+        aliases = _clean_aliases(keep.name, aliases)
+        merged = keep.model_copy(update={"aliases": aliases})
+        facts, problems = _facts_after_merge(bank, keep, merged_id)
+        if problems:
+            raise EditError(problems)
+        for fact_id, new in facts.items():
+            old = bank.facts[fact_id]
+            bank.facts[fact_id] = new
+            session.add(
+                Change(
+                    editor_id=editor_id,
+                    subject="fact",
+                    subject_id=fact_id,
+                    action="merge",
+                    detail=_diff(old, new),
+                )
+            )
+        for article_id, article in bank.articles.items():
+            if article.header.event == merged_id:
+                header = article.header.model_copy(update={"event": keep_id})
+                bank.articles[article_id] = ArticleIn(header, article.text)
+        del bank.entities[merged_id]
+        bank.entities[keep_id] = merged
+        detail = {
+            "merged": f"{gone.name} ({merged_id})",
+            "aliases": [keep.aliases, merged.aliases],
+            # Texts, not lists: a change log's list of two reads as [before, after].
+            "facts": ", ".join(sorted(facts)) or "none",
+        }
+        if left_out:
+            detail["left out"] = ", ".join(f"{form} (also {o})" for form, o in left_out.items())
+        session.add(
+            Change(
+                editor_id=editor_id,
+                subject="entity",
+                subject_id=merged_id,
+                action="merged",
+                detail={"into": f"{keep.name} ({keep_id})", "facts": ", ".join(sorted(facts))},
+            )
+        )
+        outcome.update(aliases=tuple(aliases), left_out=left_out, facts=tuple(sorted(facts)))
+        return _finish(
+            session,
+            change,
+            bank,
+            subject_id=keep_id,
+            detail=detail,
+            kinds={f.kind for f in bank.facts.values()},
+            seed=seed,
+        )
+
+    saved = _run(session, work)
+    return Merged(saved, outcome["aliases"], outcome["left_out"], outcome["facts"])
+
+
+def _facts_after_merge(
+    bank: Bank, keep: EntityIn, merged_id: str
+) -> tuple[dict[str, FactIn], list[Problem]]:
+    # The facts naming ``merged_id``, as they would read after the merge, and what the merge
+    # would break: a role naming one entity twice, two facts in use saying the same.
+    keep_id = keep.id
+
+    def swapped(value: Any) -> Any:
+        if isinstance(value, list):
+            return [keep_id if v == merged_id else v for v in value]
+        return keep_id if value == merged_id else value
+
+    changed: dict[str, FactIn] = {}
+    problems = []
+    for fact in bank.facts.values():
+        roles = {role: swapped(value) for role, value in fact.roles.items()}
+        if roles == fact.roles:
+            continue
+        for role, value in roles.items():
+            if isinstance(value, list) and value.count(keep_id) > 1:
+                message = (
+                    f"fact {fact.id} names both in its role {role!r}: after the merge it would "
+                    f"name {keep.name} twice; correct the fact first"
+                )
+                problems.append(Problem("named_twice", message, hint=fact.id))
+        changed[fact.id] = fact.model_copy(update={"roles": roles})
+
+    def key(fact: FactIn) -> tuple[str, tuple[tuple[str, Any], ...]]:
+        return fact.kind, tuple(
+            sorted(
+                (role, tuple(sorted(v)) if isinstance(v, list) else v)
+                for role, v in fact.roles.items()
+            )
+        )
+
+    seen: dict[Any, str] = {}
+    live = [changed.get(f.id, f) for f in bank.facts.values() if not f.retired]
+    # The unchanged facts first, so that a duplicate is reported against the fact that stays.
+    for fact in sorted(live, key=lambda f: f.id in changed):
+        other = seen.setdefault(key(fact), fact.id)
+        # Duplicates the merge did not make are not the merge's to refuse.
+        if other != fact.id and fact.id in changed:
+            message = (
+                f"fact {fact.id} would become the same as fact {other} ({fact.kind}); retire "
+                "one of them first"
+            )
+            problems.append(Problem("duplicate_fact", message, hint=other))
+    return changed, problems
+
+
+def edit_article(
+    session: Session,
+    *,
+    editor_id: int | None,
+    article_id: str,
+    title: str,
+    date: dt.date,
+    source: str,
+    text_: str,
+    event_id: str | None = None,
+    url: str | None = None,
+    new_event: NewEvent | None = None,
+    seed: int,
+) -> Saved:
+    """Change an article's title, date, source, address, event or text; its id stays.
+
+    A new text must still hold every fact's evidence word for word (retired facts too: they
+    can be restored): a change that would orphan one is refused, naming each such fact and
+    its evidence. The questions of the article's facts' kinds are made again.
+    """
+    body = _article_body(text_)
+    _check_article_fields(title, body, source)
+    if new_event is not None and event_id:
+        message = "choose an event from the list or name a new one, not both"
+        raise EditError([Problem.at("event", "two_events", message)])
+
+    def work() -> Saved:
+        change = _begin(session, editor_id, "article", "update")
+        bank = bank_from_db(session)
+        old = bank.articles.get(article_id)
+        if old is None:
+            raise _no_such("article", article_id)
+        facts = [f for f in bank.facts.values() if f.article == article_id]
+        orphans = [
+            Problem.at(
+                "text",
+                "orphaned_evidence",
+                f"the new text drops the evidence of fact {f.id}{' (retired)' if f.retired else ''}"
+                f": “{f.evidence}”; keep it word for word, or correct the fact first",
+                hint=f.id,
+            )
+            for f in facts
+            if f.evidence not in body
+        ]
+        if orphans:
+            raise EditError(orphans)
+        header = ArticleHeader(
+            id=article_id,
+            title=title.strip(),
+            date=date,
+            source=source.strip(),
+            event=event_id or None,
+            url=url or None,
+        )
+        bank.articles[article_id] = ArticleIn(header, body)
+        detail = _diff(old.header, header)
+        if body != old.text:
+            detail["text"] = f"edited ({len(old.text)} → {len(body)} characters)"
+        kinds = {f.kind for f in facts}
+        if new_event is not None:
+            event, made = _add_event(bank, new_event, article_id, body, detail)
+            bank.articles[article_id] = ArticleIn(header.model_copy(update={"event": event}), body)
+            kinds |= made
+        return _finish(
+            session, change, bank, subject_id=article_id, detail=detail, kinds=kinds, seed=seed
+        )
+
+    return _run(session, work)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event made from the article form: its name, and optionally its year, its edition (a
+    whole number: the 28th) and where it was held (a venue or city, known or new)."""
+
+    name: str
+    year: int | None = None
+    edition: int | None = None
+    venue: str = ""
+
+    @property
+    def full_name(self) -> str:
+        """The name with its year in front, as the bank names events ("2026 Pop Gala")."""
+        name = " ".join(self.name.split())
+        if self.year is None or str(self.year) in name.split():
+            return name
+        return f"{self.year} {name}"
+
+
+def _add_event(
+    bank: Bank, new: NewEvent, article_id: str, body: str, detail: dict[str, Any]
+) -> tuple[str, set[str]]:
+    """Put ``new`` in ``bank`` as an event of ``article_id``: the entity, its venue if new,
+    and the facts the article states (see docs/editing.md); returns the event's id and the
+    kinds of the facts made. ``detail`` (the change log's) records what was made or why not."""
+    name = new.full_name
+    if not name:
+        raise EditError([Problem.at("new_event_name", "required", "give the new event's name")])
+    owners = _owners(bank, ()).get(fold(name))
+    if owners:
+        owner = owners[0]
+        message = f"{name!r} is already the entity {owner}: pick it from the list"
+        raise EditError([Problem.at("new_event_name", "duplicate_name", message, hint=owner)])
+    event_id = unique_id(slugify(name), bank.entities)
+    aliases = []
+    if new.year is not None and name != " ".join(new.name.split()):
+        aliases.append(f"{' '.join(new.name.split())} {new.year}")  # "Pop Gala 2026"
+    bank.entities[event_id] = EntityIn(id=event_id, name=name, type="event", aliases=aliases)
+    made: dict[str, str] = {"event": f"{name} ({event_id})"}
+    sentences = [s.text for s in split_sentences(body)]
+    kinds: set[str] = set()
+    if new.edition is not None:
+        said = re.compile(rf"\b{re.escape(ordinal(str(new.edition)))}\b", re.IGNORECASE)
+        evidence = next((s for s in sentences if said.search(s)), None)
+        if evidence is None:
+            made["edition"] = f"no fact: no sentence says {ordinal(str(new.edition))}"
+        else:
+            roles: dict[str, Any] = {"event": event_id, "edition": new.edition}
+            made["edition"] = _add_fact(bank, "edition", article_id, roles, evidence)
+            kinds.add("edition")
+    if new.venue.strip():
+        place = _place(bank, new.venue)
+        wanted = [fold(f) for f in _forms(place)]
+        evidence = next(
+            (s for s in sentences if any(f" {w} " in f" {fold(s)} " for w in wanted)), None
+        )
+        kind, role = ("held_in", "city") if place.type == "city" else ("held_at", "venue")
+        if evidence is None:
+            made[kind] = f"no fact: no sentence names {place.name}"
+        else:
+            roles = {"event": event_id, role: place.id}
+            made[kind] = _add_fact(bank, kind, article_id, roles, evidence)
+            kinds.add(kind)
+    detail["new event"] = "; ".join(f"{key}: {value}" for key, value in made.items())
+    return event_id, kinds
+
+
+def _place(bank: Bank, text_: str) -> EntityIn:
+    # A venue or city the bank knows by that name or alias, else a new venue.
+    wanted = fold(text_)
+    for entity in bank.entities.values():
+        if entity.type in ("venue", "city") and wanted in {fold(f) for f in _forms(entity)}:
+            return entity
+    name = " ".join(text_.split())
+    venue = EntityIn(id=unique_id(slugify(name), bank.entities), name=name, type="venue")
+    bank.entities[venue.id] = venue
+    return venue
+
+
+def _add_fact(bank: Bank, kind: str, article_id: str, roles: dict[str, Any], evidence: str) -> str:
+    first = next(v for v in roles.values() if isinstance(v, str))
+    fact_id = unique_id(slugify(f"{article_id}-{kind}-{first}", limit=80), bank.facts)
+    bank.facts[fact_id] = FactIn(
+        id=fact_id, kind=kind, article=article_id, roles=roles, evidence=evidence
+    )
+    return f"fact {fact_id}"
 
 
 # --- Facts --------------------------------------------------------------------------------------

@@ -103,9 +103,9 @@ def record_fact(page, winner: str) -> None:
     page.select_option("#kind", "award_win")
     page.fill("#role-award_win-winner-0", winner)
     page.fill("#role-award_win-award-0", award)
-    expect(page.locator("#role-award_win-event-0")).to_have_value("vma-2009")
+    expect(page.locator("#role-award_win-event-0")).to_have_value("2009 MTV Video Music Awards")
     submit(page, page.get_by_role("button", name="Save the fact"))
-    expect(page.get_by_text("Saved")).to_be_visible()
+    expect(page.get_by_text("Saved: the fact makes")).to_be_visible()  # not "Not saved."
 
 
 def test_an_editor_takes_an_article_to_a_quiz_that_a_player_plays(workspace, new_page):
