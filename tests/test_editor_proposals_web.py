@@ -257,7 +257,8 @@ def test_edit_opens_the_fact_form_prefilled_with_the_proposal(as_editor, article
     ).text
 
     assert '<option value="award_win" selected' in page
-    assert 'value="lady-gaga"' in page and 'value="vma-2010"' in page
+    # The fields show entities by name (issue 14's fact form fix), not by id.
+    assert 'value="Lady Gaga"' in page and 'value="2010 MTV Video Music Awards"' in page
     assert 'value="Best Glitter Cape"' in page
     assert CAPE in page.split('name="evidence"')[1].split("</textarea>")[0]
 

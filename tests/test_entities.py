@@ -240,27 +240,6 @@ def test_a_merge_that_would_make_two_facts_the_same_is_refused(game_session):
     assert db.get(Entity, dup) is not None
 
 
-def test_a_duplicate_the_merge_did_not_make_does_not_block_it(game_session):
-    db = game_session
-    original = db.get(Fact, "vma-2010-gaga-arm-in-arm-with-cher")
-    edits.save_fact(  # a duplicate recorded before: none of the merge's business
-        db,
-        editor_id=None,
-        kind=original.kind,
-        article_id=original.article_id,
-        roles=dict(original.roles),
-        evidence=original.evidence,
-        seed=SEED,
-    )
-    dup = entity(db, "Kanye Omari West")
-
-    merged = edits.merge_entities(
-        db, editor_id=None, keep_id="kanye-west", merged_id=dup, seed=SEED
-    )
-
-    assert merged.facts == () and merged.aliases[-1] == "Kanye Omari West"
-
-
 def test_an_entity_cannot_be_merged_into_itself(game_session):
     with pytest.raises(EditError, match="pick another entity"):
         edits.merge_entities(

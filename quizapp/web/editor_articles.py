@@ -102,6 +102,7 @@ def new_article() -> ResponseReturnValue:
     if accept.offered(db, article):
         # The proposals are the quickest way from a pasted article to its facts.
         flash("Added the article. The workspace proposes these facts: check them and accept.")
+        _flash_new_event(saved.id)
         return redirect(url_for("editor_proposals.review", article_id=saved.id))
     flash("Added the article. Pick a sentence below to record a fact from it.")
     _flash_new_event(saved.id)
