@@ -8,7 +8,7 @@ articles the bank has never seen.
 import pytest
 from sqlmodel import select
 
-from bench.proposals import HELD_OUT, close, score_corpus, totals
+from bench.proposals import BLIND, HELD_OUT, close, score_corpus, totals
 from quizapp.bank.files import read_bank
 from quizapp.core.paths import resource_dir
 from quizapp.models import Article
@@ -40,16 +40,35 @@ def proposed(proposer: Proposer, text: str, event_id: str | None = None) -> list
     ]
 
 
+RECALL_FLOOR = 0.28
+
 # --- The corpus -------------------------------------------------------------------------------
 
 
-def test_recall_and_precision_on_unseen_articles_reach_the_goal():
-    scores = score_corpus()
+@pytest.fixture(scope="module")
+def corpus():
+    return score_corpus()
+
+
+def test_recall_and_precision_on_unseen_articles_reach_the_goal(corpus):
+    scores = [s for s in corpus if s.name not in BLIND]
 
     assert len(scores) >= 5 and len([s for s in scores if s.name in HELD_OUT]) == 2
     recall, precision, expected, proposals = totals(scores)
     assert expected >= 60 and proposals > 0
     assert recall >= 0.70, f"recall {recall:.1%}"
+    assert precision >= 0.80, f"precision {precision:.1%}"
+
+
+def test_articles_written_blind_by_others_keep_their_measured_figures(corpus):
+    # Journalism nobody here wrote: the goal (0.70) is not reached yet; these floors are the
+    # figures measured (docs/editing.md), so that a change cannot quietly lose ground.
+    scores = [s for s in corpus if s.name in BLIND]
+
+    assert len(scores) == len(BLIND)
+    recall, precision, expected, proposals = totals(scores)
+    assert expected >= 200
+    assert recall >= RECALL_FLOOR, f"recall {recall:.1%}"
     assert precision >= 0.80, f"precision {precision:.1%}"
 
 

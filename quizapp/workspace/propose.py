@@ -514,6 +514,9 @@ class _ArticleReader:
         if self.event is not None and mention.guess == "event":
             if _same_event(mention.text, self.event.text):
                 return _moved(self.event, mention.start, mention.end, text=self.event.text)
+        if mention.guess == "city" and mention.text.isupper():
+            # A dateline's "NASHVILLE —" is the city Nashville.
+            return Slot(mention.text.title(), mention.start, mention.end, guess="city")
         return Slot(mention.text, mention.start, mention.end, guess=mention.guess)
 
     def _skeleton(self, start: int, end: int, slots: Sequence[Slot]) -> _Skeleton:
@@ -583,6 +586,11 @@ class _ArticleReader:
                 if literal is None:
                     return None
                 filled[role] = (Filler(literal),)
+                continue
+            if spec.literal == "text" and isinstance(value, list) and len(value) == 1:
+                # A name or a title as a text role: a nickname in quotes that reads like a
+                # title, "whom Rico Lane has nicknamed" (given_by).
+                filled[role] = (Filler(value[0].text),)
                 continue
             if spec.literal is not None or isinstance(value, str):
                 return None
@@ -824,10 +832,21 @@ def _slot_token(types: Sequence[str] | None) -> str:
 
 # A short description may stand before a name: "the comedian ⟨Lena Ortiz⟩", "her debut
 # album, ⟨Low Tide⟩", "the jury president, ⟨Ingrid Solberg⟩".
+# Or a job, with a word or two before it: "veteran actor ⟨Dominic Ashby⟩", "festival director
+# ⟨Annika Shaw⟩", "Singer ⟨Mara Quinn⟩".
+_JOBS = (
+    "actor actress singer rapper director host co-host presenter judge producer designer "
+    "drummer guitarist bassist keyboardist frontman frontwoman vocalist comedian mentor "
+    "magician champion star musician songwriter dancer model author writer filmmaker chef "
+    "pianist violinist percussionist trio duo quartet collective band group legend icon "
+    "newcomer veteran contestant finalist winner runner-up chief executive founder"
+).split()
 _DESCRIPTION = (
     r"(?:(?:the|a|an|his|her|their|its|fellow|former) (?:[a-z][\w'’-]* ){0,3}?(?:[a-z][\w'’-]*,? "
-    r")?)?"
+    r")?|(?:[a-z][\w'’-]* ){0,2}?(?:" + "|".join(_JOBS) + r")s?,? )?"
 )
+# An age in apposition after a name: "Mara Quinn, 24, was handed ...".
+_AGE = r"(?:, \d{1,3}(?=,))?"
 
 
 def _compile(cue: Cue, kind: KindIn) -> _Compiled:
@@ -840,7 +859,7 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
             return rf"{_DESCRIPTION}(?P<{role}>{body})(?!['’]s\b)"
         if suffix == "'s":
             return rf"(?P<{role}>{token})['’]s"
-        return rf"{_DESCRIPTION}(?P<{role}>{token})(?!['’]s\b)"
+        return rf"{_DESCRIPTION}(?P<{role}>{token})(?!['’]s\b){_AGE}"
 
     source = _PLACEHOLDER.sub(slot, cue.pattern)
     confidence = LEARNED_CONFIDENCE if cue.learned else HAND_CONFIDENCE

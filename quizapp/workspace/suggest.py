@@ -420,7 +420,8 @@ _DATED_EVENT = re.compile(
 _EVENT_WORDS = frozenset(
     "awards festival fest gala ceremony show games olympics honors honours expo summit "
     "convention con week weekend concert tour jubilee marathon cup championships "
-    "championship classic prom ball vmas emmys grammys oscars".split()
+    "championship classic prom ball vmas emmys grammys oscars final finale semi-final "
+    "semifinal premiere showcase".split()
 )
 # Lower-case words allowed inside a title ("Born This Way", "Watch the Throne").
 _SMALL_WORDS = frozenset(
@@ -432,7 +433,14 @@ _ROLE_NOUNS = frozenset(
     "director host hosts co-host singer rapper actor actress comedian presenter judge judges "
     "producer designer drummer guitarist bassist keyboardist frontman frontwoman vocalist "
     "islander islanders contestant contestants star stars newcomer newcomers veteran "
-    "filmmaker author writer model dancer chef coach captain".split()
+    "filmmaker author writer model dancer chef coach captain musician songwriter "
+    "mentor magician star-turned pianist violinist percussionist teenager".split()
+)
+_ADJECTIVE_SUFFIX = re.compile(r"-(?:born|based|bred|raised|made|style|era|themed|inspired)$")
+_BEFORE_ROLE_NOUN = re.compile(
+    r" (?:[a-z][\w-]* )?(?:"
+    + "|".join(sorted(_ROLE_NOUNS | {"rock", "pop", "band", "quartet", "trio", "duo", "group"}))
+    + r")\b"
 )
 # Lower-case words that may join capitalised ones into one name ("Kermit the Frog").
 _CONNECTORS = frozenset("of the de del della da di du van von der den la le y bin al".split())
@@ -764,6 +772,10 @@ def _name_of(
         word = words[0].group()
         if _is_stop_word(word):
             return None
+        # "Tennessee-born", "Irish actress", "Atlanta rapper": a lone capitalised word made
+        # an adjective, or standing before a lower-case job noun, describes a name; it is not one.
+        if _ADJECTIVE_SUFFIX.search(word) or _BEFORE_ROLE_NOUN.match(text, words[0].end()):
+            return None
         bare = word[:-2] if _possessive(word) else word
         # At the start of a sentence any word is capitalised ("Fans cheered"); it is a name
         # only if the article also capitalises it elsewhere, or it has capitals inside (MTV).
@@ -797,7 +809,10 @@ _VENUE_WORDS = frozenset(
 _AWARD_END = re.compile(r"\b(?:Award|Awards?|Prize|Medal|Honou?r)$|\bof the [A-Z]\w+$")
 _TROPHY_NEAR = re.compile(r"^,? (?:a |the )?(?:trophy|statuette|statue)\b")
 _TROPHY_BEFORE = re.compile(r"\b(?:trophy|statuette|top prize|prize),? (?:the )?$")
-_AWARD_BEFORE = re.compile(r"\b(?:award|prize|honou?r) (?:for|of) $")
+_AWARD_BEFORE = re.compile(r"\b(?:(?:award|prize|honou?r) (?:for|of)|(?:was|were) crowned) $")
+# "handed the Golden Lantern for Best Director": a name before the award it stands for is
+# the trophy.
+_TROPHY_FOR = re.compile(r"^ for (?:Best |[A-Z][\w-]* of the )")
 _CITY_BEFORE = re.compile(
     r"(?:\b(?:held|place|based|born|live|filmed|staged|hosted|headquartered|finale|"
     + "|".join(sorted(_VENUE_WORDS))
@@ -876,7 +891,11 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return "event"
     if last in _VENUE_WORDS:
         return "venue"
-    if _TROPHY_NEAR.match(after) or _TROPHY_BEFORE.search(before):
+    if (
+        _TROPHY_NEAR.match(after)
+        or _TROPHY_BEFORE.search(before)
+        or (_TROPHY_FOR.match(after) and re.search(r"\bthe $", before))
+    ):
         return "trophy"
     if _CHARACTER_BEFORE.search(before):
         return "character"
