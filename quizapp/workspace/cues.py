@@ -57,6 +57,10 @@ _SANG = (
     r"delivered|covered|(?:opened|closed|kicked off|ended|wrapped up) "
     r"(?:[^⟨⟩⟪.;]{0,30}?|⟨[^⟩]+⟩) with)"
 )
+_RENDITION = (
+    r"(?:duet of|performance of|rendition of|version of|run through|run-through of|cover of|"
+    r"take on|mash-?up of)"
+)
 _WITH_VERB = r"(?:performed|performs|sang|sings|played|duetted|shared the stage|teamed up)"
 _HELD = (
     r"(?:took place|takes place|was held|were held|is held|was staged|happened|kicked off|"
@@ -81,11 +85,17 @@ _THING = (
     r"| before | on | for | during |[,.;]|$)"
 )
 _SAID = (
-    r"(?:said|says|told [^⟨⟩⟪.;,]{0,25}?|added|joked|half-joked|explained|laughed|recalled|"
+    r"(?:said|says|told(?: [^⟨⟩⟪.;,]{1,25}?)?|added|joked|half-joked|explained|laughed|recalled|"
     r"admitted|insisted|replied|shouted|gushed|declared|quipped|noted|confessed|revealed|"
     r"teased|beamed|smiled|cried|sobbed|announced|remarked|wrote)"
 )
 _QUOTE = r"(?P<quote>⟪\d+⟫)"
+# A clause between a subject and its verb: "Mara Quinn, who plays a ferry pilot in Salt Year,
+# was handed ...".
+_WHO = r"(?:,? (?:who|whom) [^.;⟪]{0,120}?,?)?"
+# A trophy named before the award it stands for: "the Golden Lantern for Best Director".
+_TROPHY_FOR = r"(?:{x_trophy} for )?"
+_NOUN = r"(?:trophy|statuette|award|prize|honou?r)"
 
 CUES: tuple[Cue, ...] = (
     # award_win
@@ -97,6 +107,22 @@ CUES: tuple[Cue, ...] = (
         + r" (?:the (?:[\w-]+ )?(?:award|prize|trophy|honou?r) for )?{award}(?: for {work})?",
     ),
     Cue("award_win", r"{award} went to {winner}(?: for {work})?"),
+    Cue(
+        "award_win",
+        r"{winner}" + _WHO + r",? " + _ADV + _WON + r" " + _TROPHY_FOR + r"{award}(?: for {work})?",
+    ),
+    # "Maya Okafor, nominated for Best Supporting Actress, lost out to Ines Marlowe"
+    Cue(
+        "award_win",
+        r"(?:nominated|shortlisted|up|in contention) for {award},? (?:lost|lost out|fell) to "
+        r"{winner}",
+    ),
+    Cue(
+        "award_win",
+        r"{winner}[^.;⟪]{0,40}? (?:beat|beat out|won out over|edged out|pipped|saw off) "
+        r"[^.;⟪]{1,60}? (?:for|to) {award}",
+    ),
+    Cue("award_win", r"{winner},? " + _ADV + r"(?:was|were) crowned {award}"),
     Cue("award_win", r"{winner},? (?:was|were) (?:named|crowned|voted) {award}"),
     Cue("award_win", r"{winner} (?:won|took) (?:the )?(?:award|prize) for {award}"),
     Cue(
@@ -121,10 +147,49 @@ CUES: tuple[Cue, ...] = (
     Cue("presented", r"{award} " + _GIVEN_TO + r" {recipient} by {presenter}"),
     Cue("presented", r"{award} (?:was|were) (?:presented|handed) by {presenter} to {recipient}"),
     Cue("presented", r"{recipient} (?:received|accepted|collected) {award} from {presenter}"),
+    Cue(
+        "presented",
+        r"{recipient}"
+        + _WHO
+        + r",? (?:was|were) (?:handed|presented with|presented|given|awarded) "
+        + r"(?:the [^⟨⟩⟪.;]{1,40}?, )?"
+        + _TROPHY_FOR
+        + r"{award}(?: for {x_work})?,? by {presenter}",
+    ),
+    Cue(
+        "presented",
+        r"{recipient}[^.;⟪]{0,40}? " + _WON + r" " + _TROPHY_FOR + r"{award}(?: for {x_work})?,? "
+        r"(?:and )?(?:accepting|accepted|collecting|who accepted) (?:the|her|his|their) "
+        + _NOUN
+        + r" from {presenter}",
+    ),
+    Cue(
+        "presented",
+        r"(?:lost|lost out|fell) to {recipient}(?: of {x_work})?,? who "
+        r"(?:accepted|collected|received) (?:the|her|his|their) " + _NOUN + r" from {presenter}",
+    ),
+    Cue(
+        "presented",
+        r"{award},? (?:an? |the )?" + _NOUN + r" (?:handed|presented|given) to {recipient} by "
+        r"{presenter}",
+    ),
     # sang
     Cue("sang", r"{singer},? " + _ADV + _SANG + r" {song}"),
     Cue("sang", r"{singer} " + _ADV + _WITH_VERB + r" {song} with"),
     Cue("sang", r"{song} was (?:performed|sung) by {singer}"),
+    # "joined Theo Marsh for a stripped-back duet of Shallow": both sang it.
+    Cue(
+        "sang",
+        r"{singer}" + _WHO + r",? " + _ADV + r"joined {x_partner} (?:onstage |on stage )?for an? "
+        r"(?:[\w-]+ ){0,3}?" + _RENDITION + r" {song}",
+    ),
+    Cue(
+        "sang",
+        r"joined {singer} (?:onstage |on stage )?for an? (?:[\w-]+ ){0,3}?"
+        + _RENDITION
+        + r" {song}",
+    ),
+    Cue("sang", r"{singer}[^.;⟪]{0,80}? for an? (?:[\w-]+ ){0,3}?" + _RENDITION + r" {song}"),
     # performed_with
     Cue(
         "performed_with",
@@ -137,9 +202,18 @@ CUES: tuple[Cue, ...] = (
         "performed_with",
         r"{performer}[^⟨⟩⟪.;]{0,60}?,? and " + _ADV + _WITH_VERB + r" with {partner}",
     ),
-    Cue("performed_with", r"{partner} joined {performer} (?:onstage|on stage|for a duet)"),
+    Cue(
+        "performed_with",
+        r"{performer}"
+        + _WHO
+        + r",? "
+        + _ADV
+        + r"joined {partner} (?:onstage |on stage )?for an? (?:[\w-]+ ){0,3}?"
+        + r"(?:duet|performance|rendition|version|run|cover|mash-?up|set)\b",
+    ),
     # held_at and held_in
     Cue("held_at", r"{event} " + _HELD + r" at {venue}"),
+    Cue("held_at", r"{event}[^.;⟪]{0,160}? (?:at|from|inside) {venue}"),
     Cue("held_in", r"{event} " + _HELD + r" (?:at {x_venue} )?in {city}"),
     Cue("held_in", r"{event} " + _HELD + r" in {city}"),
     # edition
@@ -149,6 +223,14 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue("edition", r"{event},? the (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:annual )?edition\b"),
     Cue("edition", r"the (?P<edition>[a-z]+) annual {event}"),
+    Cue("edition", r"{event's} (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:annual )?edition\b"),
+    # "The 31st annual ceremony", "the sixth-season finale": the article's event.
+    Cue(
+        "edition",
+        r"\bthe (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+(?:st|nd|rd|th)) (?:annual |edition of the )?"
+        r"(?:ceremony|festival|edition|awards|gala|show|event)\b",
+    ),
+    Cue("edition", r"\bthe (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+)-season (?:finale|final)\b"),
     # trophy
     Cue("trophy", r"{trophy}"),
     # band_member
@@ -161,7 +243,13 @@ CUES: tuple[Cue, ...] = (
     Cue("band_member", r"{member},? {band's} (?P<position>" + _POSITION + r")"),
     Cue("band_member", r"(?<![\w'’])(?P<position>" + _BAND_POSITION + r") {member}[^.;]*?{band}"),
     # star_of
-    Cue("star_of", r"{show} stars? {stars+}"),
+    Cue("star_of", r"{show} (?:co-)?stars? {stars+}"),
+    Cue(
+        "star_of",
+        r"{stars},? (?:who )?(?:plays|played|stars as|starred as|portrays|portrayed) "
+        r"[^⟨⟩⟪.;]{1,60}? in (?:the |her |his )?(?:[\w-]+ ){0,3}?"
+        r"(?:film|movie|drama|comedy|thriller|series|show|musical|play|feature) {show}",
+    ),
     Cue(
         "star_of",
         r"{stars+},? (?:who )?" + _ADV + r"(?:stars?|starred|starring|appears?|appeared) in {show}",
@@ -186,6 +274,7 @@ CUES: tuple[Cue, ...] = (
         + _OUTFIT,
     ),
     Cue("wore", r"{wearer}[^⟨⟩⟪.;]{0,80}?,? (?:wore|wears|was wearing|donned) " + _OUTFIT),
+    Cue("wore", r"{wearer}, (?:in|wearing|dressed in|clad in|resplendent in|sporting) " + _OUTFIT),
     Cue(
         "wore",
         r"{wearer}, who [^.;⟪]{0,100}?,? "
@@ -212,10 +301,15 @@ CUES: tuple[Cue, ...] = (
         + r" to {receiver}",
     ),
     # met
-    Cue("met", r"{people+} " + _ADV + r"(?:met|meets) {met} (?P<detail>for the first time)"),
     Cue(
         "met",
-        r"{people+} "
+        r"{people+} (?:had |has |have )?"
+        + _ADV
+        + r"(?:met|meets) {met}(?: [—–-] [^—–]{1,60}? [—–-])? (?P<detail>for the first time)",
+    ),
+    Cue(
+        "met",
+        r"{people+} (?:had |has |have )?(?:first )?"
         + _ADV
         + (
             r"(?:met|meets) {met} (?P<detail>(?:backstage|onstage|on set|at the [\w "
@@ -235,12 +329,14 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         "hung_out",
-        r"{people+} (?:partied|parties) with {companion}",
+        r"{people+} (?:(?:were|was) (?:spotted |seen )?partying|partied|parties) with "
+        r"{companion}",
         literal={"activity": "party with"},
     ),
     Cue(
         "hung_out",
-        r"{people+} (?:danced|dances) with {companion}",
+        r"{people+} (?:(?:were|was) (?:spotted |seen |caught )?dancing|danced|dances) with "
+        r"{companion}",
         literal={"activity": "dance with"},
     ),
     Cue(
@@ -290,6 +386,21 @@ CUES: tuple[Cue, ...] = (
             r"(?: by (?P<given_by>(?:the |their |his |her |its )?[\w'’ -]{2,40}?)(?=[,.;]|"
             r"$| and ))?"
         ),
+    ),
+    Cue(
+        "nicknamed",
+        r"{subject},? (?:[—–-] )?(?:known|better known) (?:to (?P<given_by>[\w'’ -]{2,40}?) )?as "
+        r"(?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    Cue(
+        "nicknamed",
+        r"{subject},? (?:the|a) [^.;⟪]{0,60}? (?P<given_by>(?:the )?[\w-]+(?: [\w-]+)?) "
+        r"(?:have|has|had) (?:dubbed|nicknamed|called) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    Cue(
+        "nicknamed",
+        r"{subject},? whom (?P<given_by>⟨\d+:[^⟩]*⟩) (?:has |had |have )?(?:dubbed|nicknamed|"
+        r"called) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
     ),
     # announced
     Cue(
@@ -346,10 +457,19 @@ CUES: tuple[Cue, ...] = (
         r"{congratulated+} (?:was|were) congratulated by "
         r"(?!(?:[\w-]+ )*?including ){well_wishers+}",
     ),
+    Cue(
+        "congratulated",
+        r"{well_wishers+}[^.;⟪]{0,60}? (?:the first |among the first |quick )?to congratulate "
+        r"{congratulated+}(?: on (?P<occasion>[^,.;⟪]{3,60}?))?(?=[,.;]|$| as )",
+    ),
     # caught
     Cue("caught", r"{catchers+} caught {caught}"),
     # alter_ego
-    Cue("alter_ego", r"{person} as (?:her|his|their) alter ego,? {alter_ego}"),
+    Cue(
+        "alter_ego",
+        r"{person}[^.;⟪⟨]{0,30}? as (?:her|his|their) (?:[\w-]+ )?(?:alter ego|persona),? "
+        r"{alter_ego}",
+    ),
     Cue("alter_ego", r"{person's} alter ego,? {alter_ego}"),
 )
 
