@@ -242,6 +242,14 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue("band_member", r"{member},? {band's} (?P<position>" + _POSITION + r")"),
     Cue("band_member", r"(?<![\w'’])(?P<position>" + _BAND_POSITION + r") {member}[^.;]*?{band}"),
+    # With no band in the sentence: the band the article is about so far.
+    Cue("band_member", r"(?<![\w'’-])(?P<position>" + _BAND_POSITION + r"),? {member}"),
+    Cue(
+        "band_member",
+        r"{band},? [^.;⟪]{0,60}?(?:led|fronted) by (?:its |their )?(?P<position>"
+        + _POSITION
+        + r"),? {member}",
+    ),
     # star_of
     Cue("star_of", r"{show} (?:co-)?stars? {stars+}"),
     Cue(

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 from sqlmodel import Session, col, select
@@ -105,6 +105,9 @@ class _Skeleton:
     slots: tuple[Slot, ...]
     # (skeleton start, article start) of each stretch of plain text, to map captures back.
     plain: tuple[tuple[int, int, int], ...]
+    # The band the article is about at this sentence (the last group named so far), for
+    # "drummer Eli Sato" with no band named in the sentence itself.
+    group: Slot | None = None
 
     def article_span(self, start: int, end: int, article: str) -> str:
         """The article's text under a captured stretch of the skeleton (slots read back)."""
@@ -198,7 +201,7 @@ class Proposer:
         for skeleton, sentence in article.skeletons():
             for compiled in self.patterns:
                 for roles in _one_per_single_role(compiled, _matches(compiled, skeleton, text)):
-                    proposal = article.complete(compiled, roles, sentence)
+                    proposal = article.complete(compiled, roles, sentence, skeleton.group)
                     if proposal is None:
                         continue
                     for made in (proposal, *article.implied(proposal)):
@@ -382,6 +385,13 @@ _PRONOUN = re.compile(
     r"(?:album|single|song|record|track)\b))\b",
     re.IGNORECASE,
 )
+_PERSON_ANAPHORA = re.compile(
+    r"\bthe (?:[\w-]+ ){0,3}?(?:actor|actress|singer|rapper|star|teenager|newcomer|winner|"
+    r"champion|musician|comedian|frontman|frontwoman|drummer|guitarist|bassist|director|"
+    r"host|presenter|veteran|songwriter|mentor|contestant|finalist)\b"
+    r"(?!(?-i:\s+[A-Z]))(?![\w-])",
+    re.IGNORECASE,
+)
 _GROUP_ANAPHORA = re.compile(r"\bthe (?:band|group)\b(?!(?-i:\s+[A-Z]))", re.IGNORECASE)
 _EVENT_ANAPHORA = re.compile(
     r"\bthe (?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert)\b"
@@ -464,6 +474,21 @@ class _ArticleReader:
                         self.genders[referent.text] = gender
                         virtual.append(_standing_for(referent, start, start + len(match.group())))
                         break
+            for match in _PERSON_ANAPHORA.finditer(sentence.text):
+                start = sentence.start + match.start()
+                if any(a <= start < b for a, b in quotes):
+                    continue
+                # "The 22-year-old actress" is the person the sentences before are about;
+                # once that person is already in the sentence, "the singer" is someone else:
+                # the last other person named.
+                used = {v.text for v in virtual if v.start < start} | {
+                    s.text for s in named if s.start < start
+                }
+                others = [s for s in reversed([*people_so_far, *_before(named, start)])]
+                choices = [focus] if focus is not None and focus.text not in used else []
+                choices += [s for s in others if s.text not in used]
+                if choices:
+                    virtual.append(_standing_for(choices[0], start, start + len(match.group())))
             groups_so_far = last_group
             for match in _GROUP_ANAPHORA.finditer(sentence.text):
                 start = sentence.start + match.start()
@@ -486,7 +511,9 @@ class _ArticleReader:
             every = sorted(
                 _without_overlaps([*slots, *quote_slots, *virtual]), key=lambda s: s.start
             )
-            yield self._skeleton(sentence.start, sentence.end, every), item
+            groups_here = [s for s in slots if "group" in s.types]
+            skeleton = self._skeleton(sentence.start, sentence.end, every)
+            yield replace(skeleton, group=groups_here[-1] if groups_here else last_group), item
             people = [s for s in every if not s.quote and "person" in s.types]
             if people:
                 focus = people[0]
@@ -563,8 +590,10 @@ class _ArticleReader:
         compiled: _Compiled,
         roles: Mapping[str, list[Slot] | str],
         sentence: SentenceSuggestions,
+        group: Slot | None = None,
     ) -> Proposal | None:
-        """A proposal from one match, if every required role is filled and fits."""
+        """A proposal from one match, if every required role is filled and fits; a band
+        role left open is the band in context (``group``)."""
         kind = self.kinds[compiled.kind]
         filled: dict[str, tuple[Filler, ...]] = {}
         for role, value in {**compiled.literal, **roles}.items():
@@ -604,6 +633,10 @@ class _ArticleReader:
             if len(fillers) > 1 and not spec.many:
                 return None
             filled[role] = tuple(fillers)
+        if "band" in kind.roles and "band" not in filled and group is not None:
+            band = group.filler(kind.roles["band"].types)
+            if band is not None:
+                filled["band"] = (band,)
         if "event" in kind.roles and "event" not in filled and self.event is not None:
             filler = self.event.filler(kind.roles["event"].types)
             if filler is not None:
@@ -672,6 +705,11 @@ class _ArticleReader:
                 new_entities=_new_entities(roles),
             )
         ]
+
+
+def _before(slots: Sequence[Slot], start: int) -> list[Slot]:
+    """The slots that start before ``start``."""
+    return [s for s in slots if s.start < start]
 
 
 def _moved(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:
