@@ -94,6 +94,8 @@ _QUOTE = r"(?P<quote>⟪\d+⟫)"
 # was handed ...".
 _WHO = r"(?:,? (?:who|whom) [^.;⟪]{0,120}?,?)?"
 # A trophy named before the award it stands for: "the Golden Lantern for Best Director".
+# Or a description: "Theo Marsh, the 19-year-old barista the tabloids have dubbed "...", was".
+_APPOSITIVE = _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?)?"
 _TROPHY_FOR = r"(?:{x_trophy} for )?"
 _NOUN = r"(?:trophy|statuette|award|prize|honou?r)"
 
@@ -122,7 +124,7 @@ CUES: tuple[Cue, ...] = (
         r"{winner}[^.;⟪]{0,40}? (?:beat|beat out|won out over|edged out|pipped|saw off) "
         r"[^.;⟪]{1,60}? (?:for|to) {award}",
     ),
-    Cue("award_win", r"{winner},? " + _ADV + r"(?:was|were) crowned {award}"),
+    Cue("award_win", r"{winner}" + _APPOSITIVE + r",? " + _ADV + r"(?:was|were) crowned {award}"),
     Cue("award_win", r"{winner},? (?:was|were) (?:named|crowned|voted) {award}"),
     Cue("award_win", r"{winner} (?:won|took) (?:the )?(?:award|prize) for {award}"),
     Cue(
@@ -214,6 +216,14 @@ CUES: tuple[Cue, ...] = (
     # held_at and held_in
     Cue("held_at", r"{event} " + _HELD + r" at {venue}"),
     Cue("held_at", r"{event}[^.;⟪]{0,160}? (?:at|from|inside) {venue}"),
+    # The article's event, said in other words: "closing a three-hour show at the Crescent
+    # Arena", or in the dateline's sentence ("NASHVILLE — ... at Cumberland Hall").
+    Cue(
+        "held_at",
+        r"\b(?:show|ceremony|gala|festival|concert|finale|final|semi-final|broadcast|taping|"
+        r"premiere|awards|event)s?,? (?:[^⟨⟩⟪.;]{0,30}? )?(?:at|from|inside) {venue}",
+    ),
+    Cue("held_at", r"^{x_city} [—–-] [^.;⟪]{0,120}? (?:at|from|inside) {venue}"),
     Cue("held_in", r"{event} " + _HELD + r" (?:at {x_venue} )?in {city}"),
     Cue("held_in", r"{event} " + _HELD + r" in {city}"),
     # edition
@@ -472,6 +482,11 @@ CUES: tuple[Cue, ...] = (
     ),
     # caught
     Cue("caught", r"{catchers+} caught {caught}"),
+    Cue(
+        "caught",
+        r"{caught}[^.;⟪]{0,100}? (?:fell|toppled|tumbled|stumbled|collapsed)"
+        r"[^.;⟪⟨]{0,40}? into the (?:waiting )?arms of {catchers+}",
+    ),
     # alter_ego
     Cue(
         "alter_ego",

@@ -883,6 +883,9 @@ _DESCRIPTION = (
     r"(?:(?:the|a|an|his|her|their|its|fellow|former) (?:[a-z][\w'’-]* ){0,3}?(?:[a-z][\w'’-]*,? "
     r")?|(?:[a-z][\w'’-]* ){0,2}?(?:" + "|".join(_JOBS) + r")s?,? )?"
 )
+_JOB = r"(?:(?:[a-z][\w'’-]* )?(?:" + "|".join(_JOBS) + r") )"
+# Slots, alone or as a list, each maybe after its job ("judge ⟨1⟩ and host ⟨2⟩").
+_LIST = re.compile(r"\s*(?:" + _JOB + r"?[⟨⟪][^⟩⟫]*[⟩⟫](?:,|,? and|,? &)?\s*)+")
 # An age in apposition after a name: "Mara Quinn, 24, was handed ...".
 _AGE = r"(?:, \d{1,3}(?=,))?"
 
@@ -893,10 +896,11 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
         spec = kind.roles.get(role)
         token = _slot_token(spec.types if spec is not None and spec.literal is None else None)
         if suffix == "+":
-            body = rf"{token}(?:(?:,|,? and|,? &) {token})*"
+            # Each name of a list may have its job before it: "judge A and host B".
+            body = rf"{token}(?:(?:,|,? and|,? &) {_JOB}?{token})*"
             return rf"{_DESCRIPTION}(?P<{role}>{body})(?!['’]s\b)"
         if suffix == "'s":
-            return rf"(?P<{role}>{token})['’]s"
+            return rf"(?P<{role}>{token})(?:['’]s|(?<=s⟩)['’])"
         return rf"{_DESCRIPTION}(?P<{role}>{token})(?!['’]s\b){_AGE}"
 
     source = _PLACEHOLDER.sub(slot, cue.pattern)
@@ -930,7 +934,7 @@ def _matches(
                 continue
             start, end = match.span(role)
             tokens = _TOKEN.findall(value)
-            if tokens and re.fullmatch(r"\s*(?:[⟨⟪][^⟩⟫]*[⟩⟫](?:,|,? and|,? &)?\s*)+", value):
+            if tokens and _LIST.fullmatch(value):
                 slots = [skeleton.slots[int(t)] for t in tokens]
                 if len(slots) == 1 and slots[0].quote:
                     roles[role] = slots[0].text

@@ -512,6 +512,7 @@ def _sentence_mentions(
     # An event named with its year ("the 2024 Golden Reel Awards") is one name, also in a
     # headline: the year is part of it.
     taken.take(_dated_events(text))
+    taken.take(_show_rounds(text))
     taken.take(_years(text))
     if not _is_headline(text):
         taken.take(_new_names(text, taken, name_words, the_names))
@@ -549,6 +550,25 @@ def _dated_events(text: str) -> list[Mention]:
             end = match.start() + cut
             events.append(Mention(Category.NEW_NAME, text[match.start() : end], match.start(), end))
     return events
+
+
+# A round of a show named by the show and its year: "the Sing Nation 2025 semi-final".
+_SHOW_ROUND = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w'’&-]*\s+){1,4}(?:19|20)\d\d\s+(?:grand |season |live )?"
+    r"(?:semi-?final|final|finale|premiere|auditions|playoffs?)\b"
+)
+
+
+def _show_rounds(text: str) -> list[Mention]:
+    rounds = []
+    for match in _SHOW_ROUND.finditer(text):
+        start = match.start()
+        first = text[start : text.index(" ", start)]
+        if first in ("The", "A") or (_starts_sentence(text, start) and _is_stop_word(first)):
+            start += len(first) + 1
+        if start < match.end() and text[start].isupper():
+            rounds.append(Mention(Category.NEW_NAME, text[start : match.end()], start, match.end()))
+    return rounds
 
 
 def _years(text: str) -> list[Mention]:
@@ -881,7 +901,7 @@ def guess_type(text: str, mention: Mention) -> str | None:
     last = name.split()[-1].casefold() if name.split() else ""
     if mention.category == Category.TITLE:
         return _work_type(before, after)
-    if re.match(r"(?:19|20)\d\d ", name) and last in _EVENT_WORDS:
+    if re.search(r"(?:^|\s)(?:19|20)\d\d\s", name) and last in _EVENT_WORDS:
         return "event"
     if name.startswith("Best ") or _AWARD_BEFORE.search(before):
         return "award"
