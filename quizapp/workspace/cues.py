@@ -90,12 +90,18 @@ _SAID = (
     r"teased|beamed|smiled|cried|sobbed|announced|remarked|wrote)"
 )
 _QUOTE = r"(?P<quote>⟪\d+⟫)"
+_OUTING = (
+    r"(?:walked|walking|strolled|strolling|posed|posing|arrived|arriving|rehearsed|rehearsing|"
+    r"chatted|chatting|celebrated|celebrating|toured|touring|partied|partying|danced|dancing|"
+    r"hung out|hanging out|hugged|hugging|embraced|embracing)"
+)
 # A clause between a subject and its verb: "Mara Quinn, who plays a ferry pilot in Salt Year,
 # was handed ...".
-_WHO = r"(?:,? (?:who|whom) [^.;⟪]{0,120}?,?)?"
+_WHO = r"(?:,? (?:who|whom) [^.;]{0,120}?,?)?"
 # A trophy named before the award it stands for: "the Golden Lantern for Best Director".
 # Or a description: "Theo Marsh, the 19-year-old barista the tabloids have dubbed "...", was".
-_APPOSITIVE = _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?)?"
+# Or a phrase set off by commas: "Lil Saint, dressed in a white fur coat, also took home".
+_APPOSITIVE = _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?|, [a-z][^.;⟨⟩⟪,]{1,80}?,)?"
 _TROPHY_FOR = r"(?:{x_trophy} for )?"
 _NOUN = r"(?:trophy|statuette|award|prize|honou?r)"
 
@@ -111,7 +117,14 @@ CUES: tuple[Cue, ...] = (
     Cue("award_win", r"{award} went to {winner}(?: for {work})?"),
     Cue(
         "award_win",
-        r"{winner}" + _WHO + r",? " + _ADV + _WON + r" " + _TROPHY_FOR + r"{award}(?: for {work})?",
+        r"{winner}"
+        + _APPOSITIVE
+        + r",? "
+        + _ADV
+        + _WON
+        + r" "
+        + _TROPHY_FOR
+        + r"{award}(?: for {work})?",
     ),
     # "Maya Okafor, nominated for Best Supporting Actress, lost out to Ines Marlowe"
     Cue(
@@ -179,6 +192,11 @@ CUES: tuple[Cue, ...] = (
     Cue("sang", r"{singer},? " + _ADV + _SANG + r" {song}"),
     Cue("sang", r"{singer} " + _ADV + _WITH_VERB + r" {song} with"),
     Cue("sang", r"{song} was (?:performed|sung) by {singer}"),
+    Cue(
+        "sang",
+        r"{singer}[^.;⟪]{0,60}? by (?:performing|singing|playing|covering) "
+        r"(?:[^⟨⟩⟪.;]{0,50}?,? )?{song}",
+    ),
     # "joined Theo Marsh for a stripped-back duet of Shallow": both sang it.
     Cue(
         "sang",
@@ -210,8 +228,14 @@ CUES: tuple[Cue, ...] = (
         + _WHO
         + r",? "
         + _ADV
-        + r"joined {partner} (?:onstage |on stage )?for an? (?:[\w-]+ ){0,3}?"
-        + r"(?:duet|performance|rendition|version|run|cover|mash-?up|set)\b",
+        + r"(?:who )?joined {partner} (?:onstage |on stage )?(?:for|on) (?:an?|the|their|her|his) "
+        + r"(?:[\w-]+ |⟨\d+:year⟩ ){0,3}?"
+        + r"(?:duet|performance|rendition|version|run|cover|mash-?up|set|single|song|hit)\b",
+    ),
+    Cue(
+        "performed_with",
+        r"{performer} and {partner} (?:shared|traded|swapped|split) (?:the )?(?:stage|mic|"
+        r"microphone|vocals|verses|[\w-]+ riser|spotlight)\b",
     ),
     # held_at and held_in
     Cue("held_at", r"{event} " + _HELD + r" at {venue}"),
@@ -261,7 +285,7 @@ CUES: tuple[Cue, ...] = (
         + r"),? {member}",
     ),
     # star_of
-    Cue("star_of", r"{show} (?:co-)?stars? {stars+}"),
+    Cue("star_of", r"{show}(?:, [^.;⟪]{1,60}?,)? (?:co-)?stars? {stars+}"),
     Cue(
         "star_of",
         r"{stars},? (?:who )?(?:plays|played|stars as|starred as|portrays|portrayed) "
@@ -293,6 +317,10 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue("wore", r"{wearer}[^⟨⟩⟪.;]{0,80}?,? (?:wore|wears|was wearing|donned) " + _OUTFIT),
     Cue("wore", r"{wearer}, (?:in|wearing|dressed in|clad in|resplendent in|sporting) " + _OUTFIT),
+    Cue(
+        "wore",
+        r"{wearer}(?: [—–-] [^—–]{1,80}? [—–-])?[^⟨⟩⟪.;]{0,80}? (?:in|wearing) " + _OUTFIT,
+    ),
     Cue(
         "wore",
         r"{wearer}, who [^.;⟪]{0,100}?,? "
@@ -330,8 +358,9 @@ CUES: tuple[Cue, ...] = (
         r"{people+} (?:had |has |have )?(?:first )?"
         + _ADV
         + (
-            r"(?:met|meets) {met} (?P<detail>(?:backstage|onstage|on set|at the [\w "
-            r"-]{3,30}?))(?=[,.;]| and |$)"
+            r"(?:met|meets) {met} (?P<detail>(?:(?:backstage|onstage|on set)"
+            r"(?: at [^⟪.;,]{3,50}?)?|while [^⟪.;,]{3,60}?|at (?:the|a|an) [^⟪.;,]{3,50}?))"
+            r"(?=[,.;]| and |$)"
         ),
     ),
     # hung_out
@@ -361,6 +390,14 @@ CUES: tuple[Cue, ...] = (
         "hung_out",
         r"{people+} (?:spent time|spends time) with {companion}",
         literal={"activity": "spend time with"},
+    ),
+    # "walked the carpet arm-in-arm with", "spent the week rehearsing with": the activity in
+    # its base form (quizapp.workspace.propose.base_form).
+    Cue(
+        "hung_out",
+        r"{people+} (?:[^⟨⟩⟪.;]{0,40}? )?(?P<activity>"
+        + _OUTING
+        + r"(?: [a-z][\w'’-]*){0,4}? with) {companion}",
     ),
     # fan_of
     Cue(
@@ -417,25 +454,38 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         "nicknamed",
+        r"{subject},? [—–-]? ?(?:dubbed|nicknamed|called) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)"
+        r"(?: by (?P<given_by>(?:the |their |his |her |its )?[\w'’ -]{2,40}?)"
+        r"(?=[,.;—–]|$| and | for ))?",
+    ),
+    Cue(
+        "nicknamed",
+        r"(?P<given_by>⟨\d+:[^⟩]*⟩) (?:has been |have been |had been |has |have )?(?:calling|"
+        r"called|dubbed|nicknamed) {subject} (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    Cue(
+        "nicknamed",
         r"{subject},? whom (?P<given_by>⟨\d+:[^⟩]*⟩) (?:has |had |have )?(?:dubbed|nicknamed|"
         r"called) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
     ),
     # announced
     Cue(
         "announced",
-        r"{announcer} "
+        r"{announcer} (?:[^⟨⟩⟪.;]{0,30}? to )?"
         + _ADV
         + (
-            r"(?:announced|revealed|confirmed) (?:the (?:title|name) of )?(?:her|his|"
-            r"their|the|⟨[^⟩]+⟩) (?:(?:new|upcoming|next|debut|sixth|fifth|fourth|third|second)"
-            r" )*album,? {album}"
+            r"(?:announced|revealed|confirmed|announce|reveal|unveil|unveiled) (?:the (?:title|"
+            r"name) of )?(?:her|his|their|the|⟨[^⟩]+⟩(?:['’]s)?) (?:(?:new|upcoming|next|debut|"
+            r"sixth|fifth|fourth|third|second|first|long-awaited|[a-z]+-track) )*album,? {album}"
         ),
     ),
     Cue(
         "announced",
         r"{announcer} "
         + _ADV
-        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
+        + r"(?:announced|revealed|confirmed)(?: on)?(?: (?:Monday|Tuesday|Wednesday|Thursday|"
+        r"Friday|Saturday|Sunday|today|tonight|yesterday|onstage|backstage))? "
+        r"(?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
     ),
     Cue(
         "announced",

@@ -392,9 +392,14 @@ _PERSON_ANAPHORA = re.compile(
     r"(?!(?-i:\s+[A-Z]))(?![\w-])",
     re.IGNORECASE,
 )
-_GROUP_ANAPHORA = re.compile(r"\bthe (?:band|group)\b(?!(?-i:\s+[A-Z]))", re.IGNORECASE)
+_GROUP_ANAPHORA = re.compile(
+    r"\bthe (?:[\w-]+ ){0,2}?(?:band|group|trio|duo|quartet|quintet|collective)\b"
+    r"(?!(?-i:\s+[A-Z]))",
+    re.IGNORECASE,
+)
 _EVENT_ANAPHORA = re.compile(
-    r"\bthe (?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert)\b"
+    r"\bthe (?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert|"
+    r"screening|finale|semi-final|taping|broadcast)\b"
     r"(?!(?-i:\s+[A-Z]))",
     re.IGNORECASE,
 )
@@ -612,6 +617,8 @@ class _ArticleReader:
                 if "[" in value:
                     return None
                 literal = _literal(value, spec.literal)
+                if literal is not None and role == "activity":
+                    literal = base_form(literal)
                 if literal is None:
                     return None
                 filled[role] = (Filler(literal),)
@@ -840,6 +847,34 @@ def _identity(proposal: Proposal) -> tuple[object, ...]:
             for role in sorted(proposal.roles)
         ),
     )
+
+
+_IRREGULAR = {"hung": "hang", "hanging": "hang", "spent": "spend", "went": "go", "sat": "sit"}
+
+
+def base_form(phrase: str) -> str:
+    """A verb phrase in its base form, as kinds.yaml wants an activity ("walked the carpet
+    with" is "walk the carpet with", "rehearsing with" is "rehearse with"): regular English
+    endings, with a small list of irregular verbs."""
+    verb, _, rest = phrase.partition(" ")
+    lower = verb.casefold()
+    if lower in _IRREGULAR:
+        base = _IRREGULAR[lower]
+    elif lower.endswith("ied"):
+        base = lower[:-3] + "y"
+    elif lower.endswith(("ed", "ing")):
+        stem = lower[:-2] if lower.endswith("ed") else lower[:-3]
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+            base = stem[:-1]  # "chatted"
+        elif re.search(r"(?:[^aeiou][cgsvz]|[aeiou][cgkpstvz])$", stem) and not stem.endswith(
+            ("ss", "ck")
+        ):
+            base = stem + "e"  # "danced", "posed", "rehearsing", "arrived"
+        else:
+            base = stem
+    else:
+        base = lower
+    return f"{base} {rest}" if rest else base
 
 
 def _literal(value: str, literal_type: str) -> str | None:

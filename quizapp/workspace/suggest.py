@@ -827,7 +827,11 @@ _VENUE_WORDS = frozenset(
     "plaza pier bridge".split()
 )
 _AWARD_END = re.compile(r"\b(?:Award|Awards?|Prize|Medal|Honou?r)$|\bof the [A-Z]\w+$")
-_TROPHY_NEAR = re.compile(r"^,? (?:a |the )?(?:trophy|statuette|statue)\b")
+# "the Nova trophy", "two Golden Crowns, the festival's gold-plated trophies".
+_TROPHY_NEAR = re.compile(
+    r"^(?:,? (?:a |the )?|, (?:a|an|the) (?:(?!(?:who|which|that)\b)[\w'’-]+ ){0,5}?)"
+    r"(?:trophy|trophies|statuettes?|statues?)\b"
+)
 _TROPHY_BEFORE = re.compile(r"\b(?:trophy|statuette|top prize|prize),? (?:the )?$")
 _AWARD_BEFORE = re.compile(r"\b(?:(?:award|prize|honou?r) (?:for|of)|(?:was|were) crowned) $")
 # "handed the Golden Lantern for Best Director": a name before the award it stands for is
@@ -909,6 +913,8 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return "award"
     if last in _EVENT_WORDS and last in ("awards", "festival", "gala", "ceremony", "fest"):
         return "event"
+    if re.search(r"\b(?:" + "|".join(sorted(_ROLE_NOUNS)) + r") $", before):
+        return "person"  # "guitarist Theo Park" is not a park
     if last in _VENUE_WORDS:
         return "venue"
     if (
