@@ -40,7 +40,7 @@ def proposed(proposer: Proposer, text: str, event_id: str | None = None) -> list
     ]
 
 
-RECALL_FLOOR = 0.62
+RECALL_FLOOR = 0.65
 
 # --- The corpus -------------------------------------------------------------------------------
 

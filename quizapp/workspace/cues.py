@@ -34,6 +34,10 @@ class Cue:
     open: tuple[str, ...] = ()
 
 
+# Kinds whose facts hold beyond the evening (a job, a nickname): the article's event is not
+# added to them, only an event the sentence itself names.
+TIMELESS_KINDS = frozenset({"works_as", "nicknamed"})
+
 ORDINALS = {
     word: n
     for n, word in enumerate(
@@ -90,6 +94,13 @@ _SAID = (
     r"teased|beamed|smiled|cried|sobbed|announced|remarked|wrote)"
 )
 _QUOTE = r"(?P<quote>⟪\d+⟫)"
+# A job at a company: one to three words ending in a job's noun ("A&R chief", "presenter").
+_JOB_TITLE = (
+    r"(?:[a-z][\w&-]* |[A-Z]&[A-Z] ){0,2}?(?:presenter|host|co-host|reporter|correspondent|editor|"
+    r"producer|executive|chief|ceo|president|director|manager|critic|columnist|anchor|head|"
+    r"founder|co-founder|boss|publicist|agent|spokesperson|spokeswoman|spokesman|scout|dj|"
+    r"photographer|stylist|designer)"
+)
 _OUTING = (
     r"(?:walked|walking|strolled|strolling|posed|posing|arrived|arriving|rehearsed|rehearsing|"
     r"chatted|chatting|celebrated|celebrating|toured|touring|partied|partying|danced|dancing|"
@@ -492,6 +503,22 @@ CUES: tuple[Cue, ...] = (
         r"{announcer} [^⟨⟩⟪.;]{0,80}? and "
         + _ADV
         + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
+    ),
+    # works_as: "Beacon TV presenter Reggie Amadi", "Lena Fischer, the A&R chief at
+    # Northgate Records", "Reggie Amadi, the Beacon TV presenter known for ..."
+    Cue("works_as", r"{employer}(?:['’]s)? (?P<position>" + _JOB_TITLE + r"),? {person}"),
+    Cue(
+        "works_as",
+        r"{person}, (?:the|a|an) {employer} (?P<position>"
+        + _JOB_TITLE
+        + r")(?: known for (?:his |her |their |its )?(?P<known_for>[^,.;⟪⟨]{3,60}?))?"
+        r"(?=[,.;]|$| who | and )",
+    ),
+    Cue(
+        "works_as",
+        r"{person},? (?:(?:who )?works as |(?:is|was) )?(?:the|a|an) (?P<position>"
+        + _JOB_TITLE
+        + r") (?:at|for|of) {employer}",
     ),
     # A dateline: "LOS ANGELES — ..." opens a report from the event's city.
     Cue("held_in", r"^{city} [—–-]"),

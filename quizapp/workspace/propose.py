@@ -37,7 +37,7 @@ from quizapp.bank.files import Bank, KindIn
 from quizapp.bank.sync import kinds_from_db
 from quizapp.core.text import fold
 from quizapp.models import Article, Entity, Fact
-from quizapp.workspace.cues import CUES, ORDINALS, Cue
+from quizapp.workspace.cues import CUES, ORDINALS, TIMELESS_KINDS, Cue
 from quizapp.workspace.proposals import Filler, NewEntity, Proposal
 from quizapp.workspace.suggest import (
     Category,
@@ -644,7 +644,12 @@ class _ArticleReader:
             band = group.filler(kind.roles["band"].types)
             if band is not None:
                 filled["band"] = (band,)
-        if "event" in kind.roles and "event" not in filled and self.event is not None:
+        if (
+            "event" in kind.roles
+            and "event" not in filled
+            and self.event is not None
+            and compiled.kind not in TIMELESS_KINDS
+        ):
             filler = self.event.filler(kind.roles["event"].types)
             if filler is not None:
                 filled["event"] = (filler,)
@@ -759,26 +764,49 @@ def _same_event(name: str, event: str) -> bool:
     )
 
 
+# Titles before a name that are not part of it: "Dr. Amelia Stone" is Amelia Stone.
+_HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Prof|Professor)\.?\s+")
+
+
 def _full_names(suggestions: Sequence[SentenceSuggestions]) -> dict[str, Slot]:
-    """A lone surname or first name, and the one full name of the article it shortens."""
-    full: dict[str, list[Mention]] = {}
+    """The other ways an article names a person, and the full name it first used: a lone
+    surname or first name ("Stone"), the name with or without a title ("Amelia Stone",
+    "Dr. Stone" for "Dr. Amelia Stone"). A short name two people share stays unresolved."""
+    first: dict[str, Mention] = {}  # full name without its title -> its first mention
+    variants: dict[str, str] = {}  # a mention's text -> its full name without title
     for item in suggestions:
         for mention in item.mentions:
-            parts = mention.text.split()
             types = {mention.guess} if mention.entity is None else {mention.entity.type}
-            if len(parts) < 2 or not types & set(_PERSONISH) or mention.category == Category.TITLE:
+            if not types & set(_PERSONISH) or mention.category == Category.TITLE:
                 continue
-            for part in {parts[0], parts[-1]}:
-                if part[0].isupper() and part != "The":
-                    full.setdefault(part, [])
-                    if all(m.text != mention.text for m in full[part]):
-                        full[part].append(mention)
+            bare = _HONORIFIC.sub("", mention.text)
+            if len(bare.split()) < 2:
+                continue
+            first.setdefault(bare, mention)
+            variants[mention.text] = bare
+    shorts: dict[str, set[str]] = {}
+    for bare in first:
+        parts = bare.split()
+        for part in {parts[0], parts[-1]}:
+            if part[0].isupper() and part != "The":
+                shorts.setdefault(part, set()).add(bare)
+
+    def slot(m: Mention) -> Slot:
+        entities = (m.entity, *m.alternatives) if m.entity is not None else ()
+        return Slot(m.text, m.start, m.end, entities=entities, guess=m.guess)
+
     result = {}
-    for short, mentions in full.items():
-        if len(mentions) == 1:
-            m = mentions[0]
-            entities = (m.entity, *m.alternatives) if m.entity is not None else ()
-            result[short] = Slot(m.text, m.start, m.end, entities=entities, guess=m.guess)
+    for short, bares in shorts.items():
+        if len(bares) == 1:
+            result[short] = slot(first[next(iter(bares))])
+    for text, bare in variants.items():
+        if text != first[bare].text:
+            result[text] = slot(first[bare])
+    for item in suggestions:
+        for mention in item.mentions:
+            short = _HONORIFIC.sub("", mention.text)
+            if short != mention.text and short in result:
+                result[mention.text] = result[short]  # "Dr. Stone"
     return result
 
 

@@ -794,7 +794,11 @@ def _name_of(
             return None
         # "Tennessee-born", "Irish actress", "Atlanta rapper": a lone capitalised word made
         # an adjective, or standing before a lower-case job noun, describes a name; it is not one.
-        if _ADJECTIVE_SUFFIX.search(word) or _BEFORE_ROLE_NOUN.match(text, words[0].end()):
+        if (
+            _ADJECTIVE_SUFFIX.search(word)
+            or _BEFORE_ROLE_NOUN.match(text, words[0].end())
+            or re.fullmatch(r"[A-Z]&[A-Z]", text[words[0].start() - 2 : words[0].end()])
+        ):
             return None
         bare = word[:-2] if _possessive(word) else word
         # At the start of a sentence any word is capitalised ("Fans cheered"); it is a name
@@ -821,6 +825,12 @@ def _starts_sentence(text: str, position: int) -> bool:
 # --- Type guesses -----------------------------------------------------------------------------
 
 _GUESSED = frozenset({Category.NEW_NAME, Category.TITLE})
+# The last word of a company's name ("Northgate Records", "Beacon TV").
+_COMPANY_WORDS = frozenset(
+    "records recordings music media entertainment pictures studios films network networks "
+    "radio magazine news productions label labels publishing inc ltd llc corp company "
+    "agency management tv television".split()
+)
 _VENUE_WORDS = frozenset(
     "theatre theater arena center centre hall stadium palace garden gardens club bowl dome "
     "pavilion amphitheatre amphitheater auditorium ballroom coliseum forum lounge park square "
@@ -917,6 +927,8 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return "person"  # "guitarist Theo Park" is not a park
     if last in _VENUE_WORDS:
         return "venue"
+    if last in _COMPANY_WORDS or name.endswith((" TV", " FM")):
+        return "company"
     if (
         _TROPHY_NEAR.match(after)
         or _TROPHY_BEFORE.search(before)
