@@ -554,7 +554,8 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         "congratulated",
-        r"{well_wishers+}[^.;⟪]{0,60}? (?:the first |among the first |quick )?to congratulate "
+        r"{well_wishers+}[^.;⟪]{0,60}? (?:the first |among the first |quick )?(?:to|and) "
+        r"congratulate "
         r"{congratulated+}(?: on (?P<occasion>[^,.;⟪]{3,60}?))?(?=[,.;]|$| as )",
     ),
     # caught

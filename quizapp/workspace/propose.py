@@ -398,7 +398,10 @@ _GROUP_ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _EVENT_ANAPHORA = re.compile(
-    r"\bthe (?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert|"
+    # Not "the sixth-season finale", "the 19th festival": the edition cues read those.
+    r"\bthe (?!(?:\d+(?:st|nd|rd|th)|"
+    + "|".join(ORDINALS)
+    + r")\b)(?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert|"
     r"screening|finale|semi-final|taping|broadcast)\b"
     r"(?!(?-i:\s+[A-Z]))",
     re.IGNORECASE,
@@ -802,6 +805,8 @@ def _full_names(suggestions: Sequence[SentenceSuggestions]) -> dict[str, Slot]:
     for text, bare in variants.items():
         if text != first[bare].text:
             result[text] = slot(first[bare])
+        if text.startswith("The "):
+            result.setdefault(text[4:], slot(first[bare]))  # "the Delaney Sisters"
     for item in suggestions:
         for mention in item.mentions:
             short = _HONORIFIC.sub("", mention.text)

@@ -739,8 +739,16 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
         and _capitalised(nxt)
     ):
         return [i + 1]  # "J. Cole", "St. Vincent"
-    if gap == ", " and length == 1 and nxt == "the" and then_capitalised(i + 1):
-        return [i + 1, i + 2]  # "Tyler, the Creator"
+    if (
+        gap == ", "
+        and length == 1
+        and nxt == "the"
+        and then_capitalised(i + 1)
+        and not then_capitalised(i + 2)
+    ):
+        # "Tyler, the Creator"; but "Amadi, the Beacon TV presenter" is a name and an
+        # apposition.
+        return [i + 1, i + 2]
     return None
 
 
