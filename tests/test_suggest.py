@@ -559,6 +559,26 @@ def test_entity_order_does_not_change_the_result(gazetteer):
             "It was held at the Barclays Center in Brooklyn, near the Brooklyn Bridge.",
             [("Barclays Center", "venue"), ("Brooklyn", "city"), ("Brooklyn Bridge", "venue")],
         ),
+        # Journalism's descriptions are not names: a lone adjective, a demonym before a job.
+        ("The Tennessee-born singer won.", []),
+        ("The Irish actress Saoirse Vance won.", [("Saoirse Vance", "person")]),
+        ("It was the Atlanta rapper's night.", []),
+        # After a job, a name is a person's, whatever its last word.
+        ("She hugged guitarist Theo Park.", [("Theo Park", "person")]),
+        # A company, and a name in apposition ("X, the Beacon TV presenter").
+        (
+            "Reggie Amadi, the Beacon TV presenter, smiled.",
+            [("Reggie Amadi", "person"), ("Beacon TV", "company")],
+        ),
+        # A trophy named before its award; a show's round named with its year.
+        (
+            "She was handed the Golden Lantern for Best Director.",
+            [("Golden Lantern", "trophy"), ("Best Director", "award")],
+        ),
+        (
+            "Fans filled the Sing Nation 2025 semi-final.",
+            [("Sing Nation 2025 semi-final", "event")],
+        ),
     ],
 )
 def test_name_spotting_finds_whole_names_with_a_fitting_type(text, expected):

@@ -728,7 +728,8 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
             and then_capitalised(i + 2)
         ):
             return [i + 1, i + 2, i + 3]
-    if spaced and nxt in ("in", "for", "by") and then_capitalised(i + 1):
+    # Not "by": "Best Documentary by Paul Reyes" is an award and its presenter.
+    if spaced and nxt in ("in", "for") and then_capitalised(i + 1):
         first = words[i - length + 1].group() if length <= i + 1 else ""
         if first == "Best":
             return [i + 1, i + 2]
