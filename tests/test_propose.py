@@ -52,9 +52,9 @@ def corpus():
 
 
 def test_recall_and_precision_on_unseen_articles_reach_the_goal(corpus):
-    scores = [s for s in corpus if s.name not in BLIND]
+    scores = corpus
 
-    assert len(scores) >= 5 and len([s for s in scores if s.name in HELD_OUT]) == 2
+    assert len(scores) >= 5 and len([s for s in scores if s.name in HELD_OUT]) == len(HELD_OUT)
     recall, precision, expected, proposals = totals(scores)
     assert expected >= 60 and proposals > 0
     assert recall >= 0.70, f"recall {recall:.1%}"
@@ -62,8 +62,8 @@ def test_recall_and_precision_on_unseen_articles_reach_the_goal(corpus):
 
 
 def test_articles_written_blind_by_others_keep_their_measured_figures(corpus):
-    # Journalism nobody here wrote: the goal (0.70) is not reached yet; these floors are the
-    # figures measured (docs/editing.md), so that a change cannot quietly lose ground.
+    # Journalism nobody here wrote, on its own: the floor is the figure measured
+    # (docs/editing.md), so that a change cannot quietly lose ground on it.
     scores = [s for s in corpus if s.name in BLIND]
 
     assert len(scores) == len(BLIND)
