@@ -579,10 +579,16 @@ def test_entity_order_does_not_change_the_result(gazetteer):
             "Fans filled the Sing Nation 2025 semi-final.",
             [("Sing Nation 2025 semi-final", "event")],
         ),
+        # An event with its year after its name; a month and its year are a date.
+        ("She won at the Premios Sol 2024.", [("Premios Sol 2024", "event")]),
     ],
 )
 def test_name_spotting_finds_whole_names_with_a_fitting_type(text, expected):
     assert names(text) == expected
+
+
+def test_a_month_and_its_year_are_a_date_not_an_event():
+    assert all(kind != "event" for _, kind in names("It aired in March 2024 on Channel 4."))
 
 
 def test_a_headline_names_what_the_body_names():

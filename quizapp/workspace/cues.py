@@ -120,10 +120,19 @@ CUES: tuple[Cue, ...] = (
     # award_win
     Cue(
         "award_win",
-        r"{winner},? "
+        r"{winner},? (?:who )?"
         + _ADV
         + _WON
         + r" (?:the (?:[\w-]+ )?(?:award|prize|trophy|honou?r) for )?{award}(?: for {work})?",
+    ),
+    # "X won three awards, including Best Y and Best Z": one win per award.
+    Cue(
+        "award_win",
+        r"{winner},? (?:who )?"
+        + _ADV
+        + _WON
+        + r" [^⟨⟩⟪.;]{0,40}?(?:awards|prizes|trophies|honou?rs),? (?:including|among them) "
+        r"{award+}",
     ),
     Cue("award_win", r"{award} went to {winner}(?: for {work})?"),
     Cue(
@@ -149,7 +158,10 @@ CUES: tuple[Cue, ...] = (
         r"[^.;⟪]{1,60}? (?:for|to) {award}",
     ),
     Cue("award_win", r"{winner}" + _APPOSITIVE + r",? " + _ADV + r"(?:was|were) crowned {award}"),
-    Cue("award_win", r"{winner},? (?:was|were) (?:named|crowned|voted) {award}"),
+    Cue(
+        "award_win",
+        r"{winner}" + _APPOSITIVE + r",? (?:was|were) (?:named|crowned|voted) {award}",
+    ),
     Cue("award_win", r"{winner} (?:won|took) (?:the )?(?:award|prize) for {award}"),
     Cue(
         "award_win",
@@ -170,6 +182,27 @@ CUES: tuple[Cue, ...] = (
     # presented
     Cue("presented", r"{presenter} " + _ADV + _HANDED + r" {recipient} {award}"),
     Cue("presented", r"{presenter} " + _ADV + _HANDED + r" {award} to {recipient}"),
+    Cue(
+        "presented",
+        r"{presenter},? (?:who )?"
+        + _ADV
+        + r"(?:presented|surprised) {recipient} with "
+        + _TROPHY_FOR
+        + r"{award}",
+    ),
+    Cue(
+        "presented",
+        r"{presenter} "
+        + _ADV
+        + _HANDED
+        + r" {recipient} (?:the (?:trophy|statuette|award|prize) for )?"
+        + _TROPHY_FOR
+        + r"{award}",
+    ),
+    Cue(
+        "presented",
+        r"{award},? (?:presented|handed out|handed over) by {presenter},? went to {recipient}",
+    ),
     Cue("presented", r"{award} " + _GIVEN_TO + r" {recipient} by {presenter}"),
     Cue("presented", r"{award} (?:was|were) (?:presented|handed) by {presenter} to {recipient}"),
     Cue("presented", r"{recipient} (?:received|accepted|collected) {award} from {presenter}"),
@@ -248,6 +281,19 @@ CUES: tuple[Cue, ...] = (
         r"{performer} and {partner} (?:shared|traded|swapped|split) (?:the )?(?:stage|mic|"
         r"microphone|vocals|verses|[\w-]+ riser|spotlight)\b",
     ),
+    Cue(
+        "performed_with",
+        r"{performer}" + _WHO + r",? (?:was|were) joined (?:onstage |on stage )?by {partner}",
+    ),
+    Cue("performed_with", r"{performer},? " + _ADV + r"brought out {partner}"),
+    Cue(
+        "performed_with",
+        r"{performer}"
+        + _WHO
+        + r",? "
+        + _ADV
+        + r"joined {partner} (?:onstage |on stage )?for {x_song}",
+    ),
     # held_at and held_in
     Cue("held_at", r"{event} " + _HELD + r" at {venue}"),
     Cue("held_at", r"{event}[^.;⟪]{0,160}? (?:at|from|inside) {venue}"),
@@ -261,6 +307,8 @@ CUES: tuple[Cue, ...] = (
     Cue("held_at", r"^{x_city} [—–-] [^.;⟪]{0,120}? (?:at|from|inside) {venue}"),
     Cue("held_in", r"{event} " + _HELD + r" (?:at {x_venue} )?in {city}"),
     Cue("held_in", r"{event} " + _HELD + r" in {city}"),
+    Cue("held_in", r"{event}(?: at {x_venue})?,? in {city}\b"),
+    Cue("held_in", r"{x_event}[^.;⟪]{0,160}? at {x_venue},? in {city}\b"),
     # edition
     Cue(
         "edition",
@@ -268,6 +316,10 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue("edition", r"{event},? the (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:annual )?edition\b"),
     Cue("edition", r"the (?P<edition>[a-z]+) annual {event}"),
+    Cue(
+        "edition",
+        r"{event},? (?:now )?in its (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:year|edition)\b",
+    ),
     Cue("edition", r"{event's} (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:annual )?edition\b"),
     # "The 31st annual ceremony", "the sixth-season finale": the article's event.
     Cue(
@@ -347,6 +399,7 @@ CUES: tuple[Cue, ...] = (
         + r"(?:gave|handed|passed|tossed|threw|offered|slipped|brought) {receiver} "
         + _THING,
     ),
+    Cue("gave", r"{giver} " + _ADV + r"(?:presented|surprised) {receiver} with " + _THING),
     Cue(
         "gave",
         r"{giver} "
@@ -358,6 +411,12 @@ CUES: tuple[Cue, ...] = (
         + r" to {receiver}",
     ),
     # met
+    Cue(
+        "met",
+        r"{people} and {met} (?:had |have )?(?:first )?met (?P<detail>(?:for the first time|"
+        r"backstage|onstage|on set|on the set of [^⟪.;,]{3,40}?|at (?:the|a|an) [^⟪.;,]{3,50}?|"
+        r"while [^⟪.;,]{3,60}?))(?=[,.;]| and |$)",
+    ),
     Cue(
         "met",
         r"{people+} (?:had |has |have )?"
@@ -413,6 +472,11 @@ CUES: tuple[Cue, ...] = (
     # fan_of
     Cue(
         "fan_of",
+        r"{fan}[^⟨⟩⟪.;]{0,40}? (?:a|an) (?:huge |big |longtime |lifelong |devoted |"
+        r"self-confessed |self-described |die-hard |massive |avowed )?(?:fan|admirer) of {idol}",
+    ),
+    Cue(
+        "fan_of",
         (
             r"{fan},? (?:who )?(?:has|had|have)? ?(?:been|is|was|are) (?:a |an )?(?:huge "
             r"|big |longtime |lifelong |devoted |self-confessed )?(?:fan|admirer) of "
@@ -455,7 +519,8 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         "nicknamed",
-        r"{subject},? (?:[—–-] )?(?:known|better known) (?:to (?P<given_by>[\w'’ -]{2,40}?) )?as "
+        r"{subject},? (?:[—–-] )?(?:[a-z]+ly )?(?:known|better known) "
+        r"(?:to (?P<given_by>[\w'’ -]{2,40}?) )?as "
         r"(?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
     ),
     Cue(
@@ -473,6 +538,17 @@ CUES: tuple[Cue, ...] = (
         "nicknamed",
         r"(?P<given_by>⟨\d+:[^⟩]*⟩) (?:has been |have been |had been |has |have )?(?:calling|"
         r"called|dubbed|nicknamed) {subject} (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    Cue(
+        "nicknamed",
+        r"{subject},? (?:a\.?k\.?a\.?|aka) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    Cue(
+        "nicknamed",
+        r"(?P<given_by>(?:his |her |their |the )?(?:fans|friends|critics|bandmates|castmates|"
+        r"co-stars|colleagues|crew|tabloids|press|team)) (?:call|calls|called|have called|"
+        r"has called|have dubbed|dubbed|nicknamed|have nicknamed) {subject} "
+        r"(?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
     ),
     Cue(
         "nicknamed",

@@ -512,7 +512,9 @@ def _sentence_mentions(
     # An event named with its year ("the 2024 Golden Reel Awards") is one name, also in a
     # headline: the year is part of it.
     taken.take(_dated_events(text))
-    taken.take(_show_rounds(text))
+    # Not in a headline, where every word is capitalised ("Stars Shine In 2025").
+    if not _is_headline(text):
+        taken.take(_show_rounds(text))
     taken.take(_years(text))
     if not _is_headline(text):
         taken.take(_new_names(text, taken, name_words, the_names))
@@ -559,8 +561,29 @@ _SHOW_ROUND = re.compile(
 )
 
 
+# An event named with its year after the name: "Eurovision 2025", "the Premios Sol 2024".
+_NAME_YEAR = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w'’&-]*\s+){1,4}(?:19|20)\d\d(?![\w]|[.,]\d|\s+(?:[a-z-]+\s+)?"
+    r"(?:semi-?final|final|finale|premiere|auditions|playoffs?)\b)"
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec spring summer autumn fall winter".split()
+)
+
+
 def _show_rounds(text: str) -> list[Mention]:
     rounds = []
+    for match in _NAME_YEAR.finditer(text):
+        words = match.group().split()
+        if words[-2].casefold().strip(".,") in _MONTHS:
+            continue  # "March 2024" is a date
+        start = match.start()
+        while words[:-1] and (_is_stop_word(words[0]) or words[0] in ("The", "A")):
+            start = text.index(words[1], start + len(words[0]))
+            words = words[1:]
+        if len(words) > 1:
+            rounds.append(Mention(Category.NEW_NAME, text[start : match.end()], start, match.end()))
     for match in _SHOW_ROUND.finditer(text):
         start = match.start()
         first = text[start : text.index(" ", start)]
@@ -851,7 +874,11 @@ _TROPHY_NEAR = re.compile(
     r"^(?:,? (?:a |the )?|, (?:a|an|the) (?:(?!(?:who|which|that)\b)[\w'’-]+ ){0,5}?)"
     r"(?:trophy|trophies|statuettes?|statues?)\b"
 )
-_TROPHY_BEFORE = re.compile(r"\b(?:trophy|statuette|top prize|prize),? (?:the )?$")
+# "clutching her gold Meridian Star": what a winner holds up is the trophy.
+_TROPHY_BEFORE = re.compile(
+    r"\b(?:(?:trophy|statuette|top prize|prize),? (?:the )?|(?:clutching|hoisting|holding up|"
+    r"kissing|cradling) (?:her|his|their|the) (?:[a-z-]+ )?)$"
+)
 _AWARD_BEFORE = re.compile(r"\b(?:(?:award|prize|honou?r) (?:for|of)|(?:was|were) crowned) $")
 # "handed the Golden Lantern for Best Director": a name before the award it stands for is
 # the trophy.
@@ -871,7 +898,10 @@ _GROUP_AFTER = re.compile(
     r"^['’]s (?:frontman|frontwoman|lead singer|lead vocalist|guitarist|bassist|drummer|"
     r"keyboardist|members?)\b"
 )
-_CHARACTER_BEFORE = re.compile(r"\b(?:alter ego|persona|character),? $", re.IGNORECASE)
+_CHARACTER_BEFORE = re.compile(
+    r"\b(?:alter ego|persona|character|in character as|masked as|performing as),? $",
+    re.IGNORECASE,
+)
 # Words before a title that say what it is; the nearest one counts.
 _WORK_WORDS = {
     "album": "album",
@@ -924,6 +954,8 @@ def guess_type(text: str, mention: Mention) -> str | None:
     last = name.split()[-1].casefold() if name.split() else ""
     if mention.category == Category.TITLE:
         return _work_type(before, after)
+    if re.search(r"\s(?:19|20)\d\d$", name):
+        return "event"  # "Eurovision 2025" (a date's month is never part of a name)
     if re.search(r"(?:^|\s)(?:19|20)\d\d\s", name) and last in _EVENT_WORDS:
         return "event"
     if name.startswith("Best ") or _AWARD_BEFORE.search(before):
