@@ -208,6 +208,41 @@ def test_a_position_before_a_name_joins_the_band_in_context(proposer):
     assert not any(p["kind"] == "band_member" for p in proposed(proposer, "Drummer Eli Sato won."))
 
 
+def test_a_win_in_a_participle_and_the_top_prize_from_a_presenter(proposer):
+    text = (
+        "Pop star Nova Reyes was the big winner at the 2030 Comet Awards, taking home three "
+        'trophies, including Album of the Year for "Neon Hearts". Reyes, 27, accepted the top '
+        'prize from rock legend Mick Darrow, who called her "the future of pop." She later '
+        'performed "Glass Ceiling" with rapper K-Dawg.'
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    assert {
+        "kind": "award_win",
+        "roles": {
+            "winner": "Nova Reyes",
+            "award": "Album of the Year",
+            "work": "Neon Hearts",
+            "event": event,
+        },
+    } in found
+    assert {
+        "kind": "presented",
+        "roles": {
+            "presenter": "Mick Darrow",
+            "recipient": "Nova Reyes",
+            "award": "Album of the Year",
+            "event": event,
+        },
+    } in found
+    # Both sang the song they performed together; praise in quotes is not a nickname.
+    singers = {p["roles"]["singer"] for p in found if p["kind"] == "sang"}
+    assert singers == {"Nova Reyes", "K-Dawg"}
+    assert not any(p["kind"] == "nicknamed" for p in found)
+
+
 def test_an_outing_is_proposed_in_its_base_form(proposer):
     text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
 

@@ -125,6 +125,13 @@ CUES: tuple[Cue, ...] = (
         + _WON
         + r" (?:the (?:[\w-]+ )?(?:award|prize|trophy|honou?r) for )?{award}(?: for {work})?",
     ),
+    # "Nova Reyes was the big winner at the X, taking home Album of the Year"
+    Cue(
+        "award_win",
+        r"{winner}[^.;⟪]{0,80}?,? (?:taking home|winning|picking up|collecting|scooping|"
+        r"claiming|earning|landing|bagging) (?:[^⟨⟩⟪.;]{0,40}?(?:including|among them) )?"
+        r"{award+}(?: for {work})?",
+    ),
     # "X won three awards, including Best Y and Best Z": one win per award.
     Cue(
         "award_win",
@@ -236,6 +243,8 @@ CUES: tuple[Cue, ...] = (
     Cue("sang", r"{singer},? " + _ADV + _SANG + r" {song}"),
     Cue("sang", r"{singer} " + _ADV + _WITH_VERB + r" {song} with"),
     Cue("sang", r"{song} was (?:performed|sung) by {singer}"),
+    # "X performed Y with Z": Z sang it too.
+    Cue("sang", r"{x_performer} " + _ADV + r"(?:performed|sang|played) {song} with {singer}"),
     Cue(
         "sang",
         r"{singer}[^.;⟪]{0,60}? by (?:performing|singing|playing|covering) "

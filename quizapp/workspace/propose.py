@@ -407,7 +407,10 @@ _EVENT_ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 # "the award" for the award named last ("that Cher had handed her the award").
-_AWARD_ANAPHORA = re.compile(r"\bthe (?:award|prize|honou?r)\b(?!(?-i:\s+(?:for\b|[A-Z])))", re.I)
+_AWARD_ANAPHORA = re.compile(
+    r"\bthe (?:top |big |main |night's )?(?:award|prize|honou?r)\b(?!(?-i:\s+(?:for\b|[A-Z])))",
+    re.I,
+)
 _QUOTES = re.compile(r"[\"“]([^\"“”]{1,600}?)[\"”]")
 _PERSONISH = ("person", "group")
 # Entity types named by a plain noun phrase rather than a name.
@@ -544,7 +547,7 @@ class _ArticleReader:
         if mention.category == Category.YEAR:
             return Slot(mention.text, mention.start, mention.end, guess="year")
         full = self.full_names.get(mention.text)
-        if full is not None and mention.guess in (None, "person"):
+        if full is not None and mention.guess in (None, "person", "group"):
             return _moved(full, mention.start, mention.end)
         if self.event is not None and mention.guess == "event":
             if _same_event(mention.text, self.event.text):
@@ -620,6 +623,8 @@ class _ArticleReader:
                 if "[" in value:
                     return None
                 literal = _literal(value, spec.literal)
+                if role == "nickname" and not _nickname_like(value):
+                    return None
                 if literal is not None and role == "activity":
                     literal = base_form(literal)
                 if literal is None:
@@ -910,6 +915,13 @@ def base_form(phrase: str) -> str:
     return f"{base} {rest}" if rest else base
 
 
+def _nickname_like(value: str) -> bool:
+    """A quote that can be a nickname: a few words, one of them capitalised as a name is
+    ("the Silver Fox", "Thunder"); 'called her "the future of pop."' is praise."""
+    words = value.strip(" ,.!?;:").split()
+    return 0 < len(words) <= 6 and any(w[0].isupper() for w in words)
+
+
 def _literal(value: str, literal_type: str) -> str | None:
     value = value.strip().strip(",;:").strip()
     if literal_type == "number":
@@ -954,8 +966,10 @@ _DESCRIPTION = (
 _JOB = r"(?:(?:[a-z][\w'’-]* )?(?:" + "|".join(_JOBS) + r") )"
 # Slots, alone or as a list, each maybe after its job ("judge ⟨1⟩ and host ⟨2⟩").
 _LIST = re.compile(r"\s*(?:" + _JOB + r"?[⟨⟪][^⟩⟫]*[⟩⟫](?:,|,? and|,? &)?\s*)+")
+# A possessive after a name: "Lil Saint's", "the Lanterns' frontman".
+_POSSESSIVE = r"['’](?:s\b|\s)"
 # An age in apposition after a name: "Mara Quinn, 24, was handed ...".
-_AGE = r"(?:, \d{1,3}(?=,))?"
+_AGE = r"(?:, \d{1,3},(?= ))?"
 
 
 def _compile(cue: Cue, kind: KindIn) -> _Compiled:
@@ -966,10 +980,10 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
         if suffix == "+":
             # Each name of a list may have its job before it: "judge A and host B".
             body = rf"{token}(?:(?:,|,? and|,? &) {_JOB}?{token})*"
-            return rf"{_DESCRIPTION}(?P<{role}>{body})(?!['’]s\b)"
+            return rf"{_DESCRIPTION}(?P<{role}>{body})(?!{_POSSESSIVE})"
         if suffix == "'s":
             return rf"(?P<{role}>{token})(?:['’]s|(?<=s⟩)['’])"
-        return rf"{_DESCRIPTION}(?P<{role}>{token})(?!['’]s\b){_AGE}"
+        return rf"{_DESCRIPTION}(?P<{role}>{token})(?!{_POSSESSIVE}){_AGE}"
 
     source = _PLACEHOLDER.sub(slot, cue.pattern)
     confidence = LEARNED_CONFIDENCE if cue.learned else HAND_CONFIDENCE
