@@ -243,6 +243,36 @@ def test_a_win_in_a_participle_and_the_top_prize_from_a_presenter(proposer):
     assert not any(p["kind"] == "nicknamed" for p in found)
 
 
+def test_a_subject_set_off_by_a_nickname_or_a_clause_keeps_its_verb(proposer):
+    text = (
+        'At the 2030 Comet Awards, Rosa Blue, known to fans as "The Siren," performed her hit '
+        '"Deep Water". Comedian Benny Marks, who hosted the evening, handed Rosa Blue a bouquet '
+        "of roses as she left. Winners get a bronze statuette known as the Gull."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    for fact in [
+        {"kind": "sang", "roles": {"singer": "Rosa Blue", "song": "Deep Water", "event": event}},
+        {
+            "kind": "nicknamed",
+            "roles": {"subject": "Rosa Blue", "nickname": "The Siren", "given_by": "fans"},
+        },
+        {
+            "kind": "gave",
+            "roles": {
+                "giver": "Benny Marks",
+                "receiver": "Rosa Blue",
+                "thing": "bouquet of roses",
+                "event": event,
+            },
+        },
+        {"kind": "trophy", "roles": {"trophy": "Gull", "event": event}},
+    ]:
+        assert fact in found
+
+
 def test_an_outing_is_proposed_in_its_base_form(proposer):
     text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
 

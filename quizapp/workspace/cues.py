@@ -86,7 +86,7 @@ _OUTFIT = r"(?P<outfit>(?:a|an|her|his|their|the) (?:[a-z][\w-]* ){0,4}?" + _OUT
 _THING = (
     r"(?P<thing>(?:a|an|the|his|her|their) (?!award\b)(?:[a-z][\w-]* ){0,3}?[a-z][\w-]*"
     r"(?: of (?:[a-z][\w-]* ){0,2}?[a-z][\w-]*)?)(?= to | after | from | at "
-    r"| before | on | for | during |[,.;]|$)"
+    r"| before | on | for | during | as | while | when | and |[,.;]|$)"
 )
 _SAID = (
     r"(?:said|says|told(?: [^⟨⟩⟪.;,]{1,25}?)?|added|joked|half-joked|explained|laughed|recalled|"
@@ -112,7 +112,12 @@ _WHO = r"(?:,? (?:who|whom) [^.;]{0,120}?,?)?"
 # A trophy named before the award it stands for: "the Golden Lantern for Best Director".
 # Or a description: "Theo Marsh, the 19-year-old barista the tabloids have dubbed "...", was".
 # Or a phrase set off by commas: "Lil Saint, dressed in a white fur coat, also took home".
-_APPOSITIVE = _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?|, [a-z][^.;⟨⟩⟪,]{1,80}?,)?"
+# (A title's comma goes inside its quotes, and so into its slot: "X, known to fans as "The
+# Siren," performed ...".)
+_APPOSITIVE = (
+    _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?|, [a-z][^.;⟨⟩⟪,]{1,80}?,"
+    r"|, (?:known|better known|dubbed|nicknamed) [^.;⟪,]{1,60}?⟩)?"
+)
 _TROPHY_FOR = r"(?:{x_trophy} for )?"
 _NOUN = r"(?:trophy|statuette|award|prize|honou?r)"
 
@@ -240,7 +245,7 @@ CUES: tuple[Cue, ...] = (
         r"{presenter}",
     ),
     # sang
-    Cue("sang", r"{singer},? " + _ADV + _SANG + r" {song}"),
+    Cue("sang", r"{singer}" + _APPOSITIVE + r",? " + _ADV + _SANG + r" {song}"),
     Cue("sang", r"{singer} " + _ADV + _WITH_VERB + r" {song} with"),
     Cue("sang", r"{song} was (?:performed|sung) by {singer}"),
     # "X performed Y with Z": Z sang it too.
@@ -379,7 +384,9 @@ CUES: tuple[Cue, ...] = (
     # wore
     Cue(
         "wore",
-        r"{wearer},? (?:who )?"
+        r"{wearer}"
+        + _APPOSITIVE
+        + r",? (?:who )?"
         + _ADV
         + (
             r"(?:wore|wears|was wearing|arrived in|dressed in|donned|stepped out in|"
@@ -403,7 +410,9 @@ CUES: tuple[Cue, ...] = (
     # gave
     Cue(
         "gave",
-        r"{giver} "
+        r"{giver}"
+        + _APPOSITIVE
+        + r",? "
         + _ADV
         + r"(?:gave|handed|passed|tossed|threw|offered|slipped|brought) {receiver} "
         + _THING,
@@ -411,11 +420,13 @@ CUES: tuple[Cue, ...] = (
     Cue("gave", r"{giver} " + _ADV + r"(?:presented|surprised) {receiver} with " + _THING),
     Cue(
         "gave",
-        r"{giver} "
+        r"{giver}"
+        + _APPOSITIVE
+        + r",? "
         + _ADV
         + r"(?:gave|handed|passed|tossed|threw|slipped) "
         + _THING.replace("(?= to | after", "(?= to ").replace(
-            " from | at | before | on | for | during |[,.;]|$)", ")"
+            " from | at | before | on | for | during | as | while | when | and |[,.;]|$)", ")"
         )
         + r" to {receiver}",
     ),

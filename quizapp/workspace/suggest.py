@@ -876,7 +876,8 @@ _TROPHY_NEAR = re.compile(
 )
 # "clutching her gold Meridian Star": what a winner holds up is the trophy.
 _TROPHY_BEFORE = re.compile(
-    r"\b(?:(?:trophy|statuette|top prize|prize),? (?:the )?|(?:clutching|hoisting|holding up|"
+    r"\b(?:(?:trophy|statuette|top prize|prize)(?: (?:known as|called|named|dubbed))?,? "
+    r"(?:the )?|(?:clutching|hoisting|holding up|"
     r"kissing|cradling) (?:her|his|their|the) (?:[a-z-]+ )?)$"
 )
 _AWARD_BEFORE = re.compile(r"\b(?:(?:award|prize|honou?r) (?:for|of)|(?:was|were) crowned) $")
