@@ -273,6 +273,49 @@ def test_a_subject_set_off_by_a_nickname_or_a_clause_keeps_its_verb(proposer):
         assert fact in found
 
 
+def test_a_band_on_stage(proposer):
+    text = (
+        "The Iron Tides played the 2030 Comet Awards. Lead singer Carla Moss, 45, opened with "
+        '"Salt and Rust" before bassist Dev Patel joined her on vocals. Singer-songwriter Leo '
+        'Grant surprised the crowd by covering "Salt and Rust" with Moss. Fans have long '
+        'called Moss "the Queen of Lake Street." TV host Gemma Price, star of the reality '
+        'series "Cabin Fever," introduced them.'
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    for fact in [
+        {
+            "kind": "sang",
+            "roles": {"singer": "Carla Moss", "song": "Salt and Rust", "event": event},
+        },
+        {"kind": "sang", "roles": {"singer": "Leo Grant", "song": "Salt and Rust", "event": event}},
+        {
+            "kind": "performed_with",
+            "roles": {"performer": "Dev Patel", "partner": "Carla Moss", "event": event},
+        },
+        {
+            "kind": "performed_with",
+            "roles": {"performer": "Leo Grant", "partner": "Carla Moss", "event": event},
+        },
+        {
+            "kind": "band_member",
+            "roles": {"member": "Dev Patel", "band": "The Iron Tides", "position": "bassist"},
+        },
+        {
+            "kind": "nicknamed",
+            "roles": {
+                "subject": "Carla Moss",
+                "nickname": "the Queen of Lake Street",
+                "given_by": "Fans",
+            },
+        },
+        {"kind": "star_of", "roles": {"stars": ["Gemma Price"], "show": "Cabin Fever"}},
+    ]:
+        assert fact in found
+
+
 def test_an_outing_is_proposed_in_its_base_form(proposer):
     text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
 

@@ -58,8 +58,8 @@ _HANDED = r"(?:(?:had |has )?(?:handed|presented|gave|given|awarded))"
 _GIVEN_TO = r"(?:was|were) (?:presented|handed|given|awarded)(?: to)?"
 _SANG = (
     r"(?:sang|sings|performed|performs|played|plays|debuted|premiered|belted out|"
-    r"delivered|covered|(?:opened|closed|kicked off|ended|wrapped up) "
-    r"(?:[^⟨⟩⟪.;]{0,30}?|⟨[^⟩]+⟩) with)"
+    r"delivered|covered|(?:opened|closed|kicked off|ended|wrapped up)"
+    r"(?: [^⟨⟩⟪.;]{1,30}?| ⟨[^⟩]+⟩)? with)"
 )
 _RENDITION = (
     r"(?:duet of|performance of|rendition of|version of|run through|run-through of|cover of|"
@@ -292,6 +292,20 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         "performed_with",
+        r"{performer}"
+        + _APPOSITIVE
+        + r",? "
+        + _ADV
+        + r"joined {partner} (?:onstage |on stage )?on (?:vocals|guitar|drums|bass|piano|keys|"
+        r"keyboards|harmonies|backing vocals)\b",
+    ),
+    Cue(
+        "performed_with",
+        r"{performer}[^⟨⟩⟪.;]{0,60}? (?:by )?(?:performing|covering|singing|playing) {x_song} "
+        r"with {partner}",
+    ),
+    Cue(
+        "performed_with",
         r"{performer} and {partner} (?:shared|traded|swapped|split) (?:the )?(?:stage|mic|"
         r"microphone|vocals|verses|[\w-]+ riser|spotlight)\b",
     ),
@@ -374,6 +388,11 @@ CUES: tuple[Cue, ...] = (
         r"{stars+},? (?:who )?" + _ADV + r"(?:stars?|starred|starring|appears?|appeared) in {show}",
     ),
     Cue("star_of", r"the (?:stars|cast) of {show},? {stars+}"),
+    Cue(
+        "star_of",
+        r"{stars}(?:, [^.;⟪⟨]{1,40}?,)?,? (?:the |a )?(?:star|co-star|lead|breakout star) of "
+        r"{show}",
+    ),
     Cue("star_of", r"{stars} for (?:his|her|their) (?:turn|role|performance|part) in {show}"),
     Cue("star_of", r"{show} (?:star|actor|actress|lead) {stars}"),
     # said
@@ -566,8 +585,8 @@ CUES: tuple[Cue, ...] = (
     Cue(
         "nicknamed",
         r"(?P<given_by>(?:his |her |their |the )?(?:fans|friends|critics|bandmates|castmates|"
-        r"co-stars|colleagues|crew|tabloids|press|team)) (?:call|calls|called|have called|"
-        r"has called|have dubbed|dubbed|nicknamed|have nicknamed) {subject} "
+        r"co-stars|colleagues|crew|tabloids|press|team)) (?:have |has |had )?(?:long |always |"
+        r"affectionately |lovingly )?(?:call|calls|called|dubbed|nicknamed) {subject} "
         r"(?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
     ),
     Cue(

@@ -625,6 +625,8 @@ class _ArticleReader:
                 literal = _literal(value, spec.literal)
                 if role == "nickname" and not _nickname_like(value):
                     return None
+                if role == "nickname" and literal is not None:
+                    literal = literal.rstrip(".")  # the sentence's full stop inside the quotes
                 if literal is not None and role == "activity":
                     literal = base_form(literal)
                 if literal is None:

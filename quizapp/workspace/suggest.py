@@ -434,7 +434,8 @@ _ROLE_NOUNS = frozenset(
     "producer designer drummer guitarist bassist keyboardist frontman frontwoman vocalist "
     "islander islanders contestant contestants star stars newcomer newcomers veteran "
     "filmmaker author writer model dancer chef coach captain musician songwriter "
-    "mentor magician star-turned pianist violinist percussionist teenager".split()
+    "mentor magician star-turned pianist violinist percussionist teenager songwriter "
+    "singer-songwriter co-star".split()
 )
 _ADJECTIVE_SUFFIX = re.compile(r"-(?:born|based|bred|raised|made|style|era|themed|inspired)$")
 _BEFORE_ROLE_NOUN = re.compile(
@@ -812,7 +813,8 @@ def _name_of(
         words = words[1:]
     # "Director Tomas Varga", "Host Lena Ortiz": a job title capitalised because it opens
     # the sentence is not part of the name.
-    if opening and len(words) > 2 and words[0].group().casefold() in _ROLE_NOUNS:
+    # ("Singer-songwriter Leo Grant", "Actor-director Ana Cruz" too.)
+    if opening and len(words) > 2 and words[0].group().casefold().split("-")[-1] in _ROLE_NOUNS:
         words = words[1:]
     while words and not _capitalised(words[0].group()):
         words = words[1:]
