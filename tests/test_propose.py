@@ -316,6 +316,20 @@ def test_a_band_on_stage(proposer):
         assert fact in found
 
 
+@pytest.mark.parametrize(
+    ("dateline", "city"),
+    [
+        ("NASHVILLE —", "Nashville"),
+        ("LOS ANGELES, Feb. 2 (AP) —", "Los Angeles"),
+        ("MEXICO CITY (Reuters) —", "Mexico City"),
+    ],
+)
+def test_a_dateline_is_the_event_city_title_cased(proposer, dateline, city):
+    found = facts_of(proposed(proposer, f"{dateline} The 2030 Comet Awards were a hit."))
+
+    assert {"kind": "held_in", "roles": {"event": "2030 Comet Awards", "city": city}} in found
+
+
 def test_an_outing_is_proposed_in_its_base_form(proposer):
     text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
 

@@ -332,7 +332,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:show|ceremony|gala|festival|concert|finale|final|semi-final|broadcast|taping|"
         r"premiere|awards|event)s?,? (?:[^⟨⟩⟪.;]{0,30}? )?(?:at|from|inside) {venue}",
     ),
-    Cue("held_at", r"^{x_city} [—–-] [^.;⟪]{0,120}? (?:at|from|inside) {venue}"),
+    Cue("held_at", r"^{x_city}[^—–.;]{0,30}? [—–-] [^.;⟪]{0,120}? (?:at|from|inside) {venue}"),
     Cue("held_in", r"{event} " + _HELD + r" (?:at {x_venue} )?in {city}"),
     Cue("held_in", r"{event} " + _HELD + r" in {city}"),
     Cue("held_in", r"{event}(?: at {x_venue})?,? in {city}\b"),
@@ -636,7 +636,8 @@ CUES: tuple[Cue, ...] = (
         + r") (?:at|for|of) {employer}",
     ),
     # A dateline: "LOS ANGELES — ..." opens a report from the event's city.
-    Cue("held_in", r"^{city} [—–-]"),
+    # (Maybe with a date and an agency: "LOS ANGELES, Feb. 2 (AP) —".)
+    Cue("held_in", r"^{city}(?:,? [^—–]{1,30}?)? [—–-]"),
     # congratulated: "including" leaves the list of well-wishers open
     Cue(
         "congratulated",

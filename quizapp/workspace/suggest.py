@@ -901,6 +901,11 @@ _GROUP_AFTER = re.compile(
     r"^['’]s (?:frontman|frontwoman|lead singer|lead vocalist|guitarist|bassist|drummer|"
     r"keyboardist|members?)\b"
 )
+# What follows a dateline's city: maybe a date and an agency, then a dash ("LOS ANGELES,
+# Feb. 2 (AP) —").
+_DATELINE_AFTER = re.compile(
+    r"^(?:,? [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)?(?: \([A-Za-z ]+\))?\s*[—–-]"
+)
 _CHARACTER_BEFORE = re.compile(
     r"\b(?:alter ego|persona|character|in character as|masked as|performing as),? $",
     re.IGNORECASE,
@@ -983,7 +988,7 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return "character"
     if _GROUP_BEFORE.search(before) or _GROUP_AFTER.match(after):
         return "group"
-    if _CITY_BEFORE.search(before) or (name.isupper() and re.match(r"^\s*[—–-]", after)):
+    if _CITY_BEFORE.search(before) or (name.isupper() and _DATELINE_AFTER.match(after)):
         return "city"
     if name.startswith("The ") and name[-1] == "s":
         return "group"  # "The Killers": a person's name does not start with "The"
