@@ -330,6 +330,34 @@ def test_a_dateline_is_the_event_city_title_cased(proposer, dateline, city):
     assert {"kind": "held_in", "roles": {"event": "2030 Comet Awards", "city": city}} in found
 
 
+def test_an_event_named_by_its_opening_word_and_surnames_with_particles(proposer):
+    text = (
+        "MIAMI — Puerto Rican rapper Javi de la Cruz was named Best Urban Artist at the 2030 "
+        'Premios Luna. De la Cruz later performed "Noche Loca". The top honor, Artist of the '
+        "Year, went to the duo Sol y Sombra."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Premios Luna"
+    for fact in [
+        {"kind": "held_in", "roles": {"event": event, "city": "Miami"}},
+        {
+            "kind": "award_win",
+            "roles": {"winner": "Javi de la Cruz", "award": "Best Urban Artist", "event": event},
+        },
+        {
+            "kind": "sang",
+            "roles": {"singer": "Javi de la Cruz", "song": "Noche Loca", "event": event},
+        },
+        {
+            "kind": "award_win",
+            "roles": {"winner": "Sol y Sombra", "award": "Artist of the Year", "event": event},
+        },
+    ]:
+        assert fact in found
+
+
 def test_an_outing_is_proposed_in_its_base_form(proposer):
     text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
 

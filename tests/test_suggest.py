@@ -563,6 +563,13 @@ def test_entity_order_does_not_change_the_result(gazetteer):
         ("The Tennessee-born singer won.", []),
         ("The Irish actress Saoirse Vance won.", [("Saoirse Vance", "person")]),
         ("It was the Atlanta rapper's night.", []),
+        ("The Puerto Rican rapper won.", []),
+        # A name with two particles; a plain "and" before a job is not a description.
+        ("Javi de la Cruz won.", [("Javi de la Cruz", "person")]),
+        (
+            "She hugged Marcus Oyelaran and newcomer Rosie Kwan.",
+            [("Marcus Oyelaran", "person"), ("Rosie Kwan", "person")],
+        ),
         # After a job, a name is a person's, whatever its last word.
         ("She hugged guitarist Theo Park.", [("Theo Park", "person")]),
         # A company, and a name in apposition ("X, the Beacon TV presenter").

@@ -119,7 +119,9 @@ _APPOSITIVE = (
     r"|, (?:known|better known|dubbed|nicknamed) [^.;⟪,]{1,60}?⟩)?"
 )
 _TROPHY_FOR = r"(?:{x_trophy} for )?"
+# (Or the slot "the trophy" becomes when it stands for the award named last.)
 _NOUN = r"(?:trophy|statuette|award|prize|honou?r)"
+_THE_NOUN = r"(?:(?:the|her|his|their) " + _NOUN + r"|⟨\d+:award⟩)"
 
 CUES: tuple[Cue, ...] = (
     # award_win
@@ -146,7 +148,7 @@ CUES: tuple[Cue, ...] = (
         + r" [^⟨⟩⟪.;]{0,40}?(?:awards|prizes|trophies|honou?rs),? (?:including|among them) "
         r"{award+}",
     ),
-    Cue("award_win", r"{award} went to {winner}(?: for {work})?"),
+    Cue("award_win", r"{award},? went to {winner}(?: for {work})?"),
     Cue(
         "award_win",
         r"{winner}"
@@ -230,14 +232,14 @@ CUES: tuple[Cue, ...] = (
     Cue(
         "presented",
         r"{recipient}[^.;⟪]{0,40}? " + _WON + r" " + _TROPHY_FOR + r"{award}(?: for {x_work})?,? "
-        r"(?:and )?(?:accepting|accepted|collecting|who accepted) (?:the|her|his|their) "
-        + _NOUN
+        r"(?:and )?(?:accepting|accepted|collecting|who accepted) "
+        + _THE_NOUN
         + r" from {presenter}",
     ),
     Cue(
         "presented",
         r"(?:lost|lost out|fell) to {recipient}(?: of {x_work})?,? who "
-        r"(?:accepted|collected|received) (?:the|her|his|their) " + _NOUN + r" from {presenter}",
+        r"(?:accepted|collected|received) " + _THE_NOUN + r" from {presenter}",
     ),
     Cue(
         "presented",

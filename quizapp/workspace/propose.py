@@ -408,7 +408,8 @@ _EVENT_ANAPHORA = re.compile(
 )
 # "the award" for the award named last ("that Cher had handed her the award").
 _AWARD_ANAPHORA = re.compile(
-    r"\bthe (?:top |big |main |night's )?(?:award|prize|honou?r)\b(?!(?-i:\s+(?:for\b|[A-Z])))",
+    r"\bthe (?:top |big |main |night's )?(?:award|prize|honou?r|trophy|statuette)\b"
+    r"(?!(?-i:\s+(?:for\b|[A-Z])))",
     re.I,
 )
 _QUOTES = re.compile(r"[\"“]([^\"“”]{1,600}?)[\"”]")
@@ -774,6 +775,7 @@ def _same_event(name: str, event: str) -> bool:
     )
 
 
+_PARTICLES = frozenset("de del della da di du van von der den la le".split())
 # Titles before a name that are not part of it: "Dr. Amelia Stone" is Amelia Stone.
 _HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Prof|Professor)\.?\s+")
 
@@ -800,6 +802,12 @@ def _full_names(suggestions: Sequence[SentenceSuggestions]) -> dict[str, Slot]:
         for part in {parts[0], parts[-1]}:
             if part[0].isupper() and part != "The":
                 shorts.setdefault(part, set()).add(bare)
+        # A surname with its particles: "de la Cruz", and "De la Cruz" opening a sentence.
+        for i, part in enumerate(parts[1:-1], start=1):
+            if part in _PARTICLES and parts[i - 1] not in _PARTICLES:
+                tail = " ".join(parts[i:])
+                shorts.setdefault(tail, set()).add(bare)
+                shorts.setdefault(tail[0].upper() + tail[1:], set()).add(bare)
 
     def slot(m: Mention) -> Slot:
         entities = (m.entity, *m.alternatives) if m.entity is not None else ()

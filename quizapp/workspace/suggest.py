@@ -439,7 +439,7 @@ _ROLE_NOUNS = frozenset(
 )
 _ADJECTIVE_SUFFIX = re.compile(r"-(?:born|based|bred|raised|made|style|era|themed|inspired)$")
 _BEFORE_ROLE_NOUN = re.compile(
-    r" (?:[a-z][\w-]* )?(?:"
+    r" (?:(?!(?:and|or|but|the|a|an|with|to|as|for|by|of|is|was)\b)[a-z][\w-]* )?(?:"
     + "|".join(sorted(_ROLE_NOUNS | {"rock", "pop", "band", "quartet", "trio", "duo", "group"}))
     + r")\b"
 )
@@ -541,14 +541,22 @@ def _headline_names(text: str, sentences: list[Sentence], found: list[list[Menti
         mentions[:] = taken.mentions
 
 
+# An event's word may open its name instead: "the 2027 Premios Luna", "the 2026 Festival
+# Internacional".
+_EVENT_HEADS = frozenset("premios premio prix festival festivalen gala fiesta festa".split())
+
+
 def _dated_events(text: str) -> list[Mention]:
     events = []
     for match in _DATED_EVENT.finditer(text):
         # Cut after the last event word: "2024 Golden Reel Awards Sunday" is the awards.
         cut = None
-        for word in _WORD.finditer(match.group(0)):
+        found = list(_WORD.finditer(match.group(0)))
+        for word in found:
             if word.group().casefold() in _EVENT_WORDS:
                 cut = word.end()
+        if cut is None and len(found) > 2 and found[1].group().casefold() in _EVENT_HEADS:
+            cut = found[-1].end()
         if cut is not None:
             end = match.start() + cut
             events.append(Mention(Category.NEW_NAME, text[match.start() : end], match.start(), end))
@@ -735,6 +743,16 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
         return [i + 1]
     if spaced and nxt in _CONNECTORS and then_capitalised(i + 1):
         return [i + 1, i + 2]
+    # Two connectors: "Javi de la Cruz", "Ludwig van der Berg".
+    if (
+        spaced
+        and nxt in _CONNECTORS
+        and i + 2 < len(words)
+        and words[i + 2].group() in _CONNECTORS
+        and text[words[i + 1].end() : words[i + 2].start()].isspace()
+        and then_capitalised(i + 2)
+    ):
+        return [i + 1, i + 2, i + 3]
     # Award and show names: "Video of the Year", "Best Song of the Summer", and after "Best"
     # "Best Actor in a Drama".
     if spaced and i + 2 < len(words):
@@ -816,6 +834,13 @@ def _name_of(
     # ("Singer-songwriter Leo Grant", "Actor-director Ana Cruz" too.)
     if opening and len(words) > 2 and words[0].group().casefold().split("-")[-1] in _ROLE_NOUNS:
         words = words[1:]
+    # "Puerto Rican rapper", "South African singer": a nationality of two words before a job.
+    if (
+        len(words) == 2
+        and re.search(r"(?:an|ese|ish|ic|i)$", words[1].group())
+        and _BEFORE_ROLE_NOUN.match(text, words[1].end())
+    ):
+        return None
     while words and not _capitalised(words[0].group()):
         words = words[1:]
     while words and not _capitalised(words[-1].group()):
@@ -964,7 +989,9 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return _work_type(before, after)
     if re.search(r"\s(?:19|20)\d\d$", name):
         return "event"  # "Eurovision 2025" (a date's month is never part of a name)
-    if re.search(r"(?:^|\s)(?:19|20)\d\d\s", name) and last in _EVENT_WORDS:
+    if re.search(r"(?:^|\s)(?:19|20)\d\d\s", name) and (
+        last in _EVENT_WORDS or name.split()[1].casefold() in _EVENT_HEADS
+    ):
         return "event"
     if name.startswith("Best ") or _AWARD_BEFORE.search(before):
         return "award"
