@@ -438,7 +438,15 @@ CUES: tuple[Cue, ...] = (
         + r"(?:gave|handed|passed|tossed|threw|offered|slipped|brought) {receiver} "
         + _THING,
     ),
-    Cue("gave", r"{giver} " + _ADV + r"(?:presented|surprised) {receiver} with " + _THING),
+    Cue(
+        "gave",
+        r"{giver}"
+        + _APPOSITIVE
+        + r",? "
+        + _ADV
+        + r"(?:presented|surprised) {receiver} with "
+        + _THING,
+    ),
     Cue(
         "gave",
         r"{giver}"

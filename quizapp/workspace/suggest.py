@@ -435,7 +435,9 @@ _ROLE_NOUNS = frozenset(
     "islander islanders contestant contestants star stars newcomer newcomers veteran "
     "filmmaker author writer model dancer chef coach captain musician songwriter "
     "mentor magician star-turned pianist violinist percussionist teenager songwriter "
-    "singer-songwriter co-star".split()
+    "singer-songwriter co-star bandleader anchor reporter journalist editor critic "
+    "photographer stylist choreographer composer conductor guest superstar icon legend "
+    "organizer organiser founder executive".split()
 )
 _ADJECTIVE_SUFFIX = re.compile(r"-(?:born|based|bred|raised|made|style|era|themed|inspired)$")
 _BEFORE_ROLE_NOUN = re.compile(
