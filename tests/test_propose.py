@@ -358,6 +358,31 @@ def test_an_event_named_by_its_opening_word_and_surnames_with_particles(proposer
         assert fact in found
 
 
+def test_a_fan_says_so_to_the_idol(proposer):
+    text = (
+        "Ava Lin sang at the 2030 Comet Awards. Ava Lin told Harriet Vale that her 2009 hit "
+        '"Carry Me Home" had been her favorite song. Theo Marsh had confessed to Lady Gaga that '
+        "he was a lifelong fan."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    assert {
+        "kind": "fan_of",
+        "roles": {
+            "fan": "Ava Lin",
+            "idol": "Harriet Vale",
+            "favorite": "Carry Me Home",
+            "event": event,
+        },
+    } in found
+    assert {
+        "kind": "fan_of",
+        "roles": {"fan": "Theo Marsh", "idol": "Lady Gaga", "event": event},
+    } in found
+
+
 def test_an_outing_is_proposed_in_its_base_form(proposer):
     text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
 

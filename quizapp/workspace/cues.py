@@ -80,9 +80,15 @@ _BAND_POSITION = _POSITION.replace("|singer|", "|")
 _OUTFIT_NOUNS = (
     r"(?:gown|dress|suit|tuxedo|tux|jacket|cape|jumpsuit|coat|bikini|shirt|skirt|outfit|"
     r"blazer|boots|hat|veil|corset|robe|leotard|catsuit|bodysuit|trousers|pants|shorts|"
-    r"cloak|kimono|sari|frock|ensemble|costume|vest|waistcoat|sweater|hoodie|trench)"
+    r"cloak|kimono|sari|frock|ensemble|costume|vest|waistcoat|sweater|hoodie|trench|t-shirt|"
+    r"tee|scarf|tuxedo)"
 )
-_OUTFIT = r"(?P<outfit>(?:a|an|her|his|their|the) (?:[a-z][\w-]* ){0,4}?" + _OUTFIT_NOUNS + r")\b"
+# (A name may be part of it: "a vintage Hollow Pines T-shirt".)
+_OUTFIT = (
+    r"(?P<outfit>(?:a|an|her|his|their|the) (?:[a-z][\w-]* |⟨\d+:[^⟩]*⟩ ){0,4}?"
+    + _OUTFIT_NOUNS
+    + r")\b"
+)
 _THING = (
     r"(?P<thing>(?:a|an|the|his|her|their) (?!award\b)(?:[a-z][\w-]* ){0,3}?[a-z][\w-]*"
     r"(?: of (?:[a-z][\w-]* ){0,2}?[a-z][\w-]*)?)(?= to | after | from | at "
@@ -519,6 +525,20 @@ CUES: tuple[Cue, ...] = (
         + r"(?: [a-z][\w'’-]*){0,4}? with) {companion}",
     ),
     # fan_of
+    # "X told Y that her 2009 hit Z had been her favorite song"
+    Cue(
+        "fan_of",
+        r"{fan},? (?:who )?(?:had )?(?:told|confessed to|admitted to|assured) {idol} that "
+        r"(?:her|his|their) (?:[\w-]+ |⟨\d+:year⟩ ){0,3}?{favorite},? (?:had been|was|is|"
+        r"has been|remained|was still|is still) (?:her|his|their) (?:all-time )?favou?rite",
+    ),
+    # "X had confessed to her that he was a lifelong fan"
+    Cue(
+        "fan_of",
+        r"{fan} (?:had |has )?(?:told|confessed to|admitted to|assured) {idol} that "
+        r"(?:he|she|they|⟨\d+:[^⟩]*⟩) (?:was|is|had been|has been|had always been) (?:a |an )?"
+        r"(?:huge |big |longtime |lifelong |devoted |die-hard |massive )?(?:fan|admirer)\b",
+    ),
     Cue(
         "fan_of",
         r"{fan}[^⟨⟩⟪.;]{0,40}? (?:a|an) (?:huge |big |longtime |lifelong |devoted |"

@@ -380,7 +380,7 @@ def learn_cues(
 _PRONOUN = re.compile(
     r"\b(?:he|she|him"
     r"|her(?=\s*(?:[,.;:!?\"”]|$|\s(?:by|to|on|at|in|with|for|from|after|before|during|"
-    r"a|an|the|as|and|backstage|onstage)\b))"
+    r"a|an|the|as|and|that|backstage|onstage)\b))"
     r"|(?:her|his)(?=\s+(?:(?:debut|new|latest|first|second|third|upcoming|next) )?"
     r"(?:album|single|song|record|track)\b))\b",
     re.IGNORECASE,
