@@ -383,6 +383,22 @@ def test_a_fan_says_so_to_the_idol(proposer):
     } in found
 
 
+def test_the_one_venue_of_a_report_is_where_its_event_was_held(proposer):
+    one = (
+        "The Hollow Pines headlined the 2030 Comet Awards. Their new drummer was introduced to "
+        "the crowd at Lakeview Park."
+    )
+    two = one + " The band first met at the Cobalt Arena in 2019."
+
+    held = [p for p in facts_of(proposed(proposer, one)) if p["kind"] == "held_at"]
+
+    assert held == [
+        {"kind": "held_at", "roles": {"event": "2030 Comet Awards", "venue": "Lakeview Park"}}
+    ]
+    # Two venues and no sentence saying which: nothing.
+    assert not any(p["kind"] == "held_at" for p in proposed(proposer, two))
+
+
 def test_an_outing_is_proposed_in_its_base_form(proposer):
     text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
 

@@ -212,7 +212,47 @@ class Proposer:
                         ):
                             proposals[key] = made
         kept = [p for p in proposals.values() if not _contained(p, proposals.values())]
+        if not any(p.kind == "held_at" for p in kept):
+            kept.extend(self._only_venue(suggestions, event))
         return sorted(kept, key=lambda p: (p.start, p.kind, p.key))
+
+    def _only_venue(
+        self, suggestions: Sequence[SentenceSuggestions], event: Slot | None
+    ) -> list[Proposal]:
+        """The one venue a report on an event names, as where the event was held ("... was
+        introduced to the crowd at Lakeview Park"), when no sentence says so in words. Two
+        venues or none: nothing, since then the article does not say which."""
+        kind = self.kinds.get("held_at")
+        if kind is None or event is None or "venue" not in kind.roles:
+            return []
+        found: dict[str, tuple[Filler, SentenceSuggestions]] = {}
+        for item in suggestions:
+            for mention in item.mentions:
+                slot = Slot(
+                    mention.entity.name if mention.entity else mention.text,
+                    mention.start,
+                    mention.end,
+                    entities=(mention.entity, *mention.alternatives) if mention.entity else (),
+                    guess=mention.guess,
+                )
+                filler = slot.filler(kind.roles["venue"].types)
+                if filler is not None:
+                    found.setdefault(filler.entity_id or fold(filler.text), (filler, item))
+        event_filler = event.filler(kind.roles["event"].types)
+        if len(found) != 1 or event_filler is None:
+            return []
+        venue, item = next(iter(found.values()))
+        roles = {"event": (event_filler,), "venue": (venue,)}
+        return [
+            Proposal(
+                kind="held_at",
+                roles=roles,
+                evidence=item.sentence.text,
+                start=item.sentence.start,
+                confidence=LEARNED_CONFIDENCE - NEW_ENTITY_PENALTY * len(_new_entities(roles)),
+                new_entities=_new_entities(roles),
+            )
+        ]
 
     def _article_event(
         self,
