@@ -399,6 +399,19 @@ def test_the_one_venue_of_a_report_is_where_its_event_was_held(proposer):
     assert not any(p["kind"] == "held_at" for p in proposed(proposer, two))
 
 
+def test_a_nickname_inside_a_name(proposer):
+    text = (
+        'At the 2030 Comet Awards, guitarist Fenella "Fen" Munro was back. "It feels like '
+        'home," said Munro.'
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    assert {"kind": "nicknamed", "roles": {"subject": "Fenella Munro", "nickname": "Fen"}} in found
+    speakers = {p["roles"]["speaker"] for p in found if p["kind"] == "said"}
+    assert speakers == {"Fenella Munro"}
+
+
 def test_an_outing_is_proposed_in_its_base_form(proposer):
     text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
 

@@ -612,6 +612,8 @@ CUES: tuple[Cue, ...] = (
         "nicknamed",
         r"{subject},? (?:a\.?k\.?a\.?|aka) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
     ),
+    # 'Fenella "Fen" Munro': the first name stands for the whole name.
+    Cue("nicknamed", r"{subject} (?P<nickname>⟨\d+:song⟩) ⟨\d+:person⟩"),
     Cue(
         "nicknamed",
         r"(?P<given_by>(?:his |her |their |the )?(?:fans|friends|critics|bandmates|castmates|"

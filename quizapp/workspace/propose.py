@@ -827,6 +827,8 @@ def _full_names(suggestions: Sequence[SentenceSuggestions]) -> dict[str, Slot]:
     first: dict[str, Mention] = {}  # full name without its title -> its first mention
     variants: dict[str, str] = {}  # a mention's text -> its full name without title
     for item in suggestions:
+        for mention in _nicknamed_names(item.mentions):
+            first.setdefault(mention.text, mention)
         for mention in item.mentions:
             types = {mention.guess} if mention.entity is None else {mention.entity.type}
             if not types & set(_PERSONISH) or mention.category == Category.TITLE:
@@ -868,6 +870,27 @@ def _full_names(suggestions: Sequence[SentenceSuggestions]) -> dict[str, Slot]:
             if short != mention.text and short in result:
                 result[mention.text] = result[short]  # "Dr. Stone"
     return result
+
+
+def _nicknamed_names(mentions: Sequence[Mention]) -> list[Mention]:
+    """A name with a nickname inside it, as one person: 'Fenella "Fen" Munro' is Fenella
+    Munro (the mention spans the nickname)."""
+    found = []
+    for a, nick, b in zip(mentions, mentions[1:], mentions[2:], strict=False):
+        if (
+            a.entity is None
+            and b.entity is None
+            and nick.category == Category.TITLE
+            and a.guess == "person"
+            and b.guess == "person"
+            and len(a.text.split()) == 1
+            and len(b.text.split()) == 1
+            and nick.start - a.end <= 3
+            and b.start - nick.end <= 3
+        ):
+            name = f"{a.text} {b.text}"
+            found.append(Mention(Category.NEW_NAME, name, a.start, b.end, guess="person"))
+    return found
 
 
 def _new_entities(roles: Mapping[str, Sequence[Filler]]) -> tuple[NewEntity, ...]:
