@@ -412,6 +412,38 @@ def test_a_nickname_inside_a_name(proposer):
     assert speakers == {"Fenella Munro"}
 
 
+def test_first_met_at_a_place_and_a_band_in_apposition(proposer):
+    text = (
+        "At the 2030 Comet Awards, Rosie Kwan first met Marcus Oyelaran at a table read in 2023. "
+        "Best Group went to Static Youth, the Chicago collective led by frontman Jaylen Brooks."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    for fact in [
+        {
+            "kind": "met",
+            "roles": {
+                "people": ["Rosie Kwan"],
+                "met": "Marcus Oyelaran",
+                "detail": "for the first time at a table read in 2023",
+                "event": event,
+            },
+        },
+        {
+            "kind": "band_member",
+            "roles": {"member": "Jaylen Brooks", "band": "Static Youth", "position": "frontman"},
+        },
+        {
+            "kind": "award_win",
+            "roles": {"winner": "Static Youth", "award": "Best Group", "event": event},
+        },
+    ]:
+        assert fact in found
+    assert len([p for p in found if p["kind"] == "met"]) == 1
+
+
 def test_an_outing_is_proposed_in_its_base_form(proposer):
     text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
 

@@ -32,6 +32,9 @@ class Cue:
     # Many roles whose list is open when the cue matches ("including {well_wishers+}"); a
     # show's stars are always a partial list.
     open: tuple[str, ...] = ()
+    # Words put before a literal role's captured text: "first met X at a table read" says
+    # "for the first time at a table read".
+    prefix: Mapping[str, str] = field(default_factory=dict)
 
 
 # Kinds whose facts hold beyond the evening (a job, a nickname): the article's event is not
@@ -478,9 +481,16 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + r"(?:met|meets) {met}(?: [—–-] [^—–]{1,60}? [—–-])? (?P<detail>for the first time)",
     ),
+    # "first met X at a table read": where they met for the first time.
     Cue(
         "met",
-        r"{people+} (?:had |has |have )?(?:first )?"
+        r"{people+} (?:had |has |have )?first (?:met|meets) {met} "
+        r"(?P<detail>at (?:the|a|an) [^⟪.;,]{3,50}?)(?=[,.;]| and |$)",
+        prefix={"detail": "for the first time "},
+    ),
+    Cue(
+        "met",
+        r"{people+} (?:had |has |have )?(?!first (?:met|meets) ⟨[^⟩]*⟩ at )(?:first )?"
         + _ADV
         + (
             r"(?:met|meets) {met} (?P<detail>(?:(?:backstage|onstage|on set)"

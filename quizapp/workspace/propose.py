@@ -145,6 +145,7 @@ class _Compiled:
     literal: Mapping[str, str] = field(default_factory=dict)  # role -> fixed literal value
     kind_roles: frozenset[str] = frozenset()  # the kind's roles that take a list
     open: tuple[str, ...] = ()  # roles whose list the match leaves open
+    prefix: Mapping[str, str] = field(default_factory=dict)  # role -> words put before it
 
 
 # --- Building a proposer ----------------------------------------------------------------------
@@ -663,7 +664,7 @@ class _ArticleReader:
                 # A quote with an editor's brackets is not word for word (kinds.yaml, said).
                 if "[" in value:
                     return None
-                literal = _literal(value, spec.literal)
+                literal = _literal(compiled.prefix.get(role, "") + value, spec.literal)
                 if role == "nickname" and not _nickname_like(value):
                     return None
                 if role == "nickname" and literal is not None:
@@ -1067,6 +1068,7 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
         dict(cue.literal),
         many_roles(kind),
         cue.open,
+        dict(cue.prefix),
     )
 
 

@@ -925,8 +925,11 @@ _GROUP_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _GROUP_AFTER = re.compile(
-    r"^['’]s (?:frontman|frontwoman|lead singer|lead vocalist|guitarist|bassist|drummer|"
+    r"^(?:['’]s (?:frontman|frontwoman|lead singer|lead vocalist|guitarist|bassist|drummer|"
     r"keyboardist|members?)\b"
+    # An apposition: "Static Youth, the Chicago collective led by ...".
+    r"|, (?:the|a|an) (?:[\w-]+ ){0,3}?(?:band|group|collective|trio|duo|quartet|quintet|"
+    r"outfit|ensemble|choir)\b)"
 )
 # What follows a dateline's city: maybe a date and an agency, then a dash ("LOS ANGELES,
 # Feb. 2 (AP) —").
