@@ -5,11 +5,13 @@ reading of the article (quizapp.workspace.suggest) and the bank.
 
 How a sentence becomes proposals
     1. Its mentions (suggest_facts): the bank's entities (the gazetteer), new names and
-       titles with a guessed type. A lone surname stands for the full name the article used
-       before ("Varga" for "Tomas Varga"); "he"/"she"/"him"/"her"/"his" for the person the
-       previous sentences are about (their subject), which is how a quote's "she said" finds
-       its speaker; "the band" for the last group named; "the award" for the last award;
-       "the festival", "the ceremony" ... for the article's event.
+       titles with a guessed type. A lone surname, or the name with or without a title,
+       stands for the full name the article used first ("Varga" for "Tomas Varga", "Stone"
+       and "Amelia Stone" for "Dr. Amelia Stone"); "he"/"she"/"him"/"her"/"his" for the
+       person the previous sentences are about (their subject), which is how a quote's "she
+       said" finds its speaker, and so does a description ("the 22-year-old actress", "the
+       singer"); "the band" for the last group named; "the award", "the trophy" for the last
+       award; "the festival", "the ceremony" ... for the article's event.
     2. The sentence is written as a skeleton: every mention a slot, every quotation a quote
        token, the words between them as they are ("⟨0⟩ won ⟨1⟩ for ⟨2⟩").
     3. Cue patterns per kind (quizapp.workspace.cues, hand-written and general) and patterns
@@ -18,7 +20,10 @@ How a sentence becomes proposals
     4. The event role is filled with the article's event (given, or the first event the
        article names: "the 2024 Golden Reel Awards"). A proposal is kept only if every
        required role is filled, every value's type fits its role (question_bank/kinds.yaml),
-       and no entity fills two roles. Propose nothing rather than junk.
+       and no entity fills two roles; a band role left open is the band in context ("drummer
+       Eli Sato" after the band was named). Propose nothing rather than junk.
+    5. If no sentence says where the event was held and the article names one venue, that
+       venue is proposed as the event's.
 
 The workspace calls `propose_for_article` with its session; the command line does the same;
 tests and the benchmark call `propose_facts` with a bank read from files.
@@ -537,9 +542,9 @@ class _ArticleReader:
                 used = {v.text for v in virtual if v.start < start} | {
                     s.text for s in named if s.start < start
                 }
-                others = [s for s in reversed([*people_so_far, *_before(named, start)])]
+                earlier = [*people_so_far, *(s for s in named if s.start < start)]
                 choices = [focus] if focus is not None and focus.text not in used else []
-                choices += [s for s in others if s.text not in used]
+                choices += [s for s in reversed(earlier) if s.text not in used]
                 if choices:
                     virtual.append(_standing_for(choices[0], start, start + len(match.group())))
             groups_so_far = last_group
@@ -769,11 +774,6 @@ class _ArticleReader:
                 new_entities=_new_entities(roles),
             )
         ]
-
-
-def _before(slots: Sequence[Slot], start: int) -> list[Slot]:
-    """The slots that start before ``start``."""
-    return [s for s in slots if s.start < start]
 
 
 def _moved(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:

@@ -27,14 +27,19 @@ Mentions (``suggest_facts``), in order of precedence where they overlap
     ``known``: a name or alias of a bank entity, found by the `Gazetteer` (which says how
     case, accents, punctuation and possessives are treated).
     ``new_name`` for an event named with its year: a year, then capitalised words ending in
-    an event word ("the 2024 Golden Reel Awards", "2025 Starlight Gala"), as one name, also
-    in headlines; the year is part of it.
+    an event word ("the 2024 Golden Reel Awards", "2025 Starlight Gala") or opening with one
+    ("the 2027 Premios Luna"), as one name, also in headlines; the year is part of it. Outside
+    headlines also capitalised words then a year ("Eurovision 2025", not "March 2024"), with
+    a show's round ("the Sing Nation 2025 semi-final").
     ``year``: a four-digit number 1900-2099 standing alone.
     ``new_name``: a run of capitalised words, in what the mentions above leave over, that is
     not a common word capitalised because it starts the sentence (or a quotation, or follows a
     colon or dash), nor a job title opening it ("Director Tomas Varga"). Runs may take
     connectors (``Kermit the Frog``, ``St. Vincent``, ``Tyler, the Creator``, ``Video of
-    the Year``, ``Best Actor in a Drama``, ``Macklemore & Ryan Lewis``). An opening "The"
+    the Year``, ``Best Actor in a Drama``, ``Macklemore & Ryan Lewis``, ``Javi de la
+    Cruz``). A lone word that describes rather than names is left out: a hyphenated
+    adjective ("Tennessee-born"), a nationality before a job ("Irish actress", "Puerto
+    Rican rapper"), the "R" of "A&R". An opening "The"
     stays when the article writes the name with it inside a sentence too, or the name is a
     plural of two words or more ("The Velvet Foxes"); an opening "One" stays before a name
     ("One Direction"). Headlines (title case and no final full stop) capitalise every word,
@@ -42,8 +47,9 @@ Mentions (``suggest_facts``), in order of precedence where they overlap
 
 Type guesses (``Mention.guess``, `guess_type`)
     Every new name and title gets the entity type its words and context suggest: an event,
-    an award, a venue, a trophy, a character, a group, a city, or a person; a title an
-    album, a show or a song. One name has one guess in the whole article.
+    an award, a venue, a company, a trophy, a character, a group, a city, or a person (always
+    after a job: "guitarist Theo Park"); a title an album, a show or a song. One name has one
+    guess in the whole article.
 
 Every sentence is reported, also those with no mention, so that the results line up with
 ``split_sentences`` and the editor can take any sentence as evidence.
