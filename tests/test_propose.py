@@ -41,7 +41,7 @@ def proposed(proposer: Proposer, text: str, event_id: str | None = None) -> list
     ]
 
 
-RECALL_FLOOR = 0.75
+RECALL_FLOOR = 0.76
 
 # --- The corpus -------------------------------------------------------------------------------
 
