@@ -8,13 +8,14 @@ articles the bank has never seen.
 import pytest
 from sqlmodel import select
 
-from bench.proposals import HELD_OUT, close, score_corpus, totals
+from bench.proposals import BLIND, HELD_OUT, close, score_corpus, totals
 from quizapp.bank.files import read_bank
 from quizapp.core.paths import resource_dir
 from quizapp.models import Article
 from quizapp.workspace.propose import (
     ArticleFileError,
     Proposer,
+    base_form,
     many_roles,
     parse_article,
     proposals_for_stored_article,
@@ -40,16 +41,35 @@ def proposed(proposer: Proposer, text: str, event_id: str | None = None) -> list
     ]
 
 
+RECALL_FLOOR = 0.76
+
 # --- The corpus -------------------------------------------------------------------------------
 
 
-def test_recall_and_precision_on_unseen_articles_reach_the_goal():
-    scores = score_corpus()
+@pytest.fixture(scope="module")
+def corpus():
+    return score_corpus()
 
-    assert len(scores) >= 5 and len([s for s in scores if s.name in HELD_OUT]) == 2
+
+def test_recall_and_precision_on_unseen_articles_reach_the_goal(corpus):
+    scores = corpus
+
+    assert len(scores) >= 5 and len([s for s in scores if s.name in HELD_OUT]) == len(HELD_OUT)
     recall, precision, expected, proposals = totals(scores)
     assert expected >= 60 and proposals > 0
     assert recall >= 0.70, f"recall {recall:.1%}"
+    assert precision >= 0.80, f"precision {precision:.1%}"
+
+
+def test_articles_written_blind_by_others_keep_their_measured_figures(corpus):
+    # Journalism nobody here wrote, on its own: the floor is the figure measured
+    # (docs/editing.md), so that a change cannot quietly lose ground on it.
+    scores = [s for s in corpus if s.name in BLIND]
+
+    assert len(scores) == len(BLIND)
+    recall, precision, expected, proposals = totals(scores)
+    assert expected >= 200
+    assert recall >= RECALL_FLOOR, f"recall {recall:.1%}"
     assert precision >= 0.80, f"precision {precision:.1%}"
 
 
@@ -98,6 +118,358 @@ def test_a_proposal_is_complete_typed_and_verbatim(proposer):
         assert 0 < proposal.confidence <= 1
         kind = proposer.kinds[proposal.kind]
         assert all(r in proposal.roles for r, spec in kind.roles.items() if not spec.optional)
+
+
+def facts_of(found: list[dict]) -> list[dict]:
+    """Proposals as kind and roles only, as the corpus's expected facts are written."""
+    return [{"kind": p["kind"], "roles": p["roles"]} for p in found]
+
+
+def test_journalism_descriptions_ages_and_trophies_around_names(proposer):
+    text = (
+        "NASHVILLE — The 2030 Comet Awards wrapped on Sunday at the Lumen Arena.\n\n"
+        "Singer Mara Quinn, 24, was handed the Golden Lantern for Best Breakthrough by "
+        "veteran actor Paul Reyes.\n\n"
+        "Maya Okafor, nominated for Best Actress, lost out to Ines Marlowe, who accepted the "
+        "statuette from festival director Annika Shaw."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    for fact in [
+        {"kind": "held_in", "roles": {"event": event, "city": "Nashville"}},
+        {"kind": "held_at", "roles": {"event": event, "venue": "Lumen Arena"}},
+        {"kind": "trophy", "roles": {"event": event, "trophy": "Golden Lantern"}},
+        {
+            "kind": "presented",
+            "roles": {
+                "presenter": "Paul Reyes",
+                "recipient": "Mara Quinn",
+                "award": "Best Breakthrough",
+                "event": event,
+            },
+        },
+        {
+            "kind": "award_win",
+            "roles": {"winner": "Mara Quinn", "award": "Best Breakthrough", "event": event},
+        },
+        {
+            "kind": "award_win",
+            "roles": {"winner": "Ines Marlowe", "award": "Best Actress", "event": event},
+        },
+    ]:
+        assert fact in found
+    assert not any(
+        p["kind"] == "award_win" and p["roles"]["winner"] == "Maya Okafor" for p in found
+    )
+
+
+def test_the_actress_and_a_title_or_a_surname_are_the_person_named_before(proposer):
+    text = (
+        "Dr. Amelia Stone opened the 2030 Comet Awards. The 52-year-old Irish actress was "
+        "handed Best Documentary by Paul Reyes. Amelia Stone thanked her crew, and Stone later "
+        'joined host Kim Lee for a stripped-back duet of "Blue Skies".'
+    )
+
+    found = proposer.propose(text)
+
+    people = {e.name for p in found for e in p.new_entities if e.type == "person"}
+    assert people == {"Dr. Amelia Stone", "Paul Reyes", "Kim Lee"}
+    facts = facts_of([p.as_json(many_roles(proposer.kinds[p.kind])) for p in found])
+    assert {
+        "kind": "performed_with",
+        "roles": {
+            "performer": "Dr. Amelia Stone",
+            "partner": "Kim Lee",
+            "event": "2030 Comet Awards",
+        },
+    } in facts
+    singers = {f["roles"]["singer"] for f in facts if f["kind"] == "sang"}
+    assert singers == {"Dr. Amelia Stone", "Kim Lee"}
+    assert any(
+        f["kind"] == "presented" and f["roles"]["recipient"] == "Dr. Amelia Stone" for f in facts
+    )
+
+
+def test_a_position_before_a_name_joins_the_band_in_context(proposer):
+    text = (
+        "The Hollow Pines won Best Group at the 2030 Comet Awards. Later, drummer Eli Sato "
+        "thanked the crowd."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    assert {
+        "kind": "band_member",
+        "roles": {"member": "Eli Sato", "band": "The Hollow Pines", "position": "drummer"},
+    } in found
+    # Without a band anywhere before, a drummer is nobody's member.
+    assert not any(p["kind"] == "band_member" for p in proposed(proposer, "Drummer Eli Sato won."))
+
+
+def test_a_win_in_a_participle_and_the_top_prize_from_a_presenter(proposer):
+    text = (
+        "Pop star Nova Reyes was the big winner at the 2030 Comet Awards, taking home three "
+        'trophies, including Album of the Year for "Neon Hearts". Reyes, 27, accepted the top '
+        'prize from rock legend Mick Darrow, who called her "the future of pop." She later '
+        'performed "Glass Ceiling" with rapper K-Dawg.'
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    assert {
+        "kind": "award_win",
+        "roles": {
+            "winner": "Nova Reyes",
+            "award": "Album of the Year",
+            "work": "Neon Hearts",
+            "event": event,
+        },
+    } in found
+    assert {
+        "kind": "presented",
+        "roles": {
+            "presenter": "Mick Darrow",
+            "recipient": "Nova Reyes",
+            "award": "Album of the Year",
+            "event": event,
+        },
+    } in found
+    # Both sang the song they performed together; praise in quotes is not a nickname.
+    singers = {p["roles"]["singer"] for p in found if p["kind"] == "sang"}
+    assert singers == {"Nova Reyes", "K-Dawg"}
+    assert not any(p["kind"] == "nicknamed" for p in found)
+
+
+def test_a_subject_set_off_by_a_nickname_or_a_clause_keeps_its_verb(proposer):
+    text = (
+        'At the 2030 Comet Awards, Rosa Blue, known to fans as "The Siren," performed her hit '
+        '"Deep Water". Comedian Benny Marks, who hosted the evening, handed Rosa Blue a bouquet '
+        "of roses as she left. Winners get a bronze statuette known as the Gull."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    for fact in [
+        {"kind": "sang", "roles": {"singer": "Rosa Blue", "song": "Deep Water", "event": event}},
+        {
+            "kind": "nicknamed",
+            "roles": {"subject": "Rosa Blue", "nickname": "The Siren", "given_by": "fans"},
+        },
+        {
+            "kind": "gave",
+            "roles": {
+                "giver": "Benny Marks",
+                "receiver": "Rosa Blue",
+                "thing": "bouquet of roses",
+                "event": event,
+            },
+        },
+        {"kind": "trophy", "roles": {"trophy": "Gull", "event": event}},
+    ]:
+        assert fact in found
+
+
+def test_a_band_on_stage(proposer):
+    text = (
+        "The Iron Tides played the 2030 Comet Awards. Lead singer Carla Moss, 45, opened with "
+        '"Salt and Rust" before bassist Dev Patel joined her on vocals. Singer-songwriter Leo '
+        'Grant surprised the crowd by covering "Salt and Rust" with Moss. Fans have long '
+        'called Moss "the Queen of Lake Street." TV host Gemma Price, star of the reality '
+        'series "Cabin Fever," introduced them.'
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    for fact in [
+        {
+            "kind": "sang",
+            "roles": {"singer": "Carla Moss", "song": "Salt and Rust", "event": event},
+        },
+        {"kind": "sang", "roles": {"singer": "Leo Grant", "song": "Salt and Rust", "event": event}},
+        {
+            "kind": "performed_with",
+            "roles": {"performer": "Dev Patel", "partner": "Carla Moss", "event": event},
+        },
+        {
+            "kind": "performed_with",
+            "roles": {"performer": "Leo Grant", "partner": "Carla Moss", "event": event},
+        },
+        {
+            "kind": "band_member",
+            "roles": {"member": "Dev Patel", "band": "The Iron Tides", "position": "bassist"},
+        },
+        {
+            "kind": "nicknamed",
+            "roles": {
+                "subject": "Carla Moss",
+                "nickname": "the Queen of Lake Street",
+                "given_by": "Fans",
+            },
+        },
+        {"kind": "star_of", "roles": {"stars": ["Gemma Price"], "show": "Cabin Fever"}},
+    ]:
+        assert fact in found
+
+
+@pytest.mark.parametrize(
+    ("dateline", "city"),
+    [
+        ("NASHVILLE —", "Nashville"),
+        ("LOS ANGELES, Feb. 2 (AP) —", "Los Angeles"),
+        ("MEXICO CITY (Reuters) —", "Mexico City"),
+    ],
+)
+def test_a_dateline_is_the_event_city_title_cased(proposer, dateline, city):
+    found = facts_of(proposed(proposer, f"{dateline} The 2030 Comet Awards were a hit."))
+
+    assert {"kind": "held_in", "roles": {"event": "2030 Comet Awards", "city": city}} in found
+
+
+def test_an_event_named_by_its_opening_word_and_surnames_with_particles(proposer):
+    text = (
+        "MIAMI — Puerto Rican rapper Javi de la Cruz was named Best Urban Artist at the 2030 "
+        'Premios Luna. De la Cruz later performed "Noche Loca". The top honor, Artist of the '
+        "Year, went to the duo Sol y Sombra."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Premios Luna"
+    for fact in [
+        {"kind": "held_in", "roles": {"event": event, "city": "Miami"}},
+        {
+            "kind": "award_win",
+            "roles": {"winner": "Javi de la Cruz", "award": "Best Urban Artist", "event": event},
+        },
+        {
+            "kind": "sang",
+            "roles": {"singer": "Javi de la Cruz", "song": "Noche Loca", "event": event},
+        },
+        {
+            "kind": "award_win",
+            "roles": {"winner": "Sol y Sombra", "award": "Artist of the Year", "event": event},
+        },
+    ]:
+        assert fact in found
+
+
+def test_a_fan_says_so_to_the_idol(proposer):
+    text = (
+        "Ava Lin sang at the 2030 Comet Awards. Ava Lin told Harriet Vale that her 2009 hit "
+        '"Carry Me Home" had been her favorite song. Theo Marsh had confessed to Lady Gaga that '
+        "he was a lifelong fan."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    assert {
+        "kind": "fan_of",
+        "roles": {
+            "fan": "Ava Lin",
+            "idol": "Harriet Vale",
+            "favorite": "Carry Me Home",
+            "event": event,
+        },
+    } in found
+    assert {
+        "kind": "fan_of",
+        "roles": {"fan": "Theo Marsh", "idol": "Lady Gaga", "event": event},
+    } in found
+
+
+def test_the_one_venue_of_a_report_is_where_its_event_was_held(proposer):
+    one = (
+        "The Hollow Pines headlined the 2030 Comet Awards. Their new drummer was introduced to "
+        "the crowd at Lakeview Park."
+    )
+    two = one + " The band first met at the Cobalt Arena in 2019."
+
+    held = [p for p in facts_of(proposed(proposer, one)) if p["kind"] == "held_at"]
+
+    assert held == [
+        {"kind": "held_at", "roles": {"event": "2030 Comet Awards", "venue": "Lakeview Park"}}
+    ]
+    # Two venues and no sentence saying which: nothing.
+    assert not any(p["kind"] == "held_at" for p in proposed(proposer, two))
+
+
+def test_a_nickname_inside_a_name(proposer):
+    text = (
+        'At the 2030 Comet Awards, guitarist Fenella "Fen" Munro was back. "It feels like '
+        'home," said Munro.'
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    assert {"kind": "nicknamed", "roles": {"subject": "Fenella Munro", "nickname": "Fen"}} in found
+    speakers = {p["roles"]["speaker"] for p in found if p["kind"] == "said"}
+    assert speakers == {"Fenella Munro"}
+
+
+def test_first_met_at_a_place_and_a_band_in_apposition(proposer):
+    text = (
+        "At the 2030 Comet Awards, Rosie Kwan first met Marcus Oyelaran at a table read in 2023. "
+        "Best Group went to Static Youth, the Chicago collective led by frontman Jaylen Brooks."
+    )
+
+    found = facts_of(proposed(proposer, text))
+
+    event = "2030 Comet Awards"
+    for fact in [
+        {
+            "kind": "met",
+            "roles": {
+                "people": ["Rosie Kwan"],
+                "met": "Marcus Oyelaran",
+                "detail": "for the first time at a table read in 2023",
+                "event": event,
+            },
+        },
+        {
+            "kind": "band_member",
+            "roles": {"member": "Jaylen Brooks", "band": "Static Youth", "position": "frontman"},
+        },
+        {
+            "kind": "award_win",
+            "roles": {"winner": "Static Youth", "award": "Best Group", "event": event},
+        },
+    ]:
+        assert fact in found
+    assert len([p for p in found if p["kind"] == "met"]) == 1
+
+
+def test_an_outing_is_proposed_in_its_base_form(proposer):
+    text = "At the 2030 Comet Awards, Rosie Kwan walked the carpet arm-in-arm with Delphine Archer."
+
+    found = proposed(proposer, text)
+
+    outing = next(p for p in found if p["kind"] == "hung_out")
+    assert outing["roles"]["activity"] == "walk the carpet arm-in-arm with"
+    assert outing["roles"]["people"] == ["Rosie Kwan"]
+    assert outing["roles"]["companion"] == "Delphine Archer"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "base"),
+    [
+        ("walked onstage with", "walk onstage with"),
+        ("rehearsing with", "rehearse with"),
+        ("danced with", "dance with"),
+        ("chatted with", "chat with"),
+        ("partied with", "party with"),
+        ("hung out with", "hang out with"),
+        ("strolled with", "stroll with"),
+        ("hug", "hug"),
+    ],
+)
+def test_base_form(phrase, base):
+    assert base_form(phrase) == base
 
 
 def test_known_entities_are_named_by_id_and_not_listed_as_new(proposer):

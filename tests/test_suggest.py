@@ -559,10 +559,43 @@ def test_entity_order_does_not_change_the_result(gazetteer):
             "It was held at the Barclays Center in Brooklyn, near the Brooklyn Bridge.",
             [("Barclays Center", "venue"), ("Brooklyn", "city"), ("Brooklyn Bridge", "venue")],
         ),
+        # Journalism's descriptions are not names: a lone adjective, a demonym before a job.
+        ("The Tennessee-born singer won.", []),
+        ("The Irish actress Saoirse Vance won.", [("Saoirse Vance", "person")]),
+        ("It was the Atlanta rapper's night.", []),
+        ("The Puerto Rican rapper won.", []),
+        # A name with two particles; a plain "and" before a job is not a description.
+        ("Javi de la Cruz won.", [("Javi de la Cruz", "person")]),
+        (
+            "She hugged Marcus Oyelaran and newcomer Rosie Kwan.",
+            [("Marcus Oyelaran", "person"), ("Rosie Kwan", "person")],
+        ),
+        # After a job, a name is a person's, whatever its last word.
+        ("She hugged guitarist Theo Park.", [("Theo Park", "person")]),
+        # A company, and a name in apposition ("X, the Beacon TV presenter").
+        (
+            "Reggie Amadi, the Beacon TV presenter, smiled.",
+            [("Reggie Amadi", "person"), ("Beacon TV", "company")],
+        ),
+        # A trophy named before its award; a show's round named with its year.
+        (
+            "She was handed the Golden Lantern for Best Director.",
+            [("Golden Lantern", "trophy"), ("Best Director", "award")],
+        ),
+        (
+            "Fans filled the Sing Nation 2025 semi-final.",
+            [("Sing Nation 2025 semi-final", "event")],
+        ),
+        # An event with its year after its name; a month and its year are a date.
+        ("She won at the Premios Sol 2024.", [("Premios Sol 2024", "event")]),
     ],
 )
 def test_name_spotting_finds_whole_names_with_a_fitting_type(text, expected):
     assert names(text) == expected
+
+
+def test_a_month_and_its_year_are_a_date_not_an_event():
+    assert all(kind != "event" for _, kind in names("It aired in March 2024 on Channel 4."))
 
 
 def test_a_headline_names_what_the_body_names():

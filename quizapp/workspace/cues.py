@@ -32,7 +32,14 @@ class Cue:
     # Many roles whose list is open when the cue matches ("including {well_wishers+}"); a
     # show's stars are always a partial list.
     open: tuple[str, ...] = ()
+    # Words put before a literal role's captured text: "first met X at a table read" says
+    # "for the first time at a table read".
+    prefix: Mapping[str, str] = field(default_factory=dict)
 
+
+# Kinds whose facts hold beyond the evening (a job, a nickname): the article's event is not
+# added to them, only an event the sentence itself names.
+TIMELESS_KINDS = frozenset({"works_as", "nicknamed"})
 
 ORDINALS = {
     word: n
@@ -54,8 +61,12 @@ _HANDED = r"(?:(?:had |has )?(?:handed|presented|gave|given|awarded))"
 _GIVEN_TO = r"(?:was|were) (?:presented|handed|given|awarded)(?: to)?"
 _SANG = (
     r"(?:sang|sings|performed|performs|played|plays|debuted|premiered|belted out|"
-    r"delivered|covered|(?:opened|closed|kicked off|ended|wrapped up) "
-    r"(?:[^⟨⟩⟪.;]{0,30}?|⟨[^⟩]+⟩) with)"
+    r"delivered|covered|(?:opened|closed|kicked off|ended|wrapped up)"
+    r"(?: [^⟨⟩⟪.;]{1,30}?| ⟨[^⟩]+⟩)? with)"
+)
+_RENDITION = (
+    r"(?:duet of|performance of|rendition of|version of|run through|run-through of|cover of|"
+    r"take on|mash-?up of)"
 )
 _WITH_VERB = r"(?:performed|performs|sang|sings|played|duetted|shared the stage|teamed up)"
 _HELD = (
@@ -72,32 +83,108 @@ _BAND_POSITION = _POSITION.replace("|singer|", "|")
 _OUTFIT_NOUNS = (
     r"(?:gown|dress|suit|tuxedo|tux|jacket|cape|jumpsuit|coat|bikini|shirt|skirt|outfit|"
     r"blazer|boots|hat|veil|corset|robe|leotard|catsuit|bodysuit|trousers|pants|shorts|"
-    r"cloak|kimono|sari|frock|ensemble|costume|vest|waistcoat|sweater|hoodie|trench)"
+    r"cloak|kimono|sari|frock|ensemble|costume|vest|waistcoat|sweater|hoodie|trench|t-shirt|"
+    r"tee|scarf|tuxedo)"
 )
-_OUTFIT = r"(?P<outfit>(?:a|an|her|his|their|the) (?:[a-z][\w-]* ){0,4}?" + _OUTFIT_NOUNS + r")\b"
+# (A name may be part of it: "a vintage Hollow Pines T-shirt".)
+_OUTFIT = (
+    r"(?P<outfit>(?:a|an|her|his|their|the) (?:[a-z][\w-]* |⟨\d+:[^⟩]*⟩ ){0,4}?"
+    + _OUTFIT_NOUNS
+    + r")\b"
+)
 _THING = (
     r"(?P<thing>(?:a|an|the|his|her|their) (?!award\b)(?:[a-z][\w-]* ){0,3}?[a-z][\w-]*"
     r"(?: of (?:[a-z][\w-]* ){0,2}?[a-z][\w-]*)?)(?= to | after | from | at "
-    r"| before | on | for | during |[,.;]|$)"
+    r"| before | on | for | during | as | while | when | and |[,.;]|$)"
 )
 _SAID = (
-    r"(?:said|says|told [^⟨⟩⟪.;,]{0,25}?|added|joked|half-joked|explained|laughed|recalled|"
+    r"(?:said|says|told(?: [^⟨⟩⟪.;,]{1,25}?)?|added|joked|half-joked|explained|laughed|recalled|"
     r"admitted|insisted|replied|shouted|gushed|declared|quipped|noted|confessed|revealed|"
     r"teased|beamed|smiled|cried|sobbed|announced|remarked|wrote)"
 )
 _QUOTE = r"(?P<quote>⟪\d+⟫)"
+# A job at a company: one to three words ending in a job's noun ("A&R chief", "presenter").
+_JOB_TITLE = (
+    r"(?:[a-z][\w&-]* |[A-Z]&[A-Z] ){0,2}?(?:presenter|host|co-host|reporter|correspondent|editor|"
+    r"producer|executive|chief|ceo|president|director|manager|critic|columnist|anchor|head|"
+    r"founder|co-founder|boss|publicist|agent|spokesperson|spokeswoman|spokesman|scout|dj|"
+    r"photographer|stylist|designer)"
+)
+_OUTING = (
+    r"(?:walked|walking|strolled|strolling|posed|posing|arrived|arriving|rehearsed|rehearsing|"
+    r"chatted|chatting|celebrated|celebrating|toured|touring|partied|partying|danced|dancing|"
+    r"hung out|hanging out|hugged|hugging|embraced|embracing)"
+)
+# A clause between a subject and its verb: "Mara Quinn, who plays a ferry pilot in Salt Year,
+# was handed ...".
+_WHO = r"(?:,? (?:who|whom) [^.;]{0,120}?,?)?"
+# A trophy named before the award it stands for: "the Golden Lantern for Best Director".
+# Or a description: "Theo Marsh, the 19-year-old barista the tabloids have dubbed "...", was".
+# Or a phrase set off by commas: "Lil Saint, dressed in a white fur coat, also took home".
+# (A title's comma goes inside its quotes, and so into its slot: "X, known to fans as "The
+# Siren," performed ...".)
+_APPOSITIVE = (
+    _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?|, [a-z][^.;⟨⟩⟪,]{1,80}?,"
+    r"|, (?:known|better known|dubbed|nicknamed) [^.;⟪,]{1,60}?⟩)?"
+)
+_TROPHY_FOR = r"(?:{x_trophy} for )?"
+# (Or the slot "the trophy" becomes when it stands for the award named last.)
+_NOUN = r"(?:trophy|statuette|award|prize|honou?r)"
+_THE_NOUN = r"(?:(?:the|her|his|their) " + _NOUN + r"|⟨\d+:award⟩)"
 
 CUES: tuple[Cue, ...] = (
     # award_win
     Cue(
         "award_win",
-        r"{winner},? "
+        r"{winner},? (?:who )?"
         + _ADV
         + _WON
         + r" (?:the (?:[\w-]+ )?(?:award|prize|trophy|honou?r) for )?{award}(?: for {work})?",
     ),
-    Cue("award_win", r"{award} went to {winner}(?: for {work})?"),
-    Cue("award_win", r"{winner},? (?:was|were) (?:named|crowned|voted) {award}"),
+    # "Nova Reyes was the big winner at the X, taking home Album of the Year"
+    Cue(
+        "award_win",
+        r"{winner}[^.;⟪]{0,80}?,? (?:taking home|winning|picking up|collecting|scooping|"
+        r"claiming|earning|landing|bagging) (?:[^⟨⟩⟪.;]{0,40}?(?:including|among them) )?"
+        r"{award+}(?: for {work})?",
+    ),
+    # "X won three awards, including Best Y and Best Z": one win per award.
+    Cue(
+        "award_win",
+        r"{winner},? (?:who )?"
+        + _ADV
+        + _WON
+        + r" [^⟨⟩⟪.;]{0,40}?(?:awards|prizes|trophies|honou?rs),? (?:including|among them) "
+        r"{award+}",
+    ),
+    Cue("award_win", r"{award},? went to {winner}(?: for {work})?"),
+    Cue(
+        "award_win",
+        r"{winner}"
+        + _APPOSITIVE
+        + r",? "
+        + _ADV
+        + _WON
+        + r" "
+        + _TROPHY_FOR
+        + r"{award}(?: for {work})?",
+    ),
+    # "Maya Okafor, nominated for Best Supporting Actress, lost out to Ines Marlowe"
+    Cue(
+        "award_win",
+        r"(?:nominated|shortlisted|up|in contention) for {award},? (?:lost|lost out|fell) to "
+        r"{winner}",
+    ),
+    Cue(
+        "award_win",
+        r"{winner}[^.;⟪]{0,40}? (?:beat|beat out|won out over|edged out|pipped|saw off) "
+        r"[^.;⟪]{1,60}? (?:for|to) {award}",
+    ),
+    Cue("award_win", r"{winner}" + _APPOSITIVE + r",? " + _ADV + r"(?:was|were) crowned {award}"),
+    Cue(
+        "award_win",
+        r"{winner}" + _APPOSITIVE + r",? (?:was|were) (?:named|crowned|voted) {award}",
+    ),
     Cue("award_win", r"{winner} (?:won|took) (?:the )?(?:award|prize) for {award}"),
     Cue(
         "award_win",
@@ -118,13 +205,80 @@ CUES: tuple[Cue, ...] = (
     # presented
     Cue("presented", r"{presenter} " + _ADV + _HANDED + r" {recipient} {award}"),
     Cue("presented", r"{presenter} " + _ADV + _HANDED + r" {award} to {recipient}"),
+    Cue(
+        "presented",
+        r"{presenter},? (?:who )?"
+        + _ADV
+        + r"(?:presented|surprised) {recipient} with "
+        + _TROPHY_FOR
+        + r"{award}",
+    ),
+    Cue(
+        "presented",
+        r"{presenter} "
+        + _ADV
+        + _HANDED
+        + r" {recipient} (?:the (?:trophy|statuette|award|prize) for )?"
+        + _TROPHY_FOR
+        + r"{award}",
+    ),
+    Cue(
+        "presented",
+        r"{award},? (?:presented|handed out|handed over) by {presenter},? went to {recipient}",
+    ),
     Cue("presented", r"{award} " + _GIVEN_TO + r" {recipient} by {presenter}"),
     Cue("presented", r"{award} (?:was|were) (?:presented|handed) by {presenter} to {recipient}"),
     Cue("presented", r"{recipient} (?:received|accepted|collected) {award} from {presenter}"),
+    Cue(
+        "presented",
+        r"{recipient}"
+        + _WHO
+        + r",? (?:was|were) (?:handed|presented with|presented|given|awarded) "
+        + r"(?:the [^⟨⟩⟪.;]{1,40}?, )?"
+        + _TROPHY_FOR
+        + r"{award}(?: for {x_work})?,? by {presenter}",
+    ),
+    Cue(
+        "presented",
+        r"{recipient}[^.;⟪]{0,40}? " + _WON + r" " + _TROPHY_FOR + r"{award}(?: for {x_work})?,? "
+        r"(?:and )?(?:accepting|accepted|collecting|who accepted) "
+        + _THE_NOUN
+        + r" from {presenter}",
+    ),
+    Cue(
+        "presented",
+        r"(?:lost|lost out|fell) to {recipient}(?: of {x_work})?,? who "
+        r"(?:accepted|collected|received) " + _THE_NOUN + r" from {presenter}",
+    ),
+    Cue(
+        "presented",
+        r"{award},? (?:an? |the )?" + _NOUN + r" (?:handed|presented|given) to {recipient} by "
+        r"{presenter}",
+    ),
     # sang
-    Cue("sang", r"{singer},? " + _ADV + _SANG + r" {song}"),
+    Cue("sang", r"{singer}" + _APPOSITIVE + r",? " + _ADV + _SANG + r" {song}"),
     Cue("sang", r"{singer} " + _ADV + _WITH_VERB + r" {song} with"),
     Cue("sang", r"{song} was (?:performed|sung) by {singer}"),
+    # "X performed Y with Z": Z sang it too.
+    Cue("sang", r"{x_performer} " + _ADV + r"(?:performed|sang|played) {song} with {singer}"),
+    Cue(
+        "sang",
+        r"{singer}[^.;⟪]{0,60}? by (?:performing|singing|playing|covering) "
+        r"(?:[^⟨⟩⟪.;]{0,50}?,? )?{song}",
+    ),
+    # "joined Theo Marsh for a stripped-back duet of Shallow": both sang it.
+    Cue(
+        "sang",
+        r"{singer}" + _WHO + r",? " + _ADV + r"joined {x_partner} (?:onstage |on stage )?for an? "
+        r"(?:[\w-]+ ){0,3}?" + _RENDITION + r" {song}",
+    ),
+    Cue(
+        "sang",
+        r"joined {singer} (?:onstage |on stage )?for an? (?:[\w-]+ ){0,3}?"
+        + _RENDITION
+        + r" {song}",
+    ),
+    Cue("sang", r"{singer}[^.;⟪]{0,80}? for an? (?:[\w-]+ ){0,3}?" + _RENDITION + r" {song}"),
     # performed_with
     Cue(
         "performed_with",
@@ -137,11 +291,63 @@ CUES: tuple[Cue, ...] = (
         "performed_with",
         r"{performer}[^⟨⟩⟪.;]{0,60}?,? and " + _ADV + _WITH_VERB + r" with {partner}",
     ),
-    Cue("performed_with", r"{partner} joined {performer} (?:onstage|on stage|for a duet)"),
+    Cue(
+        "performed_with",
+        r"{performer}"
+        + _WHO
+        + r",? "
+        + _ADV
+        + r"(?:who )?joined {partner} (?:onstage |on stage )?(?:for|on) (?:an?|the|their|her|his) "
+        + r"(?:[\w-]+ |⟨\d+:year⟩ ){0,3}?"
+        + r"(?:duet|performance|rendition|version|run|cover|mash-?up|set|single|song|hit)\b",
+    ),
+    Cue(
+        "performed_with",
+        r"{performer}"
+        + _APPOSITIVE
+        + r",? "
+        + _ADV
+        + r"joined {partner} (?:onstage |on stage )?on (?:vocals|guitar|drums|bass|piano|keys|"
+        r"keyboards|harmonies|backing vocals)\b",
+    ),
+    Cue(
+        "performed_with",
+        r"{performer}[^⟨⟩⟪.;]{0,60}? (?:by )?(?:performing|covering|singing|playing) {x_song} "
+        r"with {partner}",
+    ),
+    Cue(
+        "performed_with",
+        r"{performer} and {partner} (?:shared|traded|swapped|split) (?:the )?(?:stage|mic|"
+        r"microphone|vocals|verses|[\w-]+ riser|spotlight)\b",
+    ),
+    Cue(
+        "performed_with",
+        r"{performer}" + _WHO + r",? (?:was|were) joined (?:onstage |on stage )?by {partner}",
+    ),
+    Cue("performed_with", r"{performer},? " + _ADV + r"brought out {partner}"),
+    Cue(
+        "performed_with",
+        r"{performer}"
+        + _WHO
+        + r",? "
+        + _ADV
+        + r"joined {partner} (?:onstage |on stage )?for {x_song}",
+    ),
     # held_at and held_in
     Cue("held_at", r"{event} " + _HELD + r" at {venue}"),
+    Cue("held_at", r"{event}[^.;⟪]{0,160}? (?:at|from|inside) {venue}"),
+    # The article's event, said in other words: "closing a three-hour show at the Crescent
+    # Arena", or in the dateline's sentence ("NASHVILLE — ... at Cumberland Hall").
+    Cue(
+        "held_at",
+        r"\b(?:show|ceremony|gala|festival|concert|finale|final|semi-final|broadcast|taping|"
+        r"premiere|awards|event)s?,? (?:[^⟨⟩⟪.;]{0,30}? )?(?:at|from|inside) {venue}",
+    ),
+    Cue("held_at", r"^{x_city}[^—–.;]{0,30}? [—–-] [^.;⟪]{0,120}? (?:at|from|inside) {venue}"),
     Cue("held_in", r"{event} " + _HELD + r" (?:at {x_venue} )?in {city}"),
     Cue("held_in", r"{event} " + _HELD + r" in {city}"),
+    Cue("held_in", r"{event}(?: at {x_venue})?,? in {city}\b"),
+    Cue("held_in", r"{x_event}[^.;⟪]{0,160}? at {x_venue},? in {city}\b"),
     # edition
     Cue(
         "edition",
@@ -149,6 +355,18 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue("edition", r"{event},? the (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:annual )?edition\b"),
     Cue("edition", r"the (?P<edition>[a-z]+) annual {event}"),
+    Cue(
+        "edition",
+        r"{event},? (?:now )?in its (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:year|edition)\b",
+    ),
+    Cue("edition", r"{event's} (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:annual )?edition\b"),
+    # "The 31st annual ceremony", "the sixth-season finale": the article's event.
+    Cue(
+        "edition",
+        r"\bthe (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+(?:st|nd|rd|th)) (?:annual |edition of the )?"
+        r"(?:ceremony|festival|edition|awards|gala|show|event)\b",
+    ),
+    Cue("edition", r"\bthe (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+)-season (?:finale|final)\b"),
     # trophy
     Cue("trophy", r"{trophy}"),
     # band_member
@@ -160,13 +378,32 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue("band_member", r"{member},? {band's} (?P<position>" + _POSITION + r")"),
     Cue("band_member", r"(?<![\w'’])(?P<position>" + _BAND_POSITION + r") {member}[^.;]*?{band}"),
+    # With no band in the sentence: the band the article is about so far.
+    Cue("band_member", r"(?<![\w'’-])(?P<position>" + _BAND_POSITION + r"),? {member}"),
+    Cue(
+        "band_member",
+        r"{band},? [^.;⟪]{0,60}?(?:led|fronted) by (?:its |their )?(?P<position>"
+        + _POSITION
+        + r"),? {member}",
+    ),
     # star_of
-    Cue("star_of", r"{show} stars? {stars+}"),
+    Cue("star_of", r"{show}(?:, [^.;⟪]{1,60}?,)? (?:co-)?stars? {stars+}"),
+    Cue(
+        "star_of",
+        r"{stars},? (?:who )?(?:plays|played|stars as|starred as|portrays|portrayed) "
+        r"[^⟨⟩⟪.;]{1,60}? in (?:the |her |his )?(?:[\w-]+ ){0,3}?"
+        r"(?:film|movie|drama|comedy|thriller|series|show|musical|play|feature) {show}",
+    ),
     Cue(
         "star_of",
         r"{stars+},? (?:who )?" + _ADV + r"(?:stars?|starred|starring|appears?|appeared) in {show}",
     ),
     Cue("star_of", r"the (?:stars|cast) of {show},? {stars+}"),
+    Cue(
+        "star_of",
+        r"{stars}(?:, [^.;⟪⟨]{1,40}?,)?,? (?:the |a )?(?:star|co-star|lead|breakout star) of "
+        r"{show}",
+    ),
     Cue("star_of", r"{stars} for (?:his|her|their) (?:turn|role|performance|part) in {show}"),
     Cue("star_of", r"{show} (?:star|actor|actress|lead) {stars}"),
     # said
@@ -177,7 +414,9 @@ CUES: tuple[Cue, ...] = (
     # wore
     Cue(
         "wore",
-        r"{wearer},? (?:who )?"
+        r"{wearer}"
+        + _APPOSITIVE
+        + r",? (?:who )?"
         + _ADV
         + (
             r"(?:wore|wears|was wearing|arrived in|dressed in|donned|stepped out in|"
@@ -186,6 +425,11 @@ CUES: tuple[Cue, ...] = (
         + _OUTFIT,
     ),
     Cue("wore", r"{wearer}[^⟨⟩⟪.;]{0,80}?,? (?:wore|wears|was wearing|donned) " + _OUTFIT),
+    Cue("wore", r"{wearer}, (?:in|wearing|dressed in|clad in|resplendent in|sporting) " + _OUTFIT),
+    Cue(
+        "wore",
+        r"{wearer}(?: [—–-] [^—–]{1,80}? [—–-])?[^⟨⟩⟪.;]{0,80}? (?:in|wearing) " + _OUTFIT,
+    ),
     Cue(
         "wore",
         r"{wearer}, who [^.;⟪]{0,100}?,? "
@@ -196,30 +440,62 @@ CUES: tuple[Cue, ...] = (
     # gave
     Cue(
         "gave",
-        r"{giver} "
+        r"{giver}"
+        + _APPOSITIVE
+        + r",? "
         + _ADV
         + r"(?:gave|handed|passed|tossed|threw|offered|slipped|brought) {receiver} "
         + _THING,
     ),
     Cue(
         "gave",
-        r"{giver} "
+        r"{giver}"
+        + _APPOSITIVE
+        + r",? "
+        + _ADV
+        + r"(?:presented|surprised) {receiver} with "
+        + _THING,
+    ),
+    Cue(
+        "gave",
+        r"{giver}"
+        + _APPOSITIVE
+        + r",? "
         + _ADV
         + r"(?:gave|handed|passed|tossed|threw|slipped) "
         + _THING.replace("(?= to | after", "(?= to ").replace(
-            " from | at | before | on | for | during |[,.;]|$)", ")"
+            " from | at | before | on | for | during | as | while | when | and |[,.;]|$)", ")"
         )
         + r" to {receiver}",
     ),
     # met
-    Cue("met", r"{people+} " + _ADV + r"(?:met|meets) {met} (?P<detail>for the first time)"),
     Cue(
         "met",
-        r"{people+} "
+        r"{people} and {met} (?:had |have )?(?:first )?met (?P<detail>(?:for the first time|"
+        r"backstage|onstage|on set|on the set of [^⟪.;,]{3,40}?|at (?:the|a|an) [^⟪.;,]{3,50}?|"
+        r"while [^⟪.;,]{3,60}?))(?=[,.;]| and |$)",
+    ),
+    Cue(
+        "met",
+        r"{people+} (?:had |has |have )?"
+        + _ADV
+        + r"(?:met|meets) {met}(?: [—–-] [^—–]{1,60}? [—–-])? (?P<detail>for the first time)",
+    ),
+    # "first met X at a table read": where they met for the first time.
+    Cue(
+        "met",
+        r"{people+} (?:had |has |have )?first (?:met|meets) {met} "
+        r"(?P<detail>at (?:the|a|an) [^⟪.;,]{3,50}?)(?=[,.;]| and |$)",
+        prefix={"detail": "for the first time "},
+    ),
+    Cue(
+        "met",
+        r"{people+} (?:had |has |have )?(?!first (?:met|meets) ⟨[^⟩]*⟩ at )(?:first )?"
         + _ADV
         + (
-            r"(?:met|meets) {met} (?P<detail>(?:backstage|onstage|on set|at the [\w "
-            r"-]{3,30}?))(?=[,.;]| and |$)"
+            r"(?:met|meets) {met} (?P<detail>(?:(?:backstage|onstage|on set)"
+            r"(?: at [^⟪.;,]{3,50}?)?|while [^⟪.;,]{3,60}?|at (?:the|a|an) [^⟪.;,]{3,50}?))"
+            r"(?=[,.;]| and |$)"
         ),
     ),
     # hung_out
@@ -235,12 +511,14 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         "hung_out",
-        r"{people+} (?:partied|parties) with {companion}",
+        r"{people+} (?:(?:were|was) (?:spotted |seen )?partying|partied|parties) with "
+        r"{companion}",
         literal={"activity": "party with"},
     ),
     Cue(
         "hung_out",
-        r"{people+} (?:danced|dances) with {companion}",
+        r"{people+} (?:(?:were|was) (?:spotted |seen |caught )?dancing|danced|dances) with "
+        r"{companion}",
         literal={"activity": "dance with"},
     ),
     Cue(
@@ -248,7 +526,34 @@ CUES: tuple[Cue, ...] = (
         r"{people+} (?:spent time|spends time) with {companion}",
         literal={"activity": "spend time with"},
     ),
+    # "walked the carpet arm-in-arm with", "spent the week rehearsing with": the activity in
+    # its base form (quizapp.workspace.propose.base_form).
+    Cue(
+        "hung_out",
+        r"{people+} (?:[^⟨⟩⟪.;]{0,40}? )?(?P<activity>"
+        + _OUTING
+        + r"(?: [a-z][\w'’-]*){0,4}? with) {companion}",
+    ),
     # fan_of
+    # "X told Y that her 2009 hit Z had been her favorite song"
+    Cue(
+        "fan_of",
+        r"{fan},? (?:who )?(?:had )?(?:told|confessed to|admitted to|assured) {idol} that "
+        r"(?:her|his|their) (?:[\w-]+ |⟨\d+:year⟩ ){0,3}?{favorite},? (?:had been|was|is|"
+        r"has been|remained|was still|is still) (?:her|his|their) (?:all-time )?favou?rite",
+    ),
+    # "X had confessed to her that he was a lifelong fan"
+    Cue(
+        "fan_of",
+        r"{fan} (?:had |has )?(?:told|confessed to|admitted to|assured) {idol} that "
+        r"(?:he|she|they|⟨\d+:[^⟩]*⟩) (?:was|is|had been|has been|had always been) (?:a |an )?"
+        r"(?:huge |big |longtime |lifelong |devoted |die-hard |massive )?(?:fan|admirer)\b",
+    ),
+    Cue(
+        "fan_of",
+        r"{fan}[^⟨⟩⟪.;]{0,40}? (?:a|an) (?:huge |big |longtime |lifelong |devoted |"
+        r"self-confessed |self-described |die-hard |massive |avowed )?(?:fan|admirer) of {idol}",
+    ),
     Cue(
         "fan_of",
         (
@@ -291,22 +596,64 @@ CUES: tuple[Cue, ...] = (
             r"$| and ))?"
         ),
     ),
+    Cue(
+        "nicknamed",
+        r"{subject},? (?:[—–-] )?(?:[a-z]+ly )?(?:known|better known) "
+        r"(?:to (?P<given_by>[\w'’ -]{2,40}?) )?as "
+        r"(?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    Cue(
+        "nicknamed",
+        r"{subject},? (?:the|a) [^.;⟪]{0,60}? (?P<given_by>(?:the )?[\w-]+(?: [\w-]+)?) "
+        r"(?:have|has|had) (?:dubbed|nicknamed|called) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    Cue(
+        "nicknamed",
+        r"{subject},? [—–-]? ?(?:dubbed|nicknamed|called) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)"
+        r"(?: by (?P<given_by>(?:the |their |his |her |its )?[\w'’ -]{2,40}?)"
+        r"(?=[,.;—–]|$| and | for ))?",
+    ),
+    Cue(
+        "nicknamed",
+        r"(?P<given_by>⟨\d+:[^⟩]*⟩) (?:has been |have been |had been |has |have )?(?:calling|"
+        r"called|dubbed|nicknamed) {subject} (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    Cue(
+        "nicknamed",
+        r"{subject},? (?:a\.?k\.?a\.?|aka) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    # 'Fenella "Fen" Munro': the first name stands for the whole name.
+    Cue("nicknamed", r"{subject} (?P<nickname>⟨\d+:song⟩) ⟨\d+:person⟩"),
+    Cue(
+        "nicknamed",
+        r"(?P<given_by>(?:his |her |their |the )?(?:fans|friends|critics|bandmates|castmates|"
+        r"co-stars|colleagues|crew|tabloids|press|team)) (?:have |has |had )?(?:long |always |"
+        r"affectionately |lovingly )?(?:call|calls|called|dubbed|nicknamed) {subject} "
+        r"(?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
+    Cue(
+        "nicknamed",
+        r"{subject},? whom (?P<given_by>⟨\d+:[^⟩]*⟩) (?:has |had |have )?(?:dubbed|nicknamed|"
+        r"called) (?P<nickname>⟪\d+⟫|⟨\d+:[^⟩]*⟩)",
+    ),
     # announced
     Cue(
         "announced",
-        r"{announcer} "
+        r"{announcer} (?:[^⟨⟩⟪.;]{0,30}? to )?"
         + _ADV
         + (
-            r"(?:announced|revealed|confirmed) (?:the (?:title|name) of )?(?:her|his|"
-            r"their|the|⟨[^⟩]+⟩) (?:(?:new|upcoming|next|debut|sixth|fifth|fourth|third|second)"
-            r" )*album,? {album}"
+            r"(?:announced|revealed|confirmed|announce|reveal|unveil|unveiled) (?:the (?:title|"
+            r"name) of )?(?:her|his|their|the|⟨[^⟩]+⟩(?:['’]s)?) (?:(?:new|upcoming|next|debut|"
+            r"sixth|fifth|fourth|third|second|first|long-awaited|[a-z]+-track) )*album,? {album}"
         ),
     ),
     Cue(
         "announced",
         r"{announcer} "
         + _ADV
-        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
+        + r"(?:announced|revealed|confirmed)(?: on)?(?: (?:Monday|Tuesday|Wednesday|Thursday|"
+        r"Friday|Saturday|Sunday|today|tonight|yesterday|onstage|backstage))? "
+        r"(?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
     ),
     Cue(
         "announced",
@@ -314,8 +661,25 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
     ),
+    # works_as: "Beacon TV presenter Reggie Amadi", "Lena Fischer, the A&R chief at
+    # Northgate Records", "Reggie Amadi, the Beacon TV presenter known for ..."
+    Cue("works_as", r"{employer}(?:['’]s)? (?P<position>" + _JOB_TITLE + r"),? {person}"),
+    Cue(
+        "works_as",
+        r"{person}, (?:the|a|an) {employer} (?P<position>"
+        + _JOB_TITLE
+        + r")(?: known for (?:his |her |their |its )?(?P<known_for>[^,.;⟪⟨]{3,60}?))?"
+        r"(?=[,.;]|$| who | and )",
+    ),
+    Cue(
+        "works_as",
+        r"{person},? (?:(?:who )?works as |(?:is|was) )?(?:the|a|an) (?P<position>"
+        + _JOB_TITLE
+        + r") (?:at|for|of) {employer}",
+    ),
     # A dateline: "LOS ANGELES — ..." opens a report from the event's city.
-    Cue("held_in", r"^{city} [—–-]"),
+    # (Maybe with a date and an agency: "LOS ANGELES, Feb. 2 (AP) —".)
+    Cue("held_in", r"^{city}(?:,? [^—–]{1,30}?)? [—–-]"),
     # congratulated: "including" leaves the list of well-wishers open
     Cue(
         "congratulated",
@@ -346,10 +710,25 @@ CUES: tuple[Cue, ...] = (
         r"{congratulated+} (?:was|were) congratulated by "
         r"(?!(?:[\w-]+ )*?including ){well_wishers+}",
     ),
+    Cue(
+        "congratulated",
+        r"{well_wishers+}[^.;⟪]{0,60}? (?:the first |among the first |quick )?(?:to|and) "
+        r"congratulate "
+        r"{congratulated+}(?: on (?P<occasion>[^,.;⟪]{3,60}?))?(?=[,.;]|$| as )",
+    ),
     # caught
     Cue("caught", r"{catchers+} caught {caught}"),
+    Cue(
+        "caught",
+        r"{caught}[^.;⟪]{0,100}? (?:fell|toppled|tumbled|stumbled|collapsed)"
+        r"[^.;⟪⟨]{0,40}? into the (?:waiting )?arms of {catchers+}",
+    ),
     # alter_ego
-    Cue("alter_ego", r"{person} as (?:her|his|their) alter ego,? {alter_ego}"),
+    Cue(
+        "alter_ego",
+        r"{person}[^.;⟪⟨]{0,30}? as (?:her|his|their) (?:[\w-]+ )?(?:alter ego|persona),? "
+        r"{alter_ego}",
+    ),
     Cue("alter_ego", r"{person's} alter ego,? {alter_ego}"),
 )
 

@@ -5,11 +5,13 @@ reading of the article (quizapp.workspace.suggest) and the bank.
 
 How a sentence becomes proposals
     1. Its mentions (suggest_facts): the bank's entities (the gazetteer), new names and
-       titles with a guessed type. A lone surname stands for the full name the article used
-       before ("Varga" for "Tomas Varga"); "he"/"she"/"him"/"her"/"his" for the person the
-       previous sentences are about (their subject), which is how a quote's "she said" finds
-       its speaker; "the band" for the last group named; "the award" for the last award;
-       "the festival", "the ceremony" ... for the article's event.
+       titles with a guessed type. A lone surname, or the name with or without a title,
+       stands for the full name the article used first ("Varga" for "Tomas Varga", "Stone"
+       and "Amelia Stone" for "Dr. Amelia Stone"); "he"/"she"/"him"/"her"/"his" for the
+       person the previous sentences are about (their subject), which is how a quote's "she
+       said" finds its speaker, and so does a description ("the 22-year-old actress", "the
+       singer"); "the band" for the last group named; "the award", "the trophy" for the last
+       award; "the festival", "the ceremony" ... for the article's event.
     2. The sentence is written as a skeleton: every mention a slot, every quotation a quote
        token, the words between them as they are ("⟨0⟩ won ⟨1⟩ for ⟨2⟩").
     3. Cue patterns per kind (quizapp.workspace.cues, hand-written and general) and patterns
@@ -18,7 +20,10 @@ How a sentence becomes proposals
     4. The event role is filled with the article's event (given, or the first event the
        article names: "the 2024 Golden Reel Awards"). A proposal is kept only if every
        required role is filled, every value's type fits its role (question_bank/kinds.yaml),
-       and no entity fills two roles. Propose nothing rather than junk.
+       and no entity fills two roles; a band role left open is the band in context ("drummer
+       Eli Sato" after the band was named). Propose nothing rather than junk.
+    5. If no sentence says where the event was held and the article names one venue, that
+       venue is proposed as the event's.
 
 The workspace calls `propose_for_article` with its session; the command line does the same;
 tests and the benchmark call `propose_facts` with a bank read from files.
@@ -28,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 from sqlmodel import Session, col, select
@@ -37,7 +42,7 @@ from quizapp.bank.files import Bank, KindIn
 from quizapp.bank.sync import kinds_from_db
 from quizapp.core.text import fold
 from quizapp.models import Article, Entity, Fact
-from quizapp.workspace.cues import CUES, ORDINALS, Cue
+from quizapp.workspace.cues import CUES, ORDINALS, TIMELESS_KINDS, Cue
 from quizapp.workspace.proposals import Filler, NewEntity, Proposal
 from quizapp.workspace.suggest import (
     Category,
@@ -105,6 +110,9 @@ class _Skeleton:
     slots: tuple[Slot, ...]
     # (skeleton start, article start) of each stretch of plain text, to map captures back.
     plain: tuple[tuple[int, int, int], ...]
+    # The band the article is about at this sentence (the last group named so far), for
+    # "drummer Eli Sato" with no band named in the sentence itself.
+    group: Slot | None = None
 
     def article_span(self, start: int, end: int, article: str) -> str:
         """The article's text under a captured stretch of the skeleton (slots read back)."""
@@ -142,6 +150,7 @@ class _Compiled:
     literal: Mapping[str, str] = field(default_factory=dict)  # role -> fixed literal value
     kind_roles: frozenset[str] = frozenset()  # the kind's roles that take a list
     open: tuple[str, ...] = ()  # roles whose list the match leaves open
+    prefix: Mapping[str, str] = field(default_factory=dict)  # role -> words put before it
 
 
 # --- Building a proposer ----------------------------------------------------------------------
@@ -198,7 +207,7 @@ class Proposer:
         for skeleton, sentence in article.skeletons():
             for compiled in self.patterns:
                 for roles in _one_per_single_role(compiled, _matches(compiled, skeleton, text)):
-                    proposal = article.complete(compiled, roles, sentence)
+                    proposal = article.complete(compiled, roles, sentence, skeleton.group)
                     if proposal is None:
                         continue
                     for made in (proposal, *article.implied(proposal)):
@@ -209,7 +218,47 @@ class Proposer:
                         ):
                             proposals[key] = made
         kept = [p for p in proposals.values() if not _contained(p, proposals.values())]
+        if not any(p.kind == "held_at" for p in kept):
+            kept.extend(self._only_venue(suggestions, event))
         return sorted(kept, key=lambda p: (p.start, p.kind, p.key))
+
+    def _only_venue(
+        self, suggestions: Sequence[SentenceSuggestions], event: Slot | None
+    ) -> list[Proposal]:
+        """The one venue a report on an event names, as where the event was held ("... was
+        introduced to the crowd at Lakeview Park"), when no sentence says so in words. Two
+        venues or none: nothing, since then the article does not say which."""
+        kind = self.kinds.get("held_at")
+        if kind is None or event is None or "venue" not in kind.roles:
+            return []
+        found: dict[str, tuple[Filler, SentenceSuggestions]] = {}
+        for item in suggestions:
+            for mention in item.mentions:
+                slot = Slot(
+                    mention.entity.name if mention.entity else mention.text,
+                    mention.start,
+                    mention.end,
+                    entities=(mention.entity, *mention.alternatives) if mention.entity else (),
+                    guess=mention.guess,
+                )
+                filler = slot.filler(kind.roles["venue"].types)
+                if filler is not None:
+                    found.setdefault(filler.entity_id or fold(filler.text), (filler, item))
+        event_filler = event.filler(kind.roles["event"].types)
+        if len(found) != 1 or event_filler is None:
+            return []
+        venue, item = next(iter(found.values()))
+        roles = {"event": (event_filler,), "venue": (venue,)}
+        return [
+            Proposal(
+                kind="held_at",
+                roles=roles,
+                evidence=item.sentence.text,
+                start=item.sentence.start,
+                confidence=LEARNED_CONFIDENCE - NEW_ENTITY_PENALTY * len(_new_entities(roles)),
+                new_entities=_new_entities(roles),
+            )
+        ]
 
     def _article_event(
         self,
@@ -377,19 +426,38 @@ def learn_cues(
 _PRONOUN = re.compile(
     r"\b(?:he|she|him"
     r"|her(?=\s*(?:[,.;:!?\"”]|$|\s(?:by|to|on|at|in|with|for|from|after|before|during|"
-    r"a|an|the|as|and|backstage|onstage)\b))"
+    r"a|an|the|as|and|that|backstage|onstage)\b))"
     r"|(?:her|his)(?=\s+(?:(?:debut|new|latest|first|second|third|upcoming|next) )?"
     r"(?:album|single|song|record|track)\b))\b",
     re.IGNORECASE,
 )
-_GROUP_ANAPHORA = re.compile(r"\bthe (?:band|group)\b(?!(?-i:\s+[A-Z]))", re.IGNORECASE)
+_PERSON_ANAPHORA = re.compile(
+    r"\bthe (?:[\w-]+ ){0,3}?(?:actor|actress|singer|rapper|star|teenager|newcomer|winner|"
+    r"champion|musician|comedian|frontman|frontwoman|drummer|guitarist|bassist|director|"
+    r"host|presenter|veteran|songwriter|mentor|contestant|finalist)\b"
+    r"(?!(?-i:\s+[A-Z]))(?![\w-])",
+    re.IGNORECASE,
+)
+_GROUP_ANAPHORA = re.compile(
+    r"\bthe (?:[\w-]+ ){0,2}?(?:band|group|trio|duo|quartet|quintet|collective)\b"
+    r"(?!(?-i:\s+[A-Z]))",
+    re.IGNORECASE,
+)
 _EVENT_ANAPHORA = re.compile(
-    r"\bthe (?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert)\b"
+    # Not "the sixth-season finale", "the 19th festival": the edition cues read those.
+    r"\bthe (?!(?:\d+(?:st|nd|rd|th)|"
+    + "|".join(ORDINALS)
+    + r")\b)(?:[\w-]+ )?(?:festival|ceremony|gala|event|awards|show|evening|night|concert|"
+    r"screening|finale|semi-final|taping|broadcast)\b"
     r"(?!(?-i:\s+[A-Z]))",
     re.IGNORECASE,
 )
 # "the award" for the award named last ("that Cher had handed her the award").
-_AWARD_ANAPHORA = re.compile(r"\bthe (?:award|prize|honou?r)\b(?!(?-i:\s+(?:for\b|[A-Z])))", re.I)
+_AWARD_ANAPHORA = re.compile(
+    r"\bthe (?:top |big |main |night's )?(?:award|prize|honou?r|trophy|statuette)\b"
+    r"(?!(?-i:\s+(?:for\b|[A-Z])))",
+    re.I,
+)
 _QUOTES = re.compile(r"[\"“]([^\"“”]{1,600}?)[\"”]")
 _PERSONISH = ("person", "group")
 # Entity types named by a plain noun phrase rather than a name.
@@ -464,6 +532,21 @@ class _ArticleReader:
                         self.genders[referent.text] = gender
                         virtual.append(_standing_for(referent, start, start + len(match.group())))
                         break
+            for match in _PERSON_ANAPHORA.finditer(sentence.text):
+                start = sentence.start + match.start()
+                if any(a <= start < b for a, b in quotes):
+                    continue
+                # "The 22-year-old actress" is the person the sentences before are about;
+                # once that person is already in the sentence, "the singer" is someone else:
+                # the last other person named.
+                used = {v.text for v in virtual if v.start < start} | {
+                    s.text for s in named if s.start < start
+                }
+                earlier = [*people_so_far, *(s for s in named if s.start < start)]
+                choices = [focus] if focus is not None and focus.text not in used else []
+                choices += [s for s in reversed(earlier) if s.text not in used]
+                if choices:
+                    virtual.append(_standing_for(choices[0], start, start + len(match.group())))
             groups_so_far = last_group
             for match in _GROUP_ANAPHORA.finditer(sentence.text):
                 start = sentence.start + match.start()
@@ -486,7 +569,9 @@ class _ArticleReader:
             every = sorted(
                 _without_overlaps([*slots, *quote_slots, *virtual]), key=lambda s: s.start
             )
-            yield self._skeleton(sentence.start, sentence.end, every), item
+            groups_here = [s for s in slots if "group" in s.types]
+            skeleton = self._skeleton(sentence.start, sentence.end, every)
+            yield replace(skeleton, group=groups_here[-1] if groups_here else last_group), item
             people = [s for s in every if not s.quote and "person" in s.types]
             if people:
                 focus = people[0]
@@ -509,11 +594,14 @@ class _ArticleReader:
         if mention.category == Category.YEAR:
             return Slot(mention.text, mention.start, mention.end, guess="year")
         full = self.full_names.get(mention.text)
-        if full is not None and mention.guess in (None, "person"):
+        if full is not None and mention.guess in (None, "person", "group"):
             return _moved(full, mention.start, mention.end)
         if self.event is not None and mention.guess == "event":
             if _same_event(mention.text, self.event.text):
                 return _moved(self.event, mention.start, mention.end, text=self.event.text)
+        if mention.guess == "city" and mention.text.isupper():
+            # A dateline's "NASHVILLE —" is the city Nashville.
+            return Slot(mention.text.title(), mention.start, mention.end, guess="city")
         return Slot(mention.text, mention.start, mention.end, guess=mention.guess)
 
     def _skeleton(self, start: int, end: int, slots: Sequence[Slot]) -> _Skeleton:
@@ -560,8 +648,10 @@ class _ArticleReader:
         compiled: _Compiled,
         roles: Mapping[str, list[Slot] | str],
         sentence: SentenceSuggestions,
+        group: Slot | None = None,
     ) -> Proposal | None:
-        """A proposal from one match, if every required role is filled and fits."""
+        """A proposal from one match, if every required role is filled and fits; a band
+        role left open is the band in context (``group``)."""
         kind = self.kinds[compiled.kind]
         filled: dict[str, tuple[Filler, ...]] = {}
         for role, value in {**compiled.literal, **roles}.items():
@@ -579,10 +669,21 @@ class _ArticleReader:
                 # A quote with an editor's brackets is not word for word (kinds.yaml, said).
                 if "[" in value:
                     return None
-                literal = _literal(value, spec.literal)
+                literal = _literal(compiled.prefix.get(role, "") + value, spec.literal)
+                if role == "nickname" and not _nickname_like(value):
+                    return None
+                if role == "nickname" and literal is not None:
+                    literal = literal.rstrip(".")  # the sentence's full stop inside the quotes
+                if literal is not None and role == "activity":
+                    literal = base_form(literal)
                 if literal is None:
                     return None
                 filled[role] = (Filler(literal),)
+                continue
+            if spec.literal == "text" and isinstance(value, list) and len(value) == 1:
+                # A name or a title as a text role: a nickname in quotes that reads like a
+                # title, "whom Rico Lane has nicknamed" (given_by).
+                filled[role] = (Filler(value[0].text),)
                 continue
             if spec.literal is not None or isinstance(value, str):
                 return None
@@ -596,7 +697,16 @@ class _ArticleReader:
             if len(fillers) > 1 and not spec.many:
                 return None
             filled[role] = tuple(fillers)
-        if "event" in kind.roles and "event" not in filled and self.event is not None:
+        if "band" in kind.roles and "band" not in filled and group is not None:
+            band = group.filler(kind.roles["band"].types)
+            if band is not None:
+                filled["band"] = (band,)
+        if (
+            "event" in kind.roles
+            and "event" not in filled
+            and self.event is not None
+            and compiled.kind not in TIMELESS_KINDS
+        ):
             filler = self.event.filler(kind.roles["event"].types)
             if filler is not None:
                 filled["event"] = (filler,)
@@ -706,27 +816,82 @@ def _same_event(name: str, event: str) -> bool:
     )
 
 
+_PARTICLES = frozenset("de del della da di du van von der den la le".split())
+# Titles before a name that are not part of it: "Dr. Amelia Stone" is Amelia Stone.
+_HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Mx|Miss|Sir|Dame|Prof|Professor)\.?\s+")
+
+
 def _full_names(suggestions: Sequence[SentenceSuggestions]) -> dict[str, Slot]:
-    """A lone surname or first name, and the one full name of the article it shortens."""
-    full: dict[str, list[Mention]] = {}
+    """The other ways an article names a person, and the full name it first used: a lone
+    surname or first name ("Stone"), the name with or without a title ("Amelia Stone",
+    "Dr. Stone" for "Dr. Amelia Stone"). A short name two people share stays unresolved."""
+    first: dict[str, Mention] = {}  # full name without its title -> its first mention
+    variants: dict[str, str] = {}  # a mention's text -> its full name without title
+    for item in suggestions:
+        for mention in _nicknamed_names(item.mentions):
+            first.setdefault(mention.text, mention)
+        for mention in item.mentions:
+            types = {mention.guess} if mention.entity is None else {mention.entity.type}
+            if not types & set(_PERSONISH) or mention.category == Category.TITLE:
+                continue
+            bare = _HONORIFIC.sub("", mention.text)
+            if len(bare.split()) < 2:
+                continue
+            first.setdefault(bare, mention)
+            variants[mention.text] = bare
+    shorts: dict[str, set[str]] = {}
+    for bare in first:
+        parts = bare.split()
+        for part in {parts[0], parts[-1]}:
+            if part[0].isupper() and part != "The":
+                shorts.setdefault(part, set()).add(bare)
+        # A surname with its particles: "de la Cruz", and "De la Cruz" opening a sentence.
+        for i, part in enumerate(parts[1:-1], start=1):
+            if part in _PARTICLES and parts[i - 1] not in _PARTICLES:
+                tail = " ".join(parts[i:])
+                shorts.setdefault(tail, set()).add(bare)
+                shorts.setdefault(tail[0].upper() + tail[1:], set()).add(bare)
+
+    def slot(m: Mention) -> Slot:
+        entities = (m.entity, *m.alternatives) if m.entity is not None else ()
+        return Slot(m.text, m.start, m.end, entities=entities, guess=m.guess)
+
+    result = {}
+    for short, bares in shorts.items():
+        if len(bares) == 1:
+            result[short] = slot(first[next(iter(bares))])
+    for text, bare in variants.items():
+        if text != first[bare].text:
+            result[text] = slot(first[bare])
+        if text.startswith("The "):
+            result.setdefault(text[4:], slot(first[bare]))  # "the Delaney Sisters"
     for item in suggestions:
         for mention in item.mentions:
-            parts = mention.text.split()
-            types = {mention.guess} if mention.entity is None else {mention.entity.type}
-            if len(parts) < 2 or not types & set(_PERSONISH) or mention.category == Category.TITLE:
-                continue
-            for part in {parts[0], parts[-1]}:
-                if part[0].isupper() and part != "The":
-                    full.setdefault(part, [])
-                    if all(m.text != mention.text for m in full[part]):
-                        full[part].append(mention)
-    result = {}
-    for short, mentions in full.items():
-        if len(mentions) == 1:
-            m = mentions[0]
-            entities = (m.entity, *m.alternatives) if m.entity is not None else ()
-            result[short] = Slot(m.text, m.start, m.end, entities=entities, guess=m.guess)
+            short = _HONORIFIC.sub("", mention.text)
+            if short != mention.text and short in result:
+                result[mention.text] = result[short]  # "Dr. Stone"
     return result
+
+
+def _nicknamed_names(mentions: Sequence[Mention]) -> list[Mention]:
+    """A name with a nickname inside it, as one person: 'Fenella "Fen" Munro' is Fenella
+    Munro (the mention spans the nickname)."""
+    found = []
+    for a, nick, b in zip(mentions, mentions[1:], mentions[2:], strict=False):
+        if (
+            a.entity is None
+            and b.entity is None
+            and nick.category == Category.TITLE
+            and a.guess == "person"
+            and b.guess == "person"
+            and len(a.text.split()) == 1
+            and len(b.text.split()) == 1
+            and nick.start - a.end <= 3
+            and b.start - nick.end <= 3
+        ):
+            name = f"{a.text} {b.text}"
+            found.append(Mention(Category.NEW_NAME, name, a.start, b.end, guess="person"))
+    return found
 
 
 def _new_entities(roles: Mapping[str, Sequence[Filler]]) -> tuple[NewEntity, ...]:
@@ -796,6 +961,41 @@ def _identity(proposal: Proposal) -> tuple[object, ...]:
     )
 
 
+_IRREGULAR = {"hung": "hang", "hanging": "hang", "spent": "spend", "went": "go", "sat": "sit"}
+
+
+def base_form(phrase: str) -> str:
+    """A verb phrase in its base form, as kinds.yaml wants an activity ("walked the carpet
+    with" is "walk the carpet with", "rehearsing with" is "rehearse with"): regular English
+    endings, with a small list of irregular verbs."""
+    verb, _, rest = phrase.partition(" ")
+    lower = verb.casefold()
+    if lower in _IRREGULAR:
+        base = _IRREGULAR[lower]
+    elif lower.endswith("ied"):
+        base = lower[:-3] + "y"
+    elif lower.endswith(("ed", "ing")):
+        stem = lower[:-2] if lower.endswith("ed") else lower[:-3]
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+            base = stem[:-1]  # "chatted"
+        elif re.search(r"(?:[^aeiou][cgsvz]|[aeiou][cgkpstvz])$", stem) and not stem.endswith(
+            ("ss", "ck")
+        ):
+            base = stem + "e"  # "danced", "posed", "rehearsing", "arrived"
+        else:
+            base = stem
+    else:
+        base = lower
+    return f"{base} {rest}" if rest else base
+
+
+def _nickname_like(value: str) -> bool:
+    """A quote that can be a nickname: a few words, one of them capitalised as a name is
+    ("the Silver Fox", "Thunder"); 'called her "the future of pop."' is praise."""
+    words = value.strip(" ,.!?;:").split()
+    return 0 < len(words) <= 6 and any(w[0].isupper() for w in words)
+
+
 def _literal(value: str, literal_type: str) -> str | None:
     value = value.strip().strip(",;:").strip()
     if literal_type == "number":
@@ -824,10 +1024,26 @@ def _slot_token(types: Sequence[str] | None) -> str:
 
 # A short description may stand before a name: "the comedian ⟨Lena Ortiz⟩", "her debut
 # album, ⟨Low Tide⟩", "the jury president, ⟨Ingrid Solberg⟩".
+# Or a job, with a word or two before it: "veteran actor ⟨Dominic Ashby⟩", "festival director
+# ⟨Annika Shaw⟩", "Singer ⟨Mara Quinn⟩".
+_JOBS = (
+    "actor actress singer rapper director host co-host presenter judge producer designer "
+    "drummer guitarist bassist keyboardist frontman frontwoman vocalist comedian mentor "
+    "magician champion star musician songwriter dancer model author writer filmmaker chef "
+    "pianist violinist percussionist trio duo quartet collective band group legend icon "
+    "newcomer veteran contestant finalist winner runner-up chief executive founder"
+).split()
 _DESCRIPTION = (
     r"(?:(?:the|a|an|his|her|their|its|fellow|former) (?:[a-z][\w'’-]* ){0,3}?(?:[a-z][\w'’-]*,? "
-    r")?)?"
+    r")?|(?:[a-z][\w'’-]* ){0,2}?(?:" + "|".join(_JOBS) + r")s?,? )?"
 )
+_JOB = r"(?:(?:[a-z][\w'’-]* )?(?:" + "|".join(_JOBS) + r") )"
+# Slots, alone or as a list, each maybe after its job ("judge ⟨1⟩ and host ⟨2⟩").
+_LIST = re.compile(r"\s*(?:" + _JOB + r"?[⟨⟪][^⟩⟫]*[⟩⟫](?:,|,? and|,? &)?\s*)+")
+# A possessive after a name: "Lil Saint's", "the Lanterns' frontman".
+_POSSESSIVE = r"['’](?:s\b|\s)"
+# An age in apposition after a name: "Mara Quinn, 24, was handed ...".
+_AGE = r"(?:, \d{1,3},(?= ))?"
 
 
 def _compile(cue: Cue, kind: KindIn) -> _Compiled:
@@ -836,11 +1052,12 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
         spec = kind.roles.get(role)
         token = _slot_token(spec.types if spec is not None and spec.literal is None else None)
         if suffix == "+":
-            body = rf"{token}(?:(?:,|,? and|,? &) {token})*"
-            return rf"{_DESCRIPTION}(?P<{role}>{body})(?!['’]s\b)"
+            # Each name of a list may have its job before it: "judge A and host B".
+            body = rf"{token}(?:(?:,|,? and|,? &) {_JOB}?{token})*"
+            return rf"{_DESCRIPTION}(?P<{role}>{body})(?!{_POSSESSIVE})"
         if suffix == "'s":
-            return rf"(?P<{role}>{token})['’]s"
-        return rf"{_DESCRIPTION}(?P<{role}>{token})(?!['’]s\b)"
+            return rf"(?P<{role}>{token})(?:['’]s|(?<=s⟩)['’])"
+        return rf"{_DESCRIPTION}(?P<{role}>{token})(?!{_POSSESSIVE}){_AGE}"
 
     source = _PLACEHOLDER.sub(slot, cue.pattern)
     confidence = LEARNED_CONFIDENCE if cue.learned else HAND_CONFIDENCE
@@ -851,6 +1068,7 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
         dict(cue.literal),
         many_roles(kind),
         cue.open,
+        dict(cue.prefix),
     )
 
 
@@ -873,7 +1091,7 @@ def _matches(
                 continue
             start, end = match.span(role)
             tokens = _TOKEN.findall(value)
-            if tokens and re.fullmatch(r"\s*(?:[⟨⟪][^⟩⟫]*[⟩⟫](?:,|,? and|,? &)?\s*)+", value):
+            if tokens and _LIST.fullmatch(value):
                 slots = [skeleton.slots[int(t)] for t in tokens]
                 if len(slots) == 1 and slots[0].quote:
                     roles[role] = slots[0].text

@@ -27,14 +27,19 @@ Mentions (``suggest_facts``), in order of precedence where they overlap
     ``known``: a name or alias of a bank entity, found by the `Gazetteer` (which says how
     case, accents, punctuation and possessives are treated).
     ``new_name`` for an event named with its year: a year, then capitalised words ending in
-    an event word ("the 2024 Golden Reel Awards", "2025 Starlight Gala"), as one name, also
-    in headlines; the year is part of it.
+    an event word ("the 2024 Golden Reel Awards", "2025 Starlight Gala") or opening with one
+    ("the 2027 Premios Luna"), as one name, also in headlines; the year is part of it. Outside
+    headlines also capitalised words then a year ("Eurovision 2025", not "March 2024"), with
+    a show's round ("the Sing Nation 2025 semi-final").
     ``year``: a four-digit number 1900-2099 standing alone.
     ``new_name``: a run of capitalised words, in what the mentions above leave over, that is
     not a common word capitalised because it starts the sentence (or a quotation, or follows a
     colon or dash), nor a job title opening it ("Director Tomas Varga"). Runs may take
     connectors (``Kermit the Frog``, ``St. Vincent``, ``Tyler, the Creator``, ``Video of
-    the Year``, ``Best Actor in a Drama``, ``Macklemore & Ryan Lewis``). An opening "The"
+    the Year``, ``Best Actor in a Drama``, ``Macklemore & Ryan Lewis``, ``Javi de la
+    Cruz``). A lone word that describes rather than names is left out: a hyphenated
+    adjective ("Tennessee-born"), a nationality before a job ("Irish actress", "Puerto
+    Rican rapper"), the "R" of "A&R". An opening "The"
     stays when the article writes the name with it inside a sentence too, or the name is a
     plural of two words or more ("The Velvet Foxes"); an opening "One" stays before a name
     ("One Direction"). Headlines (title case and no final full stop) capitalise every word,
@@ -42,8 +47,9 @@ Mentions (``suggest_facts``), in order of precedence where they overlap
 
 Type guesses (``Mention.guess``, `guess_type`)
     Every new name and title gets the entity type its words and context suggest: an event,
-    an award, a venue, a trophy, a character, a group, a city, or a person; a title an
-    album, a show or a song. One name has one guess in the whole article.
+    an award, a venue, a company, a trophy, a character, a group, a city, or a person (always
+    after a job: "guitarist Theo Park"); a title an album, a show or a song. One name has one
+    guess in the whole article.
 
 Every sentence is reported, also those with no mention, so that the results line up with
 ``split_sentences`` and the editor can take any sentence as evidence.
@@ -420,7 +426,8 @@ _DATED_EVENT = re.compile(
 _EVENT_WORDS = frozenset(
     "awards festival fest gala ceremony show games olympics honors honours expo summit "
     "convention con week weekend concert tour jubilee marathon cup championships "
-    "championship classic prom ball vmas emmys grammys oscars".split()
+    "championship classic prom ball vmas emmys grammys oscars final finale semi-final "
+    "semifinal premiere showcase".split()
 )
 # Lower-case words allowed inside a title ("Born This Way", "Watch the Throne").
 _SMALL_WORDS = frozenset(
@@ -432,7 +439,17 @@ _ROLE_NOUNS = frozenset(
     "director host hosts co-host singer rapper actor actress comedian presenter judge judges "
     "producer designer drummer guitarist bassist keyboardist frontman frontwoman vocalist "
     "islander islanders contestant contestants star stars newcomer newcomers veteran "
-    "filmmaker author writer model dancer chef coach captain".split()
+    "filmmaker author writer model dancer chef coach captain musician songwriter "
+    "mentor magician star-turned pianist violinist percussionist teenager songwriter "
+    "singer-songwriter co-star bandleader anchor reporter journalist editor critic "
+    "photographer stylist choreographer composer conductor guest superstar icon legend "
+    "organizer organiser founder executive".split()
+)
+_ADJECTIVE_SUFFIX = re.compile(r"-(?:born|based|bred|raised|made|style|era|themed|inspired)$")
+_BEFORE_ROLE_NOUN = re.compile(
+    r" (?:(?!(?:and|or|but|the|a|an|with|to|as|for|by|of|is|was)\b)[a-z][\w-]* )?(?:"
+    + "|".join(sorted(_ROLE_NOUNS | {"rock", "pop", "band", "quartet", "trio", "duo", "group"}))
+    + r")\b"
 )
 # Lower-case words that may join capitalised ones into one name ("Kermit the Frog").
 _CONNECTORS = frozenset("of the de del della da di du van von der den la le y bin al".split())
@@ -504,6 +521,9 @@ def _sentence_mentions(
     # An event named with its year ("the 2024 Golden Reel Awards") is one name, also in a
     # headline: the year is part of it.
     taken.take(_dated_events(text))
+    # Not in a headline, where every word is capitalised ("Stars Shine In 2025").
+    if not _is_headline(text):
+        taken.take(_show_rounds(text))
     taken.take(_years(text))
     if not _is_headline(text):
         taken.take(_new_names(text, taken, name_words, the_names))
@@ -529,18 +549,66 @@ def _headline_names(text: str, sentences: list[Sentence], found: list[list[Menti
         mentions[:] = taken.mentions
 
 
+# An event's word may open its name instead: "the 2027 Premios Luna", "the 2026 Festival
+# Internacional".
+_EVENT_HEADS = frozenset("premios premio prix festival festivalen gala fiesta festa".split())
+
+
 def _dated_events(text: str) -> list[Mention]:
     events = []
     for match in _DATED_EVENT.finditer(text):
         # Cut after the last event word: "2024 Golden Reel Awards Sunday" is the awards.
         cut = None
-        for word in _WORD.finditer(match.group(0)):
+        found = list(_WORD.finditer(match.group(0)))
+        for word in found:
             if word.group().casefold() in _EVENT_WORDS:
                 cut = word.end()
+        if cut is None and len(found) > 2 and found[1].group().casefold() in _EVENT_HEADS:
+            cut = found[-1].end()
         if cut is not None:
             end = match.start() + cut
             events.append(Mention(Category.NEW_NAME, text[match.start() : end], match.start(), end))
     return events
+
+
+# A round of a show named by the show and its year: "the Sing Nation 2025 semi-final".
+_SHOW_ROUND = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w'’&-]*\s+){1,4}(?:19|20)\d\d\s+(?:grand |season |live )?"
+    r"(?:semi-?final|final|finale|premiere|auditions|playoffs?)\b"
+)
+
+
+# An event named with its year after the name: "Eurovision 2025", "the Premios Sol 2024".
+_NAME_YEAR = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w'’&-]*\s+){1,4}(?:19|20)\d\d(?![\w]|[.,]\d|\s+(?:[a-z-]+\s+)?"
+    r"(?:semi-?final|final|finale|premiere|auditions|playoffs?)\b)"
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec spring summer autumn fall winter".split()
+)
+
+
+def _show_rounds(text: str) -> list[Mention]:
+    rounds = []
+    for match in _NAME_YEAR.finditer(text):
+        words = match.group().split()
+        if words[-2].casefold().strip(".,") in _MONTHS:
+            continue  # "March 2024" is a date
+        start = match.start()
+        while words[:-1] and (_is_stop_word(words[0]) or words[0] in ("The", "A")):
+            start = text.index(words[1], start + len(words[0]))
+            words = words[1:]
+        if len(words) > 1:
+            rounds.append(Mention(Category.NEW_NAME, text[start : match.end()], start, match.end()))
+    for match in _SHOW_ROUND.finditer(text):
+        start = match.start()
+        first = text[start : text.index(" ", start)]
+        if first in ("The", "A") or (_starts_sentence(text, start) and _is_stop_word(first)):
+            start += len(first) + 1
+        if start < match.end() and text[start].isupper():
+            rounds.append(Mention(Category.NEW_NAME, text[start : match.end()], start, match.end()))
+    return rounds
 
 
 def _years(text: str) -> list[Mention]:
@@ -683,6 +751,16 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
         return [i + 1]
     if spaced and nxt in _CONNECTORS and then_capitalised(i + 1):
         return [i + 1, i + 2]
+    # Two connectors: "Javi de la Cruz", "Ludwig van der Berg".
+    if (
+        spaced
+        and nxt in _CONNECTORS
+        and i + 2 < len(words)
+        and words[i + 2].group() in _CONNECTORS
+        and text[words[i + 1].end() : words[i + 2].start()].isspace()
+        and then_capitalised(i + 2)
+    ):
+        return [i + 1, i + 2, i + 3]
     # Award and show names: "Video of the Year", "Best Song of the Summer", and after "Best"
     # "Best Actor in a Drama".
     if spaced and i + 2 < len(words):
@@ -700,7 +778,8 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
             and then_capitalised(i + 2)
         ):
             return [i + 1, i + 2, i + 3]
-    if spaced and nxt in ("in", "for", "by") and then_capitalised(i + 1):
+    # Not "by": "Best Documentary by Paul Reyes" is an award and its presenter.
+    if spaced and nxt in ("in", "for") and then_capitalised(i + 1):
         first = words[i - length + 1].group() if length <= i + 1 else ""
         if first == "Best":
             return [i + 1, i + 2]
@@ -711,8 +790,16 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
         and _capitalised(nxt)
     ):
         return [i + 1]  # "J. Cole", "St. Vincent"
-    if gap == ", " and length == 1 and nxt == "the" and then_capitalised(i + 1):
-        return [i + 1, i + 2]  # "Tyler, the Creator"
+    if (
+        gap == ", "
+        and length == 1
+        and nxt == "the"
+        and then_capitalised(i + 1)
+        and not then_capitalised(i + 2)
+    ):
+        # "Tyler, the Creator"; but "Amadi, the Beacon TV presenter" is a name and an
+        # apposition.
+        return [i + 1, i + 2]
     return None
 
 
@@ -752,8 +839,16 @@ def _name_of(
         words = words[1:]
     # "Director Tomas Varga", "Host Lena Ortiz": a job title capitalised because it opens
     # the sentence is not part of the name.
-    if opening and len(words) > 2 and words[0].group().casefold() in _ROLE_NOUNS:
+    # ("Singer-songwriter Leo Grant", "Actor-director Ana Cruz" too.)
+    if opening and len(words) > 2 and words[0].group().casefold().split("-")[-1] in _ROLE_NOUNS:
         words = words[1:]
+    # "Puerto Rican rapper", "South African singer": a nationality of two words before a job.
+    if (
+        len(words) == 2
+        and re.search(r"(?:an|ese|ish|ic|i)$", words[1].group())
+        and _BEFORE_ROLE_NOUN.match(text, words[1].end())
+    ):
+        return None
     while words and not _capitalised(words[0].group()):
         words = words[1:]
     while words and not _capitalised(words[-1].group()):
@@ -763,6 +858,14 @@ def _name_of(
     if len(words) == 1:
         word = words[0].group()
         if _is_stop_word(word):
+            return None
+        # "Tennessee-born", "Irish actress", "Atlanta rapper": a lone capitalised word made
+        # an adjective, or standing before a lower-case job noun, describes a name; it is not one.
+        if (
+            _ADJECTIVE_SUFFIX.search(word)
+            or _BEFORE_ROLE_NOUN.match(text, words[0].end())
+            or re.fullmatch(r"[A-Z]&[A-Z]", text[words[0].start() - 2 : words[0].end()])
+        ):
             return None
         bare = word[:-2] if _possessive(word) else word
         # At the start of a sentence any word is capitalised ("Fans cheered"); it is a name
@@ -789,15 +892,33 @@ def _starts_sentence(text: str, position: int) -> bool:
 # --- Type guesses -----------------------------------------------------------------------------
 
 _GUESSED = frozenset({Category.NEW_NAME, Category.TITLE})
+# The last word of a company's name ("Northgate Records", "Beacon TV").
+_COMPANY_WORDS = frozenset(
+    "records recordings music media entertainment pictures studios films network networks "
+    "radio magazine news productions label labels publishing inc ltd llc corp company "
+    "agency management tv television".split()
+)
 _VENUE_WORDS = frozenset(
     "theatre theater arena center centre hall stadium palace garden gardens club bowl dome "
     "pavilion amphitheatre amphitheater auditorium ballroom coliseum forum lounge park square "
     "plaza pier bridge".split()
 )
 _AWARD_END = re.compile(r"\b(?:Award|Awards?|Prize|Medal|Honou?r)$|\bof the [A-Z]\w+$")
-_TROPHY_NEAR = re.compile(r"^,? (?:a |the )?(?:trophy|statuette|statue)\b")
-_TROPHY_BEFORE = re.compile(r"\b(?:trophy|statuette|top prize|prize),? (?:the )?$")
-_AWARD_BEFORE = re.compile(r"\b(?:award|prize|honou?r) (?:for|of) $")
+# "the Nova trophy", "two Golden Crowns, the festival's gold-plated trophies".
+_TROPHY_NEAR = re.compile(
+    r"^(?:,? (?:a |the )?|, (?:a|an|the) (?:(?!(?:who|which|that)\b)[\w'’-]+ ){0,5}?)"
+    r"(?:trophy|trophies|statuettes?|statues?)\b"
+)
+# "clutching her gold Meridian Star": what a winner holds up is the trophy.
+_TROPHY_BEFORE = re.compile(
+    r"\b(?:(?:trophy|statuette|top prize|prize)(?: (?:known as|called|named|dubbed))?,? "
+    r"(?:the )?|(?:clutching|hoisting|holding up|"
+    r"kissing|cradling) (?:her|his|their|the) (?:[a-z-]+ )?)$"
+)
+_AWARD_BEFORE = re.compile(r"\b(?:(?:award|prize|honou?r) (?:for|of)|(?:was|were) crowned) $")
+# "handed the Golden Lantern for Best Director": a name before the award it stands for is
+# the trophy.
+_TROPHY_FOR = re.compile(r"^ for (?:Best |[A-Z][\w-]* of the )")
 _CITY_BEFORE = re.compile(
     r"(?:\b(?:held|place|based|born|live|filmed|staged|hosted|headquartered|finale|"
     + "|".join(sorted(_VENUE_WORDS))
@@ -810,10 +931,21 @@ _GROUP_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _GROUP_AFTER = re.compile(
-    r"^['’]s (?:frontman|frontwoman|lead singer|lead vocalist|guitarist|bassist|drummer|"
+    r"^(?:['’]s (?:frontman|frontwoman|lead singer|lead vocalist|guitarist|bassist|drummer|"
     r"keyboardist|members?)\b"
+    # An apposition: "Static Youth, the Chicago collective led by ...".
+    r"|, (?:the|a|an) (?:[\w-]+ ){0,3}?(?:band|group|collective|trio|duo|quartet|quintet|"
+    r"outfit|ensemble|choir)\b)"
 )
-_CHARACTER_BEFORE = re.compile(r"\b(?:alter ego|persona|character),? $", re.IGNORECASE)
+# What follows a dateline's city: maybe a date and an agency, then a dash ("LOS ANGELES,
+# Feb. 2 (AP) —").
+_DATELINE_AFTER = re.compile(
+    r"^(?:,? [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)?(?: \([A-Za-z ]+\))?\s*[—–-]"
+)
+_CHARACTER_BEFORE = re.compile(
+    r"\b(?:alter ego|persona|character|in character as|masked as|performing as),? $",
+    re.IGNORECASE,
+)
 # Words before a title that say what it is; the nearest one counts.
 _WORK_WORDS = {
     "album": "album",
@@ -866,7 +998,11 @@ def guess_type(text: str, mention: Mention) -> str | None:
     last = name.split()[-1].casefold() if name.split() else ""
     if mention.category == Category.TITLE:
         return _work_type(before, after)
-    if re.match(r"(?:19|20)\d\d ", name) and last in _EVENT_WORDS:
+    if re.search(r"\s(?:19|20)\d\d$", name):
+        return "event"  # "Eurovision 2025" (a date's month is never part of a name)
+    if re.search(r"(?:^|\s)(?:19|20)\d\d\s", name) and (
+        last in _EVENT_WORDS or name.split()[1].casefold() in _EVENT_HEADS
+    ):
         return "event"
     if name.startswith("Best ") or _AWARD_BEFORE.search(before):
         return "award"
@@ -874,15 +1010,23 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return "award"
     if last in _EVENT_WORDS and last in ("awards", "festival", "gala", "ceremony", "fest"):
         return "event"
+    if re.search(r"\b(?:" + "|".join(sorted(_ROLE_NOUNS)) + r") $", before):
+        return "person"  # "guitarist Theo Park" is not a park
     if last in _VENUE_WORDS:
         return "venue"
-    if _TROPHY_NEAR.match(after) or _TROPHY_BEFORE.search(before):
+    if last in _COMPANY_WORDS or name.endswith((" TV", " FM")):
+        return "company"
+    if (
+        _TROPHY_NEAR.match(after)
+        or _TROPHY_BEFORE.search(before)
+        or (_TROPHY_FOR.match(after) and re.search(r"\bthe $", before))
+    ):
         return "trophy"
     if _CHARACTER_BEFORE.search(before):
         return "character"
     if _GROUP_BEFORE.search(before) or _GROUP_AFTER.match(after):
         return "group"
-    if _CITY_BEFORE.search(before) or (name.isupper() and re.match(r"^\s*[—–-]", after)):
+    if _CITY_BEFORE.search(before) or (name.isupper() and _DATELINE_AFTER.match(after)):
         return "city"
     if name.startswith("The ") and name[-1] == "s":
         return "group"  # "The Killers": a person's name does not start with "The"
