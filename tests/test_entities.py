@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from quizapp.bank.files import check_bank
 from quizapp.bank.sync import bank_from_db, kinds_from_db
 from quizapp.models import Article, Change, Entity, Fact, Question, QuizItem
-from quizapp.workspace import articles, edits
+from quizapp.workspace import articles, edits, review
 from quizapp.workspace.edits import EditError, NewEvent
 
 SEED = 2026
@@ -338,6 +338,10 @@ def test_a_new_event_comes_with_its_edition_and_venue_facts(game_session):
     assert len(made) == 1
     assert made[0].startswith("new event: “event: 2026 Pop Gala (2026-pop-gala); edition: fact ")
     assert count(db, Question, Question.fact_id == facts["held_at"].id) > 0
+    # Like every fact saved in the workspace, they wait for an editor's review.
+    assert not facts["edition"].reviewed and not facts["held_at"].reviewed
+    listed = {change.id for group in review.pending_review(db) for change in group.changes}
+    assert {facts["edition"].id, facts["held_at"].id} <= listed
 
 
 def test_a_new_event_makes_no_fact_the_article_does_not_state(game_session):

@@ -419,13 +419,22 @@ def add_article(
         bank.articles[article_id] = ArticleIn(header, body)
         detail: dict[str, Any] = {"title": header.title, "date": date.isoformat()}
         kinds: set[str] = set()
+        before = set(bank.facts)
         if new_event is not None:
             event, kinds = _add_event(bank, new_event, article_id, body, detail)
             header = header.model_copy(update={"event": event})
             bank.articles[article_id] = ArticleIn(header, body)
         detail["event"] = header.event
         return _finish(
-            session, change, bank, subject_id=article_id, detail=detail, kinds=kinds, seed=seed
+            session,
+            change,
+            bank,
+            subject_id=article_id,
+            detail=detail,
+            kinds=kinds,
+            seed=seed,
+            # The new event's facts (edition, venue) wait for review like any other fact.
+            pending=Pending(facts=sorted(set(bank.facts) - before)),
         )
 
     return _run(session, work)
@@ -829,12 +838,20 @@ def edit_article(
         if body != old.text:
             detail["text"] = f"edited ({len(old.text)} → {len(body)} characters)"
         kinds = {f.kind for f in facts}
+        before = set(bank.facts)
         if new_event is not None:
             event, made = _add_event(bank, new_event, article_id, body, detail)
             bank.articles[article_id] = ArticleIn(header.model_copy(update={"event": event}), body)
             kinds |= made
         return _finish(
-            session, change, bank, subject_id=article_id, detail=detail, kinds=kinds, seed=seed
+            session,
+            change,
+            bank,
+            subject_id=article_id,
+            detail=detail,
+            kinds=kinds,
+            seed=seed,
+            pending=Pending(facts=sorted(set(bank.facts) - before)),
         )
 
     return _run(session, work)
