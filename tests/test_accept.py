@@ -109,6 +109,16 @@ def test_accepting_creates_the_new_entity_and_the_fact_in_one_change(db, article
     ]
 
 
+def test_a_new_person_answers_to_the_surname_nobody_else_has(db, article_id):
+    accept.accept_proposal(
+        db, editor_id=None, article_id=article_id, proposal=mira_win(), seed=SEED
+    )
+
+    # As the new entity form offers it: the article's later "Solenne" is then known.
+    assert db.get(Entity, "mira-solenne").aliases == ["Solenne"]
+    assert db.get(Entity, "best-glitter-cape").aliases == []
+
+
 def test_the_editor_may_change_a_new_entitys_type(db, article_id):
     proposal = mira_win()
 

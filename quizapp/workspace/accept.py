@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import Bank, EntityIn, FactIn, KindIn, RoleSpec
+from quizapp.bank.names import short_forms
 from quizapp.bank.slots import (
     MissingRoleError,
     ParsedTemplate,
@@ -126,6 +127,7 @@ def accept_proposals(
             builder.add(number, article_id, proposal, overrides.get(proposal.key, {}))
         if builder.problems:
             raise AcceptError(builder.problems)
+        builder.add_short_forms()
         # One change_log row per record, so each fact's and entity's history starts here.
         (subject, record), *others = builder.created
         for other_subject, other in others:
@@ -310,6 +312,18 @@ class _Builder:
         self.created.append(("entity", entity))
         self.owner[f"entity {entity.id}"] = key
         return entity.id
+
+    def add_short_forms(self) -> None:
+        """Give each new entity the short forms no other entity shares (the surname: "March"
+        for Ivy March), as the new entity form offers them, so the article's later "March"
+        is known to the gazetteer, the fact form and the proposer."""
+        found = short_forms(self.bank.entities.values())
+        for index, (subject, record) in enumerate(self.created):
+            if isinstance(record, EntityIn) and found.get(record.id):
+                aliases = [*record.aliases, *found[record.id]]
+                record = record.model_copy(update={"aliases": aliases})
+                self.bank.entities[record.id] = record
+                self.created[index] = (subject, record)
 
     def refused(self, key: str, error: ValidationError, role: str | None = None) -> None:
         """A record the bank's shapes refuse (a name or evidence too long ...), under its
