@@ -290,7 +290,7 @@ def test_groups_are_called_what_they_are(bank):
         ("Moonman", "trophy"),  # the trophy's name
         ("Gago", "nickname"),  # Twitter's nickname for Jo Calderone
         ("rubbing her belly", "how did Beyoncé reveal"),  # how the news came out
-        ("2010 MTV Video Music Awards", "At which show"),  # placing a moment in its year
+        ("2010 MTV Video Music Awards", "At which event"),  # placing a moment in its year
     ],
 )
 def test_the_bank_asks_what_a_quiz_writer_would(exported, answer, fragment):
