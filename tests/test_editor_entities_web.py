@@ -213,6 +213,7 @@ def test_merging_can_keep_the_other_entity(as_editor, session, mother_monster):
         ("kanye-west", "kanye-west", "pick another entity to merge"),
         ("kanye-west", "Born This Way", "could be Born This Way (born-this-way, album), Born"),
         ("kanye-west", "", "name the entity to merge with this one"),
+        ("kanye-west", "Video of the Year", "Video of the Year is an award and Kanye West a"),
     ],
 )
 def test_a_refused_merge_says_why(as_editor, session, entity, other, says):
@@ -223,6 +224,18 @@ def test_a_refused_merge_says_why(as_editor, session, entity, other, says):
     assert response.status_code == 400 and says in response.text
     session.expire_all()
     assert session.get(Entity, "kid-cudi") is not None
+
+
+def test_a_merge_of_two_types_is_refused_before_it_is_confirmed(as_editor, session):
+    # A venue and the city it is in are not one thing told twice: say so at once, not after
+    # the editor has said yes to "1 fact follows".
+    response = as_editor.post(
+        f"{ENTITIES}/kanye-west/merge", other="Video of the Year", keep="this"
+    )
+
+    assert response.status_code == 400
+    assert "only entities of one type are merged" in response.text
+    assert "Yes, merge them" not in response.text
 
 
 # --- Editing an article ---------------------------------------------------------------------------

@@ -103,6 +103,9 @@ def merge(entity_id: str) -> ResponseReturnValue:
     if other is None:
         return _page(entity, _form_of(entity), [problem] if problem else [], 400, merge=form)
     keep, gone = (other, entity) if form.get("keep") == "other" else (entity, other)
+    refused = edits.merge_problem(keep, gone)
+    if refused is not None:
+        return _page(entity, _form_of(entity), [refused], 400, merge=form)
     if form.get("confirmed") != "yes":
         use = articles.entity_use(db, gone.id)
         return render_template(

@@ -41,7 +41,7 @@ from quizapp.bank.files import (
     TemplateIn,
     check_bank,
 )
-from quizapp.bank.slots import ordinal
+from quizapp.bank.slots import indefinite_article, ordinal
 from quizapp.bank.sync import bank_from_db, write_bank
 from quizapp.core.problems import Problem, ProblemsError
 from quizapp.core.text import fold, slugify, unique_id
@@ -49,7 +49,7 @@ from quizapp.game.quizzes import rebuild_quizzes_holding
 from quizapp.models import Article, Change, Fact, Question, Template
 from quizapp.questions.generation import rebuild_questions, snapshot_of_bank
 from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
-from quizapp.workspace.suggest import split_sentences
+from quizapp.workspace.suggest import EntityLike, split_sentences
 
 EDITABLE_STATUSES = ("draft", "published")  # retiring is its own action
 _BANK_LOCK = 0x51_7A_B4_4E  # PostgreSQL advisory lock key of the bank ("QzBank")
@@ -644,6 +644,24 @@ class Merged:
     facts: tuple[str, ...]  # the facts that now name the kept entity instead
 
 
+def merge_problem(keep: EntityLike, gone: EntityLike) -> Problem | None:
+    """Why ``gone`` cannot be merged into ``keep`` before anything is tried, or None.
+
+    Two entities of different types are not one thing told twice (a venue and the city it is
+    in): asked before the editor confirms, not after.
+    """
+    if keep.id == gone.id:
+        return Problem.at("other", "same_entity", "pick another entity to merge")
+    if keep.type != gone.type:
+        message = (
+            f"{gone.name} is {indefinite_article(gone.type)} and {keep.name}"
+            f" {indefinite_article(keep.type)}: only entities of one type are merged (if they"
+            " are the same thing, correct one's type first)"
+        )
+        return Problem.at("other", "different_types", message)
+    return None
+
+
 def merge_entities(
     session: Session, *, editor_id: int | None, keep_id: str, merged_id: str, seed: int
 ) -> Merged:
@@ -666,6 +684,9 @@ def merge_entities(
         keep, gone = bank.entities.get(keep_id), bank.entities.get(merged_id)
         if keep is None or gone is None:
             raise _no_such("entity", merged_id if keep is not None else keep_id)
+        refused = merge_problem(keep, gone)
+        if refused is not None:
+            raise EditError([refused])
         owners = _owners(bank, {keep_id, merged_id})
         aliases = list(keep.aliases)
         left_out: dict[str, str] = {}
