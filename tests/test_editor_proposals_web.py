@@ -154,7 +154,7 @@ def test_accept_creates_the_new_entity_and_the_fact_waiting_for_review(
     assert fact.roles["award"] == "best-glitter-cape" and fact.reviewed is False
     assert count(session, Change, Change.editor_id == editor.id, Change.subject == "fact") == 1
     page = as_editor.client.get(response.location).text
-    assert "Accepted 1 fact: they make" in page and "added best-glitter-cape" in page
+    assert "Accepted 1 fact: they make" in page and "added Best Glitter Cape to the bank" in page
     assert "Review proposals (1)" in page  # the accepted one is not offered again
 
 

@@ -24,7 +24,7 @@ from quizapp.db import get_session
 from quizapp.models import Article
 from quizapp.web import auth
 from quizapp.web.auth import editor_required
-from quizapp.workspace import accept
+from quizapp.workspace import accept, articles
 from quizapp.workspace.accept import AcceptError
 from quizapp.workspace.edits import EditError
 from quizapp.workspace.proposals import Proposal
@@ -77,7 +77,12 @@ def accept_selected(article_id: str) -> ResponseReturnValue:
         return _review_page(article, offered, refused, 400, selected=set(keys))
     facts = f"{len(done.facts)} fact{'' if len(done.facts) == 1 else 's'}"
     questions = f"{done.questions} question{'' if done.questions == 1 else 's'}"
-    added = f"; added {', '.join(done.entities)} to the bank" if done.entities else ""
+    names = articles.entity_names(db, done.entities)
+    added = (
+        f"; added {', '.join(names.get(e, e) for e in done.entities)} to the bank"
+        if done.entities
+        else ""
+    )
     flash(f"Accepted {facts}: they make {questions}{added}.")
     return _back(article)
 
