@@ -8,7 +8,7 @@ articles the bank has never seen.
 import pytest
 from sqlmodel import select
 
-from bench.proposals import BLIND, HELD_OUT, close, score_corpus, totals
+from bench.proposals import BLIND, BLIND_LATEST, HELD_OUT, close, score_corpus, totals
 from quizapp.bank.files import read_bank
 from quizapp.core.paths import resource_dir
 from quizapp.models import Article
@@ -42,6 +42,7 @@ def proposed(proposer: Proposer, text: str, event_id: str | None = None) -> list
 
 
 RECALL_FLOOR = 0.76
+LATEST_RECALL_FLOOR = 0.57
 
 # --- The corpus -------------------------------------------------------------------------------
 
@@ -64,13 +65,25 @@ def test_recall_and_precision_on_unseen_articles_reach_the_goal(corpus):
 def test_articles_written_blind_by_others_keep_their_measured_figures(corpus):
     # Journalism nobody here wrote, on its own: the floor is the figure measured
     # (docs/editing.md), so that a change cannot quietly lose ground on it.
-    scores = [s for s in corpus if s.name in BLIND]
+    scores = [s for s in corpus if s.name in BLIND and s.name not in BLIND_LATEST]
 
-    assert len(scores) == len(BLIND)
+    assert len(scores) == len(BLIND) - len(BLIND_LATEST)
     recall, precision, expected, proposals = totals(scores)
     assert expected >= 200
     assert recall >= RECALL_FLOOR, f"recall {recall:.1%}"
     assert precision >= 0.80, f"precision {precision:.1%}"
+
+
+def test_the_latest_blind_set_keeps_its_measured_figures(corpus):
+    # The fourth blind set, tuned on from the third round: its own floor, as measured
+    # (docs/editing.md), beside the earlier sets' floor above.
+    scores = [s for s in corpus if s.name in BLIND_LATEST]
+
+    assert len(scores) == len(BLIND_LATEST)
+    recall, precision, expected, proposals = totals(scores)
+    assert expected >= 60
+    assert recall >= LATEST_RECALL_FLOOR, f"recall {recall:.1%}"
+    assert precision >= 0.85, f"precision {precision:.1%}"
 
 
 def test_a_proposal_one_role_off_is_close_but_two_are_not():
@@ -571,6 +584,35 @@ def test_the_award_is_the_award_named_last(proposer):
 
     assert presented[0]["award"] == "Record of the Year"
     assert presented[0]["recipient"] == "Mara Vance"
+
+
+def test_the_award_presented_in_the_next_sentence_went_to_its_winner(proposer):
+    text = (
+        "The 2025 Comet Awards saw Mara Vance, 34, take home Outstanding Lead Actress in a "
+        "Drama Series. The award was presented by Oren Vasquez, who joked about it."
+    )
+
+    found = proposed(proposer, text)
+
+    assert {
+        "winner": "Mara Vance",
+        "award": "Outstanding Lead Actress in a Drama Series",
+        "event": "2025 Comet Awards",
+    } in [p["roles"] for p in found if p["kind"] == "award_win"]
+    assert [p["roles"] for p in found if p["kind"] == "presented"] == [
+        {
+            "award": "Outstanding Lead Actress in a Drama Series",
+            "presenter": "Oren Vasquez",
+            "recipient": "Mara Vance",
+            "event": "2025 Comet Awards",
+        }
+    ]
+
+
+def test_an_award_presented_without_a_winner_named_before_is_not_proposed(proposer):
+    text = "At the 2025 Comet Awards, the award was presented by Oren Vasquez."
+
+    assert [p for p in proposed(proposer, text) if p["kind"] == "presented"] == []
 
 
 def test_the_article_event_is_the_first_one_it_names(proposer):

@@ -124,7 +124,7 @@ _WHO = r"(?:,? (?:who|whom) [^.;]{0,120}?,?)?"
 # (A title's comma goes inside its quotes, and so into its slot: "X, known to fans as "The
 # Siren," performed ...".)
 _APPOSITIVE = (
-    _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?|, [a-z][^.;⟨⟩⟪,]{1,80}?,"
+    _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?|, [a-z][^.;⟨⟩⟪,]{1,80}?,|, \d{1,3},"
     r"|, (?:known|better known|dubbed|nicknamed) [^.;⟪,]{1,60}?⟩)?"
 )
 _TROPHY_FOR = r"(?:{x_trophy} for )?"
@@ -158,6 +158,12 @@ CUES: tuple[Cue, ...] = (
         r"{award+}",
     ),
     Cue("award_win", r"{award},? went to {winner}(?: for {work})?"),
+    # "the ceremony saw "Harbor Lights" lead Celeste Marin, 34, take home Best Actress"
+    Cue(
+        "award_win",
+        r"\bsaw [^.;⟪]{0,40}?{winner}(?:, \d{1,3},)? (?:take home|win|pick up|claim|collect|"
+        r"scoop|land|bag|walk away with) {award}(?: for {work})?",
+    ),
     Cue(
         "award_win",
         r"{winner}"
@@ -228,6 +234,13 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue("presented", r"{award} " + _GIVEN_TO + r" {recipient} by {presenter}"),
     Cue("presented", r"{award} (?:was|were) (?:presented|handed) by {presenter} to {recipient}"),
+    # "The award was presented by Oren Vasquez": the recipient is the award's winner the
+    # sentences before named (the proposer carries it; without one, nothing is proposed).
+    Cue(
+        "presented",
+        r"{award} (?:was|were) (?:presented|handed out|handed over|handed|given out) by "
+        r"{presenter}(?! to )",
+    ),
     Cue("presented", r"{recipient} (?:received|accepted|collected) {award} from {presenter}"),
     Cue(
         "presented",

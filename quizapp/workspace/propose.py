@@ -211,6 +211,7 @@ class Proposer:
                     if proposal is None:
                         continue
                     for made in (proposal, *article.implied(proposal)):
+                        article.note(made)
                         key = _identity(made)
                         if key not in proposals or (
                             proposals[key].start == made.start
@@ -488,6 +489,15 @@ class _ArticleReader:
         self.full_names = _full_names(suggestions)
         # Who "she" and who "he" stood for so far, by name: one person is not both.
         self.genders: dict[str, str] = {}
+        # Who won each award in the sentences read so far (by the award's folded name):
+        # "The award was presented by X" in the next sentence was presented to them.
+        self.winners: dict[str, tuple[Filler, ...]] = {}
+
+    def note(self, proposal: Proposal) -> None:
+        """Remember what a proposal says for the sentences after it."""
+        if proposal.kind == "award_win" and "award" in proposal.roles:
+            for award in proposal.roles["award"]:
+                self.winners[fold(award.text)] = proposal.roles["winner"]
 
     def skeletons(self) -> Iterable[tuple[_Skeleton, SentenceSuggestions]]:
         focus: Slot | None = None
@@ -697,6 +707,10 @@ class _ArticleReader:
             if len(fillers) > 1 and not spec.many:
                 return None
             filled[role] = tuple(fillers)
+        if compiled.kind == "presented" and "recipient" not in filled and "award" in filled:
+            winner = self.winners.get(fold(filled["award"][0].text))
+            if winner is not None:
+                filled["recipient"] = winner
         if "band" in kind.roles and "band" not in filled and group is not None:
             band = group.filler(kind.roles["band"].types)
             if band is not None:

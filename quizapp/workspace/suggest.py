@@ -772,7 +772,9 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
             and (
                 pair in (("of", "the"), ("of", "a"))
                 or (
-                    first == "Best" and nxt in ("in", "for", "by") and pair[1] in ("a", "an", "the")
+                    first in _AWARD_OPENERS
+                    and nxt in ("in", "for", "by")
+                    and pair[1] in ("a", "an", "the")
                 )
             )
             and then_capitalised(i + 2)
@@ -781,7 +783,7 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
     # Not "by": "Best Documentary by Paul Reyes" is an award and its presenter.
     if spaced and nxt in ("in", "for") and then_capitalised(i + 1):
         first = words[i - length + 1].group() if length <= i + 1 else ""
-        if first == "Best":
+        if first in _AWARD_OPENERS:
             return [i + 1, i + 2]
     if (
         gap.startswith(".")
@@ -915,6 +917,9 @@ _TROPHY_BEFORE = re.compile(
     r"(?:the )?|(?:clutching|hoisting|holding up|"
     r"kissing|cradling) (?:her|his|their|the) (?:[a-z-]+ )?)$"
 )
+# The words award categories open with ("Best Actor", "Outstanding Lead Actress in a Drama
+# Series", "Favorite Pop Artist"): a name that starts so is an award.
+_AWARD_OPENERS = frozenset({"Best", "Outstanding", "Favorite", "Favourite"})
 _AWARD_BEFORE = re.compile(r"\b(?:(?:award|prize|honou?r) (?:for|of)|(?:was|were) crowned) $")
 # "handed the Golden Lantern for Best Director": a name before the award it stands for is
 # the trophy.
@@ -1004,7 +1009,7 @@ def guess_type(text: str, mention: Mention) -> str | None:
         last in _EVENT_WORDS or name.split()[1].casefold() in _EVENT_HEADS
     ):
         return "event"
-    if name.startswith("Best ") or _AWARD_BEFORE.search(before):
+    if name.split()[0] in _AWARD_OPENERS and len(name.split()) > 1 or _AWARD_BEFORE.search(before):
         return "award"
     if _AWARD_END.search(name) and not name.endswith("Awards"):
         return "award"
