@@ -69,6 +69,12 @@ _RENDITION = (
     r"take on|mash-?up of)"
 )
 _WITH_VERB = r"(?:performed|performs|sang|sings|played|duetted|shared the stage|teamed up)"
+# A song two acts share: "their collaboration", "a duet of" (not "their single": the
+# guest may only have played on it).
+_JOINT_SONG = (
+    r"(?:an?|the|their|her|his) (?:[\w-]+ |⟨\d+:year⟩ ){0,3}?"
+    r"(?:collaboration|duet|joint single)(?: of)?,? "
+)
 _HELD = (
     r"(?:took place|takes place|was held|were held|is held|was staged|happened|kicked off|"
     r"returned|unfolded)"
@@ -76,7 +82,9 @@ _HELD = (
 _POSITION = (
     r"(?:lead singer|lead vocalist|lead guitarist|rhythm guitarist|frontman|frontwoman|"
     r"guitarist|bassist|drummer|keyboardist|vocalist|singer|founding member|co-founder|"
-    r"dj|percussionist|violinist|pianist)"
+    r"dj|percussionist|violinist|pianist|saxophonist|trumpeter|cellist|keytarist|"
+    # A K-pop group's positions ("leader Kang Ji-won, main rapper Ryu Dae-ho").
+    r"leader|main vocalist|main rapper|lead rapper|main dancer|lead dancer|maknae)"
 )
 # Without a band named right before it, "singer" says nothing of a band.
 _BAND_POSITION = _POSITION.replace("|singer|", "|")
@@ -345,6 +353,23 @@ CUES: tuple[Cue, ...] = (
         + r",? "
         + _ADV
         + r"joined {partner} (?:onstage |on stage )?for {x_song}",
+    ),
+    # "X strode out from under the stage to join Y on their collaboration "Paper Moon"":
+    # both sang it, together.
+    Cue(
+        "performed_with",
+        r"{performer}[^⟨⟩⟪.;]{0,60}? to join {partner} (?:onstage |on stage )?(?:for|on) "
+        + _JOINT_SONG,
+    ),
+    Cue(
+        "sang",
+        r"{singer}[^⟨⟩⟪.;]{0,60}? (?:to join|joined) {x_partner} (?:onstage |on stage )?"
+        r"(?:for|on) " + _JOINT_SONG + r"{song}",
+    ),
+    Cue(
+        "sang",
+        r"{x_performer}[^⟨⟩⟪.;]{0,60}? (?:to join|joined) {singer} (?:onstage |on stage )?"
+        r"(?:for|on) " + _JOINT_SONG + r"{song}",
     ),
     # held_at and held_in
     Cue("held_at", r"{event} " + _HELD + r" at {venue}"),

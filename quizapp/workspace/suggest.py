@@ -515,6 +515,14 @@ def _sentence_mentions(
     known_spans = {(m.start, m.end) for m in known}
     titles = [t for t in _titles(text) if (t.start, t.end) not in known_spans]
     taken = _Taken()
+    if not _is_headline(text):
+        # Before the titles: a title found elsewhere may be part of it ("Afterglow").
+        taken.take(
+            [
+                Mention(Category.NEW_NAME, m.group("name"), *m.span("name"))
+                for m in _TITLE_IN_PLACE_YEAR.finditer(text)
+            ]
+        )
     # A title is read whole: the names and years inside it are part of it.
     taken.take(sorted(titles, key=lambda m: (m.start - m.end, m.start)))
     taken.take(known)
@@ -582,6 +590,12 @@ _SHOW_ROUND = re.compile(
 _NAME_YEAR = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’&-]*\s+){1,4}(?:19|20)\d\d(?![\w]|[.,]\d|\s+(?:[a-z-]+\s+)?"
     r"(?:semi-?final|final|finale|premiere|auditions|playoffs?)\b)"
+)
+# A tour's or a show's title with a place and a year: "for Afterglow in Seoul 2025". Only after
+# a word that introduces a show's name, since "Lady Gaga in London 2025" would be a person.
+_TITLE_IN_PLACE_YEAR = re.compile(
+    r"\b(?:for|at|of|during|headlining|called|titled|dubbed|opened|kicked off|launched) "
+    r"(?P<name>(?:[A-Z][\w'’&-]*\s+){1,3}in\s+[A-Z][\w'’&-]*\s+(?:19|20)\d\d)(?![\w]|[.,]\d)"
 )
 _MONTHS = frozenset(
     "january february march april may june july august september october november december "
