@@ -412,7 +412,9 @@ CUES: tuple[Cue, ...] = (
     Cue("band_member", r"{band} (?P<position>" + _POSITION + r"),? {member}"),
     Cue(
         "band_member",
-        r"{member},? (?:the|a) (?:[\w-]+ )?(?P<position>" + _POSITION + r") (?:of|for|in) {band}",
+        r"{member}, (?:(?:the|a) )?(?:[\w-]+ )?(?P<position>"
+        + _POSITION
+        + r") (?:of|for|in) {band}",
     ),
     Cue("band_member", r"{member},? {band's} (?P<position>" + _POSITION + r")"),
     Cue("band_member", r"(?<![\w'’])(?P<position>" + _BAND_POSITION + r") {member}[^.;]*?{band}"),

@@ -1045,7 +1045,8 @@ _JOBS = (
     "drummer guitarist bassist keyboardist frontman frontwoman vocalist comedian mentor "
     "magician champion star musician songwriter dancer model author writer filmmaker chef "
     "pianist violinist percussionist trio duo quartet collective band group legend icon "
-    "newcomer veteran contestant finalist winner runner-up chief executive founder"
+    "newcomer veteran contestant finalist winner runner-up chief executive founder rocker "
+    "crooner diva superstar hitmaker heartthrob co-star castmate influencer personality"
 ).split()
 _DESCRIPTION = (
     r"(?:(?:the|a|an|his|her|their|its|fellow|former) (?:[a-z][\w'’-]* ){0,3}?(?:[a-z][\w'’-]*,? "
@@ -1068,7 +1069,7 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
         if suffix == "+":
             # Each name of a list may have its job before it: "judge A and host B".
             body = rf"{token}(?:(?:,|,? and|,? &) {_JOB}?{token})*"
-            return rf"{_DESCRIPTION}(?P<{role}>{body})(?!{_POSSESSIVE})"
+            return rf"{_DESCRIPTION}(?P<{role}>{body})(?!{_POSSESSIVE}){_AGE}"
         if suffix == "'s":
             return rf"(?P<{role}>{token})(?:['’]s|(?<=s⟩)['’])"
         return rf"{_DESCRIPTION}(?P<{role}>{token})(?!{_POSSESSIVE}){_AGE}"

@@ -447,7 +447,10 @@ _ROLE_NOUNS = frozenset(
 )
 _ADJECTIVE_SUFFIX = re.compile(r"-(?:born|based|bred|raised|made|style|era|themed|inspired)$")
 _BEFORE_ROLE_NOUN = re.compile(
-    r" (?:(?!(?:and|or|but|the|a|an|with|to|as|for|by|of|is|was)\b)[a-z][\w-]* )?(?:"
+    # (Not a verb between: "Quinn met veteran rocker Dex Harlan" is Quinn meeting him.)
+    r" (?:(?!(?:and|or|but|the|a|an|with|to|as|for|by|of|is|was|met|told|saw|beat|took|gave|"
+    r"won|became|brought|led|left|sang|thanked|joined|introduced|called|named)\b)"
+    r"(?![a-z]+ed\b)[a-z][\w-]* )?(?:"
     + "|".join(sorted(_ROLE_NOUNS | {"rock", "pop", "band", "quartet", "trio", "duo", "group"}))
     + r")\b"
 )
@@ -919,6 +922,18 @@ _VENUE_WORDS = frozenset(
     "pavilion amphitheatre amphitheater auditorium ballroom coliseum forum lounge park square "
     "plaza pier bridge".split()
 )
+# "Ashford Museum of Art", "Palace of Fine Arts": a venue's head word before its "of".
+_VENUE_OF = re.compile(
+    r"\b(?:Museum|Hall|Palace|Centre|Center|Theatre|Theater|Gallery|"
+    r"Opera House|Cathedral|Church|Temple) of\b"
+)
+# A job at a company, just before its name: "the creative director of", "the CEO at".
+_EMPLOYER_BEFORE = re.compile(
+    r"\b(?:creative director|managing director|artistic director|executive|chief executive|"
+    r"ceo|president|editor-in-chief|editor|publisher|boss|chairman|"
+    r"chairwoman|chair) (?:of|at) (?:the )?$",
+    re.IGNORECASE,
+)
 _AWARD_END = re.compile(r"\b(?:Award|Awards?|Prize|Medal|Honou?r)$|\bof the [A-Z]\w+$")
 # "the Nova trophy", "two Golden Crowns, the festival's gold-plated trophies".
 _TROPHY_NEAR = re.compile(
@@ -1031,7 +1046,9 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return "event"
     if re.search(r"\b(?:" + "|".join(sorted(_ROLE_NOUNS)) + r") $", before):
         return "person"  # "guitarist Theo Park" is not a park
-    if last in _VENUE_WORDS:
+    if _EMPLOYER_BEFORE.search(before):
+        return "company"  # "the creative director of Maison Aurèle"
+    if last in _VENUE_WORDS or _VENUE_OF.search(name):
         return "venue"
     if last in _COMPANY_WORDS or name.endswith((" TV", " FM")):
         return "company"
