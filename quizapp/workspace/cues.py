@@ -68,6 +68,11 @@ _RENDITION = (
     r"(?:duet of|performance of|rendition of|version of|run through|run-through of|cover of|"
     r"take on|mash-?up of)"
 )
+# What may stand between "a duet of" and the song: "his 1998 hit", "their breakout single".
+_OWN_HIT = (
+    r"(?:(?:his|her|their|the) (?:[\w-]+ |⟨\d+:year⟩ ){0,3}?(?:hit|single|song|track|classic|"
+    r"anthem|ballad),? )?"
+)
 _WITH_VERB = r"(?:performed|performs|sang|sings|played|duetted|shared the stage|teamed up)"
 # A song two acts share: "their collaboration", "a duet of" (not "their single": the
 # guest may only have played on it).
@@ -133,7 +138,8 @@ _WHO = r"(?:,? (?:who|whom) [^.;]{0,120}?,?)?"
 # Siren," performed ...".)
 _APPOSITIVE = (
     _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?|, [a-z][^.;⟨⟩⟪,]{1,80}?,|, \d{1,3},"
-    r"|, (?:known|better known|dubbed|nicknamed) [^.;⟪,]{1,60}?⟩)?"
+    r"|,? (?:known|better known|dubbed|nicknamed) [^.;⟪,]{1,60}?⟩"
+    r"(?: by (?:her|his|their|the) [^.;⟨⟩⟪,]{1,30}?,(?= ))?)?"
 )
 _TROPHY_FOR = r"(?:{x_trophy} for )?"
 # (Or the slot "the trophy" becomes when it stands for the award named last.)
@@ -278,6 +284,13 @@ CUES: tuple[Cue, ...] = (
     ),
     # sang
     Cue("sang", r"{singer}" + _APPOSITIVE + r",? " + _ADV + _SANG + r" {song}"),
+    # "Barrow sang a hushed, acoustic "Long Way to Amarillo"".
+    Cue(
+        "sang",
+        r"{singer} "
+        + _ADV
+        + r"(?:sang|performed|played|delivered) an? (?:[a-z][\w-]*,? ){1,3}?{song}",
+    ),
     Cue("sang", r"{singer} " + _ADV + _WITH_VERB + r" {song} with"),
     Cue("sang", r"{song} was (?:performed|sung) by {singer}"),
     # "X performed Y with Z": Z sang it too.
@@ -299,7 +312,26 @@ CUES: tuple[Cue, ...] = (
         + _RENDITION
         + r" {song}",
     ),
-    Cue("sang", r"{singer}[^.;⟪]{0,80}? for an? (?:[\w-]+ ){0,3}?" + _RENDITION + r" {song}"),
+    Cue(
+        "sang",
+        r"{singer}[^.;⟪]{0,80}? for an? (?:[\w-]+ ){0,3}?"
+        + _RENDITION
+        + r" "
+        + _OWN_HIT
+        + r"{song}",
+    ),
+    # "Ray teamed up with Jack Delaney for a fiery duet of his hit": Delaney sang it too.
+    Cue(
+        "sang",
+        r"{x_performer} "
+        + _ADV
+        + _WITH_VERB
+        + r" with {singer} for an? (?:[\w-]+ ){0,3}?"
+        + _RENDITION
+        + r" "
+        + _OWN_HIT
+        + r"{song}",
+    ),
     # performed_with
     Cue(
         "performed_with",
@@ -451,6 +483,8 @@ CUES: tuple[Cue, ...] = (
     Cue("said", _QUOTE + r",? " + _SAID + r" {speaker}"),
     Cue("said", r"{speaker} " + _SAID + r"(?: {to})?[,:]? " + _QUOTE),
     Cue("said", r"{speaker} to {to}: " + _QUOTE),
+    # "presented by Darlene Pruitt, who told the crowd, "...""
+    Cue("said", r"{speaker},? who (?:told|said to) (?:the|her|his|their) [a-z]+,? " + _QUOTE),
     # wore
     Cue(
         "wore",
