@@ -726,6 +726,41 @@ def test_a_duet_of_a_partners_hit_a_song_after_adjectives_and_a_presenters_words
     ) in found
 
 
+def test_the_teenager_is_the_person_described_by_age_not_the_last_one_named(proposer):
+    text = (
+        "The Sing Nation 2025 semi-final saw 17-year-old Ava Lin advance. The guest mentor was "
+        "soul legend Harriet Vale, who spent most of the week rehearsing with Lin. The "
+        "teenager, who first met Vale at Monday's rehearsal, told Vale that her 1978 hit "
+        '"Carry Me Home" had been her favorite song.'
+    )
+
+    found = [(p["kind"], p["roles"]) for p in proposed(proposer, text)]
+
+    event = "Sing Nation 2025 semi-final"
+    assert (
+        "hung_out",
+        {
+            "people": ["Harriet Vale"],
+            "companion": "Ava Lin",
+            "activity": "rehearse with",
+            "event": event,
+        },
+    ) in found
+    assert (
+        "met",
+        {
+            "people": ["Ava Lin"],
+            "met": "Harriet Vale",
+            "detail": "for the first time at Monday's rehearsal",
+            "event": event,
+        },
+    ) in found
+    assert (
+        "fan_of",
+        {"fan": "Ava Lin", "idol": "Harriet Vale", "favorite": "Carry Me Home", "event": event},
+    ) in found
+
+
 def test_the_article_event_is_the_first_one_it_names(proposer):
     # The bank knows the 2010 VMAs, but the article is about the Comet Awards.
     text = (

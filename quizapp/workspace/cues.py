@@ -558,8 +558,8 @@ CUES: tuple[Cue, ...] = (
     # "first met X at a table read": where they met for the first time.
     Cue(
         "met",
-        r"{people+} (?:had |has |have )?first (?:met|meets) {met} "
-        r"(?P<detail>at (?:the|a|an) [^⟪.;,]{3,50}?)(?=[,.;]| and |$)",
+        r"{people+}(?:,? who)? (?:had |has |have )?first (?:met|meets) {met} "
+        r"(?P<detail>at (?:the|a|an|(?-i:[A-Z][a-z]+day)['’]s) [^⟪.;,]{3,50}?)(?=[,.;]| and |$)",
         prefix={"detail": "for the first time "},
     ),
     Cue(
@@ -604,7 +604,7 @@ CUES: tuple[Cue, ...] = (
     # its base form (quizapp.workspace.propose.base_form).
     Cue(
         "hung_out",
-        r"{people+} (?:[^⟨⟩⟪.;]{0,40}? )?(?P<activity>"
+        r"{people+},? (?:[^⟨⟩⟪.;]{0,40}? )?(?P<activity>"
         + _OUTING
         + r"(?: [a-z][\w'’-]*){0,4}? with) {companion}",
     ),
@@ -612,7 +612,9 @@ CUES: tuple[Cue, ...] = (
     # "X told Y that her 2009 hit Z had been her favorite song"
     Cue(
         "fan_of",
-        r"{fan},? (?:who )?(?:had )?(?:told|confessed to|admitted to|assured) {idol} that "
+        r"{fan}"
+        + _WHO
+        + r",? (?:who )?(?:had )?(?:told|confessed to|admitted to|assured) {idol} that "
         r"(?:her|his|their) (?:[\w-]+ |⟨\d+:year⟩ ){0,3}?{favorite},? (?:had been|was|is|"
         r"has been|remained|was still|is still) (?:her|his|their) (?:all-time )?favou?rite",
     ),

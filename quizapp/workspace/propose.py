@@ -459,6 +459,13 @@ _AWARD_ANAPHORA = re.compile(
     r"(?!(?-i:\s+(?:for\b|[A-Z])))",
     re.I,
 )
+_AGE_BEFORE = re.compile(r"\b(\d{1,2})-year-old (?:[a-z][\w-]* ){0,2}$")
+# Lower-case words right before a name ("soul legend Harriet Vale"), not after a verb or
+# a preposition ("met", "with"), which do not describe it.
+_NOUNS_BEFORE = re.compile(
+    r"(?<![\w'’-])(?!(?:and|or|but|the|a|an|with|to|as|for|by|of|at|in|on|from|met|told|was|"
+    r"is|her|his|their)\b)[a-z][\w-]*(?: [a-z][\w-]*)? $"
+)
 _QUOTES = re.compile(r"[\"“]([^\"“”]{1,600}?)[\"”]")
 _PERSONISH = ("person", "group")
 # Entity types named by a plain noun phrase rather than a name.
@@ -504,6 +511,9 @@ class _ArticleReader:
         last_group: Slot | None = None
         people_so_far: list[Slot] = []
         last_award: Slot | None = None
+        # Who each describing noun was attached to ("17-year-old Ava Lin" is "the teenager",
+        # "bartender Sam Ortiz" "the bartender"), the latest person for each.
+        described: dict[str, Slot] = {}
         for item in self.suggestions:
             sentence = item.sentence
             slots = [self._slot(m) for m in item.mentions]
@@ -553,7 +563,11 @@ class _ArticleReader:
                     s.text for s in named if s.start < start
                 }
                 earlier = [*people_so_far, *(s for s in named if s.start < start)]
-                choices = [focus] if focus is not None and focus.text not in used else []
+                noun = match.group().split()[-1].casefold()
+                attached = described.get(noun)
+                choices = [attached] if attached is not None and attached.text not in used else []
+                if focus is not None and focus.text not in used:
+                    choices.append(focus)
                 choices += [s for s in reversed(earlier) if s.text not in used]
                 if choices:
                     virtual.append(_standing_for(choices[0], start, start + len(match.group())))
@@ -586,6 +600,10 @@ class _ArticleReader:
             if people:
                 focus = people[0]
             people_so_far.extend(s for s in slots if "person" in s.types)
+            for slot in named:
+                if not slot.virtual:
+                    for noun in _described_as(self.text[max(0, slot.start - 40) : slot.start]):
+                        described[noun] = slot
             groups = [s for s in slots if "group" in s.types]
             if groups:
                 last_group = groups[-1]
@@ -788,6 +806,19 @@ class _ArticleReader:
                 new_entities=_new_entities(roles),
             )
         ]
+
+
+def _described_as(before: str) -> list[str]:
+    """The nouns the words just before a name describe it by: "17-year-old" makes a
+    teenager, "soul legend" a legend."""
+    nouns = []
+    age = _AGE_BEFORE.search(before)
+    if age is not None and 13 <= int(age.group(1)) <= 19:
+        nouns += ["teenager", "teen"]
+    words = _NOUNS_BEFORE.search(before)
+    if words is not None:
+        nouns += [w.casefold() for w in words.group().split() if not w[0].isdigit()]
+    return nouns
 
 
 def _moved(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:
