@@ -511,6 +511,13 @@ CUES: tuple[Cue, ...] = (
         + r"(?:wore|was wearing|donned|arrived in) "
         + _OUTFIT,
     ),
+    # "Wearing an emerald velvet gown, she caught her heel": the clause's subject wore it.
+    Cue(
+        "wore",
+        r"(?:^|[,;:—] )(?:wearing|clad in|dressed in|decked out in|resplendent in) "
+        + _OUTFIT
+        + r",? {wearer}",
+    ),
     # gave
     Cue(
         "gave",
@@ -794,6 +801,13 @@ CUES: tuple[Cue, ...] = (
     ),
     # caught
     Cue("caught", r"{catchers+} caught {caught}"),
+    # "she pitched forward, only to be caught by her co-stars A and B"
+    Cue(
+        "caught",
+        r"{caught}(?:,| who)? [^.;⟪⟨]{0,80}?(?:only |just )?(?:to be|was|were|got) caught by "
+        # (Her "Harbor Lights" co-stars A and B: "her" and the show are slots too.)
+        r"(?:⟨\d+:[^⟩]*⟩ ){0,2}{catchers+}",
+    ),
     Cue(
         "caught",
         r"{caught}[^.;⟪]{0,100}? (?:fell|toppled|tumbled|stumbled|collapsed)"
