@@ -781,6 +781,18 @@ def test_an_outfit_opening_the_sentence_and_a_catch_in_the_passive(proposer):
     ) in found
 
 
+def test_telling_someone_i_am_a_huge_fan_is_being_their_fan(proposer):
+    text = (
+        "Inside the 2025 Meridian Gala, Mara Quinn met Dex Harlan. \"I'm a huge fan. 'Broken "
+        "Compass' got me through high school,\" Quinn told Harlan. \"I'm a huge fan of the "
+        'catering," Zoe Hartley told Harlan.'
+    )
+
+    fans = [p["roles"] for p in proposed(proposer, text) if p["kind"] == "fan_of"]
+
+    assert fans == [{"fan": "Mara Quinn", "idol": "Dex Harlan", "event": "2025 Meridian Gala"}]
+
+
 def test_the_article_event_is_the_first_one_it_names(proposer):
     # The bank knows the 2010 VMAs, but the article is about the Comet Awards.
     text = (

@@ -466,6 +466,13 @@ _NOUNS_BEFORE = re.compile(
     r"(?<![\w'’-])(?!(?:and|or|but|the|a|an|with|to|as|for|by|of|at|in|on|from|met|told|was|"
     r"is|her|his|their)\b)[a-z][\w-]*(?: [a-z][\w-]*)? $"
 )
+# A quote in which the speaker says they are a fan: "I'm a huge fan", "I've always been a fan".
+_FAN_QUOTE = re.compile(
+    r"\bI(?:['’]m| am|['’]ve (?:always )?been| have (?:always )?been|['’]ve been| was)"
+    r" (?:such )?(?:a |an )?(?:huge |big |massive |longtime |lifelong |die-hard |true )?"
+    r"(?:fan|admirer)\b(?! of)",
+    re.IGNORECASE,
+)
 _QUOTES = re.compile(r"[\"“]([^\"“”]{1,600}?)[\"”]")
 _PERSONISH = ("person", "group")
 # Entity types named by a plain noun phrase rather than a name.
@@ -785,7 +792,10 @@ class _ArticleReader:
         return Filler(bare, new_type=fitting[0])
 
     def implied(self, proposal: Proposal) -> list[Proposal]:
-        """Facts another one states too: whoever is handed an award at an event won it."""
+        """Facts another one states too: whoever is handed an award at an event won it; who
+        tells someone "I'm a huge fan" is a fan of theirs."""
+        if proposal.kind == "said":
+            return self._fan_saying_so(proposal)
         if proposal.kind != "presented" or "award_win" not in self.kinds:
             return []
         kind = self.kinds["award_win"]
@@ -807,6 +817,29 @@ class _ArticleReader:
             )
         ]
 
+    def _fan_saying_so(self, said: Proposal) -> list[Proposal]:
+        """ "I'm a huge fan," Quinn told Harlan: Quinn is a fan of Harlan (kinds.yaml: a fan
+        told their idol they were a fan)."""
+        kind = self.kinds.get("fan_of")
+        if kind is None or not said.roles.get("to") or not _fan_quote(said.roles["quote"][0].text):
+            return []
+        fan, idol = said.roles["speaker"], said.roles["to"]
+        if len(fan) != 1 or len(idol) != 1 or fan[0].new_type not in (None, "person"):
+            return []
+        roles: dict[str, tuple[Filler, ...]] = {"fan": fan, "idol": idol}
+        if "event" in said.roles and "event" in kind.roles:
+            roles["event"] = said.roles["event"]
+        return [
+            Proposal(
+                kind="fan_of",
+                roles=roles,
+                evidence=said.evidence,
+                start=said.start,
+                confidence=said.confidence - 0.05,
+                new_entities=_new_entities(roles),
+            )
+        ]
+
 
 def _described_as(before: str) -> list[str]:
     """The nouns the words just before a name describe it by: "17-year-old" makes a
@@ -819,6 +852,10 @@ def _described_as(before: str) -> list[str]:
     if words is not None:
         nouns += [w.casefold() for w in words.group().split() if not w[0].isdigit()]
     return nouns
+
+
+def _fan_quote(quote: str) -> bool:
+    return _FAN_QUOTE.search(quote) is not None
 
 
 def _moved(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:
