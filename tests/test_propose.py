@@ -41,8 +41,8 @@ def proposed(proposer: Proposer, text: str, event_id: str | None = None) -> list
     ]
 
 
-RECALL_FLOOR = 0.76
-LATEST_RECALL_FLOOR = 0.86
+RECALL_FLOOR = 0.78
+LATEST_RECALL_FLOOR = 0.88
 
 # --- The corpus -------------------------------------------------------------------------------
 
