@@ -793,6 +793,33 @@ def test_telling_someone_i_am_a_huge_fan_is_being_their_fan(proposer):
     assert fans == [{"fan": "Mara Quinn", "idol": "Dex Harlan", "event": "2025 Meridian Gala"}]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mara Vance won Best Pop Video and Best Choreography.",
+        "Mara Vance scooped two awards: Best Pop Video and Best Choreography.",
+    ],
+)
+def test_a_win_of_two_awards_is_two_wins(proposer, sentence):
+    found = proposed(proposer, "At the 2025 Comet Awards, " + sentence)
+
+    assert sorted(p["roles"]["award"] for p in found if p["kind"] == "award_win") == [
+        "Best Choreography",
+        "Best Pop Video",
+    ]
+
+
+def test_two_songs_performed_are_two_facts(proposer):
+    text = 'At the 2025 Comet Awards, Mara Vance performed "Night Drive" and "Glass Heart."'
+
+    found = proposed(proposer, text)
+
+    assert sorted(p["roles"]["song"] for p in found if p["kind"] == "sang") == [
+        "Glass Heart",
+        "Night Drive",
+    ]
+
+
 def test_the_article_event_is_the_first_one_it_names(proposer):
     # The bank knows the 2010 VMAs, but the article is about the Comet Awards.
     text = (

@@ -155,6 +155,8 @@ CUES: tuple[Cue, ...] = (
         + _WON
         + r" (?:the (?:[\w-]+ )?(?:award|prize|trophy|honou?r) for )?{award}(?: for {work})?",
     ),
+    # "X won Best Pop Video and Best Choreography": one win per award.
+    Cue("award_win", r"{winner},? (?:who )?" + _ADV + _WON + r" {award+}(?=[.;]|$| at | on )"),
     # "Nova Reyes was the big winner at the X, taking home Album of the Year"
     Cue(
         "award_win",
@@ -168,7 +170,7 @@ CUES: tuple[Cue, ...] = (
         r"{winner},? (?:who )?"
         + _ADV
         + _WON
-        + r" [^⟨⟩⟪.;]{0,40}?(?:awards|prizes|trophies|honou?rs),? (?:including|among them) "
+        + r" [^⟨⟩⟪.;]{0,40}?(?:awards|prizes|trophies|honou?rs)(?:,? (?:including|among them)|:) "
         r"{award+}",
     ),
     Cue("award_win", r"{award},? went to {winner}(?: for {work})?"),
@@ -292,6 +294,8 @@ CUES: tuple[Cue, ...] = (
         + r"(?:sang|performed|played|delivered) an? (?:[a-z][\w-]*,? ){1,3}?{song}",
     ),
     Cue("sang", r"{singer} " + _ADV + _WITH_VERB + r" {song} with"),
+    # "X performed "Night Drive" and "Glass Heart"": one fact per song.
+    Cue("sang", r"{singer},? " + _ADV + _SANG + r" {song+}(?=[,.;]|$| at | on | to )"),
     Cue("sang", r"{song} was (?:performed|sung) by {singer}"),
     # "X performed Y with Z": Z sang it too.
     Cue("sang", r"{x_performer} " + _ADV + r"(?:performed|sang|played) {song} with {singer}"),
