@@ -820,6 +820,31 @@ def test_two_songs_performed_are_two_facts(proposer):
     ]
 
 
+def test_a_duet_of_two_an_outfit_shown_off_and_an_event_in_its_twelfth_year(proposer):
+    text = (
+        "The 2025 Comet Awards, now in their 12th year, were held in Chicago. Mara Vance and "
+        'Theo Ward performed a duet of "Night Drive." Later, Vance showed off a red gown by '
+        'Versace and took the stage again to perform "Glass Heart." Then Theo Ward took the '
+        'stage to perform "Paper Moon."'
+    )
+
+    found = [(p["kind"], p["roles"]) for p in proposed(proposer, text)]
+
+    event = "2025 Comet Awards"
+    assert ("edition", {"event": event, "edition": "12"}) in found
+    assert ("held_in", {"event": event, "city": "Chicago"}) in found
+    assert (
+        "performed_with",
+        {"performer": "Mara Vance", "partner": "Theo Ward", "event": event},
+    ) in found
+    for singer in ("Mara Vance", "Theo Ward"):
+        assert ("sang", {"singer": singer, "song": "Night Drive", "event": event}) in found
+    assert ("wore", {"wearer": "Mara Vance", "outfit": "red gown", "event": event}) in found
+    # (Not the designer, whose name comes last before the song.)
+    assert ("sang", {"singer": "Versace", "song": "Glass Heart", "event": event}) not in found
+    assert ("sang", {"singer": "Theo Ward", "song": "Paper Moon", "event": event}) in found
+
+
 def test_the_article_event_is_the_first_one_it_names(proposer):
     # The bank knows the 2010 VMAs, but the article is about the Comet Awards.
     text = (

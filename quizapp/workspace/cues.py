@@ -390,6 +390,25 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + r"joined {partner} (?:onstage |on stage )?for {x_song}",
     ),
+    # "X and Y performed a duet of Z": they performed together, and each sang it.
+    Cue(
+        "performed_with",
+        r"{performer} and {partner} "
+        + _ADV
+        + r"(?:performed|sang|delivered|belted out|played) an? "
+        r"(?:[\w-]+ ){0,3}?" + _RENDITION,
+    ),
+    Cue(
+        "sang",
+        r"{singer+} " + _ADV + r"(?:performed|sang|delivered|belted out|played) an? "
+        r"(?:[\w-]+ ){0,3}?" + _RENDITION + r" " + _OWN_HIT + r"{song}",
+    ),
+    # "X took the stage to perform Z"
+    Cue(
+        "sang",
+        r"{singer},? (?:(?!(?:and|but|by|with|of|for)\b)[a-z]+ ){1,5}?to "
+        r"(?:perform|sing|play|debut|premiere|deliver) {song}",
+    ),
     # "X strode out from under the stage to join Y on their collaboration "Paper Moon"":
     # both sang it, together.
     Cue(
@@ -408,7 +427,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:for|on) " + _JOINT_SONG + r"{song}",
     ),
     # held_at and held_in
-    Cue("held_at", r"{event} " + _HELD + r" at {venue}"),
+    Cue("held_at", r"{event}" + _APPOSITIVE + r",? " + _HELD + r" at {venue}"),
     Cue("held_at", r"{event}[^.;⟪]{0,160}? (?:at|from|inside) {venue}"),
     # The article's event, said in other words: "closing a three-hour show at the Crescent
     # Arena", or in the dateline's sentence ("NASHVILLE — ... at Cumberland Hall").
@@ -418,7 +437,7 @@ CUES: tuple[Cue, ...] = (
         r"premiere|awards|event)s?,? (?:[^⟨⟩⟪.;]{0,30}? )?(?:at|from|inside) {venue}",
     ),
     Cue("held_at", r"^{x_city}[^—–.;]{0,30}? [—–-] [^.;⟪]{0,120}? (?:at|from|inside) {venue}"),
-    Cue("held_in", r"{event} " + _HELD + r" (?:at {x_venue} )?in {city}"),
+    Cue("held_in", r"{event}" + _APPOSITIVE + r",? " + _HELD + r" (?:at {x_venue} )?in {city}"),
     Cue("held_in", r"{event} " + _HELD + r" in {city}"),
     Cue("held_in", r"{event}(?: at {x_venue})?,? in {city}\b"),
     Cue("held_in", r"{x_event}[^.;⟪]{0,160}? at {x_venue},? in {city}\b"),
@@ -431,7 +450,8 @@ CUES: tuple[Cue, ...] = (
     Cue("edition", r"the (?P<edition>[a-z]+) annual {event}"),
     Cue(
         "edition",
-        r"{event},? (?:now )?in its (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:year|edition)\b",
+        r"{event},? (?:now )?in (?:its|their) (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) "
+        r"(?:year|edition)\b",
     ),
     Cue("edition", r"{event's} (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:annual )?edition\b"),
     # "The 31st annual ceremony", "the sixth-season finale": the article's event.
@@ -498,7 +518,9 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + (
             r"(?:wore|wears|was wearing|arrived in|dressed in|donned|stepped out in|"
-            r"sported|showed up in|changed into|rocked|walked the red carpet in) "
+            r"sported|showed up in|changed into|rocked|walked the red carpet in|showed off|"
+            r"flaunted|modeled|modelled|slipped into|opted for|chose|turned heads in|stunned in|"
+            r"dazzled in|shone in|glittered in|sparkled in) "
         )
         + _OUTFIT,
     ),
