@@ -845,6 +845,19 @@ def test_a_duet_of_two_an_outfit_shown_off_and_an_event_in_its_twelfth_year(prop
     assert ("sang", {"singer": "Theo Ward", "song": "Paper Moon", "event": event}) in found
 
 
+def test_an_album_announced_after_that_and_a_run_of_verbs(proposer):
+    text = (
+        "During the encore of the 2025 Comet Awards, Kang Ji-won paused, grinned and announced "
+        'that LUMINA\'s second full-length album, "Midnight Bloom," would arrive this fall.'
+    )
+
+    announced = [p["roles"] for p in proposed(proposer, text) if p["kind"] == "announced"]
+
+    assert announced == [
+        {"announcer": "Kang Ji-won", "album": "Midnight Bloom", "event": "2025 Comet Awards"}
+    ]
+
+
 def test_the_article_event_is_the_first_one_it_names(proposer):
     # The bank knows the 2010 VMAs, but the article is about the Comet Awards.
     text = (

@@ -748,12 +748,14 @@ CUES: tuple[Cue, ...] = (
     # announced
     Cue(
         "announced",
-        r"{announcer} (?:[^⟨⟩⟪.;]{0,30}? to )?"
+        # ("X paused, grinned and announced ...")
+        r"{announcer} (?:[^⟨⟩⟪.;]{0,30}? to |[^⟨⟩⟪.;]{0,40}? and )?"
         + _ADV
         + (
-            r"(?:announced|revealed|confirmed|announce|reveal|unveil|unveiled) (?:the (?:title|"
-            r"name) of )?(?:her|his|their|the|⟨[^⟩]+⟩(?:['’]s)?) (?:(?:new|upcoming|next|debut|"
-            r"sixth|fifth|fourth|third|second|first|long-awaited|[a-z]+-track) )*album,? {album}"
+            r"(?:announced|revealed|confirmed|announce|reveal|unveil|unveiled) (?:that )?"
+            r"(?:the (?:title|name) of )?(?:her|his|their|the|⟨[^⟩]+⟩(?:['’]s)?) "
+            # "her new album", "the group's second full-length album"
+            r"(?:[a-z][\w-]* ){0,3}?album,? {album}"
         ),
     ),
     Cue(
@@ -762,13 +764,14 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + r"(?:announced|revealed|confirmed)(?: on)?(?: (?:Monday|Tuesday|Wednesday|Thursday|"
         r"Friday|Saturday|Sunday|today|tonight|yesterday|onstage|backstage))? "
-        r"(?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
+        r"(?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)(?![,.;]? ?⟨\d+:album)",
     ),
     Cue(
         "announced",
         r"{announcer} [^⟨⟩⟪.;]{0,80}? and "
         + _ADV
-        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
+        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)"
+        r"(?![,.;]? ?⟨\d+:album)",
     ),
     # works_as: "Beacon TV presenter Reggie Amadi", "Lena Fischer, the A&R chief at
     # Northgate Records", "Reggie Amadi, the Beacon TV presenter known for ..."
