@@ -41,7 +41,7 @@ def proposed(proposer: Proposer, text: str, event_id: str | None = None) -> list
     ]
 
 
-RECALL_FLOOR = 0.78
+RECALL_FLOOR = 0.79
 LATEST_RECALL_FLOOR = 0.88
 
 # --- The corpus -------------------------------------------------------------------------------
