@@ -8,7 +8,7 @@ articles the bank has never seen.
 import pytest
 from sqlmodel import select
 
-from bench.proposals import BLIND, HELD_OUT, close, score_corpus, totals
+from bench.proposals import BLIND, BLIND_LATEST, HELD_OUT, close, score_corpus, totals
 from quizapp.bank.files import read_bank
 from quizapp.core.paths import resource_dir
 from quizapp.models import Article
@@ -41,7 +41,8 @@ def proposed(proposer: Proposer, text: str, event_id: str | None = None) -> list
     ]
 
 
-RECALL_FLOOR = 0.76
+RECALL_FLOOR = 0.79
+LATEST_RECALL_FLOOR = 0.88
 
 # --- The corpus -------------------------------------------------------------------------------
 
@@ -64,13 +65,25 @@ def test_recall_and_precision_on_unseen_articles_reach_the_goal(corpus):
 def test_articles_written_blind_by_others_keep_their_measured_figures(corpus):
     # Journalism nobody here wrote, on its own: the floor is the figure measured
     # (docs/editing.md), so that a change cannot quietly lose ground on it.
-    scores = [s for s in corpus if s.name in BLIND]
+    scores = [s for s in corpus if s.name in BLIND and s.name not in BLIND_LATEST]
 
-    assert len(scores) == len(BLIND)
+    assert len(scores) == len(BLIND) - len(BLIND_LATEST)
     recall, precision, expected, proposals = totals(scores)
     assert expected >= 200
     assert recall >= RECALL_FLOOR, f"recall {recall:.1%}"
     assert precision >= 0.80, f"precision {precision:.1%}"
+
+
+def test_the_latest_blind_set_keeps_its_measured_figures(corpus):
+    # The fourth blind set, tuned on from the third round: its own floor, as measured
+    # (docs/editing.md), beside the earlier sets' floor above.
+    scores = [s for s in corpus if s.name in BLIND_LATEST]
+
+    assert len(scores) == len(BLIND_LATEST)
+    recall, precision, expected, proposals = totals(scores)
+    assert expected >= 60
+    assert recall >= LATEST_RECALL_FLOOR, f"recall {recall:.1%}"
+    assert precision >= 0.85, f"precision {precision:.1%}"
 
 
 def test_a_proposal_one_role_off_is_close_but_two_are_not():
@@ -571,6 +584,278 @@ def test_the_award_is_the_award_named_last(proposer):
 
     assert presented[0]["award"] == "Record of the Year"
     assert presented[0]["recipient"] == "Mara Vance"
+
+
+def test_the_award_presented_in_the_next_sentence_went_to_its_winner(proposer):
+    text = (
+        "The 2025 Comet Awards saw Mara Vance, 34, take home Outstanding Lead Actress in a "
+        "Drama Series. The award was presented by Oren Vasquez, who joked about it."
+    )
+
+    found = proposed(proposer, text)
+
+    assert {
+        "winner": "Mara Vance",
+        "award": "Outstanding Lead Actress in a Drama Series",
+        "event": "2025 Comet Awards",
+    } in [p["roles"] for p in found if p["kind"] == "award_win"]
+    assert [p["roles"] for p in found if p["kind"] == "presented"] == [
+        {
+            "award": "Outstanding Lead Actress in a Drama Series",
+            "presenter": "Oren Vasquez",
+            "recipient": "Mara Vance",
+            "event": "2025 Comet Awards",
+        }
+    ]
+
+
+def test_an_award_presented_without_a_winner_named_before_is_not_proposed(proposer):
+    text = "At the 2025 Comet Awards, the award was presented by Oren Vasquez."
+
+    assert [p for p in proposed(proposer, text) if p["kind"] == "presented"] == []
+
+
+def test_a_tour_titled_with_a_place_and_year_and_a_k_pop_line_up(proposer):
+    text = (
+        "SEOUL — K-pop quartet LUMINA played Hanbit Arena for Afterglow in Seoul 2025, the "
+        "opening night. Leader Kang Ji-won and main rapper Ryu Dae-ho waved. Midway through "
+        "the set, pop singer Ava Sterling strode out to join LUMINA on their collaboration "
+        '"Paper Moon."'
+    )
+
+    found = [(p["kind"], p["roles"]) for p in proposed(proposer, text)]
+
+    event = "Afterglow in Seoul 2025"
+    assert ("held_in", {"event": event, "city": "Seoul"}) in found
+    assert (
+        "band_member",
+        {"member": "Ryu Dae-ho", "band": "LUMINA", "position": "main rapper"},
+    ) in found
+    assert (
+        "performed_with",
+        {"performer": "Ava Sterling", "partner": "LUMINA", "event": event},
+    ) in found
+    assert ("sang", {"singer": "Ava Sterling", "song": "Paper Moon", "event": event}) in found
+    assert ("sang", {"singer": "LUMINA", "song": "Paper Moon", "event": event}) in found
+
+
+def test_a_guest_joining_a_band_for_its_single_did_not_sing_it(proposer):
+    text = (
+        'At the 2025 Comet Awards, Dave Grohl joined The Marigold Engines for their single "Copper '
+        'Hearts."'
+    )
+
+    assert [p for p in proposed(proposer, text) if p["kind"] == "sang"] == []
+
+
+def test_a_gala_at_a_museum_an_outing_after_an_age_and_a_job_of_a_fashion_house(proposer):
+    text = (
+        "NEW YORK — Stars descended on the Ashford Museum of Art for the 2025 Meridian Gala. "
+        "Actress Nora Castellane, 31, arrived arm-in-arm with her boyfriend Jesse Vale, "
+        "frontman of The Midnight Sparrows, in a gown by Valentin Roux, the creative director "
+        "of Maison Aurele. Inside, Castellane met veteran rocker Dex Harlan for the first time."
+    )
+
+    found = [(p["kind"], p["roles"]) for p in proposed(proposer, text)]
+
+    event = "2025 Meridian Gala"
+    assert ("held_at", {"event": event, "venue": "Ashford Museum of Art"}) in found
+    assert (
+        "hung_out",
+        {
+            "people": ["Nora Castellane"],
+            "companion": "Jesse Vale",
+            "activity": "arrive arm-in-arm with",
+            "event": event,
+        },
+    ) in found
+    assert (
+        "band_member",
+        {"member": "Jesse Vale", "band": "The Midnight Sparrows", "position": "frontman"},
+    ) in found
+    assert (
+        "works_as",
+        {"person": "Valentin Roux", "position": "creative director", "employer": "Maison Aurele"},
+    ) in found
+    assert (
+        "met",
+        {
+            "people": ["Nora Castellane"],
+            "met": "Dex Harlan",
+            "detail": "for the first time",
+            "event": event,
+        },
+    ) in found
+
+
+def test_a_duet_of_a_partners_hit_a_song_after_adjectives_and_a_presenters_words(proposer):
+    text = (
+        "NASHVILLE — It was Shelby Ray's night at the 2025 Heartland Music Awards. The singer, "
+        'nicknamed "Little Dynamite" by her fans, took home Album of the Year for "Gravel Road '
+        'Hymns." Ray teamed up with rock veteran Jack Delaney for a fiery duet of his 1998 hit '
+        '"Whiskey and Rain." The Hollow Pines scooped Group of the Year. The award was '
+        'presented by Darlene Pruitt, who told the crowd, "I have been rooting for these boys." '
+        'Later, frontman Cody Barrow sang a hushed, acoustic "Long Way to Amarillo."'
+    )
+
+    found = [(p["kind"], p["roles"]) for p in proposed(proposer, text)]
+
+    event = "2025 Heartland Music Awards"
+    assert (
+        "award_win",
+        {
+            "winner": "Shelby Ray",
+            "award": "Album of the Year",
+            "work": "Gravel Road Hymns",
+            "event": event,
+        },
+    ) in found
+    for singer in ("Shelby Ray", "Jack Delaney"):
+        assert ("sang", {"singer": singer, "song": "Whiskey and Rain", "event": event}) in found
+    assert (
+        "said",
+        {
+            "speaker": "Darlene Pruitt",
+            "quote": "I have been rooting for these boys.",
+            "event": event,
+        },
+    ) in found
+    assert (
+        "sang",
+        {"singer": "Cody Barrow", "song": "Long Way to Amarillo", "event": event},
+    ) in found
+
+
+def test_the_teenager_is_the_person_described_by_age_not_the_last_one_named(proposer):
+    text = (
+        "The Sing Nation 2025 semi-final saw 17-year-old Ava Lin advance. The guest mentor was "
+        "soul legend Harriet Vale, who spent most of the week rehearsing with Lin. The "
+        "teenager, who first met Vale at Monday's rehearsal, told Vale that her 1978 hit "
+        '"Carry Me Home" had been her favorite song.'
+    )
+
+    found = [(p["kind"], p["roles"]) for p in proposed(proposer, text)]
+
+    event = "Sing Nation 2025 semi-final"
+    assert (
+        "hung_out",
+        {
+            "people": ["Harriet Vale"],
+            "companion": "Ava Lin",
+            "activity": "rehearse with",
+            "event": event,
+        },
+    ) in found
+    assert (
+        "met",
+        {
+            "people": ["Ava Lin"],
+            "met": "Harriet Vale",
+            "detail": "for the first time at Monday's rehearsal",
+            "event": event,
+        },
+    ) in found
+    assert (
+        "fan_of",
+        {"fan": "Ava Lin", "idol": "Harriet Vale", "favorite": "Carry Me Home", "event": event},
+    ) in found
+
+
+def test_an_outfit_opening_the_sentence_and_a_catch_in_the_passive(proposer):
+    text = (
+        "The 2025 Golden Lantern Television Awards were a night of upsets. Wearing an emerald "
+        "velvet gown, Celeste Marin caught her heel on the top step and pitched forward, only "
+        'to be caught by her "Harbor Lights" co-stars Jonah Pike and Priya Desai.'
+    )
+
+    found = [(p["kind"], p["roles"]) for p in proposed(proposer, text)]
+
+    event = "2025 Golden Lantern Television Awards"
+    assert (
+        "wore",
+        {"wearer": "Celeste Marin", "outfit": "emerald velvet gown", "event": event},
+    ) in found
+    assert (
+        "caught",
+        {"catchers": ["Jonah Pike", "Priya Desai"], "caught": "Celeste Marin", "event": event},
+    ) in found
+
+
+def test_telling_someone_i_am_a_huge_fan_is_being_their_fan(proposer):
+    text = (
+        "Inside the 2025 Meridian Gala, Mara Quinn met Dex Harlan. \"I'm a huge fan. 'Broken "
+        "Compass' got me through high school,\" Quinn told Harlan. \"I'm a huge fan of the "
+        'catering," Zoe Hartley told Harlan.'
+    )
+
+    fans = [p["roles"] for p in proposed(proposer, text) if p["kind"] == "fan_of"]
+
+    assert fans == [{"fan": "Mara Quinn", "idol": "Dex Harlan", "event": "2025 Meridian Gala"}]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mara Vance won Best Pop Video and Best Choreography.",
+        "Mara Vance scooped two awards: Best Pop Video and Best Choreography.",
+    ],
+)
+def test_a_win_of_two_awards_is_two_wins(proposer, sentence):
+    found = proposed(proposer, "At the 2025 Comet Awards, " + sentence)
+
+    assert sorted(p["roles"]["award"] for p in found if p["kind"] == "award_win") == [
+        "Best Choreography",
+        "Best Pop Video",
+    ]
+
+
+def test_two_songs_performed_are_two_facts(proposer):
+    text = 'At the 2025 Comet Awards, Mara Vance performed "Night Drive" and "Glass Heart."'
+
+    found = proposed(proposer, text)
+
+    assert sorted(p["roles"]["song"] for p in found if p["kind"] == "sang") == [
+        "Glass Heart",
+        "Night Drive",
+    ]
+
+
+def test_a_duet_of_two_an_outfit_shown_off_and_an_event_in_its_twelfth_year(proposer):
+    text = (
+        "The 2025 Comet Awards, now in their 12th year, were held in Chicago. Mara Vance and "
+        'Theo Ward performed a duet of "Night Drive." Later, Vance showed off a red gown by '
+        'Versace and took the stage again to perform "Glass Heart." Then Theo Ward took the '
+        'stage to perform "Paper Moon."'
+    )
+
+    found = [(p["kind"], p["roles"]) for p in proposed(proposer, text)]
+
+    event = "2025 Comet Awards"
+    assert ("edition", {"event": event, "edition": "12"}) in found
+    assert ("held_in", {"event": event, "city": "Chicago"}) in found
+    assert (
+        "performed_with",
+        {"performer": "Mara Vance", "partner": "Theo Ward", "event": event},
+    ) in found
+    for singer in ("Mara Vance", "Theo Ward"):
+        assert ("sang", {"singer": singer, "song": "Night Drive", "event": event}) in found
+    assert ("wore", {"wearer": "Mara Vance", "outfit": "red gown", "event": event}) in found
+    # (Not the designer, whose name comes last before the song.)
+    assert ("sang", {"singer": "Versace", "song": "Glass Heart", "event": event}) not in found
+    assert ("sang", {"singer": "Theo Ward", "song": "Paper Moon", "event": event}) in found
+
+
+def test_an_album_announced_after_that_and_a_run_of_verbs(proposer):
+    text = (
+        "During the encore of the 2025 Comet Awards, Kang Ji-won paused, grinned and announced "
+        'that LUMINA\'s second full-length album, "Midnight Bloom," would arrive this fall.'
+    )
+
+    announced = [p["roles"] for p in proposed(proposer, text) if p["kind"] == "announced"]
+
+    assert announced == [
+        {"announcer": "Kang Ji-won", "album": "Midnight Bloom", "event": "2025 Comet Awards"}
+    ]
 
 
 def test_the_article_event_is_the_first_one_it_names(proposer):

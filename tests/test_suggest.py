@@ -529,6 +529,12 @@ def test_entity_order_does_not_change_the_result(gazetteer):
             [("Taylor Swift", "person"), ("Best Female Video", "award")],
         ),
         ("He took Best Actor in a Drama.", [("Best Actor in a Drama", "award")]),
+        # Other openers of award categories, with their "in a ..." part.
+        (
+            "She took home Outstanding Lead Actress in a Drama Series.",
+            [("Outstanding Lead Actress in a Drama Series", "award")],
+        ),
+        ("He won Favorite Pop Artist.", [("Favorite Pop Artist", "award")]),
         ("The Audience Award went to her.", [("Audience Award", "award")]),
         # A band's leading "The", also where it opens a sentence.
         (

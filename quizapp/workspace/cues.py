@@ -68,7 +68,18 @@ _RENDITION = (
     r"(?:duet of|performance of|rendition of|version of|run through|run-through of|cover of|"
     r"take on|mash-?up of)"
 )
+# What may stand between "a duet of" and the song: "his 1998 hit", "their breakout single".
+_OWN_HIT = (
+    r"(?:(?:his|her|their|the) (?:[\w-]+ |⟨\d+:year⟩ ){0,3}?(?:hit|single|song|track|classic|"
+    r"anthem|ballad),? )?"
+)
 _WITH_VERB = r"(?:performed|performs|sang|sings|played|duetted|shared the stage|teamed up)"
+# A song two acts share: "their collaboration", "a duet of" (not "their single": the
+# guest may only have played on it).
+_JOINT_SONG = (
+    r"(?:an?|the|their|her|his) (?:[\w-]+ |⟨\d+:year⟩ ){0,3}?"
+    r"(?:collaboration|duet|joint single)(?: of)?,? "
+)
 _HELD = (
     r"(?:took place|takes place|was held|were held|is held|was staged|happened|kicked off|"
     r"returned|unfolded)"
@@ -76,7 +87,9 @@ _HELD = (
 _POSITION = (
     r"(?:lead singer|lead vocalist|lead guitarist|rhythm guitarist|frontman|frontwoman|"
     r"guitarist|bassist|drummer|keyboardist|vocalist|singer|founding member|co-founder|"
-    r"dj|percussionist|violinist|pianist)"
+    r"dj|percussionist|violinist|pianist|saxophonist|trumpeter|cellist|keytarist|"
+    # A K-pop group's positions ("leader Kang Ji-won, main rapper Ryu Dae-ho").
+    r"leader|main vocalist|main rapper|lead rapper|main dancer|lead dancer|maknae)"
 )
 # Without a band named right before it, "singer" says nothing of a band.
 _BAND_POSITION = _POSITION.replace("|singer|", "|")
@@ -124,8 +137,9 @@ _WHO = r"(?:,? (?:who|whom) [^.;]{0,120}?,?)?"
 # (A title's comma goes inside its quotes, and so into its slot: "X, known to fans as "The
 # Siren," performed ...".)
 _APPOSITIVE = (
-    _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?|, [a-z][^.;⟨⟩⟪,]{1,80}?,"
-    r"|, (?:known|better known|dubbed|nicknamed) [^.;⟪,]{1,60}?⟩)?"
+    _WHO[:-2] + r"|, (?:the|a|an) [^.;⟨⟩]{1,100}?,?|, [a-z][^.;⟨⟩⟪,]{1,80}?,|, \d{1,3},"
+    r"|,? (?:known|better known|dubbed|nicknamed) [^.;⟪,]{1,60}?⟩"
+    r"(?: by (?:her|his|their|the) [^.;⟨⟩⟪,]{1,30}?,(?= ))?)?"
 )
 _TROPHY_FOR = r"(?:{x_trophy} for )?"
 # (Or the slot "the trophy" becomes when it stands for the award named last.)
@@ -141,6 +155,8 @@ CUES: tuple[Cue, ...] = (
         + _WON
         + r" (?:the (?:[\w-]+ )?(?:award|prize|trophy|honou?r) for )?{award}(?: for {work})?",
     ),
+    # "X won Best Pop Video and Best Choreography": one win per award.
+    Cue("award_win", r"{winner},? (?:who )?" + _ADV + _WON + r" {award+}(?=[.;]|$| at | on )"),
     # "Nova Reyes was the big winner at the X, taking home Album of the Year"
     Cue(
         "award_win",
@@ -154,10 +170,16 @@ CUES: tuple[Cue, ...] = (
         r"{winner},? (?:who )?"
         + _ADV
         + _WON
-        + r" [^⟨⟩⟪.;]{0,40}?(?:awards|prizes|trophies|honou?rs),? (?:including|among them) "
+        + r" [^⟨⟩⟪.;]{0,40}?(?:awards|prizes|trophies|honou?rs)(?:,? (?:including|among them)|:) "
         r"{award+}",
     ),
     Cue("award_win", r"{award},? went to {winner}(?: for {work})?"),
+    # "the ceremony saw "Harbor Lights" lead Celeste Marin, 34, take home Best Actress"
+    Cue(
+        "award_win",
+        r"\bsaw [^.;⟪]{0,40}?{winner}(?:, \d{1,3},)? (?:take home|win|pick up|claim|collect|"
+        r"scoop|land|bag|walk away with) {award}(?: for {work})?",
+    ),
     Cue(
         "award_win",
         r"{winner}"
@@ -228,6 +250,13 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue("presented", r"{award} " + _GIVEN_TO + r" {recipient} by {presenter}"),
     Cue("presented", r"{award} (?:was|were) (?:presented|handed) by {presenter} to {recipient}"),
+    # "The award was presented by Oren Vasquez": the recipient is the award's winner the
+    # sentences before named (the proposer carries it; without one, nothing is proposed).
+    Cue(
+        "presented",
+        r"{award} (?:was|were) (?:presented|handed out|handed over|handed|given out) by "
+        r"{presenter}(?! to )",
+    ),
     Cue("presented", r"{recipient} (?:received|accepted|collected) {award} from {presenter}"),
     Cue(
         "presented",
@@ -257,7 +286,16 @@ CUES: tuple[Cue, ...] = (
     ),
     # sang
     Cue("sang", r"{singer}" + _APPOSITIVE + r",? " + _ADV + _SANG + r" {song}"),
+    # "Barrow sang a hushed, acoustic "Long Way to Amarillo"".
+    Cue(
+        "sang",
+        r"{singer} "
+        + _ADV
+        + r"(?:sang|performed|played|delivered) an? (?:[a-z][\w-]*,? ){1,3}?{song}",
+    ),
     Cue("sang", r"{singer} " + _ADV + _WITH_VERB + r" {song} with"),
+    # "X performed "Night Drive" and "Glass Heart"": one fact per song.
+    Cue("sang", r"{singer},? " + _ADV + _SANG + r" {song+}(?=[,.;]|$| at | on | to )"),
     Cue("sang", r"{song} was (?:performed|sung) by {singer}"),
     # "X performed Y with Z": Z sang it too.
     Cue("sang", r"{x_performer} " + _ADV + r"(?:performed|sang|played) {song} with {singer}"),
@@ -278,7 +316,26 @@ CUES: tuple[Cue, ...] = (
         + _RENDITION
         + r" {song}",
     ),
-    Cue("sang", r"{singer}[^.;⟪]{0,80}? for an? (?:[\w-]+ ){0,3}?" + _RENDITION + r" {song}"),
+    Cue(
+        "sang",
+        r"{singer}[^.;⟪]{0,80}? for an? (?:[\w-]+ ){0,3}?"
+        + _RENDITION
+        + r" "
+        + _OWN_HIT
+        + r"{song}",
+    ),
+    # "Ray teamed up with Jack Delaney for a fiery duet of his hit": Delaney sang it too.
+    Cue(
+        "sang",
+        r"{x_performer} "
+        + _ADV
+        + _WITH_VERB
+        + r" with {singer} for an? (?:[\w-]+ ){0,3}?"
+        + _RENDITION
+        + r" "
+        + _OWN_HIT
+        + r"{song}",
+    ),
     # performed_with
     Cue(
         "performed_with",
@@ -333,8 +390,44 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + r"joined {partner} (?:onstage |on stage )?for {x_song}",
     ),
+    # "X and Y performed a duet of Z": they performed together, and each sang it.
+    Cue(
+        "performed_with",
+        r"{performer} and {partner} "
+        + _ADV
+        + r"(?:performed|sang|delivered|belted out|played) an? "
+        r"(?:[\w-]+ ){0,3}?" + _RENDITION,
+    ),
+    Cue(
+        "sang",
+        r"{singer+} " + _ADV + r"(?:performed|sang|delivered|belted out|played) an? "
+        r"(?:[\w-]+ ){0,3}?" + _RENDITION + r" " + _OWN_HIT + r"{song}",
+    ),
+    # "X took the stage to perform Z"
+    Cue(
+        "sang",
+        r"{singer},? (?:(?!(?:and|but|by|with|of|for)\b)[a-z]+ ){1,5}?to "
+        r"(?:perform|sing|play|debut|premiere|deliver) {song}",
+    ),
+    # "X strode out from under the stage to join Y on their collaboration "Paper Moon"":
+    # both sang it, together.
+    Cue(
+        "performed_with",
+        r"{performer}[^⟨⟩⟪.;]{0,60}? to join {partner} (?:onstage |on stage )?(?:for|on) "
+        + _JOINT_SONG,
+    ),
+    Cue(
+        "sang",
+        r"{singer}[^⟨⟩⟪.;]{0,60}? (?:to join|joined) {x_partner} (?:onstage |on stage )?"
+        r"(?:for|on) " + _JOINT_SONG + r"{song}",
+    ),
+    Cue(
+        "sang",
+        r"{x_performer}[^⟨⟩⟪.;]{0,60}? (?:to join|joined) {singer} (?:onstage |on stage )?"
+        r"(?:for|on) " + _JOINT_SONG + r"{song}",
+    ),
     # held_at and held_in
-    Cue("held_at", r"{event} " + _HELD + r" at {venue}"),
+    Cue("held_at", r"{event}" + _APPOSITIVE + r",? " + _HELD + r" at {venue}"),
     Cue("held_at", r"{event}[^.;⟪]{0,160}? (?:at|from|inside) {venue}"),
     # The article's event, said in other words: "closing a three-hour show at the Crescent
     # Arena", or in the dateline's sentence ("NASHVILLE — ... at Cumberland Hall").
@@ -344,7 +437,7 @@ CUES: tuple[Cue, ...] = (
         r"premiere|awards|event)s?,? (?:[^⟨⟩⟪.;]{0,30}? )?(?:at|from|inside) {venue}",
     ),
     Cue("held_at", r"^{x_city}[^—–.;]{0,30}? [—–-] [^.;⟪]{0,120}? (?:at|from|inside) {venue}"),
-    Cue("held_in", r"{event} " + _HELD + r" (?:at {x_venue} )?in {city}"),
+    Cue("held_in", r"{event}" + _APPOSITIVE + r",? " + _HELD + r" (?:at {x_venue} )?in {city}"),
     Cue("held_in", r"{event} " + _HELD + r" in {city}"),
     Cue("held_in", r"{event}(?: at {x_venue})?,? in {city}\b"),
     Cue("held_in", r"{x_event}[^.;⟪]{0,160}? at {x_venue},? in {city}\b"),
@@ -357,7 +450,8 @@ CUES: tuple[Cue, ...] = (
     Cue("edition", r"the (?P<edition>[a-z]+) annual {event}"),
     Cue(
         "edition",
-        r"{event},? (?:now )?in its (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:year|edition)\b",
+        r"{event},? (?:now )?in (?:its|their) (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) "
+        r"(?:year|edition)\b",
     ),
     Cue("edition", r"{event's} (?P<edition>\d+(?:st|nd|rd|th)|[a-z]+) (?:annual )?edition\b"),
     # "The 31st annual ceremony", "the sixth-season finale": the article's event.
@@ -374,7 +468,9 @@ CUES: tuple[Cue, ...] = (
     Cue("band_member", r"{band} (?P<position>" + _POSITION + r"),? {member}"),
     Cue(
         "band_member",
-        r"{member},? (?:the|a) (?:[\w-]+ )?(?P<position>" + _POSITION + r") (?:of|for|in) {band}",
+        r"{member}, (?:(?:the|a) )?(?:[\w-]+ )?(?P<position>"
+        + _POSITION
+        + r") (?:of|for|in) {band}",
     ),
     Cue("band_member", r"{member},? {band's} (?P<position>" + _POSITION + r")"),
     Cue("band_member", r"(?<![\w'’])(?P<position>" + _BAND_POSITION + r") {member}[^.;]*?{band}"),
@@ -411,6 +507,8 @@ CUES: tuple[Cue, ...] = (
     Cue("said", _QUOTE + r",? " + _SAID + r" {speaker}"),
     Cue("said", r"{speaker} " + _SAID + r"(?: {to})?[,:]? " + _QUOTE),
     Cue("said", r"{speaker} to {to}: " + _QUOTE),
+    # "presented by Darlene Pruitt, who told the crowd, "...""
+    Cue("said", r"{speaker},? who (?:told|said to) (?:the|her|his|their) [a-z]+,? " + _QUOTE),
     # wore
     Cue(
         "wore",
@@ -420,7 +518,9 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + (
             r"(?:wore|wears|was wearing|arrived in|dressed in|donned|stepped out in|"
-            r"sported|showed up in|changed into|rocked|walked the red carpet in) "
+            r"sported|showed up in|changed into|rocked|walked the red carpet in|showed off|"
+            r"flaunted|modeled|modelled|slipped into|opted for|chose|turned heads in|stunned in|"
+            r"dazzled in|shone in|glittered in|sparkled in) "
         )
         + _OUTFIT,
     ),
@@ -436,6 +536,13 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + r"(?:wore|was wearing|donned|arrived in) "
         + _OUTFIT,
+    ),
+    # "Wearing an emerald velvet gown, she caught her heel": the clause's subject wore it.
+    Cue(
+        "wore",
+        r"(?:^|[,;:—] )(?:wearing|clad in|dressed in|decked out in|resplendent in) "
+        + _OUTFIT
+        + r",? {wearer}",
     ),
     # gave
     Cue(
@@ -484,8 +591,8 @@ CUES: tuple[Cue, ...] = (
     # "first met X at a table read": where they met for the first time.
     Cue(
         "met",
-        r"{people+} (?:had |has |have )?first (?:met|meets) {met} "
-        r"(?P<detail>at (?:the|a|an) [^⟪.;,]{3,50}?)(?=[,.;]| and |$)",
+        r"{people+}(?:,? who)? (?:had |has |have )?first (?:met|meets) {met} "
+        r"(?P<detail>at (?:the|a|an|(?-i:[A-Z][a-z]+day)['’]s) [^⟪.;,]{3,50}?)(?=[,.;]| and |$)",
         prefix={"detail": "for the first time "},
     ),
     Cue(
@@ -530,7 +637,7 @@ CUES: tuple[Cue, ...] = (
     # its base form (quizapp.workspace.propose.base_form).
     Cue(
         "hung_out",
-        r"{people+} (?:[^⟨⟩⟪.;]{0,40}? )?(?P<activity>"
+        r"{people+},? (?:[^⟨⟩⟪.;]{0,40}? )?(?P<activity>"
         + _OUTING
         + r"(?: [a-z][\w'’-]*){0,4}? with) {companion}",
     ),
@@ -538,7 +645,9 @@ CUES: tuple[Cue, ...] = (
     # "X told Y that her 2009 hit Z had been her favorite song"
     Cue(
         "fan_of",
-        r"{fan},? (?:who )?(?:had )?(?:told|confessed to|admitted to|assured) {idol} that "
+        r"{fan}"
+        + _WHO
+        + r",? (?:who )?(?:had )?(?:told|confessed to|admitted to|assured) {idol} that "
         r"(?:her|his|their) (?:[\w-]+ |⟨\d+:year⟩ ){0,3}?{favorite},? (?:had been|was|is|"
         r"has been|remained|was still|is still) (?:her|his|their) (?:all-time )?favou?rite",
     ),
@@ -639,12 +748,14 @@ CUES: tuple[Cue, ...] = (
     # announced
     Cue(
         "announced",
-        r"{announcer} (?:[^⟨⟩⟪.;]{0,30}? to )?"
+        # ("X paused, grinned and announced ...")
+        r"{announcer} (?:[^⟨⟩⟪.;]{0,30}? to |[^⟨⟩⟪.;]{0,40}? and )?"
         + _ADV
         + (
-            r"(?:announced|revealed|confirmed|announce|reveal|unveil|unveiled) (?:the (?:title|"
-            r"name) of )?(?:her|his|their|the|⟨[^⟩]+⟩(?:['’]s)?) (?:(?:new|upcoming|next|debut|"
-            r"sixth|fifth|fourth|third|second|first|long-awaited|[a-z]+-track) )*album,? {album}"
+            r"(?:announced|revealed|confirmed|announce|reveal|unveil|unveiled) (?:that )?"
+            r"(?:the (?:title|name) of )?(?:her|his|their|the|⟨[^⟩]+⟩(?:['’]s)?) "
+            # "her new album", "the group's second full-length album"
+            r"(?:[a-z][\w-]* ){0,3}?album,? {album}"
         ),
     ),
     Cue(
@@ -653,13 +764,14 @@ CUES: tuple[Cue, ...] = (
         + _ADV
         + r"(?:announced|revealed|confirmed)(?: on)?(?: (?:Monday|Tuesday|Wednesday|Thursday|"
         r"Friday|Saturday|Sunday|today|tonight|yesterday|onstage|backstage))? "
-        r"(?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
+        r"(?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)(?![,.;]? ?⟨\d+:album)",
     ),
     Cue(
         "announced",
         r"{announcer} [^⟨⟩⟪.;]{0,80}? and "
         + _ADV
-        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)",
+        + r"(?:announced|revealed|confirmed) (?P<news>that [^⟪,.;]{5,120}?)(?=[,.;]|$)"
+        r"(?![,.;]? ?⟨\d+:album)",
     ),
     # works_as: "Beacon TV presenter Reggie Amadi", "Lena Fischer, the A&R chief at
     # Northgate Records", "Reggie Amadi, the Beacon TV presenter known for ..."
@@ -718,6 +830,13 @@ CUES: tuple[Cue, ...] = (
     ),
     # caught
     Cue("caught", r"{catchers+} caught {caught}"),
+    # "she pitched forward, only to be caught by her co-stars A and B"
+    Cue(
+        "caught",
+        r"{caught}(?:,| who)? [^.;⟪⟨]{0,80}?(?:only |just )?(?:to be|was|were|got) caught by "
+        # (Her "Harbor Lights" co-stars A and B: "her" and the show are slots too.)
+        r"(?:⟨\d+:[^⟩]*⟩ ){0,2}{catchers+}",
+    ),
     Cue(
         "caught",
         r"{caught}[^.;⟪]{0,100}? (?:fell|toppled|tumbled|stumbled|collapsed)"

@@ -211,6 +211,7 @@ class Proposer:
                     if proposal is None:
                         continue
                     for made in (proposal, *article.implied(proposal)):
+                        article.note(made)
                         key = _identity(made)
                         if key not in proposals or (
                             proposals[key].start == made.start
@@ -458,6 +459,20 @@ _AWARD_ANAPHORA = re.compile(
     r"(?!(?-i:\s+(?:for\b|[A-Z])))",
     re.I,
 )
+_AGE_BEFORE = re.compile(r"\b(\d{1,2})-year-old (?:[a-z][\w-]* ){0,2}$")
+# Lower-case words right before a name ("soul legend Harriet Vale"), not after a verb or
+# a preposition ("met", "with"), which do not describe it.
+_NOUNS_BEFORE = re.compile(
+    r"(?<![\w'’-])(?!(?:and|or|but|the|a|an|with|to|as|for|by|of|at|in|on|from|met|told|was|"
+    r"is|her|his|their)\b)[a-z][\w-]*(?: [a-z][\w-]*)? $"
+)
+# A quote in which the speaker says they are a fan: "I'm a huge fan", "I've always been a fan".
+_FAN_QUOTE = re.compile(
+    r"\bI(?:['’]m| am|['’]ve (?:always )?been| have (?:always )?been|['’]ve been| was)"
+    r" (?:such )?(?:a |an )?(?:huge |big |massive |longtime |lifelong |die-hard |true )?"
+    r"(?:fan|admirer)\b(?! of)",
+    re.IGNORECASE,
+)
 _QUOTES = re.compile(r"[\"“]([^\"“”]{1,600}?)[\"”]")
 _PERSONISH = ("person", "group")
 # Entity types named by a plain noun phrase rather than a name.
@@ -488,12 +503,24 @@ class _ArticleReader:
         self.full_names = _full_names(suggestions)
         # Who "she" and who "he" stood for so far, by name: one person is not both.
         self.genders: dict[str, str] = {}
+        # Who won each award in the sentences read so far (by the award's folded name):
+        # "The award was presented by X" in the next sentence was presented to them.
+        self.winners: dict[str, tuple[Filler, ...]] = {}
+
+    def note(self, proposal: Proposal) -> None:
+        """Remember what a proposal says for the sentences after it."""
+        if proposal.kind == "award_win" and "award" in proposal.roles:
+            for award in proposal.roles["award"]:
+                self.winners[fold(award.text)] = proposal.roles["winner"]
 
     def skeletons(self) -> Iterable[tuple[_Skeleton, SentenceSuggestions]]:
         focus: Slot | None = None
         last_group: Slot | None = None
         people_so_far: list[Slot] = []
         last_award: Slot | None = None
+        # Who each describing noun was attached to ("17-year-old Ava Lin" is "the teenager",
+        # "bartender Sam Ortiz" "the bartender"), the latest person for each.
+        described: dict[str, Slot] = {}
         for item in self.suggestions:
             sentence = item.sentence
             slots = [self._slot(m) for m in item.mentions]
@@ -543,7 +570,11 @@ class _ArticleReader:
                     s.text for s in named if s.start < start
                 }
                 earlier = [*people_so_far, *(s for s in named if s.start < start)]
-                choices = [focus] if focus is not None and focus.text not in used else []
+                noun = match.group().split()[-1].casefold()
+                attached = described.get(noun)
+                choices = [attached] if attached is not None and attached.text not in used else []
+                if focus is not None and focus.text not in used:
+                    choices.append(focus)
                 choices += [s for s in reversed(earlier) if s.text not in used]
                 if choices:
                     virtual.append(_standing_for(choices[0], start, start + len(match.group())))
@@ -576,6 +607,10 @@ class _ArticleReader:
             if people:
                 focus = people[0]
             people_so_far.extend(s for s in slots if "person" in s.types)
+            for slot in named:
+                if not slot.virtual:
+                    for noun in _described_as(self.text[max(0, slot.start - 40) : slot.start]):
+                        described[noun] = slot
             groups = [s for s in slots if "group" in s.types]
             if groups:
                 last_group = groups[-1]
@@ -697,6 +732,10 @@ class _ArticleReader:
             if len(fillers) > 1 and not spec.many:
                 return None
             filled[role] = tuple(fillers)
+        if compiled.kind == "presented" and "recipient" not in filled and "award" in filled:
+            winner = self.winners.get(fold(filled["award"][0].text))
+            if winner is not None:
+                filled["recipient"] = winner
         if "band" in kind.roles and "band" not in filled and group is not None:
             band = group.filler(kind.roles["band"].types)
             if band is not None:
@@ -753,7 +792,10 @@ class _ArticleReader:
         return Filler(bare, new_type=fitting[0])
 
     def implied(self, proposal: Proposal) -> list[Proposal]:
-        """Facts another one states too: whoever is handed an award at an event won it."""
+        """Facts another one states too: whoever is handed an award at an event won it; who
+        tells someone "I'm a huge fan" is a fan of theirs."""
+        if proposal.kind == "said":
+            return self._fan_saying_so(proposal)
         if proposal.kind != "presented" or "award_win" not in self.kinds:
             return []
         kind = self.kinds["award_win"]
@@ -774,6 +816,46 @@ class _ArticleReader:
                 new_entities=_new_entities(roles),
             )
         ]
+
+    def _fan_saying_so(self, said: Proposal) -> list[Proposal]:
+        """ "I'm a huge fan," Quinn told Harlan: Quinn is a fan of Harlan (kinds.yaml: a fan
+        told their idol they were a fan)."""
+        kind = self.kinds.get("fan_of")
+        if kind is None or not said.roles.get("to") or not _fan_quote(said.roles["quote"][0].text):
+            return []
+        fan, idol = said.roles["speaker"], said.roles["to"]
+        if len(fan) != 1 or len(idol) != 1 or fan[0].new_type not in (None, "person"):
+            return []
+        roles: dict[str, tuple[Filler, ...]] = {"fan": fan, "idol": idol}
+        if "event" in said.roles and "event" in kind.roles:
+            roles["event"] = said.roles["event"]
+        return [
+            Proposal(
+                kind="fan_of",
+                roles=roles,
+                evidence=said.evidence,
+                start=said.start,
+                confidence=said.confidence - 0.05,
+                new_entities=_new_entities(roles),
+            )
+        ]
+
+
+def _described_as(before: str) -> list[str]:
+    """The nouns the words just before a name describe it by: "17-year-old" makes a
+    teenager, "soul legend" a legend."""
+    nouns = []
+    age = _AGE_BEFORE.search(before)
+    if age is not None and 13 <= int(age.group(1)) <= 19:
+        nouns += ["teenager", "teen"]
+    words = _NOUNS_BEFORE.search(before)
+    if words is not None:
+        nouns += [w.casefold() for w in words.group().split() if not w[0].isdigit()]
+    return nouns
+
+
+def _fan_quote(quote: str) -> bool:
+    return _FAN_QUOTE.search(quote) is not None
 
 
 def _moved(slot: Slot, start: int, end: int, *, text: str | None = None) -> Slot:
@@ -1031,7 +1113,8 @@ _JOBS = (
     "drummer guitarist bassist keyboardist frontman frontwoman vocalist comedian mentor "
     "magician champion star musician songwriter dancer model author writer filmmaker chef "
     "pianist violinist percussionist trio duo quartet collective band group legend icon "
-    "newcomer veteran contestant finalist winner runner-up chief executive founder"
+    "newcomer veteran contestant finalist winner runner-up chief executive founder rocker "
+    "crooner diva superstar hitmaker heartthrob co-star castmate influencer personality"
 ).split()
 _DESCRIPTION = (
     r"(?:(?:the|a|an|his|her|their|its|fellow|former) (?:[a-z][\w'’-]* ){0,3}?(?:[a-z][\w'’-]*,? "
@@ -1054,7 +1137,7 @@ def _compile(cue: Cue, kind: KindIn) -> _Compiled:
         if suffix == "+":
             # Each name of a list may have its job before it: "judge A and host B".
             body = rf"{token}(?:(?:,|,? and|,? &) {_JOB}?{token})*"
-            return rf"{_DESCRIPTION}(?P<{role}>{body})(?!{_POSSESSIVE})"
+            return rf"{_DESCRIPTION}(?P<{role}>{body})(?!{_POSSESSIVE}){_AGE}"
         if suffix == "'s":
             return rf"(?P<{role}>{token})(?:['’]s|(?<=s⟩)['’])"
         return rf"{_DESCRIPTION}(?P<{role}>{token})(?!{_POSSESSIVE}){_AGE}"

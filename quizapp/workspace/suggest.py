@@ -447,7 +447,10 @@ _ROLE_NOUNS = frozenset(
 )
 _ADJECTIVE_SUFFIX = re.compile(r"-(?:born|based|bred|raised|made|style|era|themed|inspired)$")
 _BEFORE_ROLE_NOUN = re.compile(
-    r" (?:(?!(?:and|or|but|the|a|an|with|to|as|for|by|of|is|was)\b)[a-z][\w-]* )?(?:"
+    # (Not a verb between: "Quinn met veteran rocker Dex Harlan" is Quinn meeting him.)
+    r" (?:(?!(?:and|or|but|the|a|an|with|to|as|for|by|of|is|was|met|told|saw|beat|took|gave|"
+    r"won|became|brought|led|left|sang|thanked|joined|introduced|called|named)\b)"
+    r"(?![a-z]+ed\b)[a-z][\w-]* )?(?:"
     + "|".join(sorted(_ROLE_NOUNS | {"rock", "pop", "band", "quartet", "trio", "duo", "group"}))
     + r")\b"
 )
@@ -515,6 +518,14 @@ def _sentence_mentions(
     known_spans = {(m.start, m.end) for m in known}
     titles = [t for t in _titles(text) if (t.start, t.end) not in known_spans]
     taken = _Taken()
+    if not _is_headline(text):
+        # Before the titles: a title found elsewhere may be part of it ("Afterglow").
+        taken.take(
+            [
+                Mention(Category.NEW_NAME, m.group("name"), *m.span("name"))
+                for m in _TITLE_IN_PLACE_YEAR.finditer(text)
+            ]
+        )
     # A title is read whole: the names and years inside it are part of it.
     taken.take(sorted(titles, key=lambda m: (m.start - m.end, m.start)))
     taken.take(known)
@@ -582,6 +593,12 @@ _SHOW_ROUND = re.compile(
 _NAME_YEAR = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’&-]*\s+){1,4}(?:19|20)\d\d(?![\w]|[.,]\d|\s+(?:[a-z-]+\s+)?"
     r"(?:semi-?final|final|finale|premiere|auditions|playoffs?)\b)"
+)
+# A tour's or a show's title with a place and a year: "for Afterglow in Seoul 2025". Only after
+# a word that introduces a show's name, since "Lady Gaga in London 2025" would be a person.
+_TITLE_IN_PLACE_YEAR = re.compile(
+    r"\b(?:for|at|of|during|headlining|called|titled|dubbed|opened|kicked off|launched) "
+    r"(?P<name>(?:[A-Z][\w'’&-]*\s+){1,3}in\s+[A-Z][\w'’&-]*\s+(?:19|20)\d\d)(?![\w]|[.,]\d)"
 )
 _MONTHS = frozenset(
     "january february march april may june july august september october november december "
@@ -772,7 +789,9 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
             and (
                 pair in (("of", "the"), ("of", "a"))
                 or (
-                    first == "Best" and nxt in ("in", "for", "by") and pair[1] in ("a", "an", "the")
+                    first in _AWARD_OPENERS
+                    and nxt in ("in", "for", "by")
+                    and pair[1] in ("a", "an", "the")
                 )
             )
             and then_capitalised(i + 2)
@@ -781,7 +800,7 @@ def _continuation(text: str, words: list[re.Match[str]], i: int, length: int) ->
     # Not "by": "Best Documentary by Paul Reyes" is an award and its presenter.
     if spaced and nxt in ("in", "for") and then_capitalised(i + 1):
         first = words[i - length + 1].group() if length <= i + 1 else ""
-        if first == "Best":
+        if first in _AWARD_OPENERS:
             return [i + 1, i + 2]
     if (
         gap.startswith(".")
@@ -903,6 +922,18 @@ _VENUE_WORDS = frozenset(
     "pavilion amphitheatre amphitheater auditorium ballroom coliseum forum lounge park square "
     "plaza pier bridge".split()
 )
+# "Ashford Museum of Art", "Palace of Fine Arts": a venue's head word before its "of".
+_VENUE_OF = re.compile(
+    r"\b(?:Museum|Hall|Palace|Centre|Center|Theatre|Theater|Gallery|"
+    r"Opera House|Cathedral|Church|Temple) of\b"
+)
+# A job at a company, just before its name: "the creative director of", "the CEO at".
+_EMPLOYER_BEFORE = re.compile(
+    r"\b(?:creative director|managing director|artistic director|executive|chief executive|"
+    r"ceo|president|editor-in-chief|editor|publisher|boss|chairman|"
+    r"chairwoman|chair) (?:of|at) (?:the )?$",
+    re.IGNORECASE,
+)
 _AWARD_END = re.compile(r"\b(?:Award|Awards?|Prize|Medal|Honou?r)$|\bof the [A-Z]\w+$")
 # "the Nova trophy", "two Golden Crowns, the festival's gold-plated trophies".
 _TROPHY_NEAR = re.compile(
@@ -915,6 +946,9 @@ _TROPHY_BEFORE = re.compile(
     r"(?:the )?|(?:clutching|hoisting|holding up|"
     r"kissing|cradling) (?:her|his|their|the) (?:[a-z-]+ )?)$"
 )
+# The words award categories open with ("Best Actor", "Outstanding Lead Actress in a Drama
+# Series", "Favorite Pop Artist"): a name that starts so is an award.
+_AWARD_OPENERS = frozenset({"Best", "Outstanding", "Favorite", "Favourite"})
 _AWARD_BEFORE = re.compile(r"\b(?:(?:award|prize|honou?r) (?:for|of)|(?:was|were) crowned) $")
 # "handed the Golden Lantern for Best Director": a name before the award it stands for is
 # the trophy.
@@ -1004,7 +1038,7 @@ def guess_type(text: str, mention: Mention) -> str | None:
         last in _EVENT_WORDS or name.split()[1].casefold() in _EVENT_HEADS
     ):
         return "event"
-    if name.startswith("Best ") or _AWARD_BEFORE.search(before):
+    if name.split()[0] in _AWARD_OPENERS and len(name.split()) > 1 or _AWARD_BEFORE.search(before):
         return "award"
     if _AWARD_END.search(name) and not name.endswith("Awards"):
         return "award"
@@ -1012,7 +1046,9 @@ def guess_type(text: str, mention: Mention) -> str | None:
         return "event"
     if re.search(r"\b(?:" + "|".join(sorted(_ROLE_NOUNS)) + r") $", before):
         return "person"  # "guitarist Theo Park" is not a park
-    if last in _VENUE_WORDS:
+    if _EMPLOYER_BEFORE.search(before):
+        return "company"  # "the creative director of Maison Aurèle"
+    if last in _VENUE_WORDS or _VENUE_OF.search(name):
         return "venue"
     if last in _COMPANY_WORDS or name.endswith((" TV", " FM")):
         return "company"
