@@ -58,11 +58,17 @@ def redis_server(tmp_path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     if binary is None:
         pytest.skip("needs redis-server (apt: redis-server)")
     port = _free_port()
+    # The suite is also run under faketime (LD_PRELOAD): redis-server's allocator then
+    # recurses into the faked clock and the server exits at once, so it runs on real time.
+    environment = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    log = tmp_path / "redis.log"
+    output = log.open("wb")
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        env=environment,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url, socket_timeout=1)
@@ -72,9 +78,11 @@ def redis_server(tmp_path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
             try:
                 client.ping()
                 break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
+            except redis.ConnectionError as refused:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"redis-server did not start (exit {server.poll()}): {log.read_text()}"
+                    ) from refused
                 time.sleep(0.05)
         yield server, url
     finally:
@@ -82,6 +90,7 @@ def redis_server(tmp_path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         os.kill(server.pid, signal.SIGCONT)  # a stopped process cannot act on SIGTERM
         server.terminate()
         server.wait(timeout=10)
+        output.close()
 
 
 def _answer_counts(store: redis.Redis) -> int:
