@@ -22,6 +22,7 @@ from quizapp.questions.generation import (
     generate,
 )
 from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
+from quizapp.workspace.audit import POSITION_SHARE, TRUE_FALSE_SHARE
 
 ARTICLE = "a-show"
 EVENT = "show-2011"
@@ -303,7 +304,7 @@ def test_false_statements_swap_only_a_role_unique_given_what_the_prompt_states()
             t: [drafts[(t, f.id)].answer[0] for f in facts if (t, f.id) in drafts]
             for t in ("won-tf", "won-no-event-tf", "wore-tf")
         }
-        assert Counter(truth["won-tf"]) == {"true": 4, "false": 4}
+        assert set(truth["won-tf"]) == {"true", "false"}
         assert set(truth["won-no-event-tf"]) == {"true"}
         assert set(truth["wore-tf"]) == {"true"}
         per_seed.append(truth["won-tf"])
@@ -452,34 +453,55 @@ def test_editorial_brackets_are_not_shown_to_players():
 # --- 9. Answer positions --------------------------------------------------------------------
 
 
-def _forty_winners() -> BankSnapshot:
-    people = [person(f"w{i}", f"Star {i:02d}") for i in range(40)]
-    awards = [thing(f"aw{i}", f"Prize {i:02d}", "award") for i in range(40)]
+def _winners(count: int) -> BankSnapshot:
+    people = [person(f"w{i}", f"Star {i:03d}") for i in range(count)]
+    awards = [thing(f"aw{i}", f"Prize {1000 + i}", "award") for i in range(count)]
     facts = [
-        fact(f"f{i:02d}", "award_win", winner=f"w{i}", award=f"aw{i}", event=EVENT)
-        for i in range(40)
+        fact(f"f{i:03d}", "award_win", winner=f"w{i}", award=f"aw{i}", event=EVENT)
+        for i in range(count)
     ]
     templates = [
         template("who-won", "award_win", "Who won {award} at the {event}?", "winner"),
         template("which-award", "award_win", "Which award did {winner} win?", "award"),
+        template(
+            "won-tf", "award_win", "{winner} won {award} at the {event}.", "winner", "true_false"
+        ),
     ]
-    return snapshot(people + awards, facts, templates)
+    return snapshot(
+        people + awards,
+        facts,
+        templates,
+        unique_given={"award_win": {"winner": ("award", "event")}},
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2026])
 def test_the_right_choice_is_spread_evenly_over_a_to_d(seed):
-    drafts, _ = run(_forty_winners(), seed)
+    # Each question's own id places its right choice (so no other question's change moves
+    # it): over a template's 400 questions A-D each hold a quarter, within the audit's bounds.
+    drafts, _ = run(_winners(400), seed)
 
+    low, high = POSITION_SHARE
     for template_id in ("who-won", "which-award"):
         made = [d for d in drafts.values() if d.template_id == template_id]
         positions = Counter(d.choices.index(d.answer[0]) for d in made)
-        mean = len(made) / 4
-        assert len(made) == 40 and set(positions) == {0, 1, 2, 3}
-        assert all(abs(positions[p] - mean) <= 1 for p in range(4)), positions
+        assert len(made) == 400
+        assert all(low <= positions[p] / 400 <= high for p in range(4)), positions
+
+
+def test_about_half_the_statements_are_false_whatever_the_seed():
+    truths = [
+        [d.answer[0] for d in run(_winners(400), seed)[0].values() if d.template_id == "won-tf"]
+        for seed in (1, 2026)
+    ]
+
+    assert truths[0] == truths[1], "a statement's truth is its own, not a coin flip per run"
+    share = Counter(truths[0])["false"] / len(truths[0])
+    assert 1 - TRUE_FALSE_SHARE <= share <= TRUE_FALSE_SHARE, share
 
 
 def test_a_rebuild_of_one_template_makes_what_a_full_rebuild_makes():
-    bank = _forty_winners()
+    bank = _winners(40)
     full, _ = run(bank)
     one = BankSnapshot(
         bank.kinds,

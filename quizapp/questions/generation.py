@@ -7,6 +7,7 @@ the database into a snapshot, generates, and stores the result in one transactio
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import functools
@@ -243,7 +244,13 @@ def _value(fact: FactInfo, role: str, spec: RoleInfo) -> Value | None:
 
 
 class _Context:
-    """Indexes over the whole bank, built once per run."""
+    """Indexes over the whole bank, built once and then kept up to date fact by fact.
+
+    Every pool of wrong answers is kept sorted (entity ids, literal values), never in the order
+    facts happened to be read: a question's draw from a pool then depends on who is in it, not
+    on which fact came first, so a fact's change touches only the questions that
+    ``apply_fact`` names (quizapp.questions.live keeps one context per database).
+    """
 
     def __init__(self, bank: BankSnapshot):
         self.bank = bank
@@ -253,18 +260,20 @@ class _Context:
         self.by_event: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.literals: dict[tuple[str, str], list[Any]] = defaultdict(list)
         self.literals_by_article: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
-        self.facts_by_kind: dict[str, list[FactInfo]] = defaultdict(list)
+        # {kind: {fact id: fact}}, live facts only.
+        self.facts_by_kind: dict[str, dict[str, FactInfo]] = defaultdict(dict)
+        self.fact_kind: dict[str, str] = {}
         self.readings: dict[str, frozenset[str]] = {}
         self.distinctive: dict[str, frozenset[str]] = {}
         self.folded: dict[str, str] = {}
         self.all_tags: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
-        self.values_kind: str | None = None
         self.events: dict[str, str | None] = {}
         self.shown_kind: str | None = None
         self.padded: dict[str, tuple[str, ...]] = {}
         self.typed: dict[str, tuple[str, ...]] = {}
         self.shown: dict[str, dict[str, str | int | list[str]]] = {}
-        self.values: dict[str, dict[str, Value]] = {}
+        self.values: dict[str, dict[str, dict[str, Value]]] = {}
+        self.plans: dict[str, _TemplatePlan] = {}
         # Who filled each role of each kind, by type, and the same split by tags: the wrong
         # answers that fit the role best ("other winners", "other drummers").
         self.by_role: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -272,6 +281,13 @@ class _Context:
         self.by_tag: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.members_of_article: dict[str, set[str]] = defaultdict(set)
         self.members_of_event: dict[str, set[str]] = defaultdict(set)
+        # Which live facts name each entity, are in each article, are of each event: what a
+        # change to a pool or a count reaches.
+        self.facts_of_entity: dict[str, set[str]] = defaultdict(set)
+        self.facts_of_article: dict[str, set[str]] = defaultdict(set)
+        self.facts_of_event: dict[str, set[str]] = defaultdict(set)
+        # How many facts put each member in each pool: a member leaves when its last one goes.
+        self.refs: Counter[tuple[str, Any, Any]] = Counter()
         # How many entities' names hold each folded word (for what counts as distinctive).
         self.name_words: Counter[str] = Counter()
 
@@ -281,45 +297,204 @@ class _Context:
             for tag in entity.tags:
                 self.by_tag[(entity.type, tag)].append(entity.id)
             self.name_words.update({w for form in entity.forms for w in self.fold(form).split()})
-        seen_role: set[tuple[str, str, str]] = set()
-        seen_article: set[tuple[str, str]] = set()
-        seen_event: set[tuple[str, str]] = set()
-        seen_literal: set[tuple[Any, ...]] = set()
+        self._building = True
         for fact in bank.facts:
-            self.facts_by_kind[fact.kind].append(fact)
-            specs = bank.kinds.get(fact.kind, {})
-            event = self.event_of(fact)
-            for role, raw in fact.roles.items():
-                spec = specs.get(role)
-                if spec is None:
+            self._count(fact, 1, set())
+        self._building = False
+        for pools in (self.by_article, self.by_event, self.by_role, self.by_role_tag):
+            for pool in pools.values():
+                pool.sort()
+        for literal_pools in (self.literals, self.literals_by_article):
+            for literal_pool in literal_pools.values():
+                literal_pool.sort(key=_literal_order)
+
+    def _pool(self, name: str) -> dict[Any, list[Any]]:
+        pool: dict[Any, list[Any]] = getattr(self, name)
+        return pool
+
+    def _ref(self, name: str, key: Any, member: Any, sign: int, changed: set[Any]) -> None:
+        """Count one more (``sign`` 1) or one fewer (-1) fact putting ``member`` in a pool."""
+        ref = (name, key, member)
+        count = self.refs[ref] + sign
+        if count > 0:
+            self.refs[ref] = count
+            if count > 1 or sign < 0:
+                return
+        else:
+            del self.refs[ref]
+        changed.add((name, key))
+        if name.startswith("members_of_"):
+            members: dict[Any, set[str]] = getattr(self, name)
+            (members[key].add if sign > 0 else members[key].discard)(member)
+            return
+        pool = self._pool(name)[key]
+        order = _literal_order if name.startswith("literals") else None
+        if sign < 0:
+            pool.remove(member)
+        elif self._building:
+            pool.append(member)  # sorted once, at the end
+        else:
+            bisect.insort(pool, member, key=order)
+
+    def _count(self, fact: FactInfo, sign: int, changed: set[Any]) -> None:
+        """Add (``sign`` 1) or take away (-1) a live fact in every index."""
+        if sign > 0:
+            self.facts_by_kind[fact.kind][fact.id] = fact
+            self.fact_kind[fact.id] = fact.kind
+        else:
+            self.facts_by_kind[fact.kind].pop(fact.id, None)
+            self.fact_kind.pop(fact.id, None)
+        self.events.pop(fact.id, None)
+        self.shown.pop(fact.id, None)
+        event = self.event_of(fact)
+        own = (self.facts_of_article[fact.article_id],) + (
+            (self.facts_of_event[event],) if event else ()
+        )
+        for index in own:
+            (index.add if sign > 0 else index.discard)(fact.id)
+        if sign < 0:
+            self.events.pop(fact.id, None)
+        specs = self.bank.kinds.get(fact.kind, {})
+        named: set[str] = set()
+        for role, raw in fact.roles.items():
+            spec = specs.get(role)
+            if spec is None:
+                continue
+            if spec.literal:
+                self._ref("literals", (fact.kind, role), raw, sign, changed)
+                self._ref(
+                    "literals_by_article", (fact.article_id, fact.kind, role), raw, sign, changed
+                )
+                continue
+            for entity_id in raw if isinstance(raw, list) else (raw,):
+                entity = self.bank.entities.get(entity_id)
+                if entity is None:
                     continue
-                if spec.literal:
-                    if (fact.kind, role, raw) not in seen_literal:
-                        seen_literal.add((fact.kind, role, raw))
-                        self.literals[(fact.kind, role)].append(raw)
-                    if (fact.article_id, fact.kind, role, raw) not in seen_literal:
-                        seen_literal.add((fact.article_id, fact.kind, role, raw))
-                        self.literals_by_article[(fact.article_id, fact.kind, role)].append(raw)
-                    continue
-                for entity_id in raw if isinstance(raw, list) else (raw,):
-                    entity = bank.entities.get(entity_id)
-                    if entity is None:
-                        continue
-                    self.mentions[entity_id] += 1
-                    key = (fact.article_id, entity.type)
-                    if (key[0], entity_id) not in seen_article:
-                        seen_article.add((key[0], entity_id))
-                        self.by_article[key].append(entity_id)
-                        self.members_of_article[key[0]].add(entity_id)
-                    if event and (event, entity_id) not in seen_event:
-                        seen_event.add((event, entity_id))
-                        self.by_event[(event, entity.type)].append(entity_id)
-                        self.members_of_event[event].add(entity_id)
-                    if (fact.kind, role, entity_id) not in seen_role:
-                        seen_role.add((fact.kind, role, entity_id))
-                        self.by_role[(fact.kind, role, entity.type)].append(entity_id)
-                        for tag in entity.tags:
-                            self.by_role_tag[(fact.kind, role, entity.type, tag)].append(entity_id)
+                self.mentions[entity_id] += sign
+                named.add(entity_id)
+                self._ref("by_article", (fact.article_id, entity.type), entity_id, sign, changed)
+                self._ref("members_of_article", fact.article_id, entity_id, sign, changed)
+                if event:
+                    self._ref("by_event", (event, entity.type), entity_id, sign, changed)
+                    self._ref("members_of_event", event, entity_id, sign, changed)
+                self._ref("by_role", (fact.kind, role, entity.type), entity_id, sign, changed)
+                for tag in entity.tags:
+                    self._ref(
+                        "by_role_tag", (fact.kind, role, entity.type, tag), entity_id, sign, changed
+                    )
+        for entity_id in named:
+            facts = self.facts_of_entity[entity_id]
+            (facts.add if sign > 0 else facts.discard)(fact.id)
+
+    def plan(self, template: TemplateInfo) -> _TemplatePlan:
+        """The template's plan, kept while the template stays as it is."""
+        plan = self.plans.get(template.id)
+        if plan is None or plan.template != template or plan.template.requires != template.requires:
+            plan = self.plans[template.id] = _TemplatePlan(template, self)
+        return plan
+
+    def templates_of(self, kinds: Iterable[str]) -> list[TemplateInfo]:
+        wanted = set(kinds)
+        return [t for t in self.bank.templates if t.kind in wanted and t.status == "published"]
+
+    def set_template(self, template: TemplateInfo | None, template_id: str) -> None:
+        """Put a new, changed or (None) removed template in the context."""
+        kept = [t for t in self.bank.templates if t.id != template_id]
+        if template is not None:
+            kept.append(template)
+        self.bank.templates = sorted(kept, key=lambda t: t.id)
+        self.plans.pop(template_id, None)
+
+    def apply_fact(self, old: FactInfo | None, new: FactInfo | None) -> set[tuple[str, str]]:
+        """Replace live fact ``old`` by ``new`` (either None: added, retired) in every index;
+        return the (template id, fact id) pairs whose question may now differ.
+
+        A question reads its own fact and template, the facts that answer it too (same key),
+        its answer's count of mentions (its difficulty), and the pools its wrong answers come
+        from; the pairs are all of those that the change reaches.
+        """
+        pairs: set[tuple[str, str]] = set()
+        changed: set[Any] = set()
+        before = Counter(self._entities_of(old))
+        if old is not None:
+            pairs |= self._sharing_a_key(old)
+            for plan in self._plans_of(old.kind):
+                plan.index(old.id, self.values_of(old.kind).get(old.id, {}), -1)
+            self.values.get(old.kind, {}).pop(old.id, None)
+            self._count(old, -1, changed)
+        if new is not None:
+            self._count(new, 1, changed)
+            if new.kind in self.values:
+                self.values[new.kind][new.id] = self._values(new)
+            for plan in self._plans_of(new.kind):
+                plan.index(new.id, self.values_of(new.kind)[new.id], 1)
+            pairs |= self._sharing_a_key(new)
+        self.all_tags.clear()
+        for fact in (old, new):
+            if fact is not None:
+                pairs |= {(t.id, fact.id) for t in self.templates_of([fact.kind])}
+        recounted = {e for e, n in (Counter(self._entities_of(new)) - before).items() if n} | {
+            e for e, n in (before - Counter(self._entities_of(new))).items() if n
+        }
+        facts: set[str] = set()
+        for entity_id in recounted:
+            facts |= self.facts_of_entity.get(entity_id, set())
+        whole: set[tuple[str, str]] = set()  # (kind, answer role): every question of them
+        for name, key in changed:
+            if name in ("literals", "by_role", "by_role_tag"):
+                whole.add((key[0], key[1]))
+            elif name in ("by_article", "members_of_article"):
+                facts |= self.facts_of_article.get(key[0] if name == "by_article" else key, set())
+            elif name == "literals_by_article":
+                facts |= self.facts_of_article.get(key[0], set())
+            else:  # by_event, members_of_event
+                facts |= self.facts_of_event.get(key[0] if name == "by_event" else key, set())
+        for fact_id in facts:
+            kind = self.fact_kind.get(fact_id)
+            if kind is not None:
+                pairs |= {(t.id, fact_id) for t in self.templates_of([kind])}
+        for kind, role in whole:
+            for template in self.templates_of([kind]):
+                if template.answer_role == role:
+                    pairs |= {(template.id, f) for f in self.facts_by_kind.get(kind, {})}
+        return pairs
+
+    def _entities_of(self, fact: FactInfo | None) -> list[str]:
+        if fact is None:
+            return []
+        specs = self.bank.kinds.get(fact.kind, {})
+        found: list[str] = []
+        for role, raw in fact.roles.items():
+            spec = specs.get(role)
+            if spec is not None and not spec.literal:
+                found.extend(raw if isinstance(raw, list) else (raw,))
+        return found
+
+    def _plans_of(self, kind: str) -> list[_TemplatePlan]:
+        return [p for p in self.plans.values() if p.template.kind == kind]
+
+    def _sharing_a_key(self, fact: FactInfo) -> set[tuple[str, str]]:
+        """The questions whose right answers ``fact`` adds to or takes from: those of the facts
+        that agree with it on a template's key roles."""
+        pairs: set[tuple[str, str]] = set()
+        of_fact = self._values(fact)
+        for template in self.templates_of([fact.kind]):
+            plan = self.plan(template)
+            if template.answer_role not in of_fact:
+                continue
+            present = tuple(r for r in plan.key_roles if r in of_fact)
+            key = tuple(of_fact[r] for r in present)
+            if len(present) == len(plan.key_roles):
+                sharers: Iterable[str] = plan.key_facts.get(key, ())
+            else:
+                positions = [plan.key_roles.index(r) for r in present]
+                sharers = [
+                    f
+                    for f, (_, full) in plan.facts.items()
+                    if tuple(full[i] for i in positions) == key
+                ]
+            pairs |= {(template.id, f) for f in sharers}
+        return pairs
 
     def event_of(self, fact: FactInfo) -> str | None:
         if fact.id in self.events:
@@ -344,20 +519,21 @@ class _Context:
         return names.short_forms(self.bank.entities.values())
 
     def values_of(self, kind: str) -> dict[str, dict[str, Value]]:
-        """Each fact of ``kind``'s role values, by fact id. Templates of one kind share them;
-        only the last kind's are kept, as templates come mostly grouped by kind."""
-        if self.values_kind != kind:
-            specs = self.bank.kinds[kind]
-            self.values = {
-                fact.id: {
-                    role: value
-                    for role in fact.roles
-                    if role in specs and (value := _value(fact, role, specs[role])) is not None
-                }
-                for fact in self.facts_by_kind.get(kind, ())
+        """Each live fact of ``kind``'s role values, by fact id, kept for the kind's templates."""
+        values = self.values.get(kind)
+        if values is None:
+            values = self.values[kind] = {
+                fact.id: self._values(fact) for fact in self.facts_by_kind.get(kind, {}).values()
             }
-            self.values_kind = kind
-        return self.values
+        return values
+
+    def _values(self, fact: FactInfo) -> dict[str, Value]:
+        specs = self.bank.kinds.get(fact.kind, {})
+        return {
+            role: value
+            for role in fact.roles
+            if role in specs and (value := _value(fact, role, specs[role])) is not None
+        }
 
     def shown_of(self, fact: FactInfo) -> dict[str, str | int | list[str]]:
         """How each role of ``fact`` reads in a question; kept for the kind's other templates
@@ -491,28 +667,17 @@ class _TemplatePlan:
             | {self.answer_role}
             | (self.explanation.roles if self.explanation else set())
         )
-        self.answers: dict[_Key, set[Value]] = defaultdict(set)
+        # {key: {answer: how many facts give it}}: what answers a question with that key.
+        self.answers: dict[_Key, dict[Value, int]] = {}
         # Facts that leave out some of the stated roles might answer it too: keep them apart,
         # keyed by which roles they do state.
-        self.partial: dict[tuple[str, ...], dict[_Key, set[Value]]] = defaultdict(
-            lambda: defaultdict(set)
-        )
-        # Each fact's answer and key, kept for when its own question is made.
+        self.partial: dict[tuple[str, ...], dict[_Key, dict[Value, int]]] = defaultdict(dict)
+        # Each fact's answer and key, kept for when its own question is made, and the facts
+        # of each key.
         self.facts: dict[str, tuple[Value, _Key]] = {}
-        values = ctx.values_of(template.kind)
-        answer_role = self.answer_role
-        for fact in ctx.facts_by_kind.get(template.kind, ()):
-            of_fact = values[fact.id]
-            answer = of_fact.get(answer_role)
-            if answer is None:
-                continue
-            present = tuple(r for r in self.key_roles if r in of_fact)
-            key = tuple(of_fact[r] for r in present)
-            if len(present) == len(self.key_roles):
-                self.answers[key].add(answer)
-                self.facts[fact.id] = (answer, key)
-            else:
-                self.partial[present][key].add(answer)
+        self.key_facts: dict[_Key, set[str]] = defaultdict(set)
+        for fact_id, of_fact in ctx.values_of(template.kind).items():
+            self.index(fact_id, of_fact, 1)
 
         self.stated = self.prompt.roles - {self.answer_role}
         # A false statement is provable only by swapping a role that is unique once roles the
@@ -536,9 +701,34 @@ class _TemplatePlan:
             else ("", part.role)
             for part in self.prompt.parts
         )
-        # Where the right choice goes: cycled over the template's questions from here, so
-        # that A-D each hold it about as often, whatever else is rebuilt.
-        self.offset = int(hashlib.sha1(template.id.encode()).hexdigest()[:8], 16)
+
+    def index(self, fact_id: str, of_fact: Mapping[str, Value], sign: int) -> None:
+        """Count a fact's answer in (``sign`` 1) or out (-1) of the plan's indexes."""
+        answer = of_fact.get(self.answer_role)
+        if answer is None:
+            return
+        present = tuple(r for r in self.key_roles if r in of_fact)
+        key = tuple(of_fact[r] for r in present)
+        if len(present) == len(self.key_roles):
+            counts = self.answers
+            if sign > 0:
+                self.facts[fact_id] = (answer, key)
+                self.key_facts[key].add(fact_id)
+            else:
+                self.facts.pop(fact_id, None)
+                self.key_facts[key].discard(fact_id)
+                if not self.key_facts[key]:
+                    del self.key_facts[key]
+        else:
+            counts = self.partial[present]
+        given = counts.setdefault(key, {})
+        left = given.get(answer, 0) + sign
+        if left > 0:
+            given[answer] = left
+        else:
+            given.pop(answer, None)
+            if not given:
+                del counts[key]
 
     def fits(self, fact: FactInfo) -> bool:
         return all(role in fact.roles for role in self.needed)
@@ -547,8 +737,21 @@ class _TemplatePlan:
         found: set[Value] = set()
         for present, index in self.partial.items():
             projected = tuple(v for r, v in zip(self.key_roles, key, strict=True) if r in present)
-            found |= index.get(projected, set())
+            found.update(index.get(projected, ()))
         return found
+
+
+def _turn(qid: str) -> int:
+    """A number fixed by the question alone: where its right choice goes (A-D, each about a
+    quarter of the time) and whether a statement is meant false (about half). The question's
+    own id, not its place among the template's others, so a change elsewhere never moves it;
+    not the seed either, so that a statement's truth is no coin flip per run."""
+    return int(hashlib.sha1(f"{qid}:turn".encode()).hexdigest()[:8], 16)
+
+
+def _literal_order(value: Any) -> tuple[bool, Any]:
+    """Literal pools sort numbers before texts, each in their own order."""
+    return (isinstance(value, str), value)
 
 
 def _speaker_role(specs: Mapping[str, RoleInfo]) -> str | None:
@@ -561,21 +764,14 @@ def _speaker_role(specs: Mapping[str, RoleInfo]) -> str | None:
     return None
 
 
-@dataclass
-class _Turns:
-    """What a template has made so far: where its next right choice goes, and whether its
-    next statement should be false."""
-
-    choices: int = 0
-    true: int = 0
-    false: int = 0
-
-
 def generate(
     bank: BankSnapshot,
     seed: int,
     report: GenerationReport | None = None,
     on_progress: Callable[[int], None] | None = None,
+    *,
+    context: _Context | None = None,
+    templates: Iterable[TemplateInfo] | None = None,
 ) -> Iterator[QuestionDraft]:
     """Yield a question for every published template and every fact that fits it.
 
@@ -583,40 +779,69 @@ def generate(
     reason: an answer that is not unique, too few wrong answers, a prompt too long.
     """
     report = report if report is not None else GenerationReport()
-    ctx = _Context(bank)
-    for template in sorted(bank.templates, key=lambda t: t.id):
+    ctx = context if context is not None else _Context(bank)
+    for template in sorted(templates if templates is not None else bank.templates, key=_by_id):
         if template.status != "published":
             continue
-        facts = ctx.facts_by_kind.get(template.kind, [])
-        try:
-            if template.kind not in bank.kinds:
-                raise ValueError(f"unknown kind {template.kind!r}")
-            if template.answer_role not in bank.kinds[template.kind]:
-                raise ValueError(f"kind has no role {template.answer_role!r}")
-            plan = _TemplatePlan(template, ctx)
-        except (slots.TemplateSyntaxError, ValueError) as exc:
-            report.skipped.append(Skipped(template.id, None, f"template is invalid: {exc}"))
+        facts = ctx.facts_by_kind.get(template.kind, {})
+        plan = _plan_or_skip(template, ctx, report)
+        if plan is None:
             if on_progress:
                 on_progress(len(facts))
             continue
-        turns = _Turns()
-        for fact in facts:
+        for fact in facts.values():
             if plan.fits(fact):
-                outcome = _make_question(plan, fact, ctx, seed, turns)
+                outcome = _make_question(plan, fact, ctx, seed)
                 if isinstance(outcome, Skipped):
                     report.skipped.append(outcome)
                 else:
                     report.made[outcome.style] += 1
-                    if outcome.style == "multiple_choice":
-                        turns.choices += 1
-                    elif outcome.style == "true_false":
-                        if outcome.answer == ["true"]:
-                            turns.true += 1
-                        else:
-                            turns.false += 1
                     yield outcome
             if on_progress:
                 on_progress(1)
+
+
+def _by_id(template: TemplateInfo) -> str:
+    return template.id
+
+
+def _plan_or_skip(
+    template: TemplateInfo, ctx: _Context, report: GenerationReport
+) -> _TemplatePlan | None:
+    """The template's plan, or None once the report says why it makes no questions."""
+    try:
+        if template.kind not in ctx.bank.kinds:
+            raise ValueError(f"unknown kind {template.kind!r}")
+        if template.answer_role not in ctx.bank.kinds[template.kind]:
+            raise ValueError(f"kind has no role {template.answer_role!r}")
+        return ctx.plan(template)
+    except (slots.TemplateSyntaxError, ValueError) as exc:
+        report.skipped.append(Skipped(template.id, None, f"template is invalid: {exc}"))
+        return None
+
+
+def generate_pairs(
+    ctx: _Context, seed: int, pairs: Iterable[tuple[str, str]], report: GenerationReport
+) -> Iterator[QuestionDraft]:
+    """The questions of just these (template id, fact id) pairs, as ``generate`` makes them
+    from the same bank: a pair whose template is not published, or whose fact is gone or does
+    not fit, makes none."""
+    templates = {t.id: t for t in ctx.bank.templates if t.status == "published"}
+    for template_id, fact_id in sorted(pairs):
+        template = templates.get(template_id)
+        kind = ctx.fact_kind.get(fact_id)
+        if template is None or kind != template.kind:
+            continue
+        plan = _plan_or_skip(template, ctx, report)
+        fact = ctx.facts_by_kind[kind][fact_id]
+        if plan is None or not plan.fits(fact):
+            continue
+        outcome = _make_question(plan, fact, ctx, seed)
+        if isinstance(outcome, Skipped):
+            report.skipped.append(outcome)
+        else:
+            report.made[outcome.style] += 1
+            yield outcome
 
 
 def count_pairs(bank: BankSnapshot) -> int:
@@ -626,7 +851,7 @@ def count_pairs(bank: BankSnapshot) -> int:
 
 
 def _make_question(
-    plan: _TemplatePlan, fact: FactInfo, ctx: _Context, seed: int, turns: _Turns
+    plan: _TemplatePlan, fact: FactInfo, ctx: _Context, seed: int
 ) -> QuestionDraft | Skipped:
     template = plan.template
     refusal = _refusal(plan, fact, ctx)
@@ -634,7 +859,7 @@ def _make_question(
         return Skipped(template.id, fact.id, refusal)
     qid = question_id(template.id, fact.id)
     answer, key = plan.facts[fact.id]  # fits() made sure the fact states every key role
-    correct = plan.answers.get(key, {answer})
+    correct = set(plan.answers.get(key) or (answer,))
     multi_part = len(answer.entities) > 1 or plan.answer_spec.many
 
     if len(correct) > 1 and multi_part:
@@ -670,15 +895,13 @@ def _make_question(
         right = _choice_text(answer, ctx)
         choices = [_choice_text(v, ctx) for v, _ in wrong]
         rng.shuffle(choices)
-        choices.insert((plan.offset + turns.choices) % CHOICES, right)
+        choices.insert(_turn(qid) % CHOICES, right)
         answer_parts, accepted = parts, [[right]]
     elif template.style == "true_false":
         choices = list(TRUE_FALSE_CHOICES)
-        # Alternate, from a side the template id picks, so a template's statements are about
-        # half false; only a provably false one is made false, else it stays true.
-        want_false = turns.false < turns.true or (
-            turns.false == turns.true and plan.offset % 2 == 1
-        )
+        # Half the statements are meant false, by the question's own id; only a provably
+        # false one is made false, else it stays true.
+        want_false = _turn(qid) // CHOICES % 2 == 1
         truth = True
         if want_false and plan.provable and plan.answer_role not in fact.open_roles:
             excluded = _excluded(plan, key, correct)
