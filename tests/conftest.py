@@ -239,6 +239,18 @@ def app(database_url: str):
 
 
 @pytest.fixture(autouse=True)
+def no_kept_bank_context() -> Iterator[None]:
+    """Each test's workspace starts without a generator context kept from another test's
+    database (quizapp.questions.live): PostgreSQL tests share one database URL, and a test
+    may write bank rows around the workspace (its factories)."""
+    from quizapp.questions import live
+
+    live.forget()
+    yield
+    live.forget()
+
+
+@pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch):
     """Hash editor passwords cheaply: scrypt's tenth of a second per hash adds up in tests."""
     monkeypatch.setattr("quizapp.workspace.accounts.PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")

@@ -1005,6 +1005,24 @@ def _read_bank(root: Path) -> Bank:
     return reader.bank
 
 
+def check_records(
+    bank: Bank, *, facts: Iterable[str] = (), templates: Iterable[str] = ()
+) -> list[Problem]:
+    """``check_bank``'s problems of just these facts and templates, for a save that changes
+    no more: ``bank`` need hold only what they refer to and, for the facts, the live facts
+    of their kinds that they could repeat or contradict (a duplicate or contradiction is
+    reported on the last of two, so the changed facts go last)."""
+    reader = _Reader(Path("."), None)
+    reader.bank = bank
+    for fact_id in facts:
+        reader.check_fact(fact_id, bank.facts[fact_id])
+    reader.check_contradictions()
+    reader.check_duplicates()
+    for template_id in templates:
+        reader.check_template(template_id, bank.templates[template_id])
+    return reader.problems
+
+
 def check_bank(bank: Bank, source: str | None = None) -> list[Problem]:
     """The problems of a bank built in memory, found by the same cross-checks as read_bank.
 

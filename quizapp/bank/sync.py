@@ -7,7 +7,7 @@ as the records the loader reads. No Flask here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,60 @@ def kinds_from_db(session: Session) -> dict[str, KindIn]:
     return kinds
 
 
+def entity_in(entity: Entity) -> EntityIn:
+    """An entity row as the loader's record."""
+    return EntityIn(
+        id=entity.id,
+        name=entity.name,
+        type=entity.type,
+        aliases=list(entity.aliases),
+        tags=list(entity.tags),
+    )
+
+
+def article_in(article: Article) -> ArticleIn:
+    """An article row as the loader's record."""
+    header = ArticleHeader(
+        id=article.id,
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        event=article.event_id,
+        url=article.url,
+    )
+    return ArticleIn(header, article.text)
+
+
+def fact_in(fact: Fact) -> FactIn:
+    """A fact row as the loader's record."""
+    return FactIn(
+        id=fact.id,
+        kind=fact.kind,
+        article=fact.article_id,
+        roles=dict(fact.roles),
+        evidence=fact.evidence,
+        retired=fact.retired,
+        open=list(fact.open_roles),
+    )
+
+
+def template_in(template: Template) -> TemplateIn:
+    """A template row as the loader's record."""
+    # Validated, not constructed: the style and status columns are plain strings.
+    return TemplateIn.model_validate(
+        {
+            "id": template.id,
+            "kind": template.kind,
+            "style": template.style,
+            "prompt": template.prompt,
+            "answer": template.answer_role,
+            "explanation": template.explanation,
+            "status": template.status,
+            "requires": template.requires,
+        }
+    )
+
+
 def bank_from_db(session: Session) -> Bank:
     """The database's bank as the records the loader reads (the inverse of ``bank_rows``).
 
@@ -68,47 +122,13 @@ def bank_from_db(session: Session) -> Bank:
     """
     bank = Bank(kinds=kinds_from_db(session))
     for entity in session.scalars(select(Entity).order_by(Entity.id)):
-        bank.entities[entity.id] = EntityIn(
-            id=entity.id,
-            name=entity.name,
-            type=entity.type,
-            aliases=list(entity.aliases),
-            tags=list(entity.tags),
-        )
+        bank.entities[entity.id] = entity_in(entity)
     for article in session.scalars(select(Article).order_by(Article.id)):
-        header = ArticleHeader(
-            id=article.id,
-            title=article.title,
-            date=article.date,
-            source=article.source,
-            event=article.event_id,
-            url=article.url,
-        )
-        bank.articles[article.id] = ArticleIn(header, article.text)
+        bank.articles[article.id] = article_in(article)
     for fact in session.scalars(select(Fact).order_by(Fact.id)):
-        bank.facts[fact.id] = FactIn(
-            id=fact.id,
-            kind=fact.kind,
-            article=fact.article_id,
-            roles=dict(fact.roles),
-            evidence=fact.evidence,
-            retired=fact.retired,
-            open=list(fact.open_roles),
-        )
+        bank.facts[fact.id] = fact_in(fact)
     for template in session.scalars(select(Template).order_by(Template.id)):
-        # Validated, not constructed: the style and status columns are plain strings.
-        bank.templates[template.id] = TemplateIn.model_validate(
-            {
-                "id": template.id,
-                "kind": template.kind,
-                "style": template.style,
-                "prompt": template.prompt,
-                "answer": template.answer_role,
-                "explanation": template.explanation,
-                "status": template.status,
-                "requires": template.requires,
-            }
-        )
+        bank.templates[template.id] = template_in(template)
     return bank
 
 
@@ -299,6 +319,38 @@ def _write_bank(session: Session, bank: Bank, commit: bool) -> LoadReport:
         session.rollback()
         raise
     return report
+
+
+def write_records(
+    session: Session, bank: Bank, *, facts: Collection[str] = (), templates: Collection[str] = ()
+) -> None:
+    """Write just these facts and templates of ``bank`` (and the facts' entity links), added
+    or updated, without committing: for a save that changes no more than them. Their
+    questions are the caller's to regenerate."""
+    only = Bank(
+        kinds=bank.kinds,
+        facts={i: bank.facts[i] for i in facts},
+        templates={i: bank.templates[i] for i in templates},
+    )
+    rows = bank_rows(only)
+    if facts:
+        links = table_of(FactEntity)
+        session.exec(delete(links).where(links.c.fact_id.in_(sorted(facts))))
+    for model in (Fact, FactEntity, Template):
+        wanted = list(rows[model].values())
+        if not wanted:
+            continue
+        if model is FactEntity:
+            session.exec(insert(table_of(model)), params=wanted)
+            continue
+        key = table_of(model).c.id
+        present = set(session.scalars(select(key).where(key.in_([r["id"] for r in wanted]))))
+        added = [r for r in wanted if r["id"] not in present]
+        updated = [r for r in wanted if r["id"] in present]
+        if added:
+            session.exec(insert(table_of(model)), params=added)
+        if updated:
+            session.exec(update(model), params=updated)
 
 
 def _delete(session: Session, model: type[SQLModel], keys: list[Any]) -> None:

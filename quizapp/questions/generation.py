@@ -18,7 +18,7 @@ import operator
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -243,7 +243,7 @@ def _value(fact: FactInfo, role: str, spec: RoleInfo) -> Value | None:
     return Value(entities=frozenset(ids), order=ids)
 
 
-class _Context:
+class BankContext:
     """Indexes over the whole bank, built once and then kept up to date fact by fact.
 
     Every pool of wrong answers is kept sorted (entity ids, literal values), never in the order
@@ -389,8 +389,11 @@ class _Context:
     def plan(self, template: TemplateInfo) -> _TemplatePlan:
         """The template's plan, kept while the template stays as it is."""
         plan = self.plans.get(template.id)
-        if plan is None or plan.template != template or plan.template.requires != template.requires:
-            plan = self.plans[template.id] = _TemplatePlan(template, self)
+        if plan is None or plan.template != template:
+            plan = _TemplatePlan(template, self)
+            # A preview's draft is planned afresh each time, never kept in a saved one's place.
+            if template in self.bank.templates:
+                self.plans[template.id] = plan
         return plan
 
     def templates_of(self, kinds: Iterable[str]) -> list[TemplateInfo]:
@@ -649,7 +652,7 @@ def _shown(value: str | int) -> str | int:
 class _TemplatePlan:
     """A parsed template with the index that answers "what else would be correct?"."""
 
-    def __init__(self, template: TemplateInfo, ctx: _Context):
+    def __init__(self, template: TemplateInfo, ctx: BankContext):
         self.template = template
         self.specs = ctx.bank.kinds[template.kind]
         self.prompt = slots.parse_template(template.prompt)
@@ -770,7 +773,7 @@ def generate(
     report: GenerationReport | None = None,
     on_progress: Callable[[int], None] | None = None,
     *,
-    context: _Context | None = None,
+    context: BankContext | None = None,
     templates: Iterable[TemplateInfo] | None = None,
 ) -> Iterator[QuestionDraft]:
     """Yield a question for every published template and every fact that fits it.
@@ -779,7 +782,7 @@ def generate(
     reason: an answer that is not unique, too few wrong answers, a prompt too long.
     """
     report = report if report is not None else GenerationReport()
-    ctx = context if context is not None else _Context(bank)
+    ctx = context if context is not None else BankContext(bank)
     for template in sorted(templates if templates is not None else bank.templates, key=_by_id):
         if template.status != "published":
             continue
@@ -806,7 +809,7 @@ def _by_id(template: TemplateInfo) -> str:
 
 
 def _plan_or_skip(
-    template: TemplateInfo, ctx: _Context, report: GenerationReport
+    template: TemplateInfo, ctx: BankContext, report: GenerationReport
 ) -> _TemplatePlan | None:
     """The template's plan, or None once the report says why it makes no questions."""
     try:
@@ -821,7 +824,7 @@ def _plan_or_skip(
 
 
 def generate_pairs(
-    ctx: _Context, seed: int, pairs: Iterable[tuple[str, str]], report: GenerationReport
+    ctx: BankContext, seed: int, pairs: Iterable[tuple[str, str]], report: GenerationReport
 ) -> Iterator[QuestionDraft]:
     """The questions of just these (template id, fact id) pairs, as ``generate`` makes them
     from the same bank: a pair whose template is not published, or whose fact is gone or does
@@ -851,7 +854,7 @@ def count_pairs(bank: BankSnapshot) -> int:
 
 
 def _make_question(
-    plan: _TemplatePlan, fact: FactInfo, ctx: _Context, seed: int
+    plan: _TemplatePlan, fact: FactInfo, ctx: BankContext, seed: int
 ) -> QuestionDraft | Skipped:
     template = plan.template
     refusal = _refusal(plan, fact, ctx)
@@ -1007,7 +1010,7 @@ def _excluded(plan: _TemplatePlan, key: _Key, correct: set[Value]) -> set[Value]
     return correct | plan.possibly_correct(key) | stated
 
 
-def _refusal(plan: _TemplatePlan, fact: FactInfo, ctx: _Context) -> str | None:
+def _refusal(plan: _TemplatePlan, fact: FactInfo, ctx: BankContext) -> str | None:
     """Why this fact must not make this template's question at all, if it must not."""
     if plan.answer_role in fact.open_roles:
         return (
@@ -1057,7 +1060,7 @@ def _has_type_or_tag(entity: EntityInfo, wanted: frozenset[str]) -> bool:
     return entity.type in wanted or not wanted.isdisjoint(entity.tags)
 
 
-def _folded_prompt(plan: _TemplatePlan, values: Mapping[str, Any], ctx: _Context) -> str:
+def _folded_prompt(plan: _TemplatePlan, values: Mapping[str, Any], ctx: BankContext) -> str:
     """The prompt's words folded, one space apart and padded with spaces so that " word "
     finds a whole word; the answer's slot is a gap no match crosses."""
     pieces: list[str] = [""]
@@ -1074,7 +1077,7 @@ def _folded_prompt(plan: _TemplatePlan, values: Mapping[str, Any], ctx: _Context
     return " ".join(pieces)
 
 
-def _give_away(answer: Value, said: str, ctx: _Context) -> str | None:
+def _give_away(answer: Value, said: str, ctx: BankContext) -> str | None:
     """Why the prompt (``_folded_prompt``) gives the answer away, if it does."""
     if answer.literal is not None:
         reading = ctx.fold(str(_shown(answer.literal)))
@@ -1099,14 +1102,14 @@ def _names(displays: Sequence[Any]) -> str:
     return slots.join_names(sorted(flat))
 
 
-def _choice_text(value: Value, ctx: _Context) -> str:
+def _choice_text(value: Value, ctx: BankContext) -> str:
     if value.literal is not None:
         return str(_shown(value.literal))
     # Parts in a fixed order, so the right choice is not the only one in the fact's order.
     return slots.join_names(sorted(ctx.bank.entities[i].name for i in value.entities))
 
 
-def _accepted_forms(answer: Value, correct: set[Value], ctx: _Context) -> list[list[str]]:
+def _accepted_forms(answer: Value, correct: set[Value], ctx: BankContext) -> list[list[str]]:
     if answer.literal is not None:
         forms = [str(answer.literal)] + sorted(
             str(v.literal) for v in correct if v != answer and v.literal is not None
@@ -1122,7 +1125,7 @@ def _accepted_forms(answer: Value, correct: set[Value], ctx: _Context) -> list[l
     return [forms]
 
 
-def _typed_forms(entity_id: str, ctx: _Context) -> list[str]:
+def _typed_forms(entity_id: str, ctx: BankContext) -> list[str]:
     """The entity's name, its aliases, then the short forms no other entity shares ("May" for
     Brian May): what a typed answer may be. A new list each time, from one kept per entity."""
     forms = ctx.typed.get(entity_id)
@@ -1133,13 +1136,13 @@ def _typed_forms(entity_id: str, ctx: _Context) -> list[str]:
     return list(forms)
 
 
-def _mentions(answer: Value, ctx: _Context) -> int:
+def _mentions(answer: Value, ctx: BankContext) -> int:
     if answer.literal is not None:
         return 0
     return min(ctx.mentions[i] for i in answer.entities)
 
 
-def _pool_name(plan: _TemplatePlan, answer: Value, ctx: _Context) -> str:
+def _pool_name(plan: _TemplatePlan, answer: Value, ctx: BankContext) -> str:
     if answer.literal is not None:
         return f"{plan.answer_role} values"
     types = sorted({ctx.bank.entities[i].type for i in answer.entities})
@@ -1154,7 +1157,7 @@ def _pick_wrong(
     fact: FactInfo,
     answer: Value,
     excluded: set[Value],
-    ctx: _Context,
+    ctx: BankContext,
     rng: random.Random,
     needed: int,
     said: str,
@@ -1193,7 +1196,7 @@ def _pick_wrong(
     return picked
 
 
-def _near(fact: FactInfo, entity_id: str, ctx: _Context) -> bool:
+def _near(fact: FactInfo, entity_id: str, ctx: BankContext) -> bool:
     if entity_id in ctx.members_of_article.get(fact.article_id, ()):
         return True
     event = ctx.event_of(fact)
@@ -1205,7 +1208,7 @@ def _candidates(
     fact: FactInfo,
     reference: Sequence[str],
     excluded_ids: set[str],
-    ctx: _Context,
+    ctx: BankContext,
     rng: random.Random,
     said: str,
 ) -> Iterator[str]:
@@ -1245,7 +1248,7 @@ def _candidates(
 
 
 def _entity_tiers(
-    fact: FactInfo, entity_type: str, ctx: _Context
+    fact: FactInfo, entity_type: str, ctx: BankContext
 ) -> list[tuple[bool, Sequence[str]]]:
     event = ctx.event_of(fact)
     tiers: list[tuple[bool, Sequence[str]]] = [
@@ -1283,7 +1286,7 @@ def _pick_wrong_groups(
     fact: FactInfo,
     answer: Value,
     excluded: set[Value],
-    ctx: _Context,
+    ctx: BankContext,
     rng: random.Random,
     needed: int,
     said: str,
@@ -1333,7 +1336,7 @@ def _pick_wrong_literals(
     fact: FactInfo,
     answer: Value,
     excluded: set[Value],
-    ctx: _Context,
+    ctx: BankContext,
     rng: random.Random,
     needed: int,
     said: str,
@@ -1576,6 +1579,25 @@ def _make_json_text() -> Callable[[Any], str]:
 
 
 _json_text = _make_json_text()
+
+
+def store_pairs(
+    session: Session, context: BankContext, seed: int, pairs: Collection[tuple[str, str]]
+) -> GenerationReport:
+    """Regenerate the questions of just these (template id, fact id) pairs from ``context``
+    (the bank as it now is), without committing: each pair's question is written, or removed
+    if the pair makes none now."""
+    report = GenerationReport()
+    with collector_paused():
+        rows = [d.as_row() for d in generate_pairs(context, seed, pairs, report)]
+        _upsert(session, table_of(Question), rows)
+        made = {row["id"] for row in rows}
+        gone = sorted({question_id(t, f) for t, f in pairs} - made)
+        table = table_of(Question)
+        for start in range(0, len(gone), 500):
+            result = session.exec(delete(table).where(table.c.id.in_(gone[start : start + 500])))
+            report.removed += result.rowcount or 0
+    return report
 
 
 def rebuild_questions(

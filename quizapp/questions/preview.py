@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 from quizapp.bank import slots
 from quizapp.core.problems import ERROR, WARNING, Location, Problem, Severity
 from quizapp.questions.generation import (
+    BankContext,
     BankSnapshot,
     GenerationReport,
     QuestionDraft,
@@ -140,7 +141,11 @@ def can_publish(preview: Preview) -> bool:
 
 
 def preview_template(
-    bank: BankSnapshot, draft: TemplateDraft, *, seed: int = DEFAULT_SEED
+    bank: BankSnapshot,
+    draft: TemplateDraft,
+    *,
+    seed: int = DEFAULT_SEED,
+    context: BankContext | None = None,
 ) -> Preview:
     """Preview ``draft`` against ``bank``: the questions publishing it would make, and problems.
 
@@ -169,7 +174,7 @@ def preview_template(
     questions: tuple[PreviewQuestion, ...] = ()
     stopped = any(p.severity == ERROR and p.code in _STOPS_GENERATION for p in problems)
     if parsed_prompt is not None and not stopped:
-        drafts, report = _generate(bank, draft, explanation, seed)
+        drafts, report = _generate(bank, draft, explanation, seed, context)
         questions = tuple(_question(bank, q) for q in drafts)
         problems.extend(_skipped_problems(report.skipped))
         if not drafts:
@@ -198,7 +203,11 @@ _STOPS_GENERATION = frozenset(
 
 
 def _generate(
-    bank: BankSnapshot, draft: TemplateDraft, explanation: str | None, seed: int
+    bank: BankSnapshot,
+    draft: TemplateDraft,
+    explanation: str | None,
+    seed: int,
+    context: BankContext | None,
 ) -> tuple[list[QuestionDraft], GenerationReport]:
     template = TemplateInfo(
         id=draft.id,
@@ -214,7 +223,7 @@ def _generate(
     # them), so wrong answers and difficulty come out as in a full run.
     alone = dataclasses.replace(bank, templates=[template])
     report = GenerationReport()
-    return list(generate(alone, seed, report)), report
+    return list(generate(alone, seed, report, context=context, templates=[template])), report
 
 
 def _question(bank: BankSnapshot, draft: QuestionDraft) -> PreviewQuestion:

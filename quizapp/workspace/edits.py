@@ -40,14 +40,31 @@ from quizapp.bank.files import (
     KindIn,
     TemplateIn,
     check_bank,
+    check_records,
 )
 from quizapp.bank.slots import indefinite_article, ordinal
-from quizapp.bank.sync import bank_from_db, write_bank
+from quizapp.bank.sync import (
+    article_in,
+    bank_from_db,
+    entity_in,
+    fact_in,
+    kinds_from_db,
+    template_in,
+    write_bank,
+    write_records,
+)
 from quizapp.core.problems import Problem, ProblemsError
 from quizapp.core.text import fold, slugify, unique_id
 from quizapp.game.quizzes import rebuild_quizzes_holding
-from quizapp.models import Article, Change, Fact, Question, Template
-from quizapp.questions.generation import rebuild_questions, snapshot_of_bank
+from quizapp.models import Article, Change, Entity, Fact, Question, Template
+from quizapp.questions import live
+from quizapp.questions.generation import (
+    BankContext,
+    FactInfo,
+    TemplateInfo,
+    rebuild_questions,
+    store_pairs,
+)
 from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
 from quizapp.workspace.suggest import EntityLike, split_sentences
 
@@ -145,6 +162,174 @@ def _finish(
     change.detail = detail
     session.add(change)
     session.commit()
+    return _saved(session, change, subject_id)
+
+
+# --- Saves that change one fact or one template ---------------------------------------------------
+# They cost what they touch, not what the bank holds: only the records they change and what
+# those refer to are read and checked, only their rows are written, and only the questions
+# the change reaches are made again (from the kept context, quizapp.questions.live). The
+# result is what the common path's whole-bank work gives (tests/test_editing_scoped.py).
+
+
+def _entity_refs(kinds: Mapping[str, KindIn], kind: str, roles: Mapping[str, Any]) -> set[str]:
+    specs = kinds[kind].roles if kind in kinds else {}
+    found: set[str] = set()
+    for role, value in roles.items():
+        spec = specs.get(role)
+        if spec is None or spec.literal:
+            continue
+        found.update(
+            v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
+        )
+    return found
+
+
+def _atoms(roles: Mapping[str, Any]) -> set[str]:
+    # Role values as compared for duplicates and contradictions (folded, one per list item).
+    found: set[str] = set()
+    for value in roles.values():
+        found.update(fold(str(v)) for v in (value if isinstance(value, list) else [value]))
+    return found
+
+
+def _part_of_bank(
+    session: Session,
+    context: BankContext,
+    *,
+    fact_ids: Collection[str] = (),
+    kind: str | None = None,
+    article_id: str | None = None,
+    roles: Mapping[str, Any] | None = None,
+) -> Bank | None:
+    """What a save of these facts reads and checks: the kinds, the facts, their articles and
+    entities, and the live facts of the kind that share a value with ``roles`` (what it
+    could repeat or contradict), put first. None if something they name is unknown: the whole
+    bank's check then says so, with the closest known name."""
+    kinds = kinds_from_db(session)
+    rows = session.scalars(select(Fact).where(col(Fact.id).in_(sorted(fact_ids)))).all()
+    facts = {row.id: fact_in(row) for row in rows}
+    if kind is not None and kind not in kinds:
+        return None
+    wanted_articles = {f.article for f in facts.values()} | ({article_id} if article_id else set())
+    articles = {
+        a.id: article_in(a)
+        for a in session.scalars(
+            select(Article).where(col(Article.id).in_(sorted(wanted_articles)))
+        )
+    }
+    refs: set[str] = set()
+    for fact in facts.values():
+        refs |= _entity_refs(kinds, fact.kind, fact.roles)
+    if roles is not None and kind is not None:
+        refs |= _entity_refs(kinds, kind, roles)
+    entities = {
+        e.id: entity_in(e)
+        for e in session.scalars(select(Entity).where(col(Entity.id).in_(sorted(refs))))
+    }
+    if wanted_articles - articles.keys() or refs - entities.keys():
+        return None
+    bank = Bank(kinds=kinds, entities=entities, articles=articles)
+    if roles is not None and kind is not None:
+        shared = _atoms(roles)
+        for other in context.facts_by_kind.get(kind, {}).values():
+            if other.id not in fact_ids and not shared.isdisjoint(_atoms(other.roles)):
+                bank.facts[other.id] = FactIn.model_construct(
+                    id=other.id,
+                    kind=other.kind,
+                    article=other.article_id,
+                    roles=dict(other.roles),
+                    evidence=other.evidence,
+                    retired=False,
+                    open=list(other.open_roles),
+                )
+    bank.facts.update(facts)
+    return bank
+
+
+def _templates_bank(session: Session) -> Bank:
+    """What a template's save reads and checks: the kinds and the templates."""
+    templates = session.scalars(select(Template).order_by(Template.id))
+    return Bank(kinds=kinds_from_db(session), templates={t.id: template_in(t) for t in templates})
+
+
+def _fact_ids_from(session: Session, prefix: str) -> set[str]:
+    """The fact ids that start with ``prefix``: all that a new id made from it can clash with."""
+    return set(
+        session.scalars(select(Fact.id).where(col(Fact.id).startswith(prefix, autoescape=True)))
+    )
+
+
+def _fact_info(fact: FactIn | None) -> FactInfo | None:
+    if fact is None or fact.retired:
+        return None
+    return FactInfo(
+        fact.id, fact.kind, fact.article, dict(fact.roles), fact.evidence, tuple(fact.open)
+    )
+
+
+def _template_info(template: TemplateIn) -> TemplateInfo:
+    return TemplateInfo(
+        template.id,
+        template.kind,
+        template.style,
+        template.prompt,
+        template.answer,
+        template.explanation,
+        template.status,
+        {role: tuple(wanted) for role, wanted in template.requires.items()},
+    )
+
+
+def _finish_records(
+    session: Session,
+    change: Change,
+    bank: Bank,
+    context: BankContext,
+    *,
+    subject_id: str,
+    detail: dict[str, Any],
+    facts: Mapping[str, FactIn | None] | None = None,
+    templates: Mapping[str, TemplateIn | None] | None = None,
+    seed: int,
+    pending: Pending | None = None,
+    gone: Pending | None = None,
+) -> Saved:
+    # ``_finish`` for a save of the facts or templates named (each with what it was before,
+    # None if new), which ``bank`` holds with what they refer to (``_part_of_bank``).
+    facts, templates = facts or {}, templates or {}
+    problems = check_records(bank, facts=facts, templates=templates)
+    if problems:
+        raise EditError(problems)
+    write_records(session, bank, facts=facts.keys(), templates=templates.keys())
+    try:
+        pairs: set[tuple[str, str]] = set()
+        for fact_id, old in facts.items():
+            pairs |= context.apply_fact(_fact_info(old), _fact_info(bank.facts[fact_id]))
+        for template_id in templates:
+            template = bank.templates[template_id]
+            context.set_template(_template_info(template), template_id)
+            if template.status == "published":
+                pairs |= {(template_id, f) for f in context.facts_by_kind.get(template.kind, {})}
+            made = select(Question.fact_id).where(Question.template_id == template_id)
+            pairs |= {(template_id, f) for f in session.scalars(made)}
+        store_pairs(session, context, seed, pairs)
+        if pending is not None:
+            _mark_pending(session, pending)
+        if gone is not None:
+            rebuild_quizzes_holding(session, fact_ids=gone.facts, template_ids=gone.templates)
+        change.subject_id = subject_id
+        change.detail = detail
+        session.add(change)
+        session.commit()
+    except BaseException:
+        live.forget(session)  # changed in place for a save that did not happen
+        raise
+    live.advance(session, change.id or 0)
+    return _saved(session, change, subject_id)
+
+
+def _saved(session: Session, change: Change, subject_id: str) -> Saved:
     column = {"template": col(Question.template_id), "fact": col(Question.fact_id)}.get(
         change.subject
     )
@@ -250,7 +435,11 @@ def save_template(
         change = _begin(
             session, editor_id, "template", "create" if template_id is None else "update"
         )
-        bank = bank_from_db(session)
+        with live.context(session, before=change.id) as context:
+            return _save_template(change, context)
+
+    def _save_template(change: Change, context: BankContext) -> Saved:
+        bank = _templates_bank(session)
         old = None
         if template_id is None:
             new_id = unique_id(slugify(f"{kind}-{answer_role}-{style}"), bank.templates)
@@ -289,7 +478,7 @@ def save_template(
                 new_id,
                 {role: tuple(types) for role, types in template.requires.items()},
             )
-            preview = preview_template(snapshot_of_bank(bank), draft, seed=seed)
+            preview = preview_template(context.bank, draft, seed=seed, context=context)
             if not can_publish(preview):
                 # The preview beside the form shows where each one is; this says why not.
                 raise EditError(
@@ -301,13 +490,14 @@ def save_template(
         bank.templates[new_id] = template
         published = template.status == "published"
         unpublished = not published and old is not None and old.status == "published"
-        return _finish(
+        return _finish_records(
             session,
             change,
             bank,
+            context,
             subject_id=new_id,
             detail=_diff(old, template),
-            templates={new_id},
+            templates={new_id: old},
             seed=seed,
             pending=Pending(templates={new_id}) if published else None,
             gone=Pending(templates={new_id}) if unpublished else None,
@@ -335,28 +525,53 @@ def _retire(
     # A template or a fact: the record with ``retired`` applied, through the common path.
     def work() -> Saved:
         change = _begin(session, editor_id, subject, action)
-        bank = bank_from_db(session)
-        old: TemplateIn | FactIn
-        new: TemplateIn | FactIn
-        if subject == "template":
-            old, new = _replaced(bank.templates, subject, record_id, retired)
-        else:
-            old, new = _replaced(bank.facts, subject, record_id, retired)
-        # A template's questions are its own; a fact's status changes its whole kind's.
+        with live.context(session, before=change.id) as context:
+            return _retire_in(change, context)
+
+    def _retire_in(change: Change, context: BankContext) -> Saved:
         is_template = subject == "template"
         ids = Pending(templates={record_id}) if is_template else Pending(facts={record_id})
-        return _finish(
+        # A restored fact's questions wait for review; a retired record's leave at once.
+        common: dict[str, Any] = {
+            "subject_id": record_id,
+            "seed": seed,
+            "pending": ids if action == "restore" else None,
+            "gone": ids if action == "retire" else None,
+        }
+        if is_template:
+            bank = _templates_bank(session)
+            old_template, new_template = _replaced(bank.templates, subject, record_id, retired)
+            return _finish_records(
+                session,
+                change,
+                bank,
+                context,
+                detail=_diff(old_template, new_template),
+                templates={record_id: old_template},
+                **common,
+            )
+        row = session.get(Fact, record_id)
+        if row is None:
+            raise _no_such(subject, record_id)
+        part = _part_of_bank(
+            session, context, fact_ids=[record_id], kind=row.kind, roles=dict(row.roles)
+        )
+        bank = part if part is not None else bank_from_db(session)
+        # Last in the bank, so that a restored duplicate is reported on this fact.
+        old, new = _replaced(bank.facts, subject, record_id, retired)
+        bank.facts[record_id] = bank.facts.pop(record_id)
+        if part is None:
+            return _finish(
+                session, change, bank, detail=_diff(old, new), kinds={old.kind}, **common
+            )
+        return _finish_records(
             session,
             change,
             bank,
-            subject_id=record_id,
+            context,
             detail=_diff(old, new),
-            kinds=() if is_template else {old.kind},
-            templates={record_id} if is_template else (),
-            seed=seed,
-            # A restored fact's questions wait for review; a retired record's leave at once.
-            pending=ids if action == "restore" else None,
-            gone=ids if action == "retire" else None,
+            facts={record_id: old},
+            **common,
         )
 
     return _run(session, work)
@@ -1034,12 +1249,25 @@ def save_fact(
 
     def work() -> Saved:
         change = _begin(session, editor_id, "fact", "create" if fact_id is None else "update")
-        bank = bank_from_db(session)
+        with live.context(session, before=change.id) as context:
+            return _save_fact(change, context)
+
+    def _save_fact(change: Change, context: BankContext) -> Saved:
+        part = _part_of_bank(
+            session,
+            context,
+            fact_ids=[fact_id] if fact_id else [],
+            kind=kind,
+            article_id=article_id,
+            roles=roles,
+        )
+        bank = part if part is not None else bank_from_db(session)
         old = None
         if fact_id is None:
             first = next((v for v in roles.values() if isinstance(v, str)), kind)
             # 76 leaves room for unique_id's "-2" ... "-999" within a fact id's 80 characters.
-            new_id = unique_id(slugify(f"{article_id}-{kind}-{first}", limit=76), bank.facts)
+            slug = slugify(f"{article_id}-{kind}-{first}", limit=76)
+            new_id = unique_id(slug, bank.facts if part is None else _fact_ids_from(session, slug))
         else:
             old = bank.facts.get(fact_id)
             if old is None:
@@ -1057,13 +1285,25 @@ def save_fact(
         # Last in the bank, so that a duplicate is reported on this fact, not the other one.
         bank.facts.pop(new_id, None)
         bank.facts[new_id] = fact
-        return _finish(
+        if part is None:
+            return _finish(
+                session,
+                change,
+                bank,
+                subject_id=new_id,
+                detail=_diff(old, fact),
+                kinds={kind} | ({old.kind} if old else set()),
+                seed=seed,
+                pending=Pending(facts={new_id}),
+            )
+        return _finish_records(
             session,
             change,
             bank,
+            context,
             subject_id=new_id,
             detail=_diff(old, fact),
-            kinds={kind} | ({old.kind} if old else set()),
+            facts={new_id: old},
             seed=seed,
             pending=Pending(facts={new_id}),
         )

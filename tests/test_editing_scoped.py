@@ -1,0 +1,115 @@
+"""Saves that cost what they touch (quizapp.workspace.edits, quizapp.questions.live) make what
+the whole bank's rebuild makes, after every edit of a long random sequence."""
+
+import random
+
+import pytest
+from sqlmodel import Session, select
+
+from quizapp.bank.sync import load_bank
+from quizapp.core.database import make_engine
+from quizapp.core.paths import resource_dir
+from quizapp.models import Entity, Fact, FactKind, Template
+from quizapp.questions.generation import generate, rebuild_questions, snapshot
+from quizapp.workspace import edits
+from quizapp.workspace.edits import EditError
+from tests.conftest import create_tables
+from tests.test_editing import question_rows
+
+SEED = 2026
+STEPS = 40
+
+
+@pytest.fixture
+def db(database_url: str):
+    create_tables(database_url)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        load_bank(session, resource_dir("question_bank"))
+        rebuild_questions(session, SEED)
+        yield session
+    engine.dispose()
+
+
+def full_rebuild(db: Session) -> dict[str, dict]:
+    """What a rebuild of the whole bank would store, made aside."""
+    db.expire_all()
+    return {d.id: d.as_row() for d in generate(snapshot(db), SEED)}
+
+
+def entity_roles(db: Session, kind: str) -> dict[str, list[str]]:
+    specs = db.get(FactKind, kind).roles
+    return {r: s["types"] for r, s in specs.items() if s["types"][0] not in ("text", "number")}
+
+
+def an_edit(db: Session, rng: random.Random) -> str:
+    """Make one random edit as an editor could (some are refused: that is part of it)."""
+    facts = db.exec(select(Fact).order_by(Fact.id)).all()
+    live = [f for f in facts if not f.retired]
+    retired = [f for f in facts if f.retired]
+    entities = db.exec(select(Entity).order_by(Entity.id)).all()
+    templates = db.exec(select(Template).order_by(Template.id)).all()
+    action = rng.choice(["correct", "correct", "copy", "retire", "restore", "template"])
+    if action == "restore" and retired:
+        fact = rng.choice(retired)
+        edits.restore_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
+        return f"restore {fact.id}"
+    if action == "retire" and len(live) > 10:
+        fact = rng.choice(live)
+        edits.retire_fact(db, editor_id=None, fact_id=fact.id, seed=SEED)
+        return f"retire {fact.id}"
+    if action == "template":
+        template = rng.choice(templates)
+        status = rng.choice(["draft", "published"])
+        edits.save_template(
+            db,
+            editor_id=None,
+            template_id=template.id,
+            kind=template.kind,
+            style=template.style,
+            prompt=template.prompt,
+            answer_role=template.answer_role,
+            explanation=template.explanation,
+            status=status,
+            seed=SEED,
+        )
+        return f"template {template.id} {status}"
+    # Correct a fact, or add a copy of it, with one entity role filled by another entity
+    # of a fitting type: new wrong answers, new pools, new right answers for others.
+    fact = rng.choice(live)
+    roles = dict(fact.roles)
+    choices = [
+        (role, e.id)
+        for role, types in entity_roles(db, fact.kind).items()
+        if role in roles and not isinstance(roles[role], list)
+        for e in entities
+        if e.type in types and e.id != roles[role]
+    ]
+    if choices:
+        role, entity_id = rng.choice(choices)
+        roles[role] = entity_id
+    edits.save_fact(
+        db,
+        editor_id=None,
+        fact_id=fact.id if action == "correct" else None,
+        kind=fact.kind,
+        article_id=fact.article_id,
+        roles=roles,
+        evidence=fact.evidence,
+        seed=SEED,
+    )
+    return f"{action} {fact.id}: {roles}"
+
+
+@pytest.mark.parametrize("sequence", [1, 2])
+def test_every_edit_of_a_random_sequence_leaves_what_a_full_rebuild_makes(db, sequence):
+    rng = random.Random(sequence)
+    done: list[str] = []
+    refused = 0
+    for _ in range(STEPS):
+        try:
+            done.append(an_edit(db, rng))
+        except EditError:
+            refused += 1  # a duplicate or a contradiction: nothing written
+        assert question_rows(db) == full_rebuild(db), done[-3:]
+    assert len(done) >= STEPS // 2 and any(d.startswith("correct") for d in done)
