@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from quizapp.models import Change
 from quizapp.questions.generation import BankContext, snapshot
+from quizapp.questions.preview import Preview, TemplateDraft, preview_template
 
 # One context per database, used by one thread at a time: a save changes it in place.
 _LOCK = threading.RLock()
@@ -84,3 +85,9 @@ def forget(session: Session | None = None) -> None:
             _KEPT.clear()
         else:
             _KEPT.pop(_database(session), None)
+
+
+def preview(session: Session, draft: TemplateDraft, *, seed: int) -> Preview:
+    """The live preview of a template being written, on the kept context."""
+    with context(session) as kept:
+        return preview_template(kept.bank, draft, seed=seed, context=kept)

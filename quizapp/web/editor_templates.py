@@ -28,13 +28,12 @@ from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
 from quizapp.game.quizzes import build_quizzes
 from quizapp.models import TEMPLATE_STATUSES, Template, utcnow
-from quizapp.questions.generation import snapshot
+from quizapp.questions import live
 from quizapp.questions.preview import (
     NEW_TEMPLATE_ID,
     STYLES,
     Preview,
     TemplateDraft,
-    preview_template,
 )
 from quizapp.web.auth import csrf_error, editor_required, error_page, http_error
 from quizapp.workspace import edits
@@ -333,7 +332,7 @@ def _marked(draft: TemplateDraft, preview: Preview, field: str) -> list[MarkedPa
 
 
 def _preview(draft: TemplateDraft) -> Preview:
-    return preview_template(snapshot(get_session()), draft, seed=_seed())
+    return live.preview(get_session(), draft, seed=_seed())
 
 
 def _seed() -> int:
