@@ -422,6 +422,21 @@ def build_bank(root: Path, facts: int, seed: int) -> dict[str, int]:
         "edition": edition,
         "held_at": held_at,
     }
+    # The bank refuses a fact said twice (same kind, same roles): a second article about one
+    # show reports something new instead, as a newsroom's editors would record it.
+    told: set[str] = set()
+
+    def new_fact(kind: str, event: _Event) -> tuple[str, dict[str, Any], str]:
+        for attempt in range(8):
+            # A show's edition, venue and falls are soon all told: then a quote, which is new.
+            maker = kind if attempt < 4 else "said"
+            roles, sentence = makers[maker](event)
+            key = json.dumps([maker, roles], sort_keys=True)
+            if key not in told:
+                told.add(key)
+                return maker, roles, sentence
+        raise RuntimeError(f"no new {kind} fact for {event.name}")
+
     article_ids: set[str] = set()
     fact_batch: list[dict[str, Any]] = []
     file_number = 0
@@ -444,8 +459,8 @@ def build_bank(root: Path, facts: int, seed: int) -> dict[str, int]:
         kinds = [kind for kind, count in ARTICLE_MIX for _ in range(count)]
         rng.shuffle(kinds)
         paragraphs = [title, fake.paragraph(nb_sentences=rng.randint(3, 6))]
-        for number, kind in enumerate(kinds, 1):
-            roles, sentence = makers[kind](event)
+        for number, wanted in enumerate(kinds, 1):
+            kind, roles, sentence = new_fact(wanted, event)
             fact_batch.append(
                 {
                     "id": f"{article_id}-f{number}",
