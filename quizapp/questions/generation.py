@@ -1582,14 +1582,22 @@ _json_text = _make_json_text()
 
 
 def store_pairs(
-    session: Session, context: BankContext, seed: int, pairs: Collection[tuple[str, str]]
+    session: Session,
+    context: BankContext,
+    seed: int,
+    pairs: Collection[tuple[str, str]],
+    made: Iterable[QuestionDraft] = (),
 ) -> GenerationReport:
     """Regenerate the questions of just these (template id, fact id) pairs from ``context``
     (the bank as it now is), without committing: each pair's question is written, or removed
-    if the pair makes none now."""
+    if the pair makes none now. ``made``: some of them, already made from this very bank (a
+    publish's preview), which are stored as they are."""
     report = GenerationReport()
     with collector_paused():
-        rows = [d.as_row() for d in generate_pairs(context, seed, pairs, report)]
+        rows = [d.as_row() for d in made]
+        done = {(row["template_id"], row["fact_id"]) for row in rows}
+        rest = [pair for pair in pairs if pair not in done]
+        rows += [d.as_row() for d in generate_pairs(context, seed, rest, report)]
         _upsert(session, table_of(Question), rows)
         made = {row["id"] for row in rows}
         gone = sorted({question_id(t, f) for t, f in pairs} - made)

@@ -120,6 +120,8 @@ class Preview:
 
     questions: tuple[PreviewQuestion, ...]
     problems: tuple[Problem, ...]
+    # The questions as the generator made them: what publishing the draft stores, unmade again.
+    made: tuple[QuestionDraft, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -172,6 +174,7 @@ def preview_template(
         _check_ending(draft.prompt, draft.style, problems)
 
     questions: tuple[PreviewQuestion, ...] = ()
+    drafts: list[QuestionDraft] = []
     stopped = any(p.severity == ERROR and p.code in _STOPS_GENERATION for p in problems)
     if parsed_prompt is not None and not stopped:
         drafts, report = _generate(bank, draft, explanation, seed, context)
@@ -185,7 +188,7 @@ def preview_template(
                 problems.extend(_check_filled(parsed, field_name, texts))
 
     problems.sort(key=_problem_order)
-    return Preview(questions=questions, problems=tuple(problems))
+    return Preview(questions=questions, problems=tuple(problems), made=tuple(drafts))
 
 
 # Errors after which the generator would make nothing, or nothing worth showing.

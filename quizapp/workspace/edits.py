@@ -61,6 +61,7 @@ from quizapp.questions import live
 from quizapp.questions.generation import (
     BankContext,
     FactInfo,
+    QuestionDraft,
     TemplateInfo,
     rebuild_questions,
     store_pairs,
@@ -291,6 +292,7 @@ def _finish_records(
     detail: dict[str, Any],
     facts: Mapping[str, FactIn | None] | None = None,
     templates: Mapping[str, TemplateIn | None] | None = None,
+    made: Sequence[QuestionDraft] = (),
     seed: int,
     pending: Pending | None = None,
     gone: Pending | None = None,
@@ -311,9 +313,9 @@ def _finish_records(
             context.set_template(_template_info(template), template_id)
             if template.status == "published":
                 pairs |= {(template_id, f) for f in context.facts_by_kind.get(template.kind, {})}
-            made = select(Question.fact_id).where(Question.template_id == template_id)
-            pairs |= {(template_id, f) for f in session.scalars(made)}
-        store_pairs(session, context, seed, pairs)
+            stored = select(Question.fact_id).where(Question.template_id == template_id)
+            pairs |= {(template_id, f) for f in session.scalars(stored)}
+        store_pairs(session, context, seed, pairs, made)
         if pending is not None:
             _mark_pending(session, pending)
         if gone is not None:
@@ -468,6 +470,7 @@ def save_template(
                 "requires": wanted,
             }
         )
+        made: tuple[QuestionDraft, ...] = ()
         if status == "published":
             draft = TemplateDraft(
                 kind,
@@ -487,6 +490,7 @@ def save_template(
                 )
             if old is None or old.status != "published":
                 change.action = "publish"
+            made = preview.made
         bank.templates[new_id] = template
         published = template.status == "published"
         unpublished = not published and old is not None and old.status == "published"
@@ -498,6 +502,7 @@ def save_template(
             subject_id=new_id,
             detail=_diff(old, template),
             templates={new_id: old},
+            made=made,
             seed=seed,
             pending=Pending(templates={new_id}) if published else None,
             gone=Pending(templates={new_id}) if unpublished else None,
