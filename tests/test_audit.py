@@ -587,3 +587,13 @@ def test_a_name_of_common_words_only_is_not_named_by_every_the():
     bank.entities["the"] = EntityRecord("the", "The", "person")
     replace_question(bank, "q-win-mc", choices=["Ben Brook", "Ann Archer", "The", "Dan Drake"])
     assert codes(bank) == []
+
+
+def test_a_spread_a_fair_draw_gives_is_not_flagged_in_a_small_bank():
+    # 41 questions at A 8, B 14, C 13, D 6: D under 15%, but chance makes such a spread.
+    bank = clean_bank()  # its two questions hold the right answer at B and C
+    _many_mc(bank, [0] * 8 + [1] * 13 + [2] * 12 + [3] * 6)
+    assert audit(bank).findings == []
+
+    _many_mc(bank, [0] * 60)  # now A holds 68 of 101: no fair draw does that
+    assert {f.code for f in audit(bank).findings} == {"answer-positions"}

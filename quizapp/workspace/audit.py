@@ -61,6 +61,10 @@ WARNING = "warning"
 # questions, and so is its true/false split: fewer are too few to call a spread uneven.
 MIN_FOR_SPREAD = 20
 POSITION_SHARE = (0.15, 0.35)  # each of A-D holds between these shares of the right answers
+# ... unless a fair draw could give the spread: chi-square with 3 degrees of freedom at
+# p = 0.001. Each question's own id places its right choice (quizapp.questions.generation),
+# so a small bank's shares wander by chance; only a spread no fair draw makes is a bias.
+POSITION_CHI_SQUARE = 16.27
 TRUE_FALSE_SHARE = 0.65  # neither true nor false above this share of the bank's statements
 MIN_QUIZ_TRUE_FALSE = 3  # a quiz's statements all alike counts from this many
 MIN_QUOTE_WORDS = 3
@@ -743,6 +747,9 @@ def _answer_positions(questions: Sequence[QuestionRecord]) -> Iterator[Finding]:
     )
     total = sum(positions.values())
     if total < MIN_FOR_SPREAD:
+        return
+    expected = total / 4
+    if sum((positions[p] - expected) ** 2 / expected for p in range(4)) < POSITION_CHI_SQUARE:
         return
     low, high = POSITION_SHARE
     spread = ", ".join(f"{'ABCD'[p]} {positions[p]}" for p in range(4))
