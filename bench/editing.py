@@ -56,6 +56,14 @@ ACTIONS = {
 PROMPT = "Which act collected {award} at the {event}?"
 
 
+def resident_mb() -> float:
+    """This process's resident memory now (VmRSS), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def timed(action: Callable[[int], object], runs: int) -> list[float]:
     """Run ``action(n)`` for n in 0..runs-1; the milliseconds each run took."""
     spent = []
@@ -95,7 +103,10 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
         started = time.perf_counter()
         with live.context(session):
             pass
-        print(f"  building the kept context: {(time.perf_counter() - started) * 1000:,.0f} ms")
+        print(
+            f"  building the kept context: {(time.perf_counter() - started) * 1000:,.0f} ms; "
+            f"this process now holds {resident_mb():,.0f} MB"
+        )
 
         def preview(n: int) -> None:
             # As the view does: the kept context, then the generator on the draft.
