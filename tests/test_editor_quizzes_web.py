@@ -501,6 +501,11 @@ def test_the_pick_list_shows_answers_styles_and_the_tick_order(session, as_edito
     numbers = re.findall(r"data-pick-number>(\d*)</span>", listed)
     assert numbers[:3] == ["1", "2", ""]
     assert 'src="/static/editor-quizzes.js"' in listed
+    statements = as_editor.post(
+        "/editor/quizzes/new", **new_quiz_form(scope="list", action="filter", search="Jared Leto")
+    ).text
+    # A statement's answer is whether it is true, and what is.
+    assert 'Answer: <strong class="pick-answer">false (Lady Gaga)</strong>' in statements
 
 
 def test_the_edit_page_lists_the_draft_with_real_buttons_and_its_audit(session, as_editor):
@@ -532,9 +537,7 @@ def test_moving_a_question_comes_back_focused_on_it_and_clears_the_warning(sessi
     moved = as_editor.post(f"/editor/quizzes/{quiz_id}/move", question_id=presenter, direction="up")
 
     assert moved.status_code == 303
-    assert moved.location == (
-        f"/editor/quizzes/{quiz_id}/edit?moved={presenter}&dir=up#item-{presenter}"
-    )
+    assert moved.location == f"/editor/quizzes/{quiz_id}/edit?moved={presenter}&dir=up"
     assert order_of(session, quiz_id) == [presenter, announced]
     page = as_editor.client.get(moved.location).text
     # At the top now, Up is disabled: focus goes to its Down button.

@@ -24,6 +24,7 @@ from quizapp.game.quizzes import (
     MIN_FACTS,
     QuizError,
     QuizNotFound,
+    answer_text,
     item_rows,
     quiz_items,
     scope_where,
@@ -195,6 +196,7 @@ def swap_candidates(
         Question.solution,
         Article.title,
         Question.fact_id,
+        Question.answer,
     ).join(Article, col(Question.article_id) == Article.id)
     query = query.where(col(Question.id).not_in(sorted(held)))
     order = (Question.prompt, Question.id)
@@ -209,8 +211,13 @@ def swap_candidates(
     if limit is not None:
         scoped = scoped.limit(limit)
     return [
-        SwapCandidate(qid, prompt, style, answer, title, fact_id == item.fact_id)
-        for qid, prompt, style, answer, title, fact_id in [*same_fact, *session.exec(scoped)]
+        SwapCandidate(
+            qid, prompt, style, answer_text(style, answer, solution), title, fact == item.fact_id
+        )
+        for qid, prompt, style, solution, title, fact, answer in [
+            *same_fact,
+            *session.exec(scoped),
+        ]
     ]
 
 

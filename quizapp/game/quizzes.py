@@ -915,11 +915,17 @@ def find_questions(
         Question.difficulty,
         Article.title,
         Question.solution,
+        Question.answer,
     )
     query = query.join(Article, col(Question.article_id) == Article.id)
+
+    def choice(row: Sequence[Any]) -> QuestionChoice:
+        qid, prompt, style, difficulty, title, solution, answer = row
+        shown = answer_text(style, answer, solution)
+        return QuestionChoice(qid, prompt, style, difficulty, title, shown)
+
     chosen = {
-        row[0]: QuestionChoice(*row)
-        for row in session.exec(query.where(col(Question.id).in_(list(picked))))
+        row[0]: choice(row) for row in session.exec(query.where(col(Question.id).in_(list(picked))))
     }
     if article_id:
         query = query.where(Question.article_id == article_id)
@@ -931,9 +937,15 @@ def find_questions(
         .order_by(col(Article.date).desc(), Article.id, Question.prompt, Question.id)
         .limit(limit)
     )
-    return [chosen[qid] for qid in picked if qid in chosen] + [
-        QuestionChoice(*row) for row in others
-    ]
+    return [chosen[qid] for qid in picked if qid in chosen] + [choice(row) for row in others]
+
+
+def answer_text(style: str, answer: Sequence[str], solution: str) -> str:
+    """A question's answer for an editor: the solution, or for a true/false statement whether
+    it is true and the true value ("false (Lady Gaga)")."""
+    if style == "true_false" and answer:
+        return f"{answer[0]} ({solution})"
+    return solution
 
 
 def iter_quiz_exports(session: Session) -> Iterator[dict[str, Any]]:

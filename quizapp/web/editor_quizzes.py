@@ -275,8 +275,9 @@ def move(quiz_id: str) -> ResponseReturnValue:
         )
     except quizzes.QuizError as error:
         return _refused(quiz_id, error)
-    target = url_for(".edit", quiz_id=quiz_id, moved=question_id, dir=direction)
-    return redirect(f"{target}#item-{question_id}", 303)
+    # No #fragment: a page with a fragment target skips autofocus (the HTML standard), and
+    # the autofocused button is scrolled into view anyway.
+    return redirect(url_for(".edit", quiz_id=quiz_id, moved=question_id, dir=direction), 303)
 
 
 @bp.post("/<quiz_id>/remove")
