@@ -3,20 +3,23 @@ quizzes refused; one quiz's audit. On the bundled bank, without the app."""
 
 # ruff: noqa: F811 - the fixtures are imported from the module that defines them
 
+import threading
+
 import pytest
 from sqlalchemy import event
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from quizapp.game.quiz_editing import (
     NotInQuiz,
     QuizLocked,
     delete_quiz,
+    editable_quiz,
     move_question,
     remove_question,
     swap_candidates,
     swap_question,
 )
-from quizapp.game.quizzes import QuizError, QuizNotFound, publish_quiz
+from quizapp.game.quizzes import QuizError, QuizNotFound, publish_quiz, quiz_items
 from quizapp.models import Change, Question, Quiz, QuizItem
 from quizapp.workspace.audit import audit_database, audit_quiz
 from tests.test_quizzes import (  # noqa: F401 (fixtures)
@@ -388,3 +391,40 @@ def test_one_quizs_audit_is_the_whole_audit_of_that_quiz_reading_only_that_quiz(
     assert all(f.quiz_id == quiz.id for f in alone) and other.id != quiz.id
     assert not any("from question" in s for s in statements)  # not the bank's questions
     assert all("where" in s for s in statements)  # nothing read whole
+
+
+# --- Two editors at once -----------------------------------------------------------------------
+
+
+def test_edits_from_two_sessions_each_apply_to_what_the_other_left(session, editor, bundled_engine):
+    a, b, c = article_questions(session, 3)
+    quiz = picked_quiz(session, editor, [a, b, c])
+    with Session(bundled_engine) as other:
+        assert [i.question_id for i in quiz_items(other, quiz.id)] == [a, b, c]  # read before
+
+        move_question(session, quiz_id=quiz.id, question_id=c, direction="up", editor_id=None)
+        remove_question(other, quiz_id=quiz.id, question_id=a, editor_id=None)
+
+    assert order(session, quiz.id) == [c, b]
+    assert_consistent(session, quiz.id)
+
+
+def test_an_edit_waits_for_another_on_the_same_draft(session, editor, bundled_engine):
+    a, b, c = article_questions(session, 3)
+    quiz = picked_quiz(session, editor, [a, b, c])
+    done = threading.Event()
+
+    def remove_in_another_session() -> None:
+        with Session(bundled_engine) as other:
+            remove_question(other, quiz_id=quiz.id, question_id=a, editor_id=None)
+        done.set()
+
+    editable_quiz(session, quiz.id, lock=True)  # an edit under way (PostgreSQL: row locked)
+    worker = threading.Thread(target=remove_in_another_session)
+    worker.start()
+    move_question(session, quiz_id=quiz.id, question_id=c, direction="up", editor_id=None)
+    worker.join(timeout=30)
+
+    assert done.is_set()
+    assert sorted(order(session, quiz.id)) == sorted([b, c])
+    assert_consistent(session, quiz.id)

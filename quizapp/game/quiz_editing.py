@@ -12,11 +12,12 @@ refreshes a question the editor did not touch.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from quizapp.core.problems import Problem
@@ -25,11 +26,12 @@ from quizapp.game.quizzes import (
     QuizError,
     QuizNotFound,
     answer_text,
+    count_attempts,
     item_rows,
     quiz_items,
     scope_where,
 )
-from quizapp.models import Article, Attempt, Change, Question, Quiz, QuizItem
+from quizapp.models import Article, Change, Question, Quiz, QuizItem
 
 MOVES = ("up", "down")
 MAX_CANDIDATES = 50  # swap candidates offered for one question
@@ -56,15 +58,38 @@ class SwapCandidate:
     same_fact: bool
 
 
-def editable_quiz(session: Session, quiz_id: str) -> Quiz:
-    """The draft quiz ``quiz_id``; raises QuizNotFound, or QuizLocked if it is published."""
-    quiz = session.get(Quiz, quiz_id)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _released_on_refusal(
+    edit: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """A refused edit ends its transaction: it may hold the quiz's row lock."""
+
+    @wraps(edit)
+    def run(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return edit(session, *args, **kwargs)
+        except QuizError:
+            session.rollback()
+            raise
+
+    return run
+
+
+def editable_quiz(session: Session, quiz_id: str, *, lock: bool = False) -> Quiz:
+    """The draft quiz ``quiz_id``; raises QuizNotFound, or QuizLocked if it is published.
+
+    ``lock``: hold the quiz's row until the transaction ends (PostgreSQL; SQLite serialises
+    writers anyway), so that two editors' edits of one draft run one after the other, each
+    on the items the other left, rather than both rewriting the same positions.
+    """
+    query = select(Quiz).where(Quiz.id == quiz_id).execution_options(populate_existing=True)
+    quiz = session.exec(query.with_for_update() if lock else query).first()
     if quiz is None:
         raise QuizNotFound(quiz_id)
-    played = session.exec(
-        select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz_id)
-    ).one()
-    if quiz.status != "draft" or played:
+    if quiz.status != "draft" or count_attempts(session, quiz_id):
         message = (
             f"the quiz {quiz.title!r} is published: players have played it and their scores "
             "stand on its questions, so it cannot be changed; make a new quiz instead"
@@ -79,6 +104,7 @@ def min_questions(quiz: Quiz) -> int:
     return 1 if quiz.scope == "list" else min(MIN_FACTS, quiz.question_count)
 
 
+@_released_on_refusal
 def move_question(
     session: Session, *, quiz_id: str, question_id: str, direction: str, editor_id: int | None
 ) -> Quiz:
@@ -87,7 +113,7 @@ def move_question(
     if direction not in MOVES:
         message = f"direction must be one of {', '.join(MOVES)}"
         raise QuizError([Problem("unknown_direction", message, "direction")])
-    quiz = editable_quiz(session, quiz_id)
+    quiz = editable_quiz(session, quiz_id, lock=True)
     items = _items(session, quiz, question_id)
     index = [item["question_id"] for item in items].index(question_id)
     other = index - 1 if direction == "up" else index + 1
@@ -98,12 +124,13 @@ def move_question(
     return _rewrite(session, quiz, items, "move", detail, editor_id)
 
 
+@_released_on_refusal
 def remove_question(
     session: Session, *, quiz_id: str, question_id: str, editor_id: int | None
 ) -> Quiz:
     """Take a question out of a draft; commits. Refused if the quiz would keep fewer than
     `min_questions`."""
-    quiz = editable_quiz(session, quiz_id)
+    quiz = editable_quiz(session, quiz_id, lock=True)
     items = _items(session, quiz, question_id)
     least = min_questions(quiz)
     if len(items) - 1 < least:
@@ -116,6 +143,7 @@ def remove_question(
     return _rewrite(session, quiz, kept, "remove", {"question": question_id}, editor_id)
 
 
+@_released_on_refusal
 def swap_question(
     session: Session,
     *,
@@ -130,10 +158,13 @@ def swap_question(
     scope (for a hand-picked quiz, the replaced question's article) on a fact no other item
     of the quiz asks. Its item is a fresh copy of the question as the bank has it now.
     """
-    quiz = editable_quiz(session, quiz_id)
+    quiz = editable_quiz(session, quiz_id, lock=True)
     items = _items(session, quiz, question_id)
-    allowed = {c.id for c in swap_candidates(session, quiz, question_id, limit=None)}
-    if new_question_id not in allowed:
+    same_fact, scoped = _candidates(session, quiz, question_id)
+    wanted = col(Question.id) == new_question_id
+    if not (
+        session.exec(same_fact.where(wanted)).first() or session.exec(scoped.where(wanted)).first()
+    ):
         if session.get(Question, new_question_id) is None:
             message = f"there is no question {new_question_id!r}"
         elif new_question_id in {item["question_id"] for item in items}:
@@ -151,9 +182,10 @@ def swap_question(
     return _rewrite(session, quiz, items, "swap", detail, editor_id)
 
 
+@_released_on_refusal
 def delete_quiz(session: Session, *, quiz_id: str, editor_id: int | None) -> str:
     """Delete a draft and its items, and log it; commits. Returns the deleted quiz's title."""
-    quiz = editable_quiz(session, quiz_id)
+    quiz = editable_quiz(session, quiz_id, lock=True)
     title = quiz.title
     questions = [item.question_id for item in quiz_items(session, quiz_id)]
     try:
@@ -182,12 +214,35 @@ def swap_candidates(
     """The questions that may replace ``question_id`` in ``quiz``: first the other questions
     of its fact, then up to ``limit`` of the quiz's scope (a hand-picked quiz's: the
     question's article) on facts the quiz does not ask yet, by article and prompt."""
+    same_fact, scoped = _candidates(session, quiz, question_id)
+    fact_id = session.exec(
+        select(QuizItem.fact_id).where(
+            QuizItem.quiz_id == quiz.id, QuizItem.question_id == question_id
+        )
+    ).first()
+    if limit is not None:
+        scoped = scoped.limit(limit)
+    return [
+        SwapCandidate(
+            qid, prompt, style, answer_text(style, answer, solution), title, fact == fact_id
+        )
+        for qid, prompt, style, solution, title, fact, answer in [
+            *session.exec(same_fact),
+            *session.exec(scoped),
+        ]
+    ]
+
+
+def _candidates(session: Session, quiz: Quiz, question_id: str) -> tuple[Any, Any]:
+    """The queries of `swap_candidates`: the fact's other questions, the scope's on facts
+    the quiz does not ask (each row: id, prompt, style, solution, article title, fact id,
+    answer). Raises NotInQuiz."""
     items = quiz_items(session, quiz.id)
     item = next((i for i in items if i.question_id == question_id), None)
     if item is None:
         raise _not_in_quiz(quiz, question_id)
-    held = {i.question_id for i in items}
-    other_facts = {i.fact_id for i in items if i.question_id != question_id}
+    held = sorted({i.question_id for i in items})
+    asked = sorted({i.fact_id for i in items})  # the replaced question's fact included
     # sqlmodel's select is typed for at most four columns; it takes any number.
     query = select(  # type: ignore[call-overload]
         Question.id,
@@ -198,27 +253,17 @@ def swap_candidates(
         Question.fact_id,
         Question.answer,
     ).join(Article, col(Question.article_id) == Article.id)
-    query = query.where(col(Question.id).not_in(sorted(held)))
+    query = query.where(col(Question.id).not_in(held))
     order = (Question.prompt, Question.id)
-    same_fact = session.exec(query.where(Question.fact_id == item.fact_id).order_by(*order)).all()
+    same_fact = query.where(Question.fact_id == item.fact_id).order_by(*order)
     if quiz.scope == "list":
         where = col(Question.article_id) == item.article_id
     else:
         where = scope_where(quiz.scope, quiz.scope_id)
-    scoped = query.where(
-        where, col(Question.fact_id).not_in(sorted(other_facts | {item.fact_id}))
-    ).order_by(col(Article.date).desc(), Article.id, *order)
-    if limit is not None:
-        scoped = scoped.limit(limit)
-    return [
-        SwapCandidate(
-            qid, prompt, style, answer_text(style, answer, solution), title, fact == item.fact_id
-        )
-        for qid, prompt, style, solution, title, fact, answer in [
-            *same_fact,
-            *session.exec(scoped),
-        ]
-    ]
+    scoped = query.where(where, col(Question.fact_id).not_in(asked)).order_by(
+        col(Article.date).desc(), Article.id, *order
+    )
+    return same_fact, scoped
 
 
 def _not_in_quiz(quiz: Quiz, question_id: str) -> NotInQuiz:
