@@ -272,6 +272,67 @@ def test_a_quiz_asking_one_fact_twice_repeats_it():
     assert "item 3" in finding.message and "item 1" in finding.message
 
 
+def read_item(position: int, question: QuestionRecord, evidence: str) -> QuizItemRecord:
+    """A quiz item with what a player reads of it: its prompt, answer and evidence."""
+    return dataclasses.replace(
+        item("quiz", position, question),
+        prompt=question.prompt,
+        accepted=question.accepted,
+        solution=question.answer[0],
+        evidence=evidence,
+    )
+
+
+SPEECH = f"Ann Archer won Video of the Year at the {EVENT}, and Ben Brook told her: We made it."
+
+
+def test_an_item_whose_evidence_tells_a_later_answer_gives_it_away():
+    bank = clean_bank()
+    said, win = bank.questions[3], bank.questions[0]
+    bank.quiz_items = [read_item(0, said, SPEECH), read_item(1, win, SPEECH)]
+
+    [finding] = audit(bank).findings
+
+    assert (finding.severity, finding.code, finding.question_id, finding.quiz_id) == (
+        "warning",
+        "quiz-give-away",
+        "q-win-mc",
+        "quiz",
+    )
+    assert finding.message == (
+        "item 1 (q-said-mc) shows 'Ann Archer', the answer to item 2: players get it free; "
+        "move item 2 before item 1, or swap one of them"
+    )
+    # Asked first, the award question gives nothing away: its texts never name Ben Brook
+    # with the quote.
+    bank.quiz_items = [
+        read_item(0, win, f"Ann Archer won at the {EVENT}."),
+        read_item(1, said, SPEECH),
+    ]
+    assert audit(bank).findings == []
+
+
+def test_naming_the_answer_without_what_the_later_prompt_asks_about_gives_nothing_away():
+    bank = clean_bank()
+    said, win = bank.questions[3], bank.questions[0]
+    # Ann Archer is named, but not with the award the later question asks about.
+    elsewhere = "Ben Brook thanked Ann Archer backstage: We made it."
+    bank.quiz_items = [read_item(0, said, elsewhere), read_item(1, win, SPEECH)]
+
+    assert audit(bank).findings == []
+
+
+def test_an_item_stating_a_later_statements_sentence_gives_it_away():
+    bank = clean_bank()
+    said, statement = bank.questions[3], bank.questions[1]
+    bank.quiz_items = [read_item(0, said, SPEECH), read_item(1, statement, SPEECH)]
+
+    [finding] = audit(bank).findings
+
+    assert (finding.code, finding.question_id) == ("quiz-give-away", "q-win-tf")
+    assert "states the sentence that decides item 2" in finding.message
+
+
 # --- unprovable-false ---
 
 

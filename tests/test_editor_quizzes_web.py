@@ -404,3 +404,318 @@ def test_the_calibrate_command_sets_difficulty_from_answers(runner, session):
     assert "Calibrated 1 question(s) answered at least 3 times." in result.output
     assert fresh(session).get(Question, item.question_id).difficulty == 0.95
     assert "Calibrated 0 question(s)" in runner.invoke(args=["calibrate"]).output
+
+
+# --- Hand-picking in the editor's order, and editing a draft ------------------------------------
+
+ARTICLE = "vma-2010-gaga-triumph"
+# Asked first, ANNOUNCED's evidence tells PRESENTER's answer (Cher): the audit warns of it.
+ANNOUNCED = ("announced-album-event-mc", "vma-2010-gaga-announced-born-this-way")
+PRESENTER = ("presented-presenter-mc", "vma-2010-cher-presented-video-of-the-year")
+WINNER = ("award-win-winner-mc", "vma-2010-video-of-the-year")
+WINNER_TYPED = ("award-win-winner-typed", "vma-2010-video-of-the-year")
+
+
+def qid(session, template_fact: tuple[str, str]) -> str:
+    template_id, fact_id = template_fact
+    return session.exec(
+        select(Question.id).where(Question.template_id == template_id, Question.fact_id == fact_id)
+    ).one()
+
+
+def article_picks(session, count: int, besides: tuple[str, ...] = ()) -> list[str]:
+    """``count`` questions of ARTICLE on different facts, none on the facts of ``besides``."""
+    taken = {session.get(Question, q).fact_id for q in besides}
+    by_fact: dict[str, str] = {}
+    for question_id, fact_id in session.exec(
+        select(Question.id, Question.fact_id)
+        .where(Question.article_id == ARTICLE)
+        .order_by(Question.id)
+    ):
+        if fact_id not in taken:
+            by_fact.setdefault(fact_id, question_id)
+    return sorted(by_fact.values())[:count]
+
+
+def make_draft(as_editor, ids: list[str], title: str = "My picks", **fields) -> str:
+    made = as_editor.client.post(
+        "/editor/quizzes/new",
+        data={
+            "csrf_token": as_editor.token(),
+            **new_quiz_form(title=title, scope="list", pick_order=" ".join(ids), **fields),
+            "question_ids": ids,
+        },
+    )
+    assert made.status_code == 302, made.text
+    return made.location.rsplit("/", 1)[1]
+
+
+def order_of(session, quiz_id: str) -> list[str]:
+    return list(
+        fresh(session).exec(
+            select(QuizItem.question_id)
+            .where(QuizItem.quiz_id == quiz_id)
+            .order_by(QuizItem.position)
+        )
+    )
+
+
+def test_a_hand_picked_quiz_asks_in_the_order_the_questions_were_ticked(session, as_editor):
+    a, b, c, d = article_picks(session, 4)
+    made = as_editor.client.post(
+        "/editor/quizzes/new",
+        data={
+            "csrf_token": as_editor.token(),
+            **new_quiz_form(title="Tick order", scope="list", pick_order=f"c-gone {c} {a}"),
+            # The page sends its checkboxes in page order; the tick order is in pick_order,
+            # and a tick it misses (d: no script ran) comes after, in page order.
+            "question_ids": [a, b, c, d],
+        },
+    )
+
+    assert made.status_code == 302
+    assert order_of(session, "ed-tick-order") == [c, a, b, d]
+
+
+def test_the_pick_list_shows_answers_styles_and_the_tick_order(session, as_editor):
+    a, b = article_picks(session, 2)
+    listed = as_editor.client.post(
+        "/editor/quizzes/new",
+        data={
+            "csrf_token": as_editor.token(),
+            **new_quiz_form(scope="list", action="filter", article=ARTICLE, search="outfit"),
+            "pick_order": f"{b} {a}",
+            "question_ids": [a, b],
+        },
+    ).text
+
+    # Two questions ask "Which outfit did Lady Gaga wear ...?": their style and answer tell
+    # them apart.
+    outfit = listed.split('id="pick-list"')[1]
+    assert outfit.count("Which outfit did Lady Gaga wear at the 2010 MTV Video Music Awards?") == 2
+    assert outfit.count('Answer: <strong class="pick-answer">meat dress</strong>') == 2
+    assert ">multiple choice</span>" in outfit and ">typed</span>" in outfit
+    ids = re.findall(r'name="question_ids" value="([^"]+)"', listed)
+    assert ids[:2] == [b, a]  # the ticked ones first, in the order ticked
+    assert f'name="pick_order" id="pick_order" value="{b} {a}"' in listed
+    numbers = re.findall(r"data-pick-number>(\d*)</span>", listed)
+    assert numbers[:3] == ["1", "2", ""]
+    assert 'src="/static/editor-quizzes.js"' in listed
+    statements = as_editor.post(
+        "/editor/quizzes/new", **new_quiz_form(scope="list", action="filter", search="Jared Leto")
+    ).text
+    # A statement's answer is whether it is true, and what is.
+    assert 'Answer: <strong class="pick-answer">false (Lady Gaga)</strong>' in statements
+
+
+def test_the_edit_page_lists_the_draft_with_real_buttons_and_its_audit(session, as_editor):
+    announced, presenter = qid(session, ANNOUNCED), qid(session, PRESENTER)
+    quiz_id = make_draft(as_editor, [announced, presenter])
+
+    detail = as_editor.client.get(f"/editor/quizzes/{quiz_id}").text
+    page = as_editor.client.get(f"/editor/quizzes/{quiz_id}/edit").text
+
+    assert f'href="/editor/quizzes/{quiz_id}/edit">Edit questions</a>' in detail
+    for shown in (detail, page):
+        assert "quiz-give-away" in shown
+        assert f"Item 1 ({announced}) shows &#39;Cher&#39;, the answer to item 2" in shown
+    rows = page.split('class="edit-items"')[1]
+    assert rows.index(f'id="item-{announced}"') < rows.index(f'id="item-{presenter}"')
+    assert (
+        '<button class="button small secondary" type="submit" name="direction" value="up"' in rows
+    )
+    assert 'aria-label="Move question 1 up" disabled' in rows
+    assert 'aria-label="Move question 2 down" disabled' in rows
+    assert 'aria-label="Remove question 2"' in rows
+    assert "<strong>Answer:</strong> Cher" in rows
+
+
+def test_moving_a_question_comes_back_focused_on_it_and_clears_the_warning(session, as_editor):
+    announced, presenter = qid(session, ANNOUNCED), qid(session, PRESENTER)
+    quiz_id = make_draft(as_editor, [announced, presenter])
+
+    moved = as_editor.post(f"/editor/quizzes/{quiz_id}/move", question_id=presenter, direction="up")
+
+    assert moved.status_code == 303
+    assert moved.location == f"/editor/quizzes/{quiz_id}/edit?moved={presenter}&dir=up"
+    assert order_of(session, quiz_id) == [presenter, announced]
+    page = as_editor.client.get(moved.location).text
+    # At the top now, Up is disabled: focus goes to its Down button.
+    assert re.search(r'aria-label="Move question 1 down" autofocus>', page)
+    assert page.count("autofocus") == 1
+    assert "No finding" in page
+    assert fresh(session).exec(
+        select(Change.action).where(Change.subject_id == quiz_id).order_by(Change.id)
+    ).all() == ["create", "move"]
+
+
+def test_removing_a_question_and_the_last_one_refused(session, as_editor):
+    a, b = article_picks(session, 2)
+    quiz_id = make_draft(as_editor, [a, b])
+
+    removed = as_editor.post(f"/editor/quizzes/{quiz_id}/remove", question_id=a)
+    assert removed.status_code == 303
+    page = as_editor.client.get(removed.location).text
+    assert f"Question {a} is out; the quiz has 1 questions now." in page
+    assert 'aria-label="Remove question 1" disabled' in page
+
+    refused = as_editor.post(f"/editor/quizzes/{quiz_id}/remove", question_id=b)
+
+    assert refused.status_code == 400
+    assert "Nothing was changed" in refused.text
+    assert "The quiz must keep at least 1 question" in refused.text
+    assert order_of(session, quiz_id) == [b]
+    assert fresh(session).get(Quiz, quiz_id).question_count == 1
+
+
+def test_swapping_offers_the_candidates_with_their_answers(session, as_editor):
+    winner, typed = qid(session, WINNER), qid(session, WINNER_TYPED)
+    a, b = article_picks(session, 2, (winner,))
+    quiz_id = make_draft(as_editor, [a, winner, b])
+
+    offer = as_editor.client.get(f"/editor/quizzes/{quiz_id}/edit?swap={winner}").text
+    form = offer.split('class="swap-form"')[1].split("</form>")[0]
+    assert "<legend>Swap question 2 for</legend>" in form
+    offered = re.findall(r'name="new_question_id" value="([^"]+)"', form)
+    same_fact = set(
+        fresh(session).exec(
+            select(Question.id).where(Question.fact_id == WINNER[1], Question.id != winner)
+        )
+    )
+    assert set(offered[: len(same_fact)]) == same_fact  # the same fact's come first
+    assert len(offered) > len(same_fact) and form.count("required autofocus>") == 1
+    assert form.count('<span class="badge same-fact">same fact</span>') == len(same_fact)
+    assert "Answer: <strong>Lady Gaga</strong>" in form
+    assert f'value="{a}"' not in form and f'value="{b}"' not in form
+
+    swapped = as_editor.post(
+        f"/editor/quizzes/{quiz_id}/swap", question_id=winner, new_question_id=typed
+    )
+
+    assert swapped.status_code == 303 and swapped.location.endswith(f"#item-{typed}")
+    assert order_of(session, quiz_id) == [a, typed, b]
+    assert (
+        f"Question {winner} is swapped for {typed}." in as_editor.client.get(swapped.location).text
+    )
+
+
+def test_deleting_a_draft_asks_first(session, as_editor):
+    (a,) = article_picks(session, 1)
+    quiz_id = make_draft(as_editor, [a], title="Doomed")
+
+    confirm = as_editor.client.get(f"/editor/quizzes/{quiz_id}/delete")
+    assert confirm.status_code == 200
+    assert "Delete the draft “Doomed”?" in confirm.text
+    assert f'<form method="post" action="/editor/quizzes/{quiz_id}/delete"' in confirm.text
+    assert fresh(session).get(Quiz, quiz_id) is not None  # asking deletes nothing
+
+    deleted = as_editor.post(f"/editor/quizzes/{quiz_id}/delete")
+
+    assert deleted.status_code == 303 and deleted.location == "/editor/quizzes/"
+    assert "The draft “Doomed” is deleted." in as_editor.client.get(deleted.location).text
+    assert fresh(session).get(Quiz, quiz_id) is None
+    assert order_of(session, quiz_id) == []
+
+
+@pytest.mark.parametrize(
+    ("method", "action", "fields"),
+    [
+        ("get", "edit", {}),
+        ("post", "move", {"direction": "up"}),
+        ("post", "remove", {}),
+        ("post", "swap", {"new_question_id": "typed"}),
+        ("get", "delete", {}),
+        ("post", "delete", {}),
+    ],
+)
+def test_a_published_quiz_is_refused_with_409(session, as_editor, method, action, fields):
+    winner, typed = qid(session, WINNER), qid(session, WINNER_TYPED)
+    a, b = article_picks(session, 2, (winner,))
+    quiz_id = make_draft(as_editor, [a, winner, b], publish="1")
+    fields = {k: typed if v == "typed" else v for k, v in fields.items()}
+    url = f"/editor/quizzes/{quiz_id}/{action}"
+
+    if method == "get":
+        response = as_editor.client.get(url)
+    else:
+        response = as_editor.post(url, question_id=winner, **fields)
+
+    assert response.status_code == 409
+    assert "is published: players have played it" in response.text
+    assert order_of(session, quiz_id) == [a, winner, b]
+    detail = as_editor.client.get(f"/editor/quizzes/{quiz_id}").text
+    assert "Edit questions" not in detail
+
+
+@pytest.mark.parametrize("action", ["edit", "move", "remove", "swap", "delete"])
+def test_an_unknown_quiz_is_404(as_editor, action):
+    url = f"/editor/quizzes/ed-nothing/{action}"
+    response = (
+        as_editor.client.get(url)
+        if action == "edit"
+        else as_editor.post(url, question_id="q-x", direction="up", new_question_id="q-y")
+    )
+
+    assert response.status_code == 404 and "There is no quiz &#39;ed-nothing&#39;" in response.text
+
+
+@pytest.mark.parametrize(
+    ("action", "fields", "says"),
+    [
+        ("move", {"question_id": "q-nothing", "direction": "up"}, "has no question &#39;q-nothing"),
+        (
+            "move",
+            {"question_id": "FIRST", "direction": "left"},
+            "Direction must be one of up, down",
+        ),
+        ("remove", {"question_id": ""}, "has no question &#39;&#39;"),
+        ("swap", {"question_id": "FIRST", "new_question_id": "q-nothing"}, "no question &#39;q-n"),
+        ("swap", {"question_id": "FIRST", "new_question_id": "FIRST"}, "is in the quiz already"),
+    ],
+)
+def test_bad_ids_are_refused_with_400_saying_what(session, as_editor, action, fields, says):
+    a, b = article_picks(session, 2)
+    quiz_id = make_draft(as_editor, [a, b])
+    fields = {k: a if v == "FIRST" else v for k, v in fields.items()}
+
+    response = as_editor.post(f"/editor/quizzes/{quiz_id}/{action}", **fields)
+
+    assert response.status_code == 400 and says in response.text
+    assert order_of(session, quiz_id) == [a, b]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "player", "logged-out editor"])
+def test_only_editors_edit_quizzes(app, session, as_editor, who):
+    a, b = article_picks(session, 2)
+    quiz_id = make_draft(as_editor, [a, b])
+    if who == "logged-out editor":
+        as_editor.logout()
+        client = as_editor
+    elif who == "player":
+        client = player(app, session)
+    else:
+        client = Browser(app.test_client())
+    base = f"/editor/quizzes/{quiz_id}"
+
+    pages = [client.client.get(f"{base}/edit"), client.client.get(f"{base}/delete")]
+    forms = [
+        client.post(f"{base}/move", question_id=b, direction="up"),
+        client.post(f"{base}/remove", question_id=a),
+        client.post(f"{base}/swap", question_id=a, new_question_id=b),
+        client.post(f"{base}/delete"),
+    ]
+
+    for response in pages + forms:
+        assert response.status_code == 302 and response.location.startswith("/editor/login")
+    assert order_of(session, quiz_id) == [a, b]
+
+
+def test_an_edit_needs_the_csrf_token(session, as_editor):
+    a, b = article_picks(session, 2)
+    quiz_id = make_draft(as_editor, [a, b])
+
+    response = as_editor.client.post(
+        f"/editor/quizzes/{quiz_id}/move", data={"question_id": b, "direction": "up"}
+    )
+
+    assert response.status_code == 400 and order_of(session, quiz_id) == [a, b]

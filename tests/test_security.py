@@ -31,6 +31,7 @@ from quizapp.core.database import create_schema
 from quizapp.core.paths import resource_dir
 from quizapp.db import get_engine
 from quizapp.game.charts import score_histogram
+from quizapp.game.quizzes import create_quiz, quiz_items
 from quizapp.limits import STORAGE_TIMEOUT_S, answering_key
 from quizapp.web import security
 from tests.conftest import CSRF_FIELD, make_test_app
@@ -364,6 +365,11 @@ def test_no_page_of_a_play_through_has_inline_code(bundled_app):
     assert "/static/game.js" in visitor.pages["GET /"]
 
 
+def first_item(app: Flask, quiz_id: str) -> str:
+    with Session(get_engine(app)) as db:
+        return quiz_items(db, quiz_id)[0].question_id
+
+
 def test_no_page_of_the_editor_workspace_has_inline_code(bundled_app, faker):
     with Session(get_engine(bundled_app)) as db:
         make_editor(db, faker, name="Cspadmin", role="admin")
@@ -380,6 +386,10 @@ def test_no_page_of_the_editor_workspace_has_inline_code(bundled_app, faker):
         answer_role="winner",
         action="preview",
     )
+    # A draft quiz: only a draft has an edit page (with its swap list) and a delete page.
+    with Session(get_engine(bundled_app)) as db:
+        create_quiz(db, editor_id=None, title="Csp draft", scope="entity", scope_id="lady-gaga")
+    visitor.get("/editor/quizzes/ed-csp-draft/edit?swap=" + first_item(bundled_app, "ed-csp-draft"))
     # Nothing in the workspace links to the questions' list yet.
     visitor.crawl("/editor/", "/editor/questions/", inside="/editor/")
 

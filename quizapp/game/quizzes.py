@@ -451,6 +451,13 @@ def rebuild_quizzes_holding(
 
 def _write_items(session: Session, quiz_id: str, question_ids: Sequence[str]) -> None:
     """Copy the questions into the quiz, in order."""
+    items = item_rows(session, quiz_id, question_ids)
+    if items:
+        session.exec(insert(QuizItem), params=items)
+
+
+def item_rows(session: Session, quiz_id: str, question_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The quiz items copying these questions, positioned 0.. in order, as insert rows."""
     rows = session.exec(
         select(Question, Article.title)
         .join(Article, col(Question.article_id) == Article.id)
@@ -473,8 +480,7 @@ def _write_items(session: Session, quiz_id: str, question_ids: Sequence[str]) ->
                 "article_title": article_title,
             }
         )
-    if items:
-        session.exec(insert(QuizItem), params=items)
+    return items
 
 
 def ensure_daily_quiz(
@@ -563,19 +569,23 @@ def _whole_number(value: object, name: str, low: int, high: int, problems: list[
     return number
 
 
-def _scope_rows(session: Session, scope: str, scope_id: str) -> list[_Row]:
-    """The questions a scope offers: an article's, an event's articles', or those whose facts
-    name an entity."""
+def scope_where(scope: str, scope_id: str) -> Any:
+    """The condition on Question that selects a scope's questions: an article's, an event's
+    articles', or those whose facts name an entity."""
     if scope == "article":
-        where = col(Question.article_id) == scope_id
-    elif scope == "event":
+        return col(Question.article_id) == scope_id
+    if scope == "event":
         articles = select(Article.id).where(Article.event_id == scope_id)
-        where = col(Question.article_id).in_(articles)
-    else:
-        entity_facts = select(FactEntity.fact_id).where(FactEntity.entity_id == scope_id)
-        where = col(Question.fact_id).in_(entity_facts)
+        return col(Question.article_id).in_(articles)
+    entity_facts = select(FactEntity.fact_id).where(FactEntity.entity_id == scope_id)
+    return col(Question.fact_id).in_(entity_facts)
+
+
+def _scope_rows(session: Session, scope: str, scope_id: str) -> list[_Row]:
+    """The questions a scope offers (`scope_where`)."""
     # An editor building a quiz is an editor looking at its questions (its draft lists them):
     # the review gate is for the automatic quizzes.
+    where = scope_where(scope, scope_id)
     return [row for row, _ in _load_rows(session, where, reviewed=False)]
 
 
@@ -876,13 +886,15 @@ def scope_options(session: Session) -> dict[str, list[ScopeOption]]:
 
 @dataclass(frozen=True)
 class QuestionChoice:
-    """A question in the editors' hand-picking list."""
+    """A question in the editors' hand-picking list, with its answer: two questions may share
+    a prompt ("Who won Video of the Year?") and differ in the fact they ask."""
 
     id: str
     prompt: str
     style: str
     difficulty: float
     article_title: str
+    answer: str
 
 
 def find_questions(
@@ -897,12 +909,23 @@ def find_questions(
     whose prompt holds ``text`` (any case), by article and prompt."""
     # sqlmodel's select is typed for at most four columns; it takes any number.
     query = select(  # type: ignore[call-overload]
-        Question.id, Question.prompt, Question.style, Question.difficulty, Article.title
+        Question.id,
+        Question.prompt,
+        Question.style,
+        Question.difficulty,
+        Article.title,
+        Question.solution,
+        Question.answer,
     )
     query = query.join(Article, col(Question.article_id) == Article.id)
+
+    def choice(row: Sequence[Any]) -> QuestionChoice:
+        qid, prompt, style, difficulty, title, solution, answer = row
+        shown = answer_text(style, answer, solution)
+        return QuestionChoice(qid, prompt, style, difficulty, title, shown)
+
     chosen = {
-        row[0]: QuestionChoice(*row)
-        for row in session.exec(query.where(col(Question.id).in_(list(picked))))
+        row[0]: choice(row) for row in session.exec(query.where(col(Question.id).in_(list(picked))))
     }
     if article_id:
         query = query.where(Question.article_id == article_id)
@@ -914,9 +937,15 @@ def find_questions(
         .order_by(col(Article.date).desc(), Article.id, Question.prompt, Question.id)
         .limit(limit)
     )
-    return [chosen[qid] for qid in picked if qid in chosen] + [
-        QuestionChoice(*row) for row in others
-    ]
+    return [chosen[qid] for qid in picked if qid in chosen] + [choice(row) for row in others]
+
+
+def answer_text(style: str, answer: Sequence[str], solution: str) -> str:
+    """A question's answer for an editor: the solution, or for a true/false statement whether
+    it is true and the true value ("false (Lady Gaga)")."""
+    if style == "true_false" and answer:
+        return f"{answer[0]} ({solution})"
+    return solution
 
 
 def iter_quiz_exports(session: Session) -> Iterator[dict[str, Any]]:

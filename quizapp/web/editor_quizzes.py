@@ -1,8 +1,10 @@
 """The editor workspace's quizzes, at /editor/quizzes.
 
 Quizzes made by editors, and what players tell editors: reports and answer statistics.
-Views parse the form, call quizapp.game.quizzes and quizapp.game.feedback, and render; every form
-is a plain HTML form with the CSRF token, and no page has a script.
+Views parse the form, call quizapp.game.quizzes, quizapp.game.quiz_editing and
+quizapp.game.feedback, and render; every form is a plain HTML form with the CSRF token that
+works without a script. One small script (static/editor-quizzes.js) only remembers the order
+questions are ticked in on the new-quiz form.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from quizapp.core.settings import (
     QuizSettings,
 )
 from quizapp.db import get_session
-from quizapp.game import feedback, quizzes
+from quizapp.game import feedback, quiz_editing, quizzes
 from quizapp.models import Quiz, Template
 from quizapp.questions.generation import difficulty_label
 from quizapp.web.auth import editor_required, error_page
 from quizapp.web.play import sentence_filter
+from quizapp.workspace.audit import audit_quiz
 
 bp = Blueprint("editor_quizzes", __name__)
 
@@ -100,7 +103,9 @@ class QuizForm:
             title=values.get("title", ""),
             scope=values.get("scope", "entity"),
             scope_ids={s: values.get(f"{s}_id", "") for s in quizzes.EDITOR_SCOPES},
-            question_ids=values.getlist("question_ids"),
+            question_ids=ordered_picks(
+                values.getlist("question_ids"), values.get("pick_order", "")
+            ),
             count=values.get("count", str(settings.count)),
             seconds=values.get("seconds", str(settings.seconds)),
             mode=values.get("mode", settings.mode),
@@ -121,6 +126,18 @@ class QuizForm:
             "mode": self.mode,
             "publish": self.publish,
         }
+
+
+def ordered_picks(ticked: list[str], pick_order: str) -> list[str]:
+    """The ticked question ids in the order the editor ticked them.
+
+    A form sends its checkboxes in page order; the page's script keeps the tick order in
+    ``pick_order`` (ids separated by spaces). Ticked ids it does not name (no script, or
+    ticked before a filter redrew the page) follow in the order they came.
+    """
+    ticked_set = set(ticked)
+    ordered = [qid for qid in dict.fromkeys(pick_order.split()) if qid in ticked_set]
+    return ordered + [qid for qid in ticked if qid not in set(ordered)]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -189,7 +206,129 @@ def detail(quiz_id: str) -> ResponseReturnValue:
         attempts=quizzes.count_attempts(db, quiz_id),
         min_answers=feedback.MIN_ANSWERS,
         level=difficulty_label,
+        findings=audit_quiz(db, quiz_id),
     )
+
+
+# --- Editing a draft ------------------------------------------------------------------------------
+
+
+def _refused(quiz_id: str, error: quizzes.QuizError) -> ResponseReturnValue:
+    """An edit refused: 404 for no such quiz, 409 for a published one, else the edit page
+    again with what to fix (400)."""
+    if isinstance(error, quizzes.QuizNotFound):
+        return error_page(404, str(error))
+    if isinstance(error, quiz_editing.QuizLocked):
+        return error_page(409, str(error))
+    return _edit_page(quiz_id, problems=error.problems, status=400)
+
+
+def _edit_page(
+    quiz_id: str, *, problems: list[Problem] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    db = get_session()
+    try:
+        quiz = quiz_editing.editable_quiz(db, quiz_id)
+    except quizzes.QuizError as error:
+        return _refused(quiz_id, error)
+    items = quizzes.quiz_items(db, quiz_id)
+    swap = request.args.get("swap", "")
+    candidates = None
+    if swap and any(item.question_id == swap for item in items):
+        candidates = quiz_editing.swap_candidates(db, quiz, swap)
+    return render_template(
+        "editor_quizzes/edit.html",
+        quiz=quiz,
+        items=items,
+        findings=audit_quiz(db, quiz_id),
+        problems=problems or [],
+        swap=swap if candidates is not None else "",
+        candidates=candidates or [],
+        moved=request.args.get("moved", ""),
+        moved_dir=request.args.get("dir", ""),
+        min_questions=quiz_editing.min_questions(quiz),
+    ), status
+
+
+@bp.get("/<quiz_id>/edit")
+@editor_required
+def edit(quiz_id: str) -> ResponseReturnValue:
+    """A draft's questions to reorder, remove or swap; ?swap=<question id> lists what may
+    replace that question."""
+    return _edit_page(quiz_id)
+
+
+@bp.post("/<quiz_id>/move")
+@editor_required
+def move(quiz_id: str) -> ResponseReturnValue:
+    """Move a question one place up or down; back to the edit page, focus on the moved row's
+    same button (so Enter again moves it further)."""
+    question_id = request.form.get("question_id", "")
+    direction = request.form.get("direction", "")
+    try:
+        quiz_editing.move_question(
+            get_session(),
+            quiz_id=quiz_id,
+            question_id=question_id,
+            direction=direction,
+            editor_id=current_user.id,
+        )
+    except quizzes.QuizError as error:
+        return _refused(quiz_id, error)
+    # No #fragment: a page with a fragment target skips autofocus (the HTML standard), and
+    # the autofocused button is scrolled into view anyway.
+    return redirect(url_for(".edit", quiz_id=quiz_id, moved=question_id, dir=direction), 303)
+
+
+@bp.post("/<quiz_id>/remove")
+@editor_required
+def remove(quiz_id: str) -> ResponseReturnValue:
+    """Take a question out of a draft."""
+    question_id = request.form.get("question_id", "")
+    try:
+        quiz = quiz_editing.remove_question(
+            get_session(), quiz_id=quiz_id, question_id=question_id, editor_id=current_user.id
+        )
+    except quizzes.QuizError as error:
+        return _refused(quiz_id, error)
+    flash(f"Question {question_id} is out; the quiz has {quiz.question_count} questions now.")
+    return redirect(url_for(".edit", quiz_id=quiz_id), 303)
+
+
+@bp.post("/<quiz_id>/swap")
+@editor_required
+def swap(quiz_id: str) -> ResponseReturnValue:
+    """Replace a draft's question by one of its swap candidates, in the same place."""
+    question_id = request.form.get("question_id", "")
+    new_id = request.form.get("new_question_id", "")
+    try:
+        quiz_editing.swap_question(
+            get_session(),
+            quiz_id=quiz_id,
+            question_id=question_id,
+            new_question_id=new_id,
+            editor_id=current_user.id,
+        )
+    except quizzes.QuizError as error:
+        return _refused(quiz_id, error)
+    flash(f"Question {question_id} is swapped for {new_id}.")
+    return redirect(url_for(".edit", quiz_id=quiz_id) + f"#item-{new_id}", 303)
+
+
+@bp.route("/<quiz_id>/delete", methods=["GET", "POST"])
+@editor_required
+def delete(quiz_id: str) -> ResponseReturnValue:
+    """Delete a draft: the page asks to confirm, its form deletes."""
+    db = get_session()
+    try:
+        if request.method == "GET":
+            quiz = quiz_editing.editable_quiz(db, quiz_id)
+            return render_template("editor_quizzes/delete.html", quiz=quiz)
+        title = quiz_editing.delete_quiz(db, quiz_id=quiz_id, editor_id=current_user.id)
+    except quizzes.QuizError as error:
+        return _refused(quiz_id, error)
+    flash(f"The draft “{title}” is deleted.")
+    return redirect(url_for(".index"), 303)
 
 
 @bp.get("/templates/<template_id>/stats")

@@ -29,6 +29,10 @@ answer-not-offered
     A multiple-choice question whose accepted answer is not one of its choices.
 repeated-fact
     A quiz holding two questions of one fact.
+quiz-give-away
+    A quiz item whose prompt, answer, explanation or evidence names a later item's answer
+    (any accepted form, or an answer entity's name or alias, with whatever else of its fact
+    the later prompt names), or states the sentence that decides a later true/false item.
 answer-positions
     The bank's right answers over A-D: a position holding more than 35% or under 15%.
 true-false-balance
@@ -52,7 +56,16 @@ from sqlmodel import Session, select
 
 from quizapp.bank import slots
 from quizapp.core.text import fold
-from quizapp.models import Entity, Fact, FactKind, Question, QuizItem, Template, table_of
+from quizapp.models import (
+    Entity,
+    Fact,
+    FactEntity,
+    FactKind,
+    Question,
+    QuizItem,
+    Template,
+    table_of,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -157,6 +170,12 @@ class QuizItemRecord:
     fact_id: str
     style: str
     answer: Sequence[str]
+    # What a player reads of it, for whether it gives a later item's answer away.
+    prompt: str = ""
+    accepted: Sequence[Sequence[str]] = ()
+    solution: str = ""
+    explanation: str | None = None
+    evidence: str = ""
 
 
 @dataclass
@@ -260,16 +279,69 @@ def read_input(session: Session) -> AuditInput:
             ).order_by(q.id)
         )
     ]
-    i = table_of(QuizItem).c
-    items = [
-        QuizItemRecord(*row)
-        for row in session.execute(
-            sa.select(
-                i.quiz_id, i.position, i.question_id, i.template_id, i.fact_id, i.style, i.answer
-            ).order_by(i.quiz_id, i.position)
-        )
-    ]
+    items = _read_items(session)
     return AuditInput(kinds, entities, facts, templates, questions, items)
+
+
+def _read_items(session: Session, quiz_id: str | None = None) -> list[QuizItemRecord]:
+    """Every quiz's items (or ``quiz_id``'s), in order."""
+    i = table_of(QuizItem).c
+    query = sa.select(
+        i.quiz_id,
+        i.position,
+        i.question_id,
+        i.template_id,
+        i.fact_id,
+        i.style,
+        i.answer,
+        i.prompt,
+        i.accepted,
+        i.solution,
+        i.explanation,
+        i.evidence,
+    ).order_by(i.quiz_id, i.position)
+    if quiz_id is not None:
+        query = query.where(i.quiz_id == quiz_id)
+    return [QuizItemRecord(*row) for row in session.execute(query)]
+
+
+def read_quiz_input(session: Session, quiz_id: str) -> AuditInput:
+    """One quiz's items and only what they refer to: their templates, their facts, those
+    facts' kinds and the entities the facts name (no questions: the quiz's checks read none)."""
+    items = _read_items(session, quiz_id)
+    fact_ids = sorted({item.fact_id for item in items})
+    facts = {
+        f.id: FactRecord(f.id, f.kind, f.roles, tuple(f.open_roles), f.article_id)
+        for f in session.scalars(select(Fact).where(table_of(Fact).c.id.in_(fact_ids)))
+    }
+    kind_names = sorted({fact.kind for fact in facts.values()})
+    kinds = {
+        k.name: KindRecord(k.name, k.roles, k.unique_given)
+        for k in session.scalars(select(FactKind).where(table_of(FactKind).c.name.in_(kind_names)))
+    }
+    template_ids = sorted({item.template_id for item in items})
+    templates = {
+        t.id: TemplateRecord(t.id, t.kind, t.style, t.prompt, t.answer_role, t.requires)
+        for t in session.scalars(select(Template).where(table_of(Template).c.id.in_(template_ids)))
+    }
+    named = sa.select(table_of(FactEntity).c.entity_id).where(
+        table_of(FactEntity).c.fact_id.in_(fact_ids)
+    )
+    entities = {
+        e.id: EntityRecord(e.id, e.name, e.type, tuple(e.aliases), tuple(e.tags))
+        for e in session.scalars(select(Entity).where(table_of(Entity).c.id.in_(named)))
+    }
+    return AuditInput(kinds, entities, facts, templates, [], items)
+
+
+def audit_quiz(session: Session, quiz_id: str) -> list[Finding]:
+    """The quiz checks (repeated facts, near-duplicates, give-aways between its items, its
+    true/false split) on one quiz, reading only that quiz and what it refers to: cheap enough
+    for every view of a quiz's page. Errors first, in the order of `audit`."""
+    data = read_quiz_input(session, quiz_id)
+    if not data.quiz_items:
+        return []
+    return _sorted(list(_quiz_findings(_Bank(data), data.quiz_items)))
 
 
 def audit_database(session: Session) -> AuditReport:
@@ -294,11 +366,16 @@ def audit(data: AuditInput) -> AuditReport:
         quizzes[item.quiz_id].append(item)
     for items in quizzes.values():
         findings.extend(_quiz_findings(bank, items))
+    return AuditReport(_sorted(findings), questions=len(data.questions), quizzes=len(quizzes))
+
+
+def _sorted(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, each group in a stable order."""
     order = {ERROR: 0, WARNING: 1}
-    findings.sort(
-        key=lambda f: (order[f.severity], f.code, f.quiz_id or "", f.question_id or "", f.message)
+    return sorted(
+        findings,
+        key=lambda f: (order[f.severity], f.code, f.quiz_id or "", f.question_id or "", f.message),
     )
-    return AuditReport(findings, questions=len(data.questions), quizzes=len(quizzes))
 
 
 class _Bank:
@@ -814,6 +891,7 @@ def _quiz_findings(bank: _Bank, items: Sequence[QuizItemRecord]) -> Iterator[Fin
                     "per quiz; take one out",
                     item,
                 )
+    yield from _quiz_give_aways(bank, items)
     statements = [i for i in items if i.style == "true_false" and i.answer]
     values = {i.answer[0] for i in statements}
     if len(statements) >= MIN_QUIZ_TRUE_FALSE and len(values) == 1:
@@ -836,3 +914,57 @@ def _near_duplicate(bank: _Bank, a: QuizItemRecord, b: QuizItemRecord) -> bool:
         and a.style == b.style
         and first.answer_role == second.answer_role
     )
+
+
+def _quiz_give_aways(bank: _Bank, items: Sequence[QuizItemRecord]) -> Iterator[Finding]:
+    """Each later item whose answer an earlier item shows: a player reads the earlier one's
+    prompt, and its answer, explanation and evidence once answered."""
+    for index, later in enumerate(items):
+        hidden = _hidden(bank, later)
+        if hidden is None:
+            continue
+        forms, context = hidden
+        for earlier in items[:index]:
+            if earlier.fact_id == later.fact_id:
+                continue  # repeated-fact says so already
+            pieces = [earlier.prompt, earlier.solution, earlier.explanation or "", earlier.evidence]
+            shown = [_words(piece) for piece in pieces if piece]
+            found = next((f for words in shown if (f := _named(words, forms, ()))), "")
+            if not found or not all(any(_named(w, c, ()) for w in shown) for c in context):
+                continue
+            what = (
+                "states the sentence that decides"
+                if later.style == "true_false"
+                else f"shows {found!r}, the answer to"
+            )
+            yield bank.finding(
+                WARNING,
+                "quiz-give-away",
+                f"item {earlier.position + 1} ({earlier.question_id}) {what} item "
+                f"{later.position + 1}: players get it free; move item {later.position + 1} "
+                f"before item {earlier.position + 1}, or swap one of them",
+                later,
+            )
+
+
+def _hidden(bank: _Bank, item: QuizItemRecord) -> tuple[list[str], list[list[str]]] | None:
+    """What an earlier item must not show for ``item`` to stay a question: the forms of its
+    answer, and the forms of each other entity of its fact its prompt names (an earlier text
+    names the answer beside them to tell it). A true/false item's answer is its evidence."""
+    if item.style == "true_false":
+        return ([item.evidence], []) if item.evidence else None
+    forms = [form for part in item.accepted for form in part]
+    fact = bank.data.facts.get(item.fact_id)
+    template = bank.data.templates.get(item.template_id)
+    context: list[list[str]] = []
+    if fact is not None and template is not None:
+        answer_ids = bank.entity_ids(fact, template.answer_role)
+        forms += [form for i in answer_ids for form in bank.data.entities[i].forms]
+        prompt = _words(item.prompt)
+        for role in fact.roles:
+            for entity_id in bank.entity_ids(fact, role):
+                entity_forms = bank.data.entities[entity_id].forms
+                if entity_id not in answer_ids and _named(prompt, entity_forms, ()):
+                    context.append(entity_forms)
+    forms = [form for form in dict.fromkeys(forms) if _words(form)]
+    return (forms, context) if forms else None
