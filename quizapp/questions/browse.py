@@ -71,8 +71,8 @@ def get_question_page(
     """Return page ``page`` of the questions that match ``filters``, in id order.
 
     ``style`` and ``article_id`` are shorthands for those filters. Raises BrowseError (a
-    ValueError) for a page below 1 or past the last, a style or status that does not exist, or an article,
-    entity, kind or template the bank does not have, each saying what to give instead.
+    ValueError) for a page below 1 or past the last, a style or status that does not exist,
+    or an article, entity, kind or template the bank does not have, each saying what to give.
     """
     filters = filters or QuestionFilters(style=style, article=article_id)
     if page < 1:
