@@ -106,7 +106,15 @@ def _count(page: str) -> str:
 def test_the_list_offers_labelled_filters_and_keeps_the_chosen_ones(client, editor, questions):
     page = client.get("/editor/questions/?style=typed&q=brian").get_data(as_text=True)
 
-    for label in ("Kind", "Template", "Style", "Status", "Article id", "Entity id, in any role"):
+    for label in (
+        "Kind",
+        "Template",
+        "Style",
+        "Status",
+        "Article (id)",
+        "Entity (id)",
+        "Answer entity (id)",
+    ):
         assert f"<label>{label}" in page
     assert 'name="q" value="brian"' in page
     assert '<option value="typed" selected>' in page
@@ -190,11 +198,11 @@ def test_players_statistics_are_shown_per_question(app, client, editor):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("kind=foo", "no kind &#39;foo&#39;; kinds are: "),
-        ("entity=nobody-at-all", "no entity &#39;nobody-at-all&#39;; give an entity&#39;s id"),
-        ("status=retired", "no status &#39;retired&#39;; statuses are: live, pending"),
-        ("template=t-nope&article=a-nope", "no article &#39;a-nope&#39;"),
-        ("page=999", "page 999 is past the last page"),
+        ("kind=foo", "No kind &#39;foo&#39;; kinds are: "),
+        ("entity=nobody-at-all", "No entity &#39;nobody-at-all&#39;; give an entity&#39;s id"),
+        ("status=retired", "No status &#39;retired&#39;; statuses are: live, pending"),
+        ("template=t-nope&article=a-nope", "No article &#39;a-nope&#39;"),
+        ("page=999", "Page 999 is past the last page"),
     ],
 )
 def test_unknown_filter_values_are_a_clear_400(client, editor, query, message):

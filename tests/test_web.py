@@ -40,9 +40,9 @@ def test_filter_by_style(client, loaded):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("style=essay", "no style &#39;essay&#39;; styles are: multiple_choice, true_false, typed"),
-        ("page=0", "page must be 1 or more"),
-        ("page=two", "page must be a whole number"),
+        ("style=essay", "No style &#39;essay&#39;; styles are: multiple_choice, true_false, typed"),
+        ("page=0", "Page must be 1 or more"),
+        ("page=two", "Page must be a whole number"),
     ],
 )
 def test_bad_filters_are_a_clear_400(client, loaded, query, message):

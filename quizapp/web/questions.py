@@ -4,6 +4,7 @@ answers, so it is for editors only."""
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from quizapp.db import get_session
 from quizapp.game.feedback import answer_summaries
@@ -18,9 +19,11 @@ from quizapp.questions.browse import (
     template_choices,
 )
 from quizapp.questions.generation import difficulty_label
-from quizapp.web.auth import editor_required
+from quizapp.web.auth import editor_required, http_error
 
 bp = Blueprint("questions", __name__)
+# A filter the bank has no such value for is a 400 page in the workspace's look, saying what to fix.
+bp.register_error_handler(HTTPException, http_error)
 
 
 FILTERS = ("article", "entity", "answer_entity", "kind", "template", "style", "status", "q")
