@@ -78,6 +78,19 @@ def get_question_page(
     if page < 1:
         raise BrowseError("page must be 1 or more")
     conditions = _conditions(session, filters)
+    query = (
+        select(Question, Article)
+        .join(Article, col(Question.article_id) == Article.id)
+        .where(*conditions)
+        .order_by(col(Question.id))
+        .limit(per_page)
+    )
+    if page == 1:
+        items = list(session.exec(query).all())
+        if len(items) < per_page:
+            # The whole list fits on this page: no count, which for a search that finds little
+            # would be a second scan of every prompt.
+            return QuestionPage(items, 1, 1, len(items))
     matching = select(col(Question.id)).where(*conditions)
     total = session.exec(
         select(func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery())
@@ -88,15 +101,8 @@ def get_question_page(
     if page > pages:
         # Also bounds OFFSET: a page past the cap would cost a scan of every match before it.
         raise BrowseError(f"page {page} is past the last page; there are {pages}")
-    query = (
-        select(Question, Article)
-        .join(Article, col(Question.article_id) == Article.id)
-        .where(*conditions)
-        .order_by(col(Question.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    items = list(session.exec(query).all())
+    if page > 1:
+        items = list(session.exec(query.offset((page - 1) * per_page)).all())
     return QuestionPage(items, page, pages, total, capped)
 
 
