@@ -3,8 +3,9 @@
 `get_question_page` is the question browser's list (/editor/questions): questions filtered by
 article, entity, kind, template, style and review status and searched by words of their
 prompt or answer, a page at a time. It is built for a bank of a million questions: every
-filter is an indexed column or an indexed sub-select, pages are LIMIT/OFFSET in primary-key
-order (a walk of that index, no sort of the whole match), and the count stops at COUNT_CAP.
+filter is an indexed column or an indexed sub-select, questions come in primary-key order,
+and one query reads the ids of at most COUNT_CAP matches, which gives the count and the page
+(the page's rows are then read by id).
 """
 
 import math
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy import ColumnElement, and_, exists, or_
 from sqlmodel import Session, col, select
 
 from quizapp.models import STYLES, Article, Entity, Fact, FactEntity, FactKind, Question, Template
@@ -78,31 +79,31 @@ def get_question_page(
     if page < 1:
         raise BrowseError("page must be 1 or more")
     conditions = _conditions(session, filters)
-    query = (
-        select(Question, Article)
-        .join(Article, col(Question.article_id) == Article.id)
-        .where(*conditions)
-        .order_by(col(Question.id))
-        .limit(per_page)
+    # One pass over the matches, ids only and at most COUNT_CAP + 1 of them, gives both the
+    # count and the page: a search that matches little costs one scan of the prompts, not a
+    # count's scan and then a page's.
+    ids = list(
+        session.exec(
+            select(col(Question.id))
+            .where(*conditions)
+            .order_by(col(Question.id))
+            .limit(COUNT_CAP + 1)
+        )
     )
-    if page == 1:
-        items = list(session.exec(query).all())
-        if len(items) < per_page:
-            # The whole list fits on this page: no count, which for a search that finds little
-            # would be a second scan of every prompt.
-            return QuestionPage(items, 1, 1, len(items))
-    matching = select(col(Question.id)).where(*conditions)
-    total = session.exec(
-        select(func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery())
-    ).one()
-    capped = total > COUNT_CAP
-    total = min(total, COUNT_CAP)
+    capped = len(ids) > COUNT_CAP
+    total = min(len(ids), COUNT_CAP)
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
-        # Also bounds OFFSET: a page past the cap would cost a scan of every match before it.
         raise BrowseError(f"page {page} is past the last page; there are {pages}")
-    if page > 1:
-        items = list(session.exec(query.offset((page - 1) * per_page)).all())
+    wanted = ids[(page - 1) * per_page : page * per_page]
+    items = list(
+        session.exec(
+            select(Question, Article)
+            .join(Article, col(Question.article_id) == Article.id)
+            .where(col(Question.id).in_(wanted))
+            .order_by(col(Question.id))
+        )
+    )
     return QuestionPage(items, page, pages, total, capped)
 
 
@@ -161,26 +162,34 @@ def _conditions(session: Session, filters: QuestionFilters) -> list[ColumnElemen
 
 
 def _status_condition(live: bool) -> ColumnElement[bool]:
-    """Questions whose fact and template are both reviewed, or (not ``live``) those that wait."""
-    reviewed = and_(
-        exists().where(col(Fact.id) == Question.fact_id, col(Fact.reviewed)),
-        exists().where(col(Template.id) == Question.template_id, col(Template.reviewed)),
+    """Questions whose fact and template are both reviewed, or (not ``live``) those that wait.
+
+    Written as IN lists of the few unreviewed facts and templates, so that "pending" is a
+    lookup in the questions' fact_id and template_id indexes, not a check of every question.
+    """
+    waiting = or_(
+        col(Question.fact_id).in_(select(col(Fact.id)).where(~col(Fact.reviewed))),
+        col(Question.template_id).in_(select(col(Template.id)).where(~col(Template.reviewed))),
     )
-    return reviewed if live else ~reviewed
+    return ~waiting if live else waiting
 
 
 def _names_entity(entity_id: str, *, answer_only: bool) -> ColumnElement[bool]:
-    """Questions whose fact names ``entity_id`` (fact_entity's entity index), in any role or
-    in the role the question's template asks for."""
+    """Questions whose fact names ``entity_id``, in any role or in the role the question's
+    template asks for. The IN list of the entity's facts (fact_entity's entity index) comes
+    first even for the answer: it lets the database read only those facts' questions (at a
+    million questions it halved the time of the EXISTS alone)."""
     names = select(col(FactEntity.fact_id)).where(col(FactEntity.entity_id) == entity_id)
+    in_names = col(Question.fact_id).in_(names)
     if not answer_only:
-        return col(Question.fact_id).in_(names)
-    return exists().where(
+        return in_names
+    asked = exists().where(
         col(FactEntity.fact_id) == Question.fact_id,
         col(FactEntity.entity_id) == entity_id,
         col(Template.id) == Question.template_id,
         col(FactEntity.role) == Template.answer_role,
     )
+    return and_(in_names, asked)
 
 
 def kind_names(session: Session) -> list[str]:
