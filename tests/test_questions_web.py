@@ -217,3 +217,18 @@ def test_a_filtered_list_is_for_editors_only(client, questions):
 
     assert response.status_code == 302
     assert "/editor/login" in response.headers["Location"]
+
+
+def test_a_long_list_says_more_than_its_capped_count(client, editor, monkeypatch):
+    monkeypatch.setattr("quizapp.questions.browse.COUNT_CAP", 60)
+
+    page = client.get("/editor/questions/").get_data(as_text=True)
+
+    assert "<h1>More than 60 questions</h1>" in page
+    assert "Page 1 of 2+" in page
+
+
+def test_the_search_box_keeps_what_was_typed_escaped(client, editor):
+    page = client.get("/editor/questions/", query_string={"q": '"><b>x'}).get_data(as_text=True)
+
+    assert 'value="&#34;&gt;&lt;b&gt;x"' in page and "<b>x" not in page
