@@ -315,6 +315,9 @@ def main() -> None:
     print(f"  {hardware()}\n  {runtime()}\n  load average {load_average()}")
     reuse = args.keep is not None and args.keep.exists()
     engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            print(f"  {conn.exec_driver_sql('SELECT version()').scalar_one().split(' on ')[0]}")
     start = time.perf_counter()
     if reuse:
         with Session(engine) as session:
