@@ -471,6 +471,67 @@ def question_stats(
     return sorted(stats, key=lambda s: (-s.answers, s.question_id))
 
 
+@dataclass(frozen=True)
+class AnswerSummary:
+    """How players fared with one question over every quiz that asked it: the question
+    browser's line. ``median_ms`` is over answers given (skips left out), None before any."""
+
+    answers: int
+    right: int
+    median_ms: float | None
+
+    @property
+    def right_rate(self) -> float | None:
+        """The share of answers that were right, or None before any."""
+        return self.right / self.answers if self.answers else None
+
+
+def answer_summaries(session: Session, question_ids: Iterable[str]) -> dict[str, AnswerSummary]:
+    """Answers, right ones and the median time of each of ``question_ids`` (a page's worth)
+    that players have answered, in ONE grouped query; unanswered questions are left out.
+
+    The answers are found through quiz_item's question_id index and each quiz's attempts, so
+    the cost follows the page's questions, not the table of answers. The median is the
+    middle row (or the mean of the two middle rows) by window functions: no MEDIAN in SQLite.
+    """
+    ids = sorted(set(question_ids))
+    if not ids:
+        return {}
+    elapsed_ms = col(AttemptAnswer.elapsed_ms)
+    # Timed answers are ranked apart from skips and untimed ones, which have no time to rank.
+    timed = and_(elapsed_ms.is_not(None), ~_SKIPPED)
+    partition = (QuizItem.question_id, timed)
+    ranked = (
+        _answered_items(
+            select(  # type: ignore[call-overload]  # (see _answer_counts)
+                col(QuizItem.question_id).label("qid"),
+                col(AttemptAnswer.correct).label("correct"),
+                case((timed, elapsed_ms), else_=None).label("ms"),
+                func.row_number().over(partition_by=partition, order_by=elapsed_ms).label("n"),
+                func.count().over(partition_by=partition).label("total"),
+            )
+        )
+        .where(col(QuizItem.question_id).in_(ids))
+        .subquery()
+    )
+    middle = and_(
+        ranked.c.ms.is_not(None),
+        or_(ranked.c.n == (ranked.c.total + 1) // 2, ranked.c.n == ranked.c.total // 2 + 1),
+    )
+    rows = session.exec(
+        select(
+            ranked.c.qid,
+            func.count(),
+            func.sum(case((ranked.c.correct, 1), else_=0)),
+            func.avg(case((middle, ranked.c.ms), else_=None)),
+        ).group_by(ranked.c.qid)
+    )
+    return {
+        qid: AnswerSummary(n, int(right), None if ms is None else float(ms))
+        for qid, n, right, ms in rows
+    }
+
+
 def _answered_items(query: _Query) -> _Query:
     """``query`` over answered serves joined to the quiz item they served."""
     return (
