@@ -19,21 +19,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from quizapp.bank.files import LITERAL_TYPES, Bank, KindIn, RoleSpec
 from quizapp.bank.sync import bank_from_db, kinds_from_db
 from quizapp.core.problems import Problem
-from quizapp.workspace.edits import EditError, Saved, _begin, _diff, _finish, _no_such, _run
+from quizapp.models import Entity, Fact, Template
+from quizapp.workspace.edits import EditError, Saved, _begin, _finish, _no_such, _run
 
 __all__ = [
     "KindForm",
     "RoleForm",
     "kind_form",
+    "kind_form_from",
+    "kind_use",
+    "on_kind_form",
     "known_types",
+    "known_types_of",
     "list_kinds",
     "lines_of",
     "save_kind",
@@ -43,6 +50,7 @@ __all__ = [
 
 MAX_DESCRIPTION = 500
 MAX_CUES = 50
+_ROW = re.compile(r"role-(\d{1,3})-(?:name|types|many|optional)")
 
 
 @dataclass(frozen=True)
@@ -74,13 +82,22 @@ def list_kinds(session: Session) -> dict[str, KindIn]:
 
 
 def known_types(bank: Bank) -> list[str]:
-    """The types a role may take: the literal types, the bank's entities' types and those
-    its kinds' roles take already."""
-    types = {entity.type for entity in bank.entities.values()}
-    for kind in bank.kinds.values():
+    """The types a role may take: the bank's entities' types and those its kinds' roles take
+    already, then the literal types (text, number)."""
+    return _types({entity.type for entity in bank.entities.values()}, bank.kinds.values())
+
+
+def known_types_of(session: Session) -> list[str]:
+    """`known_types` of the database's bank, for a form's hint."""
+    in_use = set(session.exec(select(Entity.type).distinct()))
+    return _types(in_use, kinds_from_db(session).values())
+
+
+def _types(entity_types: set[str], kinds: Iterable[KindIn]) -> list[str]:
+    for kind in kinds:
         for spec in kind.roles.values():
-            types.update(spec.types)
-    return sorted(types - set(LITERAL_TYPES)) + list(LITERAL_TYPES)
+            entity_types.update(spec.types)
+    return sorted(entity_types - set(LITERAL_TYPES)) + list(LITERAL_TYPES)
 
 
 def kind_form(name: str, kind: KindIn) -> KindForm:
@@ -96,6 +113,60 @@ def kind_form(name: str, kind: KindIn) -> KindForm:
         same_fact=kind.same_fact,
         cues=kind.cues,
     )
+
+
+def kind_use(session: Session) -> dict[str, tuple[int, int]]:
+    """How many facts and templates each kind has: (facts, templates)."""
+    facts = dict(session.exec(select(Fact.kind, func.count()).group_by(Fact.kind)).all())
+    templates = dict(
+        session.exec(select(Template.kind, func.count()).group_by(Template.kind)).all()
+    )
+    return {k: (facts.get(k, 0), templates.get(k, 0)) for k in {*facts, *templates}}
+
+
+def kind_form_from(values: Mapping[str, str], name: str) -> tuple[KindForm, list[Problem]]:
+    """A kind from a form's fields: ``description``, ``unique_given`` (lines), ``same_fact``
+    (comma-separated), ``cues`` (lines) and the role rows ``role-N-name``, ``role-N-types``
+    (comma-separated), ``role-N-many`` and ``role-N-optional`` (ticked: any value). A row
+    with neither name nor types is an unused one, and skipped."""
+    unique_given, problems = unique_given_from_text(values.get("unique_given", ""))
+    numbers = sorted({int(m.group(1)) for key in values if (m := _ROW.fullmatch(key)) is not None})
+    roles = []
+    for n in numbers:
+        role_name = values.get(f"role-{n}-name", "").strip()
+        types = [t.strip() for t in values.get(f"role-{n}-types", "").split(",") if t.strip()]
+        if not role_name and not types:
+            continue
+        many, optional = (bool(values.get(f"role-{n}-{flag}")) for flag in ("many", "optional"))
+        roles.append(RoleForm(role_name, types, many, optional))
+    form = KindForm(
+        name=name.strip(),
+        description=values.get("description", "").strip(),
+        roles=roles,
+        unique_given=unique_given,
+        same_fact=[r.strip() for r in values.get("same_fact", "").split(",") if r.strip()],
+        cues=lines_of(values.get("cues", "")),
+    )
+    return form, problems
+
+
+def on_kind_form(problems: Iterable[Problem], name: str) -> list[Problem]:
+    """The problems as the kind's form shows them: the kind's own at their form field (a
+    role's at "roles.ROLE", a cue's at "cues" ...); those of the facts and templates a
+    change would break keep their record, which their text names."""
+    shown = []
+    for problem in problems:
+        if problem.location.record not in (None, f"kind {name}"):
+            shown.append(problem)
+            continue
+        field = problem.field
+        if field is not None:
+            parts = field.split(".")
+            field = ".".join(parts[:2]) if parts[0] == "roles" and len(parts) > 1 else parts[0]
+        # The text keeps the field as the bank names it ("unique_given.winner: ...").
+        moved = problem.on_form(field)
+        shown.append(replace(moved, location=replace(moved.location, key=problem.location.key)))
+    return shown
 
 
 def lines_of(text: str) -> list[str]:
@@ -154,12 +225,32 @@ def save_kind(
             change,
             bank,
             subject_id=form.name,
-            detail=_diff(old, kind),
+            detail=_detail(old, kind),
             kinds={form.name},
             seed=seed,
         )
 
     return _run(session, work)
+
+
+def _detail(old: KindIn | None, new: KindIn) -> dict[str, Any]:
+    # The change log's {field: [old, new]}, a role as one line ("person, group; many"), so
+    # that the history reads like the form.
+    def shown(kind: KindIn | None) -> dict[str, Any]:
+        if kind is None:
+            return {}
+        fields = kind.model_dump(mode="json")
+        fields["roles"] = {
+            role: ", ".join(spec.types)
+            + "".join(f"; {flag}" for flag in ("many", "optional") if getattr(spec, flag))
+            for role, spec in kind.roles.items()
+        }
+        return fields
+
+    before, after = shown(old), shown(new)
+    return {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
 
 
 def _kind_of(
