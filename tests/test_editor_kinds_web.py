@@ -140,7 +140,7 @@ def test_an_edit_that_breaks_facts_is_refused_naming_them(as_admin, session):
         ({"name": "Dedicated!"}, "name", "lower-case letters"),
         ({"name": "award_win"}, "name", "already a kind"),
         ({"role-2-types": "songs"}, "role-2-name", "did you mean &#39;song&#39;?"),
-        ({"cues": "{singer} dedicated {tune}"}, "cues", "{tune}, which is no role"),
+        ({"cues": "{singer} dedicated {tune}"}, "cues", "Cue phrase 1: names {tune}, which is no"),
         ({"cues": "{singer {song}"}, "cues", "a brace without its pair"),
         ({"unique_given": "singer"}, "unique_given", "write &#39;role: the roles that fix it"),
         ({"same_fact": "nobody"}, "same_fact", "lists &#39;nobody&#39;"),

@@ -85,8 +85,10 @@ def _save(existing: str | None, name: str) -> ResponseReturnValue:
     except EditError as error:
         shown = kinds.on_kind_form(error.problems, form.name)
         return _page(existing, form, shown, 400, raw=request.form)
-    what = "Added" if existing is None else "Saved"
-    flash(f"{what} the kind {saved.id}: its questions are made again.")
+    if existing is None:
+        flash(f"Added the kind {saved.id}: its facts can be recorded, and its phrases proposed.")
+    else:
+        flash(f"Saved the kind {saved.id}: its questions are made again.")
     return redirect(url_for(".kind_page", name=saved.id))
 
 

@@ -163,9 +163,14 @@ def on_kind_form(problems: Iterable[Problem], name: str) -> list[Problem]:
         if field is not None:
             parts = field.split(".")
             field = ".".join(parts[:2]) if parts[0] == "roles" and len(parts) > 1 else parts[0]
-        # The text keeps the field as the bank names it ("unique_given.winner: ...").
+        # The text keeps the field as the bank names it ("unique_given.winner: ..."), but a
+        # cue phrase by its line: "cue phrase 2", not "cues.1".
+        key = problem.location.key
+        line = re.fullmatch(r"cues\.(\d+)", key or "")
+        if line is not None:
+            key = f"cue phrase {int(line.group(1)) + 1}"
         moved = problem.on_form(field)
-        shown.append(replace(moved, location=replace(moved.location, key=problem.location.key)))
+        shown.append(replace(moved, location=replace(moved.location, key=key)))
     return shown
 
 
