@@ -162,7 +162,7 @@ def test_a_change_that_breaks_facts_is_refused_with_the_loaders_words(
 def test_removing_a_role_a_template_asks_for_is_refused(game_session):
     db = game_session
     form = changed_form(db, "sang")
-    # Facts of "sang" all name the song: make it optional first, then try to drop it.
+    # Without the song, the facts naming one and the templates asking for it would break.
     with pytest.raises(EditError) as refused:
         save(db, changed_form(db, "sang", roles=[r for r in form.roles if r.name != "song"]))
 
