@@ -143,6 +143,7 @@ def _register_pages_and_api(app: "Flask") -> None:
         boards,
         editor_articles,
         editor_entities,
+        editor_kinds,
         editor_moderation,
         editor_proposals,
         editor_quizzes,
@@ -164,6 +165,7 @@ def _register_pages_and_api(app: "Flask") -> None:
     app.register_blueprint(editor_articles.api_bp, url_prefix="/editor/api")
     app.register_blueprint(editor_proposals.bp, url_prefix="/editor/articles")
     app.register_blueprint(editor_entities.bp, url_prefix="/editor/entities")
+    app.register_blueprint(editor_kinds.bp, url_prefix="/editor/kinds")
     app.register_blueprint(editor_quizzes.bp, url_prefix="/editor/quizzes")
     app.register_blueprint(questions.bp, url_prefix="/editor/questions")
     app.register_blueprint(audit.bp, url_prefix="/editor/audit")

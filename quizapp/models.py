@@ -54,6 +54,10 @@ class FactKind(SQLModel, table=True):
     same_fact: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    # Plain phrases saying a fact of the kind ("{winner} won {award}"), for the fact proposer.
+    cues: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class Entity(SQLModel, table=True):

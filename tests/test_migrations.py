@@ -243,6 +243,32 @@ def test_0004_keys_nicknames_by_lookalike_and_gives_editors_an_epoch(engine):
     assert "login_epoch" not in {c["name"] for c in inspect(engine).get_columns("editor")}
 
 
+def test_0007_gives_existing_kinds_no_cue_phrases_and_keeps_them_on_the_way_down(engine):
+    # A database at 0006 holding a kind: after 0007 it has no cue phrases, as a kinds.yaml
+    # without ``cues`` means; the kinds' editor can then give it some.
+    migrate.upgrade(engine, "0006")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO fact_kind (name, description, roles) VALUES ('k', 'K', '{}')")
+        )
+
+    migrate.upgrade(engine)
+
+    assert migrate.check(engine) == []
+    with Session(engine) as session:
+        kind = session.get(FactKind, "k")
+        assert (kind.description, kind.cues) == ("K", [])
+        kind.cues = ["{a} won {b}"]
+        session.commit()
+    with Session(engine) as session:
+        assert session.get(FactKind, "k").cues == ["{a} won {b}"]
+    migrate.downgrade(engine, "0006")
+    columns = {c["name"] for c in inspect(engine).get_columns("fact_kind")}
+    assert "cues" not in columns and "same_fact" in columns
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT description FROM fact_kind")).scalar_one() == "K"
+
+
 def test_downgrade_to_base_leaves_no_tables(engine):
     migrate.upgrade(engine)
 

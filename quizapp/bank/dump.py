@@ -107,6 +107,10 @@ class _Flow(list[Any]):
     """A list written on one line, `[a, b]`, as editors write aliases and role values."""
 
 
+class _Block(list[Any]):
+    """A list written one item a line, `- item`: cue phrases, each a sentence to edit alone."""
+
+
 class _FlowMap(dict[str, Any]):
     """A mapping written on one line, `{type: person, many: true}`, as in kinds.yaml."""
 
@@ -203,6 +207,9 @@ def _mapping(mapping: dict[str, Any], indent: int = 0) -> str:
     for name, value in mapping.items():
         if isinstance(value, dict) and not isinstance(value, _FlowMap) and value:
             out.append(f"{pad}{_key(name)}:\n{_mapping(value, indent + 2)}")
+        elif isinstance(value, _Block) and value:
+            items = "".join(f"{pad}  - {_scalar(item, indent + 4)}\n" for item in value)
+            out.append(f"{pad}{_key(name)}:\n{items}")
         elif isinstance(value, list | dict):
             out.append(f"{pad}{_key(name)}: {_flow(value)}\n")
         else:
@@ -236,6 +243,7 @@ def database_rows(session: Session) -> dict[type[SQLModel], dict[Any, dict[str, 
             },
             "unique_given": {role: list(given) for role, given in k.unique_given.items()},
             "same_fact": list(k.same_fact),
+            "cues": list(k.cues),
         }
         for k in session.exec(select(FactKind))
     }
@@ -332,6 +340,8 @@ def _kind_record(row: dict[str, Any]) -> dict[str, Any]:
         )
     if row["same_fact"]:
         record["same_fact"] = _Flow(row["same_fact"])
+    if row["cues"]:
+        record["cues"] = _Block(row["cues"])
     return record
 
 

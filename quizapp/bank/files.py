@@ -50,6 +50,53 @@ TypeOrTag = Annotated[
 ]
 
 
+# A cue phrase: one line of plain words with the kind's roles in braces.
+MAX_CUE_LENGTH = 200
+CuePhrase = Annotated[
+    StrictStr, StringConstraints(min_length=1, max_length=MAX_CUE_LENGTH, strip_whitespace=True)
+]
+_CUE_PART = re.compile(r"\{([^{}]*)\}")
+
+
+def cue_phrase_parts(phrase: str) -> list[tuple[str, str]]:
+    """A cue phrase as its parts in order: ("text", words) and ("role", name).
+
+    Raises ValueError saying what is wrong: a brace without its pair, braces holding no
+    role name, a role named twice, no role at all, or no word beside the roles (two roles
+    side by side say nothing of how they are related).
+    """
+    parts: list[tuple[str, str]] = []
+    pos = 0
+    for match in _CUE_PART.finditer(phrase):
+        parts.append(("text", phrase[pos : match.start()]))
+        name = match.group(1).strip()
+        if not _is_name(name):
+            raise ValueError(
+                f"{{{match.group(1)}}} is not a role name: write a role of the kind in braces, "
+                "like {winner}"
+            )
+        parts.append(("role", name))
+        pos = match.end()
+    parts.append(("text", phrase[pos:]))
+    texts = [text for part, text in parts if part == "text"]
+    if any("{" in text or "}" in text for text in texts):
+        raise ValueError("has a brace without its pair: write roles as {role}")
+    if any(re.search(r"[\t\n\r]", text) for text in texts):
+        raise ValueError("must be one line")
+    roles = [name for part, name in parts if part == "role"]
+    if not roles:
+        raise ValueError("names no role: put the kind's roles in braces, like {winner}")
+    twice = sorted({r for r in roles if roles.count(r) > 1})
+    if twice:
+        raise ValueError(f"names {', '.join(twice)} twice: each role at most once")
+    inner = texts[1:-1] if len(roles) > 1 else []
+    if not any(re.search(r"\w", text) for text in texts) or any(not t.strip() for t in inner):
+        raise ValueError(
+            "needs words between its roles, as an article says it: {winner} won {award}"
+        )
+    return [(part, text) for part, text in parts if part == "role" or text]
+
+
 # --- Problems -------------------------------------------------------------------------------
 
 
@@ -186,6 +233,9 @@ class KindIn(_Strict):
     # The roles that make two facts of this kind the same fact (a band member in two
     # positions is one fact); empty: every role.
     same_fact: list[Name] = []
+    # Plain phrases saying a fact of this kind, for the fact proposer: "{winner} won {award}"
+    # (see `cue_phrase_parts`).
+    cues: list[CuePhrase] = []
 
 
 class EntityIn(_Strict):
@@ -434,45 +484,78 @@ class _Reader:
             kind = self.validate(KindIn, body, file, label)
             if kind is None:
                 continue
-            for role, spec in kind.roles.items():
-                line = _line_of(body, ("roles", role))
-                if any(t in LITERAL_TYPES for t in spec.types) and len(spec.types) > 1:
-                    self.problem(
-                        "literal_mixed",
-                        "a literal type (text, number) cannot be mixed with others",
-                        file,
-                        line,
-                        label,
-                        key=f"role {role}",
-                        field=f"roles.{role}",
-                        value=spec.types,
-                    )
-                if spec.literal and spec.many:
-                    self.problem(
-                        "literal_many",
-                        "a literal role cannot be many",
-                        file,
-                        line,
-                        label,
-                        key=f"role {role}",
-                        field=f"roles.{role}",
-                    )
-            self.check_unique_given(name, kind, file, body)
-            for role in kind.same_fact:
-                if role not in kind.roles:
-                    self.problem(
-                        "unknown_role",
-                        f"lists {role!r}, which is no role of this kind "
-                        f"(it has: {', '.join(kind.roles)})",
-                        file,
-                        _line_of(body, ("same_fact",)),
-                        label,
-                        key="same_fact",
-                        value=role,
-                    )
+            self.check_kind(name, kind, file, body)
             self.add("kinds", name, kind, file, body)
 
-    def check_unique_given(self, name: str, kind: KindIn, file: str, body: Any) -> None:
+    def check_kind(self, name: str, kind: KindIn, file: str | None, body: Any) -> None:
+        """The rules of one kind beyond its fields' own: literal roles, unique_given,
+        same_fact and cue phrases. ``body`` is its YAML, for lines (None: built in memory)."""
+        label = f"kind {name}"
+        for role, spec in kind.roles.items():
+            line = _line_of(body, ("roles", role))
+            if any(t in LITERAL_TYPES for t in spec.types) and len(spec.types) > 1:
+                self.problem(
+                    "literal_mixed",
+                    "a literal type (text, number) cannot be mixed with others",
+                    file,
+                    line,
+                    label,
+                    key=f"role {role}",
+                    field=f"roles.{role}",
+                    value=spec.types,
+                )
+            if spec.literal and spec.many:
+                self.problem(
+                    "literal_many",
+                    "a literal role cannot be many",
+                    file,
+                    line,
+                    label,
+                    key=f"role {role}",
+                    field=f"roles.{role}",
+                )
+        self.check_unique_given(name, kind, file, body)
+        for role in kind.same_fact:
+            if role not in kind.roles:
+                self.problem(
+                    "unknown_role",
+                    f"lists {role!r}, which is no role of this kind "
+                    f"(it has: {', '.join(kind.roles)})",
+                    file,
+                    _line_of(body, ("same_fact",)),
+                    label,
+                    key="same_fact",
+                    value=role,
+                )
+        for index, phrase in enumerate(kind.cues):
+            try:
+                parts = cue_phrase_parts(phrase)
+            except ValueError as error:
+                problem: tuple[str, str] | None = ("bad_cue", str(error))
+            else:
+                unknown = [r for part, r in parts if part == "role" and r not in kind.roles]
+                problem = (
+                    (
+                        "unknown_role",
+                        f"names {', '.join(f'{{{r}}}' for r in unknown)}, which is no role of "
+                        f"this kind (it has: {', '.join(kind.roles)})",
+                    )
+                    if unknown
+                    else None
+                )
+            if problem is not None:
+                self.problem(
+                    problem[0],
+                    problem[1],
+                    file,
+                    _line_of(body, ("cues", index)),
+                    label,
+                    key=f"cues.{index}",
+                    field="cues",
+                    value=phrase,
+                )
+
+    def check_unique_given(self, name: str, kind: KindIn, file: str | None, body: Any) -> None:
         known = ", ".join(kind.roles)
         for role, given in kind.unique_given.items():
             key = f"unique_given.{role}"
@@ -1033,5 +1116,7 @@ def check_bank(bank: Bank, source: str | None = None) -> list[Problem]:
     """
     reader = _Reader(Path("."), source)
     reader.bank = bank
+    for name, kind in bank.kinds.items():
+        reader.check_kind(name, kind, source, None)
     reader.check_references()
     return reader.problems

@@ -56,6 +56,7 @@ def kinds_from_db(session: Session) -> dict[str, KindIn]:
             roles=roles,
             unique_given={role: list(given) for role, given in kind.unique_given.items()},
             same_fact=list(kind.same_fact),
+            cues=list(kind.cues),
         )
     return kinds
 
@@ -178,6 +179,7 @@ def bank_rows(bank: Bank) -> dict[type[SQLModel], dict[Any, dict[str, Any]]]:
             },
             "unique_given": {role: list(given) for role, given in kind.unique_given.items()},
             "same_fact": list(kind.same_fact),
+            "cues": list(kind.cues),
         }
         for name, kind in bank.kinds.items()
     }

@@ -35,7 +35,19 @@ from quizapp.game.play import InvalidInput, refuse_control_characters
 MAX_ID = 2**31 - 1
 # Fields that hold text of several lines (the textareas of the editors' and players' forms),
 # as form fields or as JSON keys: a line break or a tab there is text, not an attack.
-MULTILINE_FIELDS = frozenset({"comment", "evidence", "explanation", "prompt", "requires", "text"})
+MULTILINE_FIELDS = frozenset(
+    {
+        "comment",
+        "cues",
+        "description",
+        "evidence",
+        "explanation",
+        "prompt",
+        "requires",
+        "text",
+        "unique_given",
+    }
+)
 LINE_BREAKS = "\t\n\r"
 # The deepest JSON any endpoint of ours reads is 3 (an object of lists of strings).
 MAX_JSON_DEPTH = 32

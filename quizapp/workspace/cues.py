@@ -8,17 +8,21 @@ stand before any mention ("the comedian {host}"). The proposer adds the article'
 keeps only complete facts whose values fit the kind's role types, so a cue may be loose
 about types but should be strict about the words.
 
-The cues live here, in the package, rather than in kinds.yaml: they are regular expressions
-over the proposer's own skeleton, which an editor could not safely edit in a form, and
-keeping them out of the bank keeps the bank's files, the loader, the dump and the database
-unchanged. The patterns the bank teaches itself (`quizapp.workspace.propose.learn_cues`) are
-the editors' lever: every fact they record with its evidence adds one.
+The hand-written cues live here, in the package: they are regular expressions over the
+proposer's own skeleton, which an editor could not safely edit in a form. Editors have two
+levers of their own: a kind's cue phrases (kinds.yaml's ``cues``, edited at /editor/kinds),
+plain words with the kind's roles in braces that `phrase_cue` turns into a cue, and the
+patterns the bank teaches itself (`quizapp.workspace.propose.learn_cues`): every fact they
+record with its evidence adds one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+
+from quizapp.bank.files import KindIn, cue_phrase_parts
 
 
 @dataclass(frozen=True)
@@ -853,3 +857,40 @@ CUES: tuple[Cue, ...] = (
 
 # A show has more stars than an article names: its list of stars is always open.
 CUES = tuple(replace(c, open=("stars",)) if c.kind == "star_of" else c for c in CUES)
+
+
+# What a literal role of a cue phrase takes: a quotation or a few plain words for a text, a
+# number or an ordinal ("28th", "fifth") for a number.
+_PHRASE_TEXT = r"⟪\d+⟫|[^⟨⟩⟪.;]{1,80}?"
+_PHRASE_NUMBER = r"\d{1,6}(?:st|nd|rd|th)?|" + "|".join(sorted(ORDINALS, key=len, reverse=True))
+
+
+def phrase_cue(kind_name: str, kind: KindIn, phrase: str) -> Cue:
+    """The cue a kind's phrase ("{winner} won {award} at {event}") says, as `learn_cues` makes
+    its patterns: the words as they are (any run of spaces matching any), an entity role a
+    mention (a list, for a many role), a literal role a quotation or plain words.
+
+    The phrase must be valid (the loader's `quizapp.bank.files.cue_phrase_parts`).
+    """
+    pattern: list[str] = []
+    parts = cue_phrase_parts(phrase)
+    for index, (part, value) in enumerate(parts):
+        if part == "text":
+            pattern.append(re.escape(value).replace(r"\ ", r"\s+"))
+            continue
+        spec = kind.roles[value]
+        if spec.literal is None:
+            pattern.append("{" + value + ("+}" if spec.many else "}"))
+            continue
+        body = _PHRASE_NUMBER if spec.literal == "number" else _PHRASE_TEXT
+        # Plain words at the phrase's end stop where the clause does.
+        end = r"(?=[,.;]|$)" if index == len(parts) - 1 else ""
+        pattern.append(rf"(?P<{value}>{body}){end}")
+    return Cue(kind_name, "".join(pattern))
+
+
+def phrase_cues(kinds: Mapping[str, KindIn]) -> Iterable[Cue]:
+    """The cues of every kind's phrases."""
+    for name, kind in kinds.items():
+        for phrase in kind.cues:
+            yield phrase_cue(name, kind, phrase)

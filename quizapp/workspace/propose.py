@@ -14,8 +14,9 @@ How a sentence becomes proposals
        award; "the festival", "the ceremony" ... for the article's event.
     2. The sentence is written as a skeleton: every mention a slot, every quotation a quote
        token, the words between them as they are ("⟨0⟩ won ⟨1⟩ for ⟨2⟩").
-    3. Cue patterns per kind (quizapp.workspace.cues, hand-written and general) and patterns
-       the bank teaches itself (for each of its facts, the words between two role fillers in
+    3. Cue patterns per kind (quizapp.workspace.cues, hand-written and general), the kinds'
+       own cue phrases (kinds.yaml's ``cues``, which editors write) and patterns the bank
+       teaches itself (for each of its facts, the words between two role fillers in
        the evidence) are matched against the skeleton; each match fills some roles.
     4. The event role is filled with the article's event (given, or the first event the
        article names: "the 2024 Golden Reel Awards"). A proposal is kept only if every
@@ -42,7 +43,7 @@ from quizapp.bank.files import Bank, KindIn
 from quizapp.bank.sync import kinds_from_db
 from quizapp.core.text import fold
 from quizapp.models import Article, Entity, Fact
-from quizapp.workspace.cues import CUES, ORDINALS, TIMELESS_KINDS, Cue
+from quizapp.workspace.cues import CUES, ORDINALS, TIMELESS_KINDS, Cue, phrase_cues
 from quizapp.workspace.proposals import Filler, NewEntity, Proposal
 from quizapp.workspace.suggest import (
     Category,
@@ -170,7 +171,7 @@ class Proposer:
         self.gazetteer = Gazetteer.from_entities(entity_list)
         self.entities = {e.id: EntityRef(e.id, e.name, e.type) for e in entity_list}
         self.patterns: list[_Compiled] = []
-        for cue in [*CUES, *learned]:
+        for cue in [*CUES, *phrase_cues(self.kinds), *learned]:
             if cue.kind in self.kinds:
                 self.patterns.append(_compile(cue, self.kinds[cue.kind]))
 
