@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from quizapp.core.problems import Problem
@@ -81,12 +81,16 @@ def _released_on_refusal(
 def editable_quiz(session: Session, quiz_id: str, *, lock: bool = False) -> Quiz:
     """The draft quiz ``quiz_id``; raises QuizNotFound, or QuizLocked if it is published.
 
-    ``lock``: hold the quiz's row until the transaction ends (PostgreSQL; SQLite serialises
-    writers anyway), so that two editors' edits of one draft run one after the other, each
-    on the items the other left, rather than both rewriting the same positions.
+    ``lock``: hold the quiz's row until the transaction ends, so that two editors' edits of
+    one draft run one after the other, each on the items the other left, rather than both
+    rewriting the same positions. A write that changes nothing takes the lock before anything
+    is read: the row's lock on PostgreSQL, the database's write lock on SQLite (whose
+    transactions take it only at their first write, quizapp.db).
     """
+    if lock:
+        session.exec(update(Quiz).where(col(Quiz.id) == quiz_id).values(status=col(Quiz.status)))
     query = select(Quiz).where(Quiz.id == quiz_id).execution_options(populate_existing=True)
-    quiz = session.exec(query.with_for_update() if lock else query).first()
+    quiz = session.exec(query).first()
     if quiz is None:
         raise QuizNotFound(quiz_id)
     if quiz.status != "draft" or count_attempts(session, quiz_id):
