@@ -2,6 +2,7 @@
 the whole bank's rebuild makes, after every edit of a long random sequence."""
 
 import random
+from collections import Counter
 
 import pytest
 from sqlmodel import Session, select
@@ -134,3 +135,26 @@ def test_a_retirement_or_a_same_correction_reaches_only_its_own_and_its_keys_que
         sharers = {f for _, f in pairs - own}
         assert all(context.fact_kind[f] == fact.kind for f in sharers)
         assert len(pairs) < len(own) * 4
+
+
+def test_the_live_preview_tries_a_big_kind_on_a_spread_sample_and_says_so(db, monkeypatch):
+    from quizapp.questions import live
+    from quizapp.questions.preview import TemplateDraft
+
+    # The bundled bank's biggest kind, and a template of it as the draft.
+    kinds = Counter(f.kind for f in db.exec(select(Fact).where(~Fact.retired)))
+    kind, facts = kinds.most_common(1)[0]
+    saved = db.exec(select(Template).where(Template.kind == kind)).first()
+    draft = TemplateDraft(kind, saved.style, saved.prompt, saved.answer_role, saved.explanation)
+    whole = live.preview(db, draft, seed=SEED)
+    assert whole.sampled is None and facts > 2
+
+    monkeypatch.setattr(live, "PREVIEW_FACTS", 2)
+    sampled = live.preview(db, draft, seed=SEED)
+
+    assert sampled.sampled == (2, facts)
+    assert len(sampled.questions) <= 2
+    # The same questions as on every fact, for the facts tried.
+    assert {q.fact_id for q in sampled.questions} <= {q.fact_id for q in whole.questions}
+    tried = {q.fact_id: q.prompt for q in sampled.questions}
+    assert all(q.prompt == tried[q.fact_id] for q in whole.questions if q.fact_id in tried)

@@ -848,18 +848,29 @@ def _plan_or_skip(
 
 
 def generate_pairs(
-    ctx: BankContext, seed: int, pairs: Iterable[tuple[str, str]], report: GenerationReport
+    ctx: BankContext,
+    seed: int,
+    pairs: Iterable[tuple[str, str]],
+    report: GenerationReport,
+    templates: Iterable[TemplateInfo] | None = None,
 ) -> Iterator[QuestionDraft]:
     """The questions of just these (template id, fact id) pairs, as ``generate`` makes them
     from the same bank: a pair whose template is not published, or whose fact is gone or does
-    not fit, makes none."""
-    templates = {t.id: t for t in ctx.bank.templates if t.status == "published"}
+    not fit, makes none. ``templates``: those to use instead of the bank's (a draft's)."""
+    by_id = {
+        t.id: t
+        for t in (templates if templates is not None else ctx.bank.templates)
+        if t.status == "published"
+    }
+    plans: dict[str, _TemplatePlan | None] = {}
     for template_id, fact_id in sorted(pairs):
-        template = templates.get(template_id)
+        template = by_id.get(template_id)
         kind = ctx.fact_kind.get(fact_id)
         if template is None or kind != template.kind:
             continue
-        plan = _plan_or_skip(template, ctx, report)
+        if template_id not in plans:
+            plans[template_id] = _plan_or_skip(template, ctx, report)
+        plan = plans[template_id]
         fact = ctx.facts_by_kind[kind][fact_id]
         if plan is None or not plan.fits(fact):
             continue
