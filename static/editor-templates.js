@@ -162,8 +162,13 @@
 
   function render(data) {
     var n = data.question_count;
-    var text = "Makes " + plural(n, "question") + " · " + plural(data.errors, "error") +
-      " · " + plural(data.warnings, "warning");
+    var text = "Makes " + plural(n, "question");
+    if (data.sampled) {
+      text += " from " + data.sampled.facts_tried.toLocaleString("en") + " of its kind's " +
+        data.sampled.facts.toLocaleString("en") +
+        " facts (a sample; publishing checks every one)";
+    }
+    text += " · " + plural(data.errors, "error") + " · " + plural(data.warnings, "warning");
     if (data.errors) text += ". Errors must be fixed before publishing.";
     status.textContent = text;
     clear(problemList);

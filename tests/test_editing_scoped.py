@@ -2,6 +2,7 @@
 the whole bank's rebuild makes, after every edit of a long random sequence."""
 
 import random
+from collections import Counter
 
 import pytest
 from sqlmodel import Session, select
@@ -113,3 +114,47 @@ def test_every_edit_of_a_random_sequence_leaves_what_a_full_rebuild_makes(db, se
             refused += 1  # a duplicate or a contradiction: nothing written
         assert question_rows(db) == full_rebuild(db), done[-3:]
     assert len(done) >= STEPS // 2 and any(d.startswith("correct") for d in done)
+
+
+def test_a_retirement_or_a_same_correction_reaches_only_its_own_and_its_keys_questions(db):
+    from quizapp.questions.generation import BankContext, FactInfo
+
+    context = BankContext(snapshot(db))
+    row = db.exec(select(Fact).where(Fact.kind == "award_win").order_by(Fact.id)).first()
+    fact = FactInfo(row.id, row.kind, row.article_id, row.roles, row.evidence, ())
+    own = {(t.id, fact.id) for t in context.templates_of([fact.kind])}
+
+    retired = context.apply_fact(fact, fact, was_live=True, is_live=False)
+    restored = context.apply_fact(fact, fact, was_live=False, is_live=True)
+    same = context.apply_fact(fact, fact, was_live=True, is_live=True)
+
+    # Only the fact's own questions and those of facts answering the same question: its
+    # entities stay in every pool of wrong answers (a retired fact's too), and no count moves.
+    for pairs in (retired, restored, same):
+        assert own <= pairs
+        sharers = {f for _, f in pairs - own}
+        assert all(context.fact_kind[f] == fact.kind for f in sharers)
+        assert len(pairs) < len(own) * 4
+
+
+def test_the_live_preview_tries_a_big_kind_on_a_spread_sample_and_says_so(db, monkeypatch):
+    from quizapp.questions import live
+    from quizapp.questions.preview import TemplateDraft
+
+    # The bundled bank's biggest kind, and a template of it as the draft.
+    kinds = Counter(f.kind for f in db.exec(select(Fact).where(~Fact.retired)))
+    kind, facts = kinds.most_common(1)[0]
+    saved = db.exec(select(Template).where(Template.kind == kind)).first()
+    draft = TemplateDraft(kind, saved.style, saved.prompt, saved.answer_role, saved.explanation)
+    whole = live.preview(db, draft, seed=SEED)
+    assert whole.sampled is None and facts > 2
+
+    monkeypatch.setattr(live, "PREVIEW_FACTS", 2)
+    sampled = live.preview(db, draft, seed=SEED)
+
+    assert sampled.sampled == (2, facts)
+    assert len(sampled.questions) <= 2
+    # The same questions as on every fact, for the facts tried.
+    assert {q.fact_id for q in sampled.questions} <= {q.fact_id for q in whole.questions}
+    tried = {q.fact_id: q.prompt for q in sampled.questions}
+    assert all(q.prompt == tried[q.fact_id] for q in whole.questions if q.fact_id in tried)

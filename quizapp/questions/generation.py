@@ -131,6 +131,9 @@ class BankSnapshot:
     templates: list[TemplateInfo]
     # {kind: {role: the roles that, once fixed, make the role's value unique}}
     unique_given: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # Retired facts make no questions, but their entities stay wrong answers as plausible as
+    # any (they filled the role in some article): retiring a fact then changes no pool.
+    retired: list[FactInfo] = field(default_factory=list)
 
 
 # --- Output -------------------------------------------------------------------------------------
@@ -298,8 +301,12 @@ class BankContext:
                 self.by_tag[(entity.type, tag)].append(entity.id)
             self.name_words.update({w for form in entity.forms for w in self.fold(form).split()})
         self._building = True
+        self._before: dict[tuple[str, Any, Any], int] = {}
         for fact in bank.facts:
-            self._count(fact, 1, set())
+            self._count(fact, 1)
+            self._live(fact, 1)
+        for fact in bank.retired:
+            self._count(fact, 1)
         self._building = False
         for pools in (self.by_article, self.by_event, self.by_role, self.by_role_tag):
             for pool in pools.values():
@@ -312,17 +319,19 @@ class BankContext:
         pool: dict[Any, list[Any]] = getattr(self, name)
         return pool
 
-    def _ref(self, name: str, key: Any, member: Any, sign: int, changed: set[Any]) -> None:
+    def _ref(self, name: str, key: Any, member: Any, sign: int) -> None:
         """Count one more (``sign`` 1) or one fewer (-1) fact putting ``member`` in a pool."""
         ref = (name, key, member)
-        count = self.refs[ref] + sign
+        before = self.refs[ref]
+        if not self._building:
+            self._before.setdefault(ref, before)
+        count = before + sign
         if count > 0:
             self.refs[ref] = count
             if count > 1 or sign < 0:
                 return
         else:
             del self.refs[ref]
-        changed.add((name, key))
         if name.startswith("members_of_"):
             members: dict[Any, set[str]] = getattr(self, name)
             (members[key].add if sign > 0 else members[key].discard)(member)
@@ -336,8 +345,8 @@ class BankContext:
         else:
             bisect.insort(pool, member, key=order)
 
-    def _count(self, fact: FactInfo, sign: int, changed: set[Any]) -> None:
-        """Add (``sign`` 1) or take away (-1) a live fact in every index."""
+    def _live(self, fact: FactInfo, sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) a live fact: the facts that make questions."""
         if sign > 0:
             self.facts_by_kind[fact.kind][fact.id] = fact
             self.fact_kind[fact.id] = fact.kind
@@ -352,39 +361,38 @@ class BankContext:
         )
         for index in own:
             (index.add if sign > 0 else index.discard)(fact.id)
-        if sign < 0:
-            self.events.pop(fact.id, None)
+        for entity_id in set(self._entities_of(fact)):
+            if entity_id in self.bank.entities:
+                facts = self.facts_of_entity[entity_id]
+                (facts.add if sign > 0 else facts.discard)(fact.id)
+        self.events.pop(fact.id, None)
+
+    def _count(self, fact: FactInfo, sign: int) -> None:
+        """Count a fact, live or retired, in (``sign`` 1) or out (-1) of the pools of wrong
+        answers and the counts of mentions."""
+        event = self._event_of(fact)
         specs = self.bank.kinds.get(fact.kind, {})
-        named: set[str] = set()
         for role, raw in fact.roles.items():
             spec = specs.get(role)
             if spec is None:
                 continue
             if spec.literal:
-                self._ref("literals", (fact.kind, role), raw, sign, changed)
-                self._ref(
-                    "literals_by_article", (fact.article_id, fact.kind, role), raw, sign, changed
-                )
+                self._ref("literals", (fact.kind, role), raw, sign)
+                self._ref("literals_by_article", (fact.article_id, fact.kind, role), raw, sign)
                 continue
             for entity_id in raw if isinstance(raw, list) else (raw,):
                 entity = self.bank.entities.get(entity_id)
                 if entity is None:
                     continue
                 self.mentions[entity_id] += sign
-                named.add(entity_id)
-                self._ref("by_article", (fact.article_id, entity.type), entity_id, sign, changed)
-                self._ref("members_of_article", fact.article_id, entity_id, sign, changed)
+                self._ref("by_article", (fact.article_id, entity.type), entity_id, sign)
+                self._ref("members_of_article", fact.article_id, entity_id, sign)
                 if event:
-                    self._ref("by_event", (event, entity.type), entity_id, sign, changed)
-                    self._ref("members_of_event", event, entity_id, sign, changed)
-                self._ref("by_role", (fact.kind, role, entity.type), entity_id, sign, changed)
+                    self._ref("by_event", (event, entity.type), entity_id, sign)
+                    self._ref("members_of_event", event, entity_id, sign)
+                self._ref("by_role", (fact.kind, role, entity.type), entity_id, sign)
                 for tag in entity.tags:
-                    self._ref(
-                        "by_role_tag", (fact.kind, role, entity.type, tag), entity_id, sign, changed
-                    )
-        for entity_id in named:
-            facts = self.facts_of_entity[entity_id]
-            (facts.add if sign > 0 else facts.discard)(fact.id)
+                    self._ref("by_role_tag", (fact.kind, role, entity.type, tag), entity_id, sign)
 
     def plan(self, template: TemplateInfo) -> _TemplatePlan:
         """The template's plan, kept while the template stays as it is."""
@@ -408,37 +416,51 @@ class BankContext:
         self.bank.templates = sorted(kept, key=lambda t: t.id)
         self.plans.pop(template_id, None)
 
-    def apply_fact(self, old: FactInfo | None, new: FactInfo | None) -> set[tuple[str, str]]:
-        """Replace live fact ``old`` by ``new`` (either None: added, retired) in every index;
-        return the (template id, fact id) pairs whose question may now differ.
+    def apply_fact(
+        self, old: FactInfo | None, new: FactInfo | None, *, was_live: bool, is_live: bool
+    ) -> set[tuple[str, str]]:
+        """Replace fact ``old`` by ``new`` (None: there was none, or is none now) in every
+        index, each live (making questions) or retired as the flags say; return the (template
+        id, fact id) pairs whose question may now differ.
 
         A question reads its own fact and template, the facts that answer it too (same key),
         its answer's count of mentions (its difficulty), and the pools its wrong answers come
         from; the pairs are all of those that the change reaches.
         """
         pairs: set[tuple[str, str]] = set()
-        changed: set[Any] = set()
+        self._before = {}
         before = Counter(self._entities_of(old))
         if old is not None:
-            pairs |= self._sharing_a_key(old)
-            for plan in self._plans_of(old.kind):
-                plan.index(old.id, self.values_of(old.kind).get(old.id, {}), -1)
-            self.values.get(old.kind, {}).pop(old.id, None)
-            self._count(old, -1, changed)
+            if was_live:
+                pairs |= self._sharing_a_key(old)
+                for plan in self._plans_of(old.kind):
+                    plan.index(old.id, self.values_of(old.kind).get(old.id, {}), -1)
+                self.values.get(old.kind, {}).pop(old.id, None)
+                self._live(old, -1)
+            self._count(old, -1)
         if new is not None:
-            self._count(new, 1, changed)
-            if new.kind in self.values:
-                self.values[new.kind][new.id] = self._values(new)
-            for plan in self._plans_of(new.kind):
-                plan.index(new.id, self.values_of(new.kind)[new.id], 1)
-            pairs |= self._sharing_a_key(new)
-        self.all_tags.clear()
+            self._count(new, 1)
+            if is_live:
+                self._live(new, 1)
+                if new.kind in self.values:
+                    self.values[new.kind][new.id] = self._values(new)
+                for plan in self._plans_of(new.kind):
+                    plan.index(new.id, self.values_of(new.kind)[new.id], 1)
+                pairs |= self._sharing_a_key(new)
         for fact in (old, new):
             if fact is not None:
                 pairs |= {(t.id, fact.id) for t in self.templates_of([fact.kind])}
-        recounted = {e for e, n in (Counter(self._entities_of(new)) - before).items() if n} | {
-            e for e, n in (before - Counter(self._entities_of(new))).items() if n
+        after = Counter(self._entities_of(new))
+        recounted = {e for e in before.keys() | after.keys() if before[e] != after[e]}
+        # The pools whose members changed, once the fact's old values left and its new came.
+        changed = {
+            (name, key)
+            for (name, key, _), count in self._before.items()
+            if (count > 0) != (self.refs.get((name, key, _), 0) > 0)
         }
+        self._before = {}
+        if changed:
+            self.all_tags.clear()
         facts: set[str] = set()
         for entity_id in recounted:
             facts |= self.facts_of_entity.get(entity_id, set())
@@ -446,12 +468,14 @@ class BankContext:
         for name, key in changed:
             if name in ("literals", "by_role", "by_role_tag"):
                 whole.add((key[0], key[1]))
-            elif name in ("by_article", "members_of_article"):
-                facts |= self.facts_of_article.get(key[0] if name == "by_article" else key, set())
-            elif name == "literals_by_article":
+            elif name in ("by_article", "literals_by_article"):
                 facts |= self.facts_of_article.get(key[0], set())
-            else:  # by_event, members_of_event
-                facts |= self.facts_of_event.get(key[0] if name == "by_event" else key, set())
+            elif name == "members_of_article":
+                facts |= self.facts_of_article.get(key, set())
+            elif name == "by_event":
+                facts |= self.facts_of_event.get(key[0], set())
+            else:  # members_of_event
+                facts |= self.facts_of_event.get(key, set())
         for fact_id in facts:
             kind = self.fact_kind.get(fact_id)
             if kind is not None:
@@ -824,18 +848,29 @@ def _plan_or_skip(
 
 
 def generate_pairs(
-    ctx: BankContext, seed: int, pairs: Iterable[tuple[str, str]], report: GenerationReport
+    ctx: BankContext,
+    seed: int,
+    pairs: Iterable[tuple[str, str]],
+    report: GenerationReport,
+    templates: Iterable[TemplateInfo] | None = None,
 ) -> Iterator[QuestionDraft]:
     """The questions of just these (template id, fact id) pairs, as ``generate`` makes them
     from the same bank: a pair whose template is not published, or whose fact is gone or does
-    not fit, makes none."""
-    templates = {t.id: t for t in ctx.bank.templates if t.status == "published"}
+    not fit, makes none. ``templates``: those to use instead of the bank's (a draft's)."""
+    by_id = {
+        t.id: t
+        for t in (templates if templates is not None else ctx.bank.templates)
+        if t.status == "published"
+    }
+    plans: dict[str, _TemplatePlan | None] = {}
     for template_id, fact_id in sorted(pairs):
-        template = templates.get(template_id)
+        template = by_id.get(template_id)
         kind = ctx.fact_kind.get(fact_id)
         if template is None or kind != template.kind:
             continue
-        plan = _plan_or_skip(template, ctx, report)
+        if template_id not in plans:
+            plans[template_id] = _plan_or_skip(template, ctx, report)
+        plan = plans[template_id]
         fact = ctx.facts_by_kind[kind][fact_id]
         if plan is None or not plan.fits(fact):
             continue
@@ -1439,14 +1474,14 @@ def snapshot(session: Session) -> BankSnapshot:
             select(Article.id, Article.title, Article.event_id)
         )
     }
-    facts = [
-        FactInfo(fact_id, kind, article_id, roles, evidence, tuple(open_roles))
-        for fact_id, kind, article_id, roles, evidence, open_roles in session.connection().execute(
-            sa_select(*(fact_table.c[c] for c in _FACT_COLUMNS))
-            .where(~fact_table.c.retired)
-            .order_by(fact_table.c.id)
-        )
-    ]
+    facts: list[FactInfo] = []
+    retired: list[FactInfo] = []
+    rows = session.connection().execute(
+        sa_select(*(fact_table.c[c] for c in (*_FACT_COLUMNS, "retired"))).order_by(fact_table.c.id)
+    )
+    for fact_id, kind, article_id, roles, evidence, open_roles, gone in rows:
+        info = FactInfo(fact_id, kind, article_id, roles, evidence, tuple(open_roles))
+        (retired if gone else facts).append(info)
     templates = [
         TemplateInfo(
             t.id,
@@ -1460,7 +1495,7 @@ def snapshot(session: Session) -> BankSnapshot:
         )
         for t in session.scalars(select(Template).order_by(Template.id))
     ]
-    return BankSnapshot(kinds, entities, articles, facts, templates, unique_given)
+    return BankSnapshot(kinds, entities, articles, facts, templates, unique_given, retired)
 
 
 def snapshot_of_bank(bank: Bank) -> BankSnapshot:
@@ -1484,11 +1519,12 @@ def snapshot_of_bank(bank: Bank) -> BankSnapshot:
         a.header.id: ArticleInfo(a.header.id, a.header.title, a.header.event)
         for a in bank.articles.values()
     }
-    facts = [
-        FactInfo(f.id, f.kind, f.article, dict(f.roles), f.evidence, tuple(f.open))
+    every = [
+        (f.retired, FactInfo(f.id, f.kind, f.article, dict(f.roles), f.evidence, tuple(f.open)))
         for f in sorted(bank.facts.values(), key=lambda f: f.id)
-        if not f.retired
     ]
+    facts = [info for gone, info in every if not gone]
+    retired = [info for gone, info in every if gone]
     templates = [
         TemplateInfo(
             t.id,
@@ -1502,7 +1538,7 @@ def snapshot_of_bank(bank: Bank) -> BankSnapshot:
         )
         for t in sorted(bank.templates.values(), key=lambda t: t.id)
     ]
-    return BankSnapshot(kinds, entities, articles, facts, templates, unique_given)
+    return BankSnapshot(kinds, entities, articles, facts, templates, unique_given, retired)
 
 
 def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -39,6 +39,7 @@ from quizapp.questions.generation import (
     Skipped,
     TemplateInfo,
     generate,
+    generate_pairs,
 )
 
 __all__ = [
@@ -122,6 +123,9 @@ class Preview:
     problems: tuple[Problem, ...]
     # The questions as the generator made them: what publishing the draft stores, unmade again.
     made: tuple[QuestionDraft, ...] = field(default=(), repr=False, compare=False)
+    # (facts tried, facts of the kind) when the draft was tried on a sample of a big kind's
+    # facts (the live preview); None when on every one (what publishing checks).
+    sampled: tuple[int, int] | None = None
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -148,6 +152,7 @@ def preview_template(
     *,
     seed: int = DEFAULT_SEED,
     context: BankContext | None = None,
+    sample: int | None = None,
 ) -> Preview:
     """Preview ``draft`` against ``bank``: the questions publishing it would make, and problems.
 
@@ -175,9 +180,10 @@ def preview_template(
 
     questions: tuple[PreviewQuestion, ...] = ()
     drafts: list[QuestionDraft] = []
+    sampled: tuple[int, int] | None = None
     stopped = any(p.severity == ERROR and p.code in _STOPS_GENERATION for p in problems)
     if parsed_prompt is not None and not stopped:
-        drafts, report = _generate(bank, draft, explanation, seed, context)
+        drafts, report, sampled = _generate(bank, draft, explanation, seed, context, sample)
         questions = tuple(_question(bank, q) for q in drafts)
         problems.extend(_skipped_problems(report.skipped))
         if not drafts:
@@ -188,7 +194,9 @@ def preview_template(
                 problems.extend(_check_filled(parsed, field_name, texts))
 
     problems.sort(key=_problem_order)
-    return Preview(questions=questions, problems=tuple(problems), made=tuple(drafts))
+    return Preview(
+        questions=questions, problems=tuple(problems), made=tuple(drafts), sampled=sampled
+    )
 
 
 # Errors after which the generator would make nothing, or nothing worth showing.
@@ -211,7 +219,8 @@ def _generate(
     explanation: str | None,
     seed: int,
     context: BankContext | None,
-) -> tuple[list[QuestionDraft], GenerationReport]:
+    sample: int | None,
+) -> tuple[list[QuestionDraft], GenerationReport, tuple[int, int] | None]:
     template = TemplateInfo(
         id=draft.id,
         kind=draft.kind,
@@ -224,9 +233,18 @@ def _generate(
     )
     # The same kinds, entities, articles and facts (shared, not copied: generate only reads
     # them), so wrong answers and difficulty come out as in a full run.
-    alone = dataclasses.replace(bank, templates=[template])
     report = GenerationReport()
-    return list(generate(alone, seed, report, context=context, templates=[template])), report
+    facts = sorted(context.facts_by_kind.get(draft.kind, {})) if context is not None else []
+    if context is not None and sample is not None and len(facts) > sample:
+        # Facts spread evenly over the kind (by id), the same ones on every keystroke.
+        step = len(facts) / sample
+        tried = [facts[int(n * step)] for n in range(sample)]
+        pairs = [(template.id, fact_id) for fact_id in tried]
+        made = list(generate_pairs(context, seed, pairs, report, templates=[template]))
+        return made, report, (sample, len(facts))
+    alone = dataclasses.replace(bank, templates=[template])
+    made = list(generate(alone, seed, report, context=context, templates=[template]))
+    return made, report, None
 
 
 def _question(bank: BankSnapshot, draft: QuestionDraft) -> PreviewQuestion:

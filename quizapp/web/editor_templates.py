@@ -177,7 +177,8 @@ def preview() -> ResponseReturnValue:
     In: kind, style, prompt, answer_role, explanation (strings; a missing or null one counts as
     empty), requires (its form's lines; missing or null keeps the saved template's) and
     optionally id, the saved template the draft replaces. Out: question_count, the
-    first PREVIEW_SHOWN questions, problems (over every question), can_publish, and
+    first PREVIEW_SHOWN questions, problems (over every question), can_publish, sampled
+    (null, or how many of a big kind's facts the draft was tried on: quizapp.questions.live), and
     ``marked``: the prompt and explanation cut into parts, those that problems point at with
     their severity.
     """
@@ -191,6 +192,11 @@ def preview() -> ResponseReturnValue:
     result = _preview(draft)
     return {
         "question_count": len(result.questions),
+        "sampled": (
+            {"facts_tried": result.sampled[0], "facts": result.sampled[1]}
+            if result.sampled
+            else None
+        ),
         "questions": [asdict(q) for q in result.questions[:PREVIEW_SHOWN]],
         "problems": [p.as_json() for p in result.problems],
         "can_publish": not result.errors,

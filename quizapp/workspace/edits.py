@@ -262,7 +262,7 @@ def _fact_ids_from(session: Session, prefix: str) -> set[str]:
 
 
 def _fact_info(fact: FactIn | None) -> FactInfo | None:
-    if fact is None or fact.retired:
+    if fact is None:
         return None
     return FactInfo(
         fact.id, fact.kind, fact.article, dict(fact.roles), fact.evidence, tuple(fact.open)
@@ -307,7 +307,13 @@ def _finish_records(
     try:
         pairs: set[tuple[str, str]] = set()
         for fact_id, old in facts.items():
-            pairs |= context.apply_fact(_fact_info(old), _fact_info(bank.facts[fact_id]))
+            new = bank.facts[fact_id]
+            pairs |= context.apply_fact(
+                _fact_info(old),
+                _fact_info(new),
+                was_live=old is not None and not old.retired,
+                is_live=not new.retired,
+            )
         for template_id in templates:
             template = bank.templates[template_id]
             context.set_template(_template_info(template), template_id)
