@@ -277,6 +277,10 @@ class BankContext:
         self.shown: dict[str, dict[str, str | int | list[str]]] = {}
         self.values: dict[str, dict[str, dict[str, Value]]] = {}
         self.plans: dict[str, _TemplatePlan] = {}
+        self.indexes: dict[tuple[str, str, tuple[str, ...]], _Answers] = {}
+        # {(kind, a role's value folded): live facts holding it}: the facts a new or changed
+        # one could repeat or contradict (quizapp.workspace.edits).
+        self.by_value: dict[tuple[str, str], set[str]] = defaultdict(set)
         # Who filled each role of each kind, by type, and the same split by tags: the wrong
         # answers that fit the role best ("other winners", "other drummers").
         self.by_role: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -365,6 +369,9 @@ class BankContext:
             if entity_id in self.bank.entities:
                 facts = self.facts_of_entity[entity_id]
                 (facts.add if sign > 0 else facts.discard)(fact.id)
+        for atom in value_atoms(fact.roles):
+            holding = self.by_value[(fact.kind, atom)]
+            (holding.add if sign > 0 else holding.discard)(fact.id)
         self.events.pop(fact.id, None)
 
     def _count(self, fact: FactInfo, sign: int) -> None:
@@ -393,6 +400,22 @@ class BankContext:
                 self._ref("by_role", (fact.kind, role, entity.type), entity_id, sign)
                 for tag in entity.tags:
                     self._ref("by_role_tag", (fact.kind, role, entity.type, tag), entity_id, sign)
+
+    def answers_for(self, kind: str, answer_role: str, key_roles: tuple[str, ...]) -> _Answers:
+        """The kind's index of right answers for the role given those roles, kept."""
+        found = self.indexes.get((kind, answer_role, key_roles))
+        if found is None:
+            found = self.indexes[(kind, answer_role, key_roles)] = _Answers(answer_role, key_roles)
+            for fact_id, of_fact in self.values_of(kind).items():
+                found.index(fact_id, of_fact, 1)
+        return found
+
+    def sharing_a_value(self, kind: str, roles: Mapping[str, Any]) -> set[str]:
+        """The live facts of ``kind`` holding any of these role values (folded)."""
+        found: set[str] = set()
+        for atom in value_atoms(roles):
+            found |= self.by_value.get((kind, atom), set())
+        return found
 
     def plan(self, template: TemplateInfo) -> _TemplatePlan:
         """The template's plan, kept while the template stays as it is."""
@@ -433,8 +456,8 @@ class BankContext:
         if old is not None:
             if was_live:
                 pairs |= self._sharing_a_key(old)
-                for plan in self._plans_of(old.kind):
-                    plan.index(old.id, self.values_of(old.kind).get(old.id, {}), -1)
+                for found in self._indexes_of(old.kind):
+                    found.index(old.id, self.values_of(old.kind).get(old.id, {}), -1)
                 self.values.get(old.kind, {}).pop(old.id, None)
                 self._live(old, -1)
             self._count(old, -1)
@@ -444,8 +467,8 @@ class BankContext:
                 self._live(new, 1)
                 if new.kind in self.values:
                     self.values[new.kind][new.id] = self._values(new)
-                for plan in self._plans_of(new.kind):
-                    plan.index(new.id, self.values_of(new.kind)[new.id], 1)
+                for found in self._indexes_of(new.kind):
+                    found.index(new.id, self.values_of(new.kind)[new.id], 1)
                 pairs |= self._sharing_a_key(new)
         for fact in (old, new):
             if fact is not None:
@@ -497,8 +520,8 @@ class BankContext:
                 found.extend(raw if isinstance(raw, list) else (raw,))
         return found
 
-    def _plans_of(self, kind: str) -> list[_TemplatePlan]:
-        return [p for p in self.plans.values() if p.template.kind == kind]
+    def _indexes_of(self, kind: str) -> list[_Answers]:
+        return [index for (of_kind, _, _), index in self.indexes.items() if of_kind == kind]
 
     def _sharing_a_key(self, fact: FactInfo) -> set[tuple[str, str]]:
         """The questions whose right answers ``fact`` adds to or takes from: those of the facts
@@ -673,27 +696,13 @@ def _shown(value: str | int) -> str | int:
 # --- The generator ------------------------------------------------------------------------------
 
 
-class _TemplatePlan:
-    """A parsed template with the index that answers "what else would be correct?"."""
+class _Answers:
+    """What answers a question of a kind's role given some of its other roles: for each key
+    (the values of those roles), the right answers and how many live facts give each."""
 
-    def __init__(self, template: TemplateInfo, ctx: BankContext):
-        self.template = template
-        self.specs = ctx.bank.kinds[template.kind]
-        self.prompt = slots.parse_template(template.prompt)
-        self.explanation = (
-            slots.parse_template(template.explanation) if template.explanation else None
-        )
-        self.prompt_steps = _steps(self.prompt)
-        self.explanation_steps = _steps(self.explanation) if self.explanation else None
-        self.answer_role = template.answer_role
-        self.answer_spec = self.specs[self.answer_role]
-        # The roles the question states; a fact agreeing on all of them answers it too.
-        self.key_roles = tuple(sorted(self.prompt.roles - {self.answer_role}))
-        self.needed = (
-            self.prompt.roles
-            | {self.answer_role}
-            | (self.explanation.roles if self.explanation else set())
-        )
+    def __init__(self, answer_role: str, key_roles: tuple[str, ...]):
+        self.answer_role = answer_role
+        self.key_roles = key_roles
         # {key: {answer: how many facts give it}}: what answers a question with that key.
         self.answers: dict[_Key, dict[Value, int]] = {}
         # Facts that leave out some of the stated roles might answer it too: keep them apart,
@@ -703,31 +712,6 @@ class _TemplatePlan:
         # of each key.
         self.facts: dict[str, tuple[Value, _Key]] = {}
         self.key_facts: dict[_Key, set[str]] = defaultdict(set)
-        for fact_id, of_fact in ctx.values_of(template.kind).items():
-            self.index(fact_id, of_fact, 1)
-
-        self.stated = self.prompt.roles - {self.answer_role}
-        # A false statement is provable only by swapping a role that is unique once roles the
-        # prompt states are fixed (the winner of one award at one event).
-        given = ctx.bank.unique_given.get(template.kind, {}).get(self.answer_role)
-        self.provable = given is not None and set(given) <= self.stated
-        self.requires = {role: frozenset(wanted) for role, wanted in template.requires.items()}
-        self.answer_requires = self.requires.get(self.answer_role)
-        asked = self.prompt.roles | {self.answer_role}
-        self.quote_roles = tuple(
-            sorted(r for r in asked if "quote" in r and self.specs[r].literal == "text")
-        )
-        self.speaker_role = _speaker_role(self.specs) if self.quote_roles else None
-        # The prompt for give-away checks: folded literal text, or a role's slot (None for
-        # the answer's, a gap no match crosses).
-        self.folded_parts: tuple[tuple[str, str | None], ...] = tuple(
-            (ctx.fold(part), "")
-            if isinstance(part, str)
-            else ("|", None)
-            if part.role == self.answer_role
-            else ("", part.role)
-            for part in self.prompt.parts
-        )
 
     def index(self, fact_id: str, of_fact: Mapping[str, Value], sign: int) -> None:
         """Count a fact's answer in (``sign`` 1) or out (-1) of the plan's indexes."""
@@ -757,6 +741,59 @@ class _TemplatePlan:
             if not given:
                 del counts[key]
 
+
+class _TemplatePlan:
+    """A parsed template with the index that answers "what else would be correct?"."""
+
+    def __init__(self, template: TemplateInfo, ctx: BankContext):
+        self.template = template
+        self.specs = ctx.bank.kinds[template.kind]
+        self.prompt = slots.parse_template(template.prompt)
+        self.explanation = (
+            slots.parse_template(template.explanation) if template.explanation else None
+        )
+        self.prompt_steps = _steps(self.prompt)
+        self.explanation_steps = _steps(self.explanation) if self.explanation else None
+        self.answer_role = template.answer_role
+        self.answer_spec = self.specs[self.answer_role]
+        # The roles the question states; a fact agreeing on all of them answers it too.
+        self.key_roles = tuple(sorted(self.prompt.roles - {self.answer_role}))
+        self.needed = (
+            self.prompt.roles
+            | {self.answer_role}
+            | (self.explanation.roles if self.explanation else set())
+        )
+        # Shared by every template (and draft) of the kind asking the same role given the
+        # same roles: typing a prompt's words changes no index.
+        found = ctx.answers_for(template.kind, self.answer_role, self.key_roles)
+        self.answers = found.answers
+        self.partial = found.partial
+        self.facts = found.facts
+        self.key_facts = found.key_facts
+
+        self.stated = self.prompt.roles - {self.answer_role}
+        # A false statement is provable only by swapping a role that is unique once roles the
+        # prompt states are fixed (the winner of one award at one event).
+        given = ctx.bank.unique_given.get(template.kind, {}).get(self.answer_role)
+        self.provable = given is not None and set(given) <= self.stated
+        self.requires = {role: frozenset(wanted) for role, wanted in template.requires.items()}
+        self.answer_requires = self.requires.get(self.answer_role)
+        asked = self.prompt.roles | {self.answer_role}
+        self.quote_roles = tuple(
+            sorted(r for r in asked if "quote" in r and self.specs[r].literal == "text")
+        )
+        self.speaker_role = _speaker_role(self.specs) if self.quote_roles else None
+        # The prompt for give-away checks: folded literal text, or a role's slot (None for
+        # the answer's, a gap no match crosses).
+        self.folded_parts: tuple[tuple[str, str | None], ...] = tuple(
+            (ctx.fold(part), "")
+            if isinstance(part, str)
+            else ("|", None)
+            if part.role == self.answer_role
+            else ("", part.role)
+            for part in self.prompt.parts
+        )
+
     def fits(self, fact: FactInfo) -> bool:
         return all(role in fact.roles for role in self.needed)
 
@@ -774,6 +811,15 @@ def _turn(qid: str) -> int:
     own id, not its place among the template's others, so a change elsewhere never moves it;
     not the seed either, so that a statement's truth is no coin flip per run."""
     return int(hashlib.sha1(f"{qid}:turn".encode()).hexdigest()[:8], 16)
+
+
+def value_atoms(roles: Mapping[str, Any]) -> set[str]:
+    """A fact's role values as compared for duplicates and contradictions: folded, one per
+    item of a list."""
+    found: set[str] = set()
+    for value in roles.values():
+        found.update(_fold(str(v)) for v in (value if isinstance(value, list) else [value]))
+    return found
 
 
 def _literal_order(value: Any) -> tuple[bool, Any]:

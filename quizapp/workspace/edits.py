@@ -186,14 +186,6 @@ def _entity_refs(kinds: Mapping[str, KindIn], kind: str, roles: Mapping[str, Any
     return found
 
 
-def _atoms(roles: Mapping[str, Any]) -> set[str]:
-    # Role values as compared for duplicates and contradictions (folded, one per list item).
-    found: set[str] = set()
-    for value in roles.values():
-        found.update(fold(str(v)) for v in (value if isinstance(value, list) else [value]))
-    return found
-
-
 def _part_of_bank(
     session: Session,
     context: BankContext,
@@ -232,18 +224,18 @@ def _part_of_bank(
         return None
     bank = Bank(kinds=kinds, entities=entities, articles=articles)
     if roles is not None and kind is not None:
-        shared = _atoms(roles)
-        for other in context.facts_by_kind.get(kind, {}).values():
-            if other.id not in fact_ids and not shared.isdisjoint(_atoms(other.roles)):
-                bank.facts[other.id] = FactIn.model_construct(
-                    id=other.id,
-                    kind=other.kind,
-                    article=other.article_id,
-                    roles=dict(other.roles),
-                    evidence=other.evidence,
-                    retired=False,
-                    open=list(other.open_roles),
-                )
+        live = context.facts_by_kind.get(kind, {})
+        for other_id in sorted(context.sharing_a_value(kind, roles) - set(fact_ids)):
+            other = live[other_id]
+            bank.facts[other.id] = FactIn.model_construct(
+                id=other.id,
+                kind=other.kind,
+                article=other.article_id,
+                roles=dict(other.roles),
+                evidence=other.evidence,
+                retired=False,
+                open=list(other.open_roles),
+            )
     bank.facts.update(facts)
     return bank
 
