@@ -12,7 +12,7 @@ SQLite file and generates its questions, then times, ``--runs`` times each, in o
 
 - the live preview of a template (what the template form asks on each pause in typing);
 - saving a new template as a draft, and publishing it (its questions are made);
-- correcting a fact (its kind's questions are regenerated);
+- correcting a fact (saved as it is), and correcting one to another winner;
 - retiring a fact.
 
 The first run of each size also builds the kept context (the first save after a start or
@@ -51,6 +51,7 @@ ACTIONS = {
     "save a new template as a draft": ("save_template", 300),
     "publish that template": ("publish_template", 1000),
     "correct a fact": ("correct_fact", 300),
+    "correct a fact: another winner": ("correct_winner", 300),
     "retire a fact": ("retire_fact", 300),
 }
 PROMPT = "Which act collected {award} at the {event}?"
@@ -96,7 +97,7 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
         write_bank(session, read_bank(work / "bank"))
         rebuild_questions(session, seed)
         picked = session.exec(
-            select(Fact).where(Fact.kind == "award_win").order_by(Fact.id).limit(2 * runs)
+            select(Fact).where(Fact.kind == "award_win").order_by(Fact.id).limit(4 * runs)
         ).all()
         fact_rows = [(f.id, f.kind, f.article_id, dict(f.roles), f.evidence) for f in picked]
         # What a running server pays once (and again after another process's change).
@@ -153,6 +154,22 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
                 seed=seed,
             )
 
+        def correct_winner(n: int) -> None:
+            # A real correction: another act won. Its old and new winner's other questions
+            # change difficulty; both already won something, so no pool of wrong answers moves.
+            fact_id, kind, article, roles, evidence = fact_rows[2 * runs + n]
+            other = fact_rows[3 * runs + n][3]["winner"]
+            edits.save_fact(
+                session,
+                editor_id=None,
+                fact_id=fact_id,
+                kind=kind,
+                article_id=article,
+                roles={**roles, "winner": other},
+                evidence=evidence,
+                seed=seed,
+            )
+
         def retire_fact(n: int) -> None:
             edits.retire_fact(session, editor_id=None, fact_id=fact_rows[runs + n][0], seed=seed)
 
@@ -161,6 +178,7 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
             ("save a new template as a draft", save_draft),
             ("publish that template", publish),
             ("correct a fact", correct_fact),
+            ("correct a fact: another winner", correct_winner),
             ("retire a fact", retire_fact),
         ):
             results[name] = timed(action, runs)
