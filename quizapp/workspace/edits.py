@@ -155,6 +155,20 @@ def _finish(
         rebuild_questions(session, seed, kinds=kinds, commit=False)
     if templates:
         rebuild_questions(session, seed, templates=templates, commit=False)
+    _commit(session, change, subject_id, detail, pending, gone)
+    return _saved(session, change, subject_id)
+
+
+def _commit(
+    session: Session,
+    change: Change,
+    subject_id: str,
+    detail: dict[str, Any],
+    pending: Pending | None,
+    gone: Pending | None,
+) -> None:
+    # The end of every save, once its questions are made: the review gate, the unplayed
+    # quizzes that held what went, the change's log row, one commit.
     if pending is not None:
         _mark_pending(session, pending)
     if gone is not None:
@@ -163,7 +177,6 @@ def _finish(
     change.detail = detail
     session.add(change)
     session.commit()
-    return _saved(session, change, subject_id)
 
 
 # --- Saves that change one fact or one template ---------------------------------------------------
@@ -314,14 +327,7 @@ def _finish_records(
             stored = select(Question.fact_id).where(Question.template_id == template_id)
             pairs |= {(template_id, f) for f in session.scalars(stored)}
         store_pairs(session, context, seed, pairs, made)
-        if pending is not None:
-            _mark_pending(session, pending)
-        if gone is not None:
-            rebuild_quizzes_holding(session, fact_ids=gone.facts, template_ids=gone.templates)
-        change.subject_id = subject_id
-        change.detail = detail
-        session.add(change)
-        session.commit()
+        _commit(session, change, subject_id, detail, pending, gone)
     except BaseException:
         live.forget(session)  # changed in place for a save that did not happen
         raise
