@@ -75,7 +75,28 @@ def timed(action: Callable[[int], object], runs: int) -> list[float]:
     return spent
 
 
-def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
+def fresh_database(server: str | None, work: Path, facts: int) -> tuple[str, Callable[[], None]]:
+    """A new empty database: a SQLite file in ``work``, or on the PostgreSQL ``server`` URL a
+    database of its own (dropped by the returned function)."""
+    if server is None:
+        return f"sqlite:///{work / 'bench.sqlite'}", lambda: None
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"quizapp_bench_editing_{facts}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    drop()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    return url, drop
+
+
+def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, list[float]]:
     """Build and load a bank of ``facts`` facts, then time each workspace action."""
     from sqlmodel import Session, select
 
@@ -90,7 +111,8 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
 
     work = Path(tempfile.mkdtemp(prefix="quizapp-bench-editing-"))
     build_bank(work / "bank", facts, seed)
-    engine = make_engine(f"sqlite:///{work / 'bench.sqlite'}")
+    url, drop = fresh_database(server, work, facts)
+    engine = make_engine(url)
     create_schema(engine)
     results: dict[str, list[float]] = {}
     with Session(engine) as session:
@@ -183,6 +205,7 @@ def measure(facts: int, runs: int, seed: int) -> dict[str, list[float]]:
         ):
             results[name] = timed(action, runs)
     engine.dispose()
+    drop()
     return results
 
 
@@ -196,6 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs of each action (default: 5)")
     parser.add_argument("--seed", type=int, default=2026, help="bank and generation seed")
     parser.add_argument("--json", action="store_true", help="end with the medians as JSON")
+    parser.add_argument(
+        "--postgresql",
+        metavar="URL",
+        help="measure on this PostgreSQL server (a database of its own is made and dropped), "
+        "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres; default: a SQLite file",
+    )
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",")]
@@ -212,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     table: dict[str, dict[int, list[float]]] = {}
     for size in sizes:
         print(f"{size:,} facts: building, loading and generating ...", flush=True)
-        for name, spent in measure(size, args.runs, args.seed).items():
+        for name, spent in measure(size, args.runs, args.seed, args.postgresql).items():
             table.setdefault(name, {})[size] = spent
     print()
     header = " | ".join(f"{size:,} facts: median (slowest)" for size in sizes)
