@@ -11,8 +11,11 @@ For each size it writes the synthetic bank of bench/load_generate.py, loads it i
 SQLite file and generates its questions, then times, ``--runs`` times each, in one process:
 
 - the live preview of a template (what the template form asks on each pause in typing);
-- saving a new template as a draft, and publishing it (its questions are made);
-- correcting a fact (saved as it is), and correcting one to another winner;
+- saving a new template as a draft, and publishing it (at these sizes the publish is queued
+  and its questions are made by a background job: the job is timed too, as a worker runs it);
+- correcting a fact (saved as it is), and correcting one to another winner (which moves
+  entities into and out of pools of wrong answers: the questions drawing from them are
+  refreshed by a background job, timed too);
 - retiring a fact.
 
 The first run of each size also builds the kept context (the first save after a start or
@@ -53,6 +56,9 @@ ACTIONS = {
     "correct a fact": ("correct_fact", 300),
     "correct a fact: another winner": ("correct_winner", 300),
     "retire a fact": ("retire_fact", 300),
+    # Work a save leaves to the background (quizapp/workspace/jobs.py): no goal but progress.
+    "publish: its background job": ("publish_job", None),
+    "another winner: its background refresh": ("correct_winner_job", None),
 }
 PROMPT = "Which act collected {award} at the {event}?"
 
@@ -107,7 +113,7 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
     from quizapp.questions import live
     from quizapp.questions.generation import rebuild_questions
     from quizapp.questions.preview import TemplateDraft
-    from quizapp.workspace import edits
+    from quizapp.workspace import edits, jobs
 
     work = Path(tempfile.mkdtemp(prefix="quizapp-bench-editing-"))
     build_bank(work / "bank", facts, seed)
@@ -150,6 +156,17 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
             )
             drafts.append(saved.id)
 
+        background: dict[str, list[float]] = {
+            "publish: its background job": [],
+            "another winner: its background refresh": [],
+        }
+
+        def run_jobs(name: str) -> None:
+            # What a worker thread does after the request (quizzes are not rebuilt here).
+            started = time.perf_counter()
+            jobs.drain(session, seed=seed)
+            background[name].append((time.perf_counter() - started) * 1000)
+
         def publish(n: int) -> None:
             edits.save_template(
                 session,
@@ -162,6 +179,7 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
                 status="published",
                 seed=seed,
             )
+            run_jobs("publish: its background job")
 
         def correct_fact(n: int) -> None:
             fact_id, kind, article, roles, evidence = fact_rows[n]
@@ -191,6 +209,7 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
                 evidence=evidence,
                 seed=seed,
             )
+            run_jobs("another winner: its background refresh")
 
         def retire_fact(n: int) -> None:
             edits.retire_fact(session, editor_id=None, fact_id=fact_rows[runs + n][0], seed=seed)
@@ -204,6 +223,13 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
             ("retire a fact", retire_fact),
         ):
             results[name] = timed(action, runs)
+        # The request alone: each of those runs also ran its job, timed on its own.
+        for name, job in (
+            ("publish that template", "publish: its background job"),
+            ("correct a fact: another winner", "another winner: its background refresh"),
+        ):
+            results[name] = [t - b for t, b in zip(results[name], background[job], strict=True)]
+        results.update(background)
     engine.dispose()
     drop()
     return results
@@ -253,7 +279,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         key, goal = ACTIONS[name]
         worst = max(statistics.median(by_size[s]) for s in sizes)
-        print(f"| {name} | {cells} | <= {goal:,} ms: {'PASS' if worst <= goal else 'MISS'} |")
+        if goal is None:
+            verdict = "in the background, with progress"
+        else:
+            verdict = f"<= {goal:,} ms: {'PASS' if worst <= goal else 'MISS'}"
+        print(f"| {name} | {cells} | {verdict} |")
     if args.json:
         medians = {
             str(size): {

@@ -143,6 +143,7 @@ def _register_pages_and_api(app: "Flask") -> None:
         boards,
         editor_articles,
         editor_entities,
+        editor_jobs,
         editor_kinds,
         editor_moderation,
         editor_proposals,
@@ -171,3 +172,6 @@ def _register_pages_and_api(app: "Flask") -> None:
     app.register_blueprint(audit.bp, url_prefix="/editor/audit")
     app.register_blueprint(editor_moderation.bp, url_prefix="/editor/moderation")
     app.register_blueprint(editor_review.bp, url_prefix="/editor/review")
+    app.register_blueprint(editor_jobs.bp, url_prefix="/editor/jobs")
+    app.register_blueprint(editor_jobs.api_bp, url_prefix="/editor/api/jobs")
+    editor_jobs.start_worker(app)

@@ -135,6 +135,26 @@ def generate_command(seed: int | None, verbose: bool) -> None:
     _build_quizzes()
 
 
+@click.command("run-jobs")
+@with_appcontext
+def run_jobs_command() -> None:
+    """Run the bank's queued background work (publishes, refreshes) now, then stop.
+
+    The app's processes run it themselves (BACKGROUND_JOBS); this is for when they do not.
+    """
+    from quizapp.web.editor_jobs import rebuild_quizzes_after_publish
+    from quizapp.workspace import jobs
+
+    after = rebuild_quizzes_after_publish(current_app)
+    seed = current_app.config["GENERATION_SEED"]
+    session = get_session()
+    ran = 0
+    while (job := jobs.run_next(session, seed=seed, after_publish=after)) is not None:
+        ran += 1
+        click.echo(f"Job {job.id} ({jobs.describe(job)}): {job.state}. {job.message or ''}")
+    click.echo(f"Ran {ran} background job{'' if ran == 1 else 's'}.")
+
+
 @click.command("calibrate")
 @click.option(
     "--min-answers",
@@ -522,6 +542,7 @@ def register_commands(app: Flask) -> None:
         upgrade_db_command,
         load_bank_command,
         generate_command,
+        run_jobs_command,
         calibrate_command,
         export_questions_command,
         grade_command,

@@ -424,3 +424,31 @@ class Report(SQLModel, table=True):
     reason: str = Field(max_length=20)
     comment: str | None = Field(default=None, max_length=500)
     resolved: bool = False
+
+
+JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class BankJob(SQLModel, table=True):
+    """Work on the bank that would hold a request too long, done in the background.
+
+    ``action`` "publish": publish template ``subject_id`` as ``payload`` holds it (its fields);
+    "refresh": make again the questions of kind ``payload["kind"]`` whose wrong answers for
+    role ``payload["role"]`` are drawn from a pool that gained or lost a member. ``done`` of
+    ``total`` is the progress; ``message`` says what it did, or why it failed.
+    """
+
+    __tablename__ = "bank_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(max_length=20)
+    subject_id: str = Field(max_length=120, index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    editor_id: int | None = Field(default=None, foreign_key="editor.id")
+    state: str = Field(default="queued", max_length=10, index=True)
+    done: int = 0
+    total: int = 0
+    message: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None

@@ -241,6 +241,10 @@ class Settings(BaseModel):
         default_factory=lambda: str(resource_dir("question_bank"))
     )
     GENERATION_SEED: Annotated[int, _integer()] = 2026
+    # Each process runs the bank's background work (a big publish, a refresh of wrong answers:
+    # quizapp.workspace.jobs) in a thread of its own; off, `quizapp run-jobs` must run it.
+    # Never under TESTING: the tests run it themselves.
+    BACKGROUND_JOBS: Annotated[bool, _flag()] = True
     # Questions per page of the editors' question list.
     QUESTIONS_PER_PAGE: Annotated[int, _whole(1, 1000)] = 50
     # The automatic quizzes' settings (`QuizSettings`); editors choose their own per quiz.

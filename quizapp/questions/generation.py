@@ -440,7 +440,13 @@ class BankContext:
         self.plans.pop(template_id, None)
 
     def apply_fact(
-        self, old: FactInfo | None, new: FactInfo | None, *, was_live: bool, is_live: bool
+        self,
+        old: FactInfo | None,
+        new: FactInfo | None,
+        *,
+        was_live: bool,
+        is_live: bool,
+        later: set[tuple[str, str]] | None = None,
     ) -> set[tuple[str, str]]:
         """Replace fact ``old`` by ``new`` (None: there was none, or is none now) in every
         index, each live (making questions) or retired as the flags say; return the (template
@@ -448,7 +454,10 @@ class BankContext:
 
         A question reads its own fact and template, the facts that answer it too (same key),
         its answer's count of mentions (its difficulty), and the pools its wrong answers come
-        from; the pairs are all of those that the change reaches.
+        from; the pairs are all of those that the change reaches. With ``later``, a pool of a
+        kind's role (every question of that role, possibly the whole kind) is not expanded:
+        its (kind, role) is added to ``later`` instead, for ``pool_pairs`` (only their wrong
+        answers may differ; each stays right).
         """
         pairs: set[tuple[str, str]] = set()
         self._before = {}
@@ -503,7 +512,17 @@ class BankContext:
             kind = self.fact_kind.get(fact_id)
             if kind is not None:
                 pairs |= {(t.id, fact_id) for t in self.templates_of([kind])}
-        for kind, role in whole:
+        if later is not None:
+            later |= whole
+        else:
+            pairs |= self.pool_pairs(whole)
+        return pairs
+
+    def pool_pairs(self, pools: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """The (template id, fact id) pairs of every question answering role ``role`` of kind
+        ``kind``, for each (kind, role) of ``pools``: those drawing wrong answers from it."""
+        pairs: set[tuple[str, str]] = set()
+        for kind, role in pools:
             for template in self.templates_of([kind]):
                 if template.answer_role == role:
                     pairs |= {(template.id, f) for f in self.facts_by_kind.get(kind, {})}

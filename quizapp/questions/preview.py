@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -153,6 +153,7 @@ def preview_template(
     seed: int = DEFAULT_SEED,
     context: BankContext | None = None,
     sample: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Preview:
     """Preview ``draft`` against ``bank``: the questions publishing it would make, and problems.
 
@@ -160,7 +161,8 @@ def preview_template(
     any saved template with its id; ``bank`` itself is not changed. It does not run when the
     draft is broken in a way that makes its questions meaningless (bad slots, unknown kind,
     style or answer role, a slot naming no role): the errors say why there is nothing to show.
-    Problems come errors first, then by field and column.
+    Problems come errors first, then by field and column. ``on_progress`` is told of every
+    fact tried (a background publish's progress bar, quizapp.workspace.jobs).
     """
     problems: list[Problem] = []
     explanation = draft.explanation or None  # "" from an empty form field means none
@@ -183,7 +185,9 @@ def preview_template(
     sampled: tuple[int, int] | None = None
     stopped = any(p.severity == ERROR and p.code in _STOPS_GENERATION for p in problems)
     if parsed_prompt is not None and not stopped:
-        drafts, report, sampled = _generate(bank, draft, explanation, seed, context, sample)
+        drafts, report, sampled = _generate(
+            bank, draft, explanation, seed, context, sample, on_progress
+        )
         questions = tuple(_question(bank, q) for q in drafts)
         problems.extend(_skipped_problems(report.skipped))
         if not drafts:
@@ -220,6 +224,7 @@ def _generate(
     seed: int,
     context: BankContext | None,
     sample: int | None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> tuple[list[QuestionDraft], GenerationReport, tuple[int, int] | None]:
     template = TemplateInfo(
         id=draft.id,
@@ -243,7 +248,7 @@ def _generate(
         made = list(generate_pairs(context, seed, pairs, report, templates=[template]))
         return made, report, (sample, len(facts))
     alone = dataclasses.replace(bank, templates=[template])
-    made = list(generate(alone, seed, report, context=context, templates=[template]))
+    made = list(generate(alone, seed, report, on_progress, context=context, templates=[template]))
     return made, report, None
 
 

@@ -420,6 +420,11 @@ def _submit_fact(
         return _fact_page(article, fact, draft, number, item, error.problems, 400)
     noun = "question" if saved.questions == 1 else "questions"
     flash(f"Saved: the fact makes {saved.questions} {noun}, shown to players once reviewed.")
+    if saved.jobs:
+        flash(
+            "The questions that draw wrong answers from the same names are refreshed in the"
+            " background; the bar above shows how far."
+        )
     number = articles.sentence_number_of(sentences, article.text, draft.evidence.strip())
     anchor = f"s-{number}" if number else None
     return redirect(url_for(".article_page", article_id=article.id, _anchor=anchor))

@@ -244,6 +244,14 @@ def _submit(template_id: str | None) -> ResponseReturnValue:
         return _form_page(
             draft, template_id, preview=_preview(draft), problems=error.problems, status=400
         )
+    if saved.jobs:
+        # The job rebuilds the quizzes once it has published (quizapp.web.editor_jobs).
+        flash(
+            "Publishing in the background: every fact of its kind is checked and its questions"
+            " made; the bar above shows how far it is. Until then players see it as it was"
+            " (none of its questions, if it was a draft)."
+        )
+        return redirect(url_for(".edit", template_id=saved.id))
     # Quizzes are copies of questions: only a change to published questions reaches them.
     if action == "publish" or was_published:
         _rebuild_quizzes()
@@ -288,6 +296,7 @@ def _form_page(
         problems=problems or [],
         retire_error=retire_error,
         requires_text=edits.requires_text(draft.requires),
+        publish_now_facts=edits.PUBLISH_NOW_FACTS,
     )
     return page, status
 

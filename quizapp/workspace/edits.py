@@ -21,6 +21,7 @@ at: a form field ("title", a role's name), or the record's field as the bank nam
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -56,7 +57,7 @@ from quizapp.bank.sync import (
 from quizapp.core.problems import Problem, ProblemsError
 from quizapp.core.text import fold, slugify, unique_id
 from quizapp.game.quizzes import rebuild_quizzes_holding
-from quizapp.models import Article, Change, Entity, Fact, Question, Template
+from quizapp.models import Article, BankJob, Change, Entity, Fact, Question, Template
 from quizapp.questions import live
 from quizapp.questions.generation import (
     BankContext,
@@ -66,10 +67,17 @@ from quizapp.questions.generation import (
     rebuild_questions,
     store_pairs,
 )
-from quizapp.questions.preview import TemplateDraft, can_publish, preview_template
+from quizapp.questions.preview import Preview, TemplateDraft, can_publish, preview_template
 from quizapp.workspace.suggest import EntityLike, split_sentences
 
 EDITABLE_STATUSES = ("draft", "published")  # retiring is its own action
+
+# Work that would hold a request for seconds goes to the background (quizapp.workspace.jobs),
+# with a progress bar, past these sizes: publishing a template of a kind with more facts, and
+# a correction whose change to a pool of wrong answers reaches more questions. Below them the
+# save does it all at once, as a few hundred milliseconds.
+PUBLISH_NOW_FACTS = 2_000
+REFRESH_NOW_QUESTIONS = 2_000
 _BANK_LOCK = 0x51_7A_B4_4E  # PostgreSQL advisory lock key of the bank ("QzBank")
 
 
@@ -89,6 +97,8 @@ class Saved:
     id: str
     action: str
     questions: int
+    # Background work the save queued (quizapp.workspace.jobs): a publish, refreshes.
+    jobs: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -301,6 +311,7 @@ def _finish_records(
     seed: int,
     pending: Pending | None = None,
     gone: Pending | None = None,
+    publish_later: dict[str, Any] | None = None,
 ) -> Saved:
     # ``_finish`` for a save of the facts or templates named (each with what it was before,
     # None if new), which ``bank`` holds with what they refer to (``_part_of_bank``).
@@ -311,6 +322,7 @@ def _finish_records(
     write_records(session, bank, facts=facts.keys(), templates=templates.keys())
     try:
         pairs: set[tuple[str, str]] = set()
+        pools: set[tuple[str, str]] = set()
         for fact_id, old in facts.items():
             new = bank.facts[fact_id]
             pairs |= context.apply_fact(
@@ -318,6 +330,7 @@ def _finish_records(
                 _fact_info(new),
                 was_live=old is not None and not old.retired,
                 is_live=not new.retired,
+                later=pools,
             )
         for template_id in templates:
             template = bank.templates[template_id]
@@ -326,13 +339,47 @@ def _finish_records(
                 pairs |= {(template_id, f) for f in context.facts_by_kind.get(template.kind, {})}
             stored = select(Question.fact_id).where(Question.template_id == template_id)
             pairs |= {(template_id, f) for f in session.scalars(stored)}
+        # A pool's other questions stay right whatever it holds (only their wrong answers may
+        # differ from what a rebuild would draw now): many of them are refreshed afterwards.
+        refreshed = context.pool_pairs(pools) - pairs
+        if len(refreshed) <= REFRESH_NOW_QUESTIONS:
+            pairs |= refreshed
+            pools = set()
         store_pairs(session, context, seed, pairs, made)
+        queued = [
+            _queue(session, "refresh", f"{kind}:{role}", {"kind": kind, "role": role}, change)
+            for kind, role in sorted(pools)
+        ]
+        if publish_later is not None:
+            queued.append(_queue(session, "publish", subject_id, publish_later, change))
         _commit(session, change, subject_id, detail, pending, gone)
     except BaseException:
         live.forget(session)  # changed in place for a save that did not happen
         raise
     live.advance(session, change.id or 0)
-    return _saved(session, change, subject_id)
+    saved = _saved(session, change, subject_id)
+    return dataclasses.replace(saved, jobs=tuple(job.id or 0 for job in queued))
+
+
+def _queue(
+    session: Session, action: str, subject_id: str, payload: dict[str, Any], change: Change
+) -> BankJob:
+    # In the save's own transaction: the work is queued if and only if the save lands. A
+    # publish queued again replaces the one still waiting for the same template.
+    if action == "publish":
+        session.exec(
+            update(BankJob)
+            .where(
+                col(BankJob.action) == "publish",
+                col(BankJob.subject_id) == subject_id,
+                col(BankJob.state) == "queued",
+            )
+            .values(state="failed", message="replaced by a later publish of the same template")
+        )
+    job = BankJob(action=action, subject_id=subject_id, payload=payload, editor_id=change.editor_id)
+    session.add(job)
+    session.flush()
+    return job
 
 
 def _saved(session: Session, change: Change, subject_id: str) -> Saved:
@@ -425,6 +472,8 @@ def save_template(
     template_id: str | None = None,
     requires: Mapping[str, Sequence[str]] | None = None,
     seed: int,
+    now: bool = False,
+    checked: Checked | None = None,
 ) -> Saved:
     """Create or update a template as a draft or published.
 
@@ -432,6 +481,13 @@ def save_template(
     also needs a preview without errors (``quizapp.questions.preview.can_publish``), and then
     makes its questions. ``requires`` None keeps what the saved template requires (none for a
     new one), so a form without the field never drops it.
+
+    Publishing a template of a kind with more than PUBLISH_NOW_FACTS facts is queued instead
+    (unless ``now``), once the live preview's sample of them shows no error: the template is
+    saved as a draft (if it was not published; a published one stays as it is meanwhile) and
+    ``Saved.jobs`` names the publish, which quizapp.workspace.jobs does in the background.
+    ``checked``: the full preview the caller already made of this very draft, and the bank's
+    version it was made on; used if the bank has not changed since.
     """
     if status not in EDITABLE_STATUSES:
         message = f"status must be one of {', '.join(EDITABLE_STATUSES)}, not {status!r}"
@@ -475,6 +531,7 @@ def save_template(
             }
         )
         made: tuple[QuestionDraft, ...] = ()
+        publish_later: dict[str, Any] | None = None
         if status == "published":
             draft = TemplateDraft(
                 kind,
@@ -485,16 +542,32 @@ def save_template(
                 new_id,
                 {role: tuple(types) for role, types in template.requires.items()},
             )
-            preview = preview_template(context.bank, draft, seed=seed, context=context)
+            later = not now and len(context.facts_by_kind.get(kind, {})) > PUBLISH_NOW_FACTS
+            if checked is not None and checked.version == live.version_of(session, change.id):
+                preview = checked.preview
+            else:
+                sample = live.PREVIEW_FACTS if later else None
+                preview = preview_template(
+                    context.bank, draft, seed=seed, context=context, sample=sample
+                )
             if not can_publish(preview):
                 # The preview beside the form shows where each one is; this says why not.
                 raise EditError(
                     Problem(p.code, f"cannot publish: {p.message}", p.field, hint=p.hint)
                     for p in preview.errors
                 )
-            if old is None or old.status != "published":
-                change.action = "publish"
-            made = preview.made
+            if later:
+                publish_later = template.model_dump(mode="json")
+                if old is not None and old.status == "published":
+                    # Players keep its questions until the new version is published.
+                    template = old
+                else:
+                    template = template.model_copy(update={"status": "draft"})
+                    change.action = "create" if old is None else "update"
+            else:
+                if old is None or old.status != "published":
+                    change.action = "publish"
+                made = preview.made
         bank.templates[new_id] = template
         published = template.status == "published"
         unpublished = not published and old is not None and old.status == "published"
@@ -508,11 +581,21 @@ def save_template(
             templates={new_id: old},
             made=made,
             seed=seed,
-            pending=Pending(templates={new_id}) if published else None,
+            pending=Pending(templates={new_id}) if published and not publish_later else None,
             gone=Pending(templates={new_id}) if unpublished else None,
+            publish_later=publish_later,
         )
 
     return _run(session, work)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A full preview of a template about to be published, and the bank's version it saw
+    (``quizapp.questions.live.version_of``)."""
+
+    version: tuple[int, dt.datetime] | None
+    preview: Preview
 
 
 def retire_template(

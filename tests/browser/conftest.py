@@ -92,6 +92,8 @@ def serve(folder: Path) -> Iterator[LiveGame]:
         {
             "SECRET_KEY": "browser-test",
             "DATABASE_URL": f"sqlite:///{folder / 'b.sqlite'}",
+            # No worker thread outliving the server and its folder: nothing here is queued.
+            "BACKGROUND_JOBS": False,
         }
     )
     runner = app.test_cli_runner()

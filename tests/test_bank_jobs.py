@@ -1,0 +1,348 @@
+"""The bank's background work (quizapp.workspace.jobs): a big publish and the refresh of a
+pool's wrong answers leave the request at once, stay right meanwhile, and once done leave
+exactly what a full rebuild makes. Domain tests need no app; the pages' are at the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import threading
+
+import pytest
+from sqlmodel import Session, select
+
+from quizapp.core.database import make_engine
+from quizapp.db import get_engine
+from quizapp.models import BankJob, Change, Entity, Fact, FactKind, Question, Template, utcnow
+from quizapp.workspace import edits, jobs
+from tests.factories import EDITOR_PASSWORD, make_editor
+from tests.test_editing import question_rows
+from tests.test_editing_scoped import SEED, STEPS, an_edit, full_rebuild
+from tests.test_editing_scoped import db as db  # noqa: F401  (the fixture, shared)
+
+GOOD = {
+    "kind": "award_win",
+    "style": "multiple_choice",
+    "prompt": "Which star won {award} at the {event}?",
+    "answer_role": "winner",
+    "explanation": "{winner} won {award}.",
+}
+NEW_ID = "award-win-winner-multiple-choice"
+
+
+@pytest.fixture
+def everything_later(monkeypatch):
+    """Every publish and every pool change goes to the background, whatever its size."""
+    monkeypatch.setattr(edits, "PUBLISH_NOW_FACTS", 0)
+    monkeypatch.setattr(edits, "REFRESH_NOW_QUESTIONS", 0)
+
+
+def _published_ids(db: Session) -> set[str]:
+    return set(db.exec(select(Template.id).where(Template.status == "published")))
+
+
+def _waiting_publishes(db: Session) -> set[str]:
+    query = select(BankJob.subject_id).where(
+        BankJob.action == "publish", BankJob.state.in_(("queued", "running"))
+    )
+    return set(db.exec(query))
+
+
+@pytest.mark.parametrize("sequence", [3, 4])
+def test_edits_with_background_work_stay_right_and_end_as_a_full_rebuild(
+    db, everything_later, sequence
+):
+    rng = random.Random(sequence)
+    done: list[str] = []
+    ran: list[BankJob] = []
+    for _ in range(STEPS):
+        try:
+            done.append(an_edit(db, rng))
+        except edits.EditError:
+            continue
+        stored, rebuilt = question_rows(db), full_rebuild(db)
+        # Before the work is done, every stored question outside a waiting publish still
+        # asks and answers what a rebuild would, and offers no right answer as a wrong one:
+        # only wrong answers may differ.
+        publishing = _waiting_publishes(db)
+        for question_id, row in stored.items():
+            if row["template_id"] in publishing:
+                continue
+            assert question_id in rebuilt, done[-1]
+            # A false statement names a wrong answer drawn from a pool: it may name another.
+            asked = row["prompt"] if row["style"] != "true_false" else None
+            again = rebuilt[question_id]
+            assert (asked, row["answer"]) == (
+                again["prompt"] if row["style"] != "true_false" else None,
+                again["answer"],
+            ), done[-1]
+            assert not set(row["choices"]) - set(row["answer"]) & set(
+                rebuilt[question_id]["answer"]
+            )
+        waiting = db.exec(select(BankJob).where(BankJob.state == "queued")).all()
+        jobs.drain(db, seed=SEED)
+        ran += waiting
+        assert question_rows(db) == full_rebuild(db), done[-3:]
+    actions = {job.action for job in ran}
+    assert actions == {"publish", "refresh"}, "the sequence queued both kinds of work"
+    db.expire_all()
+    assert all(db.get(BankJob, job.id).state in ("done", "failed") for job in ran)
+
+
+def test_a_big_publish_is_queued_checked_on_a_sample_and_made_by_the_job(db, everything_later):
+    saved = edits.save_template(db, editor_id=None, status="published", seed=SEED, **GOOD)
+
+    # Saved as a draft at once, its publish queued: no question yet.
+    assert saved.jobs and saved.questions == 0
+    assert db.get(Template, NEW_ID).status == "draft"
+    job = db.get(BankJob, saved.jobs[0])
+    assert (job.action, job.subject_id, job.state) == ("publish", NEW_ID, "queued")
+    assert not db.exec(select(Question).where(Question.template_id == NEW_ID)).all()
+
+    assert jobs.drain(db, seed=SEED) == 1
+    db.expire_all()
+    job = db.get(BankJob, saved.jobs[0])
+    assert job.state == "done" and job.done == job.total > 0
+    made = db.exec(select(Question).where(Question.template_id == NEW_ID)).all()
+    assert (
+        made
+        and job.message
+        == f"Published: makes {len(made)} questions, shown to players once reviewed."
+    )
+    assert db.get(Template, NEW_ID).status == "published"
+    assert question_rows(db) == full_rebuild(db)
+    log = [c.action for c in db.exec(select(Change).order_by(Change.id))]
+    assert log[-2:] == ["create", "publish"]
+
+
+def test_a_draft_with_errors_on_its_sample_is_refused_at_once(db, everything_later):
+    broken = {**GOOD, "prompt": "Which star won {award} at the {evnt}?"}
+    with pytest.raises(edits.EditError, match="cannot publish"):
+        edits.save_template(db, editor_id=None, status="published", seed=SEED, **broken)
+    assert not db.exec(select(BankJob)).all() and db.get(Template, NEW_ID) is None
+
+
+def test_a_publish_that_fails_in_the_background_says_why_and_writes_nothing(db, everything_later):
+    saved = edits.save_template(db, editor_id=None, status="published", seed=SEED, **GOOD)
+    # The kind changed before the job ran: the saved draft now names a role it lacks.
+    job = db.get(BankJob, saved.jobs[0])
+    job.payload = {**job.payload, "prompt": "Which star won {award} at the {gala}?"}
+    db.add(job)
+    db.commit()
+    before = question_rows(db)
+
+    jobs.drain(db, seed=SEED)
+
+    db.expire_all()
+    job = db.get(BankJob, saved.jobs[0])
+    assert job.state == "failed"
+    assert job.message.startswith("cannot publish:") and "{gala}" in job.message
+    assert db.get(Template, NEW_ID).status == "draft"
+    assert question_rows(db) == before
+
+
+def test_republishing_a_published_template_keeps_its_questions_until_the_job(db, everything_later):
+    published = db.exec(
+        select(Template).where(Template.status == "published").order_by(Template.id)
+    ).first()
+    before = {
+        q.id: q.prompt
+        for q in db.exec(select(Question).where(Question.template_id == published.id))
+    }
+    fields = {
+        "kind": published.kind,
+        "style": published.style,
+        "prompt": published.prompt.rstrip("?") + ", then?",
+        "answer_role": published.answer_role,
+        "explanation": published.explanation,
+    }
+    saved = edits.save_template(
+        db, editor_id=None, status="published", template_id=published.id, seed=SEED, **fields
+    )
+    # A second publish replaces the first while it waits.
+    again = edits.save_template(
+        db, editor_id=None, status="published", template_id=published.id, seed=SEED, **fields
+    )
+    db.expire_all()
+    assert db.get(BankJob, saved.jobs[0]).state == "failed"
+    assert "replaced by a later publish" in db.get(BankJob, saved.jobs[0]).message
+    stored = {
+        q.id: q.prompt
+        for q in db.exec(select(Question).where(Question.template_id == published.id))
+    }
+    assert stored == before and db.get(Template, published.id).status == "published"
+
+    assert jobs.drain(db, seed=SEED) == 1
+    db.expire_all()
+    assert db.get(BankJob, again.jobs[0]).state == "done"
+    assert db.get(Template, published.id).prompt == fields["prompt"]
+    assert question_rows(db) == full_rebuild(db)
+
+
+def test_a_job_is_claimed_by_one_worker_and_a_dead_workers_job_is_taken_again(db):
+    job = BankJob(
+        action="refresh",
+        subject_id="award_win:winner",
+        payload={"kind": "award_win", "role": "winner"},
+    )
+    db.add(job)
+    db.commit()
+    other = Session(db.get_bind())
+    try:
+        first = jobs.claim(db)
+        assert first is not None and first.id == job.id and first.state == "running"
+        assert jobs.claim(other) is None  # taken
+
+        # Its worker died long ago: another takes it up again.
+        first.started_at = utcnow() - jobs.STALE_AFTER - dt.timedelta(seconds=1)
+        db.add(first)
+        db.commit()
+        again = jobs.claim(other)
+        assert again is not None and again.id == job.id
+        assert jobs.claim(db) is None
+    finally:
+        other.close()
+
+
+def test_the_worker_thread_runs_queued_work(db, everything_later, database_url):
+    rows = db.exec(
+        select(Fact).where(Fact.kind == "award_win", ~Fact.retired).order_by(Fact.id)
+    ).all()
+    fact = rows[0]
+    # A correction naming someone who never won: a new member of the pool of winners.
+    winners = {f.roles["winner"] for f in db.exec(select(Fact).where(Fact.kind == "award_win"))}
+    types = db.get(FactKind, "award_win").roles["winner"]["types"]
+    newcomer = db.exec(
+        select(Entity.id).where(Entity.type.in_(types), Entity.id.not_in(winners))
+    ).first()
+    roles = {**fact.roles, "winner": newcomer}
+    saved = edits.save_fact(
+        db,
+        editor_id=None,
+        fact_id=fact.id,
+        kind=fact.kind,
+        article_id=fact.article_id,
+        roles=roles,
+        evidence=fact.evidence,
+        seed=SEED,
+    )
+    assert saved.jobs, "the correction changed a pool: its refresh was queued"
+    engine = make_engine(database_url)
+    finished = threading.Event()
+
+    def after(_session: Session) -> None:  # never called: no publish
+        finished.set()
+
+    worker = jobs.Worker(engine, seed=SEED, after_publish=after, poll=0.05)
+    worker.start()
+    try:
+        for _ in range(600):  # up to a minute on a slow machine
+            db.expire_all()
+            if all(db.get(BankJob, j).state == "done" for j in saved.jobs):
+                break
+            threading.Event().wait(0.1)
+    finally:
+        worker.stop()
+        engine.dispose()
+    db.expire_all()
+    assert [db.get(BankJob, j).state for j in saved.jobs] == ["done"] * len(saved.jobs)
+    assert question_rows(db) == full_rebuild(db)
+    assert not finished.is_set()
+
+
+# --- The pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(bundled_app):
+    """The pages' tests run on their own copy of the bundled bank, questions and quizzes."""
+    return bundled_app
+
+
+@pytest.fixture
+def as_editor(editor_auth, session, faker):
+    make_editor(session, faker, name="Ed")
+    assert editor_auth.login("Ed", EDITOR_PASSWORD).status_code == 302
+    return editor_auth
+
+
+def test_an_editor_publishes_a_big_template_and_follows_its_progress(
+    bundled_app, as_editor, everything_later
+):
+    client = as_editor.client
+    response = as_editor.post("/editor/templates/new", **GOOD, action="publish")
+    assert response.status_code == 302
+    page = client.get(response.location).text
+    assert "Publishing in the background" in page
+    # The editors' bar names the work, linking to its page.
+    link = re.search(r'<a href="(/editor/jobs/(\d+))">Publishing template ' + NEW_ID, page)
+    assert link, page
+    job_url, job_id = link.group(1), int(link.group(2))
+    waiting = client.get(job_url)
+    assert waiting.status_code == 200 and "Waiting to start" in waiting.text
+    assert 'http-equiv="refresh"' in waiting.text
+    api = client.get(f"/editor/api/jobs/{job_id}").json
+    assert (api["state"], api["action"], api["subject_id"]) == ("queued", "publish", NEW_ID)
+
+    with Session(get_engine(bundled_app)) as db:
+        assert db.get(Template, NEW_ID).status == "draft"
+        jobs.drain(db, seed=bundled_app.config["GENERATION_SEED"])
+        made = len(db.exec(select(Question).where(Question.template_id == NEW_ID)).all())
+        assert db.get(Template, NEW_ID).status == "published" and made > 0
+
+    done = client.get(job_url).text
+    assert f"Done. Published: makes {made} questions" in done
+    assert 'http-equiv="refresh"' not in done
+    assert client.get(f"/editor/api/jobs/{job_id}").json["percent"] == 100
+
+
+def test_job_pages_need_an_editor_and_an_existing_job(bundled_app, client, as_editor):
+    assert as_editor.client.get("/editor/jobs/999").status_code == 404
+    assert as_editor.client.get("/editor/api/jobs/999").status_code == 404
+    as_editor.logout()
+    assert client.get("/editor/jobs/1").status_code in (302, 401)
+    assert (
+        client.get("/editor/api/jobs/1", headers={"Accept": "application/json"}).status_code == 401
+    )
+
+
+def test_run_jobs_command_runs_what_waits(bundled_app, everything_later):
+    with Session(get_engine(bundled_app)) as db:
+        saved = edits.save_template(db, editor_id=None, status="published", seed=SEED, **GOOD)
+    result = bundled_app.test_cli_runner().invoke(args=["run-jobs"])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Job {saved.jobs[0]} (Publishing template {NEW_ID}): done. Published: makes"
+        in result.output
+    )
+    assert result.output.rstrip().endswith("Ran 1 background job.")
+
+
+def test_the_apps_first_request_starts_a_worker_that_publishes(db, everything_later, database_url):
+    import os
+
+    from quizapp import create_app
+    from quizapp.web import editor_jobs
+
+    # As served: not TESTING, so each process's first request starts its worker.
+    app = create_app({"SECRET_KEY": "a-secret-key-of-the-test-" * 2, "DATABASE_URL": database_url})
+    saved = edits.save_template(db, editor_id=None, status="published", seed=SEED, **GOOD)
+    assert app.test_client().get("/editor/login").status_code == 200
+    worker = editor_jobs._STARTED.pop((os.getpid(), id(app)))
+    try:
+        for _ in range(600):  # up to a minute on a slow machine
+            db.expire_all()
+            if (
+                db.get(BankJob, saved.jobs[0]).state != "queued"
+                and db.get(BankJob, saved.jobs[0]).state != "running"
+            ):
+                break
+            threading.Event().wait(0.1)
+    finally:
+        worker.stop()
+        get_engine(app).dispose()
+    db.expire_all()
+    assert db.get(BankJob, saved.jobs[0]).state == "done"
+    assert db.get(Template, NEW_ID).status == "published"
+    assert question_rows(db) == full_rebuild(db)
