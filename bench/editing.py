@@ -16,7 +16,10 @@ SQLite file and generates its questions, then times, ``--runs`` times each, in o
 - correcting a fact (saved as it is), and correcting one to another winner (which moves
   entities into and out of pools of wrong answers: the questions drawing from them are
   refreshed by a background job, timed too);
-- retiring a fact.
+- retiring a fact;
+- correcting a fact right after another worker process corrected one (written here straight
+  to the database with its change-log row, as that process would): the kept context catches
+  up from the change log instead of reading the whole bank again.
 
 The first run of each size also builds the kept context (the first save after a start or
 after another process's change pays for that once); the median leaves it out. It prints the
@@ -56,6 +59,7 @@ ACTIONS = {
     "correct a fact": ("correct_fact", 300),
     "correct a fact: another winner": ("correct_winner", 300),
     "retire a fact": ("retire_fact", 300),
+    "correct a fact after another worker's": ("correct_after_other", 300),
     # Work a save leaves to the background (quizapp/workspace/jobs.py): no goal but progress.
     "publish: its background job": ("publish_job", None),
     "another winner: its background refresh": ("correct_winner_job", None),
@@ -109,7 +113,7 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
     from quizapp.bank.files import read_bank
     from quizapp.bank.sync import write_bank
     from quizapp.core.database import create_schema, make_engine
-    from quizapp.models import Fact
+    from quizapp.models import Change, Fact
     from quizapp.questions import live
     from quizapp.questions.generation import rebuild_questions
     from quizapp.questions.preview import TemplateDraft
@@ -214,6 +218,21 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
         def retire_fact(n: int) -> None:
             edits.retire_fact(session, editor_id=None, fact_id=fact_rows[runs + n][0], seed=seed)
 
+        after_other: list[float] = []
+
+        def correct_after_other(n: int) -> None:
+            # Another worker's correction first (untimed): the fact row and its log row.
+            other_id = fact_rows[3 * runs + n][0]
+            row = session.get(Fact, other_id)
+            assert row is not None
+            row.evidence = row.evidence + " "
+            session.add(row)
+            session.add(Change(subject="fact", subject_id=other_id, action="update"))
+            session.commit()
+            started = time.perf_counter()
+            correct_fact(n)
+            after_other.append((time.perf_counter() - started) * 1000)
+
         for name, action in (
             ("live preview of a template", preview),
             ("save a new template as a draft", save_draft),
@@ -221,8 +240,10 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
             ("correct a fact", correct_fact),
             ("correct a fact: another winner", correct_winner),
             ("retire a fact", retire_fact),
+            ("correct a fact after another worker's", correct_after_other),
         ):
             results[name] = timed(action, runs)
+        results["correct a fact after another worker's"] = after_other
         # The request alone: each of those runs also ran its job, timed on its own.
         for name, job in (
             ("publish that template", "publish: its background job"),

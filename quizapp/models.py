@@ -432,7 +432,8 @@ JOB_STATES = ("queued", "running", "done", "failed")
 class BankJob(SQLModel, table=True):
     """Work on the bank that would hold a request too long, done in the background.
 
-    ``action`` "publish": publish template ``subject_id`` as ``payload`` holds it (its fields);
+    ``action`` "publish": publish template ``subject_id`` as ``payload["template"]`` holds it
+    (its fields), unless it changed after change ``payload["change"]``, the one that asked;
     "refresh": make again the questions of kind ``payload["kind"]`` whose wrong answers for
     role ``payload["role"]`` are drawn from a pool that gained or lost a member. ``done`` of
     ``total`` is the progress; ``message`` says what it did, or why it failed.

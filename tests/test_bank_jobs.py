@@ -113,7 +113,7 @@ def test_a_big_publish_is_queued_checked_on_a_sample_and_made_by_the_job(db, eve
     assert db.get(Template, NEW_ID).status == "published"
     assert question_rows(db) == full_rebuild(db)
     log = [c.action for c in db.exec(select(Change).order_by(Change.id))]
-    assert log[-2:] == ["create", "publish"]
+    assert log[-2:] == ["queue-publish", "publish"]
 
 
 def test_a_draft_with_errors_on_its_sample_is_refused_at_once(db, everything_later):
@@ -127,7 +127,8 @@ def test_a_publish_that_fails_in_the_background_says_why_and_writes_nothing(db, 
     saved = edits.save_template(db, editor_id=None, status="published", seed=SEED, **GOOD)
     # The kind changed before the job ran: the saved draft now names a role it lacks.
     job = db.get(BankJob, saved.jobs[0])
-    job.payload = {**job.payload, "prompt": "Which star won {award} at the {gala}?"}
+    template = {**job.payload["template"], "prompt": "Which star won {award} at the {gala}?"}
+    job.payload = {**job.payload, "template": template}
     db.add(job)
     db.commit()
     before = question_rows(db)
@@ -346,3 +347,33 @@ def test_the_apps_first_request_starts_a_worker_that_publishes(db, everything_la
     assert db.get(BankJob, saved.jobs[0]).state == "done"
     assert db.get(Template, NEW_ID).status == "published"
     assert question_rows(db) == full_rebuild(db)
+
+
+@pytest.mark.parametrize("then", ["draft", "retire"])
+def test_a_template_changed_while_its_publish_waits_is_not_published_over(
+    db, everything_later, then
+):
+    saved = edits.save_template(db, editor_id=None, status="published", seed=SEED, **GOOD)
+    newer = {**GOOD, "prompt": "Which star took home {award} at the {event}?"}
+    if then == "draft":
+        edits.save_template(
+            db, editor_id=None, status="draft", template_id=NEW_ID, seed=SEED, **newer
+        )
+    else:
+        edits.retire_template(db, editor_id=None, template_id=NEW_ID, seed=SEED)
+
+    jobs.drain(db, seed=SEED)
+
+    db.expire_all()
+    job = db.get(BankJob, saved.jobs[0])
+    assert job.state == "failed"
+    assert job.message == (
+        f"template {NEW_ID} was changed after this publish was asked for:"
+        " publish it again from its page"
+    )
+    template = db.get(Template, NEW_ID)
+    if then == "draft":
+        assert (template.status, template.prompt) == ("draft", newer["prompt"])
+    else:
+        assert template.status == "retired"
+    assert not db.exec(select(Question).where(Question.template_id == NEW_ID)).all()

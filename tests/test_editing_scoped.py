@@ -158,3 +158,39 @@ def test_the_live_preview_tries_a_big_kind_on_a_spread_sample_and_says_so(db, mo
     assert {q.fact_id for q in sampled.questions} <= {q.fact_id for q in whole.questions}
     tried = {q.fact_id: q.prompt for q in sampled.questions}
     assert all(q.prompt == tried[q.fact_id] for q in whole.questions if q.fact_id in tried)
+
+
+def test_a_context_kept_by_another_process_catches_up_with_its_saves(db, monkeypatch):
+    # Two processes, each with its context of the same database, take turns serving edits:
+    # each catches up with the other's saves from the change log instead of reading the
+    # whole bank again, and every save still leaves what a full rebuild makes.
+    from quizapp.questions import live
+
+    url = live._database(db)
+    kept = {}
+    for process in ("a", "b"):
+        live.forget(db)
+        with live.context(db):
+            pass
+        kept[process] = live._KEPT[url]
+    builds, caught_up = [], []
+    build, catch_up = live.BankContext, live.catch_up
+    monkeypatch.setattr(live, "BankContext", lambda bank: builds.append(1) or build(bank))
+    monkeypatch.setattr(live, "catch_up", lambda *a: caught_up.append(1) or catch_up(*a))
+    rng = random.Random(7)
+    dropped = 0
+    for _ in range(STEPS):
+        process = rng.choice("ab")
+        live._KEPT[url] = kept[process]
+        try:
+            an_edit(db, rng)
+        except EditError:
+            pass
+        if url not in live._KEPT:  # a refused save that had changed it: read again
+            dropped += 1
+            with live.context(db):
+                pass
+        kept[process] = live._KEPT[url]
+        assert question_rows(db) == full_rebuild(db)
+    assert len(builds) == dropped
+    assert len(caught_up) >= STEPS // 4

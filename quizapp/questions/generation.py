@@ -263,8 +263,9 @@ class BankContext:
         self.by_event: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.literals: dict[tuple[str, str], list[Any]] = defaultdict(list)
         self.literals_by_article: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
-        # {kind: {fact id: fact}}, live facts only.
+        # {kind: {fact id: fact}}, live facts only; the retired ones by id.
         self.facts_by_kind: dict[str, dict[str, FactInfo]] = defaultdict(dict)
+        self.retired_facts: dict[str, FactInfo] = {f.id: f for f in bank.retired}
         self.fact_kind: dict[str, str] = {}
         self.readings: dict[str, frozenset[str]] = {}
         self.distinctive: dict[str, frozenset[str]] = {}
@@ -365,7 +366,7 @@ class BankContext:
         )
         for index in own:
             (index.add if sign > 0 else index.discard)(fact.id)
-        for entity_id in set(self._entities_of(fact)):
+        for entity_id in set(self.entities_of(fact)):
             if entity_id in self.bank.entities:
                 facts = self.facts_of_entity[entity_id]
                 (facts.add if sign > 0 else facts.discard)(fact.id)
@@ -461,7 +462,11 @@ class BankContext:
         """
         pairs: set[tuple[str, str]] = set()
         self._before = {}
-        before = Counter(self._entities_of(old))
+        before = Counter(self.entities_of(old))
+        if old is not None and not was_live:
+            self.retired_facts.pop(old.id, None)
+        if new is not None and not is_live:
+            self.retired_facts[new.id] = new
         if old is not None:
             if was_live:
                 pairs |= self._sharing_a_key(old)
@@ -482,7 +487,7 @@ class BankContext:
         for fact in (old, new):
             if fact is not None:
                 pairs |= {(t.id, fact.id) for t in self.templates_of([fact.kind])}
-        after = Counter(self._entities_of(new))
+        after = Counter(self.entities_of(new))
         recounted = {e for e in before.keys() | after.keys() if before[e] != after[e]}
         # The pools whose members changed, once the fact's old values left and its new came.
         changed = {
@@ -518,6 +523,14 @@ class BankContext:
             pairs |= self.pool_pairs(whole)
         return pairs
 
+    def known_fact(self, fact_id: str) -> tuple[FactInfo, bool] | None:
+        """The fact as this context holds it, and whether it is live; None if unknown."""
+        kind = self.fact_kind.get(fact_id)
+        if kind is not None:
+            return self.facts_by_kind[kind][fact_id], True
+        retired = self.retired_facts.get(fact_id)
+        return (retired, False) if retired is not None else None
+
     def pool_pairs(self, pools: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
         """The (template id, fact id) pairs of every question answering role ``role`` of kind
         ``kind``, for each (kind, role) of ``pools``: those drawing wrong answers from it."""
@@ -528,7 +541,7 @@ class BankContext:
                     pairs |= {(template.id, f) for f in self.facts_by_kind.get(kind, {})}
         return pairs
 
-    def _entities_of(self, fact: FactInfo | None) -> list[str]:
+    def entities_of(self, fact: FactInfo | None) -> list[str]:
         if fact is None:
             return []
         specs = self.bank.kinds.get(fact.kind, {})
@@ -1547,20 +1560,30 @@ def snapshot(session: Session) -> BankSnapshot:
     for fact_id, kind, article_id, roles, evidence, open_roles, gone in rows:
         info = FactInfo(fact_id, kind, article_id, roles, evidence, tuple(open_roles))
         (retired if gone else facts).append(info)
-    templates = [
-        TemplateInfo(
-            t.id,
-            t.kind,
-            t.style,
-            t.prompt,
-            t.answer_role,
-            t.explanation,
-            t.status,
-            {role: tuple(wanted) for role, wanted in t.requires.items()},
-        )
-        for t in session.scalars(select(Template).order_by(Template.id))
-    ]
+    templates = [template_info(t) for t in session.scalars(select(Template).order_by(Template.id))]
     return BankSnapshot(kinds, entities, articles, facts, templates, unique_given, retired)
+
+
+def template_info(template: Template) -> TemplateInfo:
+    """A template row as the generator needs it."""
+    return TemplateInfo(
+        template.id,
+        template.kind,
+        template.style,
+        template.prompt,
+        template.answer_role,
+        template.explanation,
+        template.status,
+        {role: tuple(wanted) for role, wanted in template.requires.items()},
+    )
+
+
+def fact_info(fact: Fact) -> FactInfo:
+    """A fact row as the generator needs it (live or retired: ``fact.retired`` says)."""
+    roles = dict(fact.roles)
+    return FactInfo(
+        fact.id, fact.kind, fact.article_id, roles, fact.evidence, tuple(fact.open_roles)
+    )
 
 
 def snapshot_of_bank(bank: Bank) -> BankSnapshot:

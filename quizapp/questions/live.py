@@ -6,8 +6,11 @@ saves and its live preview reuse one context per database instead, keyed by the 
 logged change (``change_log``): a save that changes one fact updates the context in place
 (``generation.BankContext.apply_fact``) and moves the key on, and any change this process did not
 apply (another worker's save, a load from the files) shows as another key, so the context is
-read again before it is used. Saves that change more than a fact or a template (entities,
-articles, merges) drop it.
+brought up to date before it is used: the changes since its key that each name one fact or
+one template (another worker's saves, most of what editors do) are read and applied
+(``catch_up``), anything else (an entity, an article, a kind, a load from the files) has it
+read again whole. Saves that change more than a fact or a template (entities, articles,
+merges) drop it.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from quizapp.models import Change
-from quizapp.questions.generation import BankContext, snapshot
+from quizapp.models import Change, Fact, Template
+from quizapp.questions.generation import BankContext, fact_info, snapshot, template_info
 from quizapp.questions.preview import Preview, TemplateDraft, preview_template
 
 # One context per database, used by one thread at a time: a save changes it in place.
@@ -63,9 +66,70 @@ def context(session: Session, *, before: int | None = None) -> Iterator[BankCont
         database = _database(session)
         version = version_of(session, before)
         kept = _KEPT.get(database)
-        if kept is None or kept.version != version:
+        if kept is None or (kept.version != version and not catch_up(session, kept, version)):
             kept = _KEPT[database] = _Kept(version, BankContext(snapshot(session)))
         yield kept.context
+
+
+# Logged changes that leave the bank as a context holds it: quizzes, reports, the review
+# gate's publishing (its facts and templates are logged one by one, and caught up as such).
+_OUTSIDE_THE_BANK = frozenset({"quiz", "report", "review"})
+# Past this many changes to catch up with, reading the bank again is as quick.
+CATCH_UP_LIMIT = 2_000
+
+
+def catch_up(session: Session, kept: _Kept, version: tuple[int, dt.datetime] | None) -> bool:
+    """Bring ``kept`` from its version to ``version`` by applying the logged changes between,
+    each as the database now holds its fact or template; False (``kept`` possibly changed)
+    if that cannot be done and the context must be read again."""
+    if version is None or (kept.version is not None and version[0] < kept.version[0]):
+        return False
+    since = 0  # read before any change was logged: every change since
+    if kept.version is not None:
+        since, at = kept.version
+        # The row the context was keyed by is still there, unchanged: the same database.
+        if session.exec(select(Change.at).where(Change.id == since)).first() != at:
+            return False
+    rows = session.exec(
+        select(Change.subject, Change.subject_id)
+        .where(col(Change.id) > since, col(Change.id) <= version[0])
+        .order_by(col(Change.id))
+        .limit(CATCH_UP_LIMIT + 1)
+    ).all()
+    if len(rows) > CATCH_UP_LIMIT or any(
+        subject not in ("fact", "template") and subject not in _OUTSIDE_THE_BANK
+        for subject, _ in rows
+    ):
+        return False
+    context = kept.context
+    for subject, subject_id in rows:
+        if subject == "fact":
+            known = context.known_fact(subject_id)
+            row = session.exec(
+                select(Fact).where(Fact.id == subject_id).execution_options(populate_existing=True)
+            ).first()
+            new = fact_info(row) if row is not None else None
+            if known is None and new is None:
+                continue
+            if new is not None and any(
+                e not in context.bank.entities for e in context.entities_of(new)
+            ):
+                return False  # an entity this context has never seen: read it all again
+            context.apply_fact(
+                known[0] if known else None,
+                new,
+                was_live=known[1] if known else False,
+                is_live=row is not None and not row.retired,
+            )
+        elif subject == "template":
+            template = session.exec(
+                select(Template)
+                .where(Template.id == subject_id)
+                .execution_options(populate_existing=True)
+            ).first()
+            context.set_template(template_info(template) if template else None, subject_id)
+    kept.version = version
+    return True
 
 
 def advance(session: Session, change_id: int) -> None:

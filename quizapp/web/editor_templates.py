@@ -66,6 +66,7 @@ ACTION_VERBS = {
     "create": "created",
     "update": "changed",
     "publish": "published",
+    "queue-publish": "asked to publish (in the background)",
     "retire": "retired",
 }
 

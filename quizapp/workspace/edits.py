@@ -474,6 +474,7 @@ def save_template(
     seed: int,
     now: bool = False,
     checked: Checked | None = None,
+    unchanged_since: int | None = None,
 ) -> Saved:
     """Create or update a template as a draft or published.
 
@@ -487,7 +488,9 @@ def save_template(
     saved as a draft (if it was not published; a published one stays as it is meanwhile) and
     ``Saved.jobs`` names the publish, which quizapp.workspace.jobs does in the background.
     ``checked``: the full preview the caller already made of this very draft, and the bank's
-    version it was made on; used if the bank has not changed since.
+    version it was made on; used if the bank has not changed since. ``unchanged_since``: the
+    id of the change after which the template must not have changed (a queued publish's), or
+    the save is refused.
     """
     if status not in EDITABLE_STATUSES:
         message = f"status must be one of {', '.join(EDITABLE_STATUSES)}, not {status!r}"
@@ -501,6 +504,8 @@ def save_template(
             return _save_template(change, context)
 
     def _save_template(change: Change, context: BankContext) -> Saved:
+        if unchanged_since is not None and template_id is not None:
+            _refuse_if_changed(session, template_id, unchanged_since, change)
         bank = _templates_bank(session)
         old = None
         if template_id is None:
@@ -557,13 +562,14 @@ def save_template(
                     for p in preview.errors
                 )
             if later:
-                publish_later = template.model_dump(mode="json")
+                # The job publishes this very version, unless the template changes first.
+                publish_later = {"template": template.model_dump(mode="json"), "change": change.id}
+                change.action = "queue-publish"
                 if old is not None and old.status == "published":
                     # Players keep its questions until the new version is published.
                     template = old
                 else:
                     template = template.model_copy(update={"status": "draft"})
-                    change.action = "create" if old is None else "update"
             else:
                 if old is None or old.status != "published":
                     change.action = "publish"
@@ -587,6 +593,23 @@ def save_template(
         )
 
     return _run(session, work)
+
+
+def _refuse_if_changed(session: Session, template_id: str, since: int, change: Change) -> None:
+    # Under the bank's lock (the change's row is written): nothing can change it meanwhile.
+    last = session.exec(
+        select(func.max(Change.id)).where(
+            Change.subject == "template",
+            Change.subject_id == template_id,
+            col(Change.id) != change.id,
+        )
+    ).one()
+    if last is not None and last != since:
+        message = (
+            f"template {template_id} was changed after this publish was asked for:"
+            " publish it again from its page"
+        )
+        raise EditError([Problem("changed_since", message, "status")])
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def _progress(session: Session, job: BankJob, done: int, total: int | None = Non
 
 
 def _publish(session: Session, job: BankJob, seed: int) -> str:
-    template = TemplateIn.model_validate(job.payload)
+    template = TemplateIn.model_validate(job.payload["template"])
     draft = TemplateDraft(
         template.kind,
         template.style,
@@ -221,6 +221,7 @@ def _publish(session: Session, job: BankJob, seed: int) -> str:
         seed=seed,
         now=True,
         checked=edits.Checked(version, preview),
+        unchanged_since=job.payload["change"],
     )
     noun = "question" if saved.questions == 1 else "questions"
     return f"Published: makes {saved.questions} {noun}, shown to players once reviewed."
