@@ -142,14 +142,14 @@ def run_jobs_command() -> None:
 
     The app's processes run it themselves (BACKGROUND_JOBS); this is for when they do not.
     """
-    from quizapp.web.editor_jobs import rebuild_quizzes_after_publish
+    from quizapp.web.editor_jobs import quiz_builder
     from quizapp.workspace import jobs
 
-    after = rebuild_quizzes_after_publish(current_app)
+    quizzes = quiz_builder(current_app)
     seed = current_app.config["GENERATION_SEED"]
     session = get_session()
     ran = 0
-    while (job := jobs.run_next(session, seed=seed, after_publish=after)) is not None:
+    while (job := jobs.run_next(session, seed=seed, quizzes=quizzes)) is not None:
         ran += 1
         click.echo(f"Job {job.id} ({jobs.describe(job)}): {job.state}. {job.message or ''}")
     click.echo(f"Ran {ran} background job{'' if ran == 1 else 's'}.")

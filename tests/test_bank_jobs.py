@@ -100,10 +100,13 @@ def test_a_big_publish_is_queued_checked_on_a_sample_and_made_by_the_job(db, eve
     assert (job.action, job.subject_id, job.state) == ("publish", NEW_ID, "queued")
     assert not db.exec(select(Question).where(Question.template_id == NEW_ID)).all()
 
-    assert jobs.drain(db, seed=SEED) == 1
+    # The publish, then the rebuild of the quizzes it queued.
+    assert jobs.drain(db, seed=SEED) == 2
     db.expire_all()
     job = db.get(BankJob, saved.jobs[0])
     assert job.state == "done" and job.done == job.total > 0
+    rebuilt = db.exec(select(BankJob).where(BankJob.action == "quizzes")).one()
+    assert rebuilt.state == "done" and rebuilt.message.startswith("Quizzes: ")
     made = db.exec(select(Question).where(Question.template_id == NEW_ID)).all()
     assert (
         made
@@ -174,7 +177,7 @@ def test_republishing_a_published_template_keeps_its_questions_until_the_job(db,
     }
     assert stored == before and db.get(Template, published.id).status == "published"
 
-    assert jobs.drain(db, seed=SEED) == 1
+    assert jobs.drain(db, seed=SEED) == 2  # the publish, then the quizzes
     db.expire_all()
     assert db.get(BankJob, again.jobs[0]).state == "done"
     assert db.get(Template, published.id).prompt == fields["prompt"]
@@ -232,10 +235,11 @@ def test_the_worker_thread_runs_queued_work(db, everything_later, database_url):
     engine = make_engine(database_url)
     finished = threading.Event()
 
-    def after(_session: Session) -> None:  # never called: no publish
+    def quizzes(_session: Session) -> str:  # never called: no publish
         finished.set()
+        return ""
 
-    worker = jobs.Worker(engine, seed=SEED, after_publish=after, poll=0.05)
+    worker = jobs.Worker(engine, seed=SEED, quizzes=quizzes, poll=0.05)
     worker.start()
     try:
         for _ in range(600):  # up to a minute on a slow machine
@@ -317,7 +321,8 @@ def test_run_jobs_command_runs_what_waits(bundled_app, everything_later):
         f"Job {saved.jobs[0]} (Publishing template {NEW_ID}): done. Published: makes"
         in result.output
     )
-    assert result.output.rstrip().endswith("Ran 1 background job.")
+    assert "(Rebuilding the unplayed quizzes): done. Quizzes: " in result.output
+    assert result.output.rstrip().endswith("Ran 2 background jobs.")
 
 
 def test_the_apps_first_request_starts_a_worker_that_publishes(db, everything_later, database_url):
@@ -377,3 +382,50 @@ def test_a_template_changed_while_its_publish_waits_is_not_published_over(
     else:
         assert template.status == "retired"
     assert not db.exec(select(Question).where(Question.template_id == NEW_ID)).all()
+
+
+def test_a_big_banks_quizzes_are_rebuilt_in_the_background_once(
+    bundled_app, as_editor, monkeypatch
+):
+    from quizapp.game.quizzes import plan_quizzes
+    from quizapp.models import QuizItem
+
+    monkeypatch.setattr(jobs, "QUIZZES_NOW_QUESTIONS", 0)
+    with Session(get_engine(bundled_app)) as db:
+        published = db.exec(
+            select(Template).where(Template.status == "published").order_by(Template.id)
+        ).all()
+    # Two retirements: their quizzes wait for one rebuild.
+    for template in published[:2]:
+        retired = as_editor.post(f"/editor/templates/{template.id}/retire", confirm="yes")
+        assert retired.status_code == 302
+    with Session(get_engine(bundled_app)) as db:
+        waiting = db.exec(select(BankJob).where(BankJob.action == "quizzes")).all()
+        assert [job.state for job in waiting] == ["queued"]
+        page = as_editor.client.get("/editor/templates/").text
+        assert "Rebuilding the unplayed quizzes</a>:\n      waiting to start" in page
+
+        jobs.drain(db, seed=SEED)
+
+        db.expire_all()
+        assert db.get(BankJob, waiting[0].id).state == "done"
+        # Each unplayed quiz holds what a fresh plan holds, without the retired templates.
+        planned = {
+            plan.id: list(plan.question_ids)
+            for plan in plan_quizzes(db, today=dt.date(2026, 1, 1))
+            if plan.scope != "daily"
+        }
+        built = {
+            quiz_id: list(
+                db.exec(
+                    select(QuizItem.question_id)
+                    .where(QuizItem.quiz_id == quiz_id)
+                    .order_by(QuizItem.position)
+                )
+            )
+            for quiz_id in planned
+        }
+        assert built == planned
+        gone = {t.id for t in published[:2]}
+        held = db.exec(select(QuizItem.template_id).where(QuizItem.quiz_id.in_(planned))).all()
+        assert not gone & set(held)

@@ -62,6 +62,8 @@ def as_json(job: BankJob) -> dict[str, Any]:
     subject = (
         url_for("editor_templates.edit", template_id=job.subject_id)
         if job.action == "publish"
+        else url_for("editor_quizzes.index")
+        if job.action == "quizzes"
         else None
     )
     return {
@@ -100,15 +102,15 @@ def inject_jobs() -> dict[str, Any]:
     return {"bank_jobs": bank_jobs}
 
 
-def rebuild_quizzes_after_publish(app: Flask) -> jobs.AfterPublish:
-    """What the app does once a background publish lands: its quizzes are made again."""
+def quiz_builder(app: Flask) -> jobs.QuizBuilder:
+    """How this app rebuilds its unplayed quizzes: with its own settings."""
     settings = QuizSettings.from_config(app.config)
 
-    def after(session: Session) -> None:
+    def build(session: Session) -> str:
         # Quizzes that players have scored on are left as they are (build_quizzes skips them).
-        build_quizzes(session, today=utcnow().date(), settings=settings)
+        return build_quizzes(session, today=utcnow().date(), settings=settings).line()
 
-    return after
+    return build
 
 
 _STARTED: dict[tuple[int, int], jobs.Worker] = {}  # by (process, app)
@@ -130,7 +132,7 @@ def start_worker(app: Flask) -> None:
                 worker = jobs.Worker(
                     get_engine(current_app),
                     seed=current_app.config["GENERATION_SEED"],
-                    after_publish=rebuild_quizzes_after_publish(current_app),
+                    quizzes=quiz_builder(current_app),
                 )
                 worker.start()
                 _STARTED[key] = worker

@@ -24,10 +24,8 @@ from werkzeug.exceptions import HTTPException
 from quizapp.api.errors import error_response
 from quizapp.bank.slots import FILTERS
 from quizapp.core.problems import Problem
-from quizapp.core.settings import QuizSettings
 from quizapp.db import get_session
-from quizapp.game.quizzes import build_quizzes
-from quizapp.models import TEMPLATE_STATUSES, Template, utcnow
+from quizapp.models import TEMPLATE_STATUSES, Template
 from quizapp.questions import live
 from quizapp.questions.preview import (
     NEW_TEMPLATE_ID,
@@ -35,8 +33,9 @@ from quizapp.questions.preview import (
     Preview,
     TemplateDraft,
 )
+from quizapp.web import editor_jobs
 from quizapp.web.auth import csrf_error, editor_required, error_page, http_error
-from quizapp.workspace import edits
+from quizapp.workspace import edits, jobs
 from quizapp.workspace.templates import (
     MarkedPart,
     kinds_with_roles,
@@ -357,9 +356,11 @@ def _seed() -> int:
 
 
 def _rebuild_quizzes() -> None:
-    # Quizzes that players have scored on are left as they are (build_quizzes skips them).
-    settings = QuizSettings.from_config(current_app.config)
-    build_quizzes(get_session(), today=utcnow().date(), settings=settings)
+    # Quizzes that players have scored on are left as they are (build_quizzes skips them); a
+    # big bank's take seconds, so they are rebuilt in the background (the bar shows it).
+    jobs.rebuild_quizzes_soon(
+        get_session(), editor_id=current_user.id, quizzes=editor_jobs.quiz_builder(current_app)
+    )
 
 
 def _no_template(template_id: str) -> tuple[str, int]:

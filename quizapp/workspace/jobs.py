@@ -15,9 +15,12 @@ each step is whole, so doing one twice changes nothing.
 
 - publish: the draft is tried on every fact of its kind, outside the bank's write lock, its
   progress committed as it goes; then it is published in one transaction with the questions
-  made (``edits.save_template(now=True, checked=...)``), or, if the preview found errors, the
-  job fails saying why and the template stays a draft. ``after_publish`` runs last (the app
-  rebuilds its quizzes).
+  made (``edits.save_template(now=True, checked=...)``), or, if the preview found errors or
+  the template changed since, the job fails saying why and nothing is published. A rebuild
+  of the quizzes is queued after it.
+- quizzes: the unplayed quizzes rebuilt (``QuizBuilder``: the app's settings), after a
+  publish or any change to published questions of a big bank (``rebuild_quizzes_soon``):
+  at 10,000 facts that alone takes seconds.
 - refresh: the questions of a kind's role are made again in steps of STEP, each in its own
   short transaction under the bank's write lock, so editors' saves go on between steps.
 """
@@ -30,11 +33,12 @@ import threading
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Engine, or_, update
+from sqlalchemy import Engine, func, or_, update
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import TemplateIn
-from quizapp.models import BankJob, utcnow
+from quizapp.game.quizzes import build_quizzes
+from quizapp.models import BankJob, Question, utcnow
 from quizapp.questions import live
 from quizapp.questions.generation import store_pairs
 from quizapp.questions.preview import TemplateDraft, preview_template
@@ -46,7 +50,15 @@ STEP = 1_000  # questions made again per transaction of a refresh
 STALE_AFTER = dt.timedelta(minutes=10)  # a running job untouched this long lost its worker
 _PROGRESS_EVERY = 0.5  # seconds between two progress commits of a publish's check
 
-AfterPublish = Callable[[Session], None]
+QUIZZES_NOW_QUESTIONS = 5_000  # past this many questions, quizzes are rebuilt in the background
+
+# Rebuilds the unplayed quizzes and says what it did (the app's own settings: quizapp.web).
+QuizBuilder = Callable[[Session], str]
+
+
+def default_quizzes(session: Session) -> str:
+    """The unplayed quizzes rebuilt with the default settings (no app to read them from)."""
+    return build_quizzes(session, today=utcnow().date()).line()
 
 
 def get(session: Session, job_id: int) -> BankJob | None:
@@ -74,6 +86,8 @@ def describe(job: BankJob) -> str:
     """What the job does, for the editor: "Publishing template x", ..."""
     if job.action == "publish":
         return f"Publishing template {job.subject_id}"
+    if job.action == "quizzes":
+        return "Rebuilding the unplayed quizzes"
     kind, _, role = job.subject_id.partition(":")
     return f"Refreshing the wrong answers of {kind} questions about the {role}"
 
@@ -114,33 +128,31 @@ def claim(session: Session) -> BankJob | None:
     return None
 
 
-def run_next(
-    session: Session, *, seed: int, after_publish: AfterPublish | None = None
-) -> BankJob | None:
+def run_next(session: Session, *, seed: int, quizzes: QuizBuilder | None = None) -> BankJob | None:
     """Claim and run one job; None when none is waiting."""
     job = claim(session)
     if job is not None:
-        run(session, job, seed=seed, after_publish=after_publish)
+        run(session, job, seed=seed, quizzes=quizzes)
     return job
 
 
-def drain(session: Session, *, seed: int, after_publish: AfterPublish | None = None) -> int:
+def drain(session: Session, *, seed: int, quizzes: QuizBuilder | None = None) -> int:
     """Run every waiting job, one after the other; how many ran."""
     ran = 0
-    while run_next(session, seed=seed, after_publish=after_publish) is not None:
+    while run_next(session, seed=seed, quizzes=quizzes) is not None:
         ran += 1
     return ran
 
 
-def run(
-    session: Session, job: BankJob, *, seed: int, after_publish: AfterPublish | None = None
-) -> None:
+def run(session: Session, job: BankJob, *, seed: int, quizzes: QuizBuilder | None = None) -> None:
     """Run a claimed job to its end: done, or failed with the reason on the row."""
     try:
         if job.action == "publish":
             message = _publish(session, job, seed)
-            if after_publish is not None and job.state == "running":
-                after_publish(session)
+            # Its own job: the publish is done, and other work may come first.
+            rebuild_quizzes_soon(session, editor_id=job.editor_id, quizzes=quizzes, now=False)
+        elif job.action == "quizzes":
+            message = (quizzes or default_quizzes)(session)
         elif job.action == "refresh":
             message = _refresh(session, job, seed)
         else:
@@ -154,6 +166,35 @@ def run(
         _end(session, job, "failed", "failed unexpectedly; the server's log says why")
     else:
         _end(session, job, "done", message)
+
+
+def rebuild_quizzes_soon(
+    session: Session,
+    *,
+    editor_id: int | None,
+    quizzes: QuizBuilder | None = None,
+    now: bool | None = None,
+) -> BankJob | None:
+    """Rebuild the unplayed quizzes after a change to published questions: at once for a bank
+    of up to QUIZZES_NOW_QUESTIONS questions (or as ``now`` says), else queued (once: a
+    rebuild still waiting covers this change too); the job, if queued. Commits."""
+    if now is None:
+        now = session.exec(select(func.count()).select_from(Question)).one() <= (
+            QUIZZES_NOW_QUESTIONS
+        )
+    if now:
+        (quizzes or default_quizzes)(session)
+        session.commit()
+        return None
+    waiting = session.exec(
+        select(BankJob).where(col(BankJob.action) == "quizzes", col(BankJob.state) == "queued")
+    ).first()
+    if waiting is not None:
+        return waiting
+    job = BankJob(action="quizzes", subject_id="*", payload={}, editor_id=editor_id)
+    session.add(job)
+    session.commit()
+    return job
 
 
 def _end(session: Session, job: BankJob, state: str, message: str) -> None:
@@ -257,10 +298,10 @@ class Worker:
         engine: Engine,
         *,
         seed: int,
-        after_publish: AfterPublish | None = None,
+        quizzes: QuizBuilder | None = None,
         poll: float = 1.0,
     ) -> None:
-        self.engine, self.seed, self.after_publish, self.poll = engine, seed, after_publish, poll
+        self.engine, self.seed, self.quizzes, self.poll = engine, seed, quizzes, poll
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="quizapp-jobs", daemon=True)
 
@@ -275,7 +316,7 @@ class Worker:
         while not self._stop.is_set():
             try:
                 with Session(self.engine, expire_on_commit=False) as session:
-                    ran = run_next(session, seed=self.seed, after_publish=self.after_publish)
+                    ran = run_next(session, seed=self.seed, quizzes=self.quizzes)
             except Exception:
                 # The database may be away for a moment: try again at the next poll.
                 log.exception("the bank's job worker could not take a job")
