@@ -24,7 +24,7 @@ from quizapp.models import EDITOR_ROLES, row_id, utcnow
 from quizapp.questions.browse import iter_question_exports
 from quizapp.questions.generation import GenerationReport, rebuild_questions
 from quizapp.workspace.accounts import EditorError, create_editor, get_editor_by_name, set_password
-from quizapp.workspace.edits import bank_is_empty, record_files_sync, unsaved_changes
+from quizapp.workspace.edits import bank_is_empty, lock_bank, record_files_sync, unsaved_changes
 from quizapp.workspace.review import pending_count
 
 # Below this many (template, fact) pairs a run is instant and a bar would only flicker.
@@ -138,21 +138,30 @@ def generate_command(seed: int | None, verbose: bool) -> None:
 @click.command("run-jobs")
 @with_appcontext
 def run_jobs_command() -> None:
-    """Run the bank's queued background work (publishes, refreshes) now, then stop.
+    """Run the bank's queued background work (publishes, refreshes, quizzes) now, then stop.
 
-    The app's processes run it themselves (BACKGROUND_JOBS); this is for when they do not.
+    The app's processes run it themselves (BACKGROUND_JOBS); this is for when they do not,
+    and it does nothing while one of them is the runner.
     """
     from quizapp.web.editor_jobs import quiz_builder
     from quizapp.workspace import jobs
 
     quizzes = quiz_builder(current_app)
     seed = current_app.config["GENERATION_SEED"]
-    session = get_session()
-    ran = 0
-    while (job := jobs.run_next(session, seed=seed, quizzes=quizzes)) is not None:
-        ran += 1
-        click.echo(f"Job {job.id} ({jobs.describe(job)}): {job.state}. {job.message or ''}")
-    click.echo(f"Ran {ran} background job{'' if ran == 1 else 's'}.")
+    leadership = jobs.Leadership(get_engine())
+    if not leadership.acquire():
+        click.echo("A server process runs the background jobs now: they are done there.")
+        return
+    try:
+        session = get_session()
+        jobs.requeue_orphans(session)
+        ran = 0
+        while (job := jobs.run_next(session, seed=seed, quizzes=quizzes)) is not None:
+            ran += 1
+            click.echo(f"Job {job.id} ({jobs.describe(job)}): {job.state}. {job.message or ''}")
+        click.echo(f"Ran {ran} background job{'' if ran == 1 else 's'}.")
+    finally:
+        leadership.release()
 
 
 @click.command("calibrate")
@@ -477,6 +486,7 @@ def load_bundle(path: Path | None, *, generating: bool = False) -> None:
         sys.exit(1)
     _upgrade_schema()
     session = get_session()
+    lock_bank(session)  # before its first write, as every change to the bank
     report = write_bank(session, bank, commit=False)
     mark_reviewed(session)
     record_files_sync(session, action="load", path=str(path))

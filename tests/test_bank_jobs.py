@@ -10,11 +10,12 @@ import re
 import threading
 
 import pytest
+from markupsafe import escape
 from sqlmodel import Session, select
 
 from quizapp.core.database import make_engine
 from quizapp.db import get_engine
-from quizapp.models import BankJob, Change, Entity, Fact, FactKind, Question, Template, utcnow
+from quizapp.models import BankJob, Change, Entity, Fact, FactKind, Question, Template
 from quizapp.workspace import edits, jobs
 from tests.factories import EDITOR_PASSWORD, make_editor
 from tests.test_editing import question_rows
@@ -184,7 +185,7 @@ def test_republishing_a_published_template_keeps_its_questions_until_the_job(db,
     assert question_rows(db) == full_rebuild(db)
 
 
-def test_a_job_is_claimed_by_one_worker_and_a_dead_workers_job_is_taken_again(db):
+def test_a_job_is_claimed_once_and_one_process_at_a_time_runs_them(db):
     job = BankJob(
         action="refresh",
         subject_id="award_win:winner",
@@ -192,20 +193,28 @@ def test_a_job_is_claimed_by_one_worker_and_a_dead_workers_job_is_taken_again(db
     )
     db.add(job)
     db.commit()
-    other = Session(db.get_bind())
+    engine = db.get_bind()
+    other = Session(engine)
+    first, second = jobs.Leadership(engine), jobs.Leadership(engine)
     try:
-        first = jobs.claim(db)
-        assert first is not None and first.id == job.id and first.state == "running"
+        taken = jobs.claim(db)
+        assert taken is not None and taken.id == job.id and taken.state == "running"
         assert jobs.claim(other) is None  # taken
 
-        # Its worker died long ago: another takes it up again.
-        first.started_at = utcnow() - jobs.STALE_AFTER - dt.timedelta(seconds=1)
-        db.add(first)
-        db.commit()
+        # One runner at a time; the next takes over once the first is gone, and queues
+        # again what it left running (it died with it).
+        assert first.acquire() and not second.acquire()
+        first.release()
+        assert second.acquire()
+        assert jobs.requeue_orphans(other) == 1
         again = jobs.claim(other)
         assert again is not None and again.id == job.id
-        assert jobs.claim(db) is None
+        # The first run, come back late, can no longer end it.
+        jobs._end(db, taken, "failed", "late")
+        db.expire_all()
+        assert db.get(BankJob, job.id).state == "running"
     finally:
+        second.release()
         other.close()
 
 
@@ -232,6 +241,22 @@ def test_the_worker_thread_runs_queued_work(db, everything_later, database_url):
         seed=SEED,
     )
     assert saved.jobs, "the correction changed a pool: its refresh was queued"
+    # Another such correction while it waits: the same refresh covers both.
+    second = rows[1]
+    more = db.exec(
+        select(Entity.id).where(Entity.type.in_(types), Entity.id.not_in(winners | {newcomer}))
+    ).first()
+    again = edits.save_fact(
+        db,
+        editor_id=None,
+        fact_id=second.id,
+        kind=second.kind,
+        article_id=second.article_id,
+        roles={**second.roles, "winner": more},
+        evidence=second.evidence,
+        seed=SEED,
+    )
+    assert again.jobs == saved.jobs
     engine = make_engine(database_url)
     finished = threading.Event()
 
@@ -429,3 +454,50 @@ def test_a_big_banks_quizzes_are_rebuilt_in_the_background_once(
         gone = {t.id for t in published[:2]}
         held = db.exec(select(QuizItem.template_id).where(QuizItem.quiz_id.in_(planned))).all()
         assert not gone & set(held)
+
+
+def test_a_new_version_waiting_or_refused_stays_on_the_templates_page(
+    bundled_app, as_editor, everything_later
+):
+    with Session(get_engine(bundled_app)) as db:
+        published = db.exec(
+            select(Template).where(Template.status == "published").order_by(Template.id)
+        ).first()
+        fields = {
+            "kind": published.kind,
+            "style": published.style,
+            "answer_role": published.answer_role,
+            "explanation": published.explanation or "",
+        }
+    url = f"/editor/templates/{published.id}"
+    asked = published.prompt.rstrip("?") + ", this year?"
+    as_editor.post(url, **fields, prompt=asked, action="publish")
+    page = as_editor.client.get(url).text
+    assert "A new version is being published in the background (waiting to start)" in page
+    assert f"Its prompt: <code>{escape(asked)}</code>" in page
+
+    # The kind lost a role meanwhile (as the job sees it): refused, and the text stays shown.
+    with Session(get_engine(bundled_app)) as db:
+        job = jobs.pending_publish(db, published.id)
+        broken = {**job.payload["template"], "prompt": asked.replace("?", " {gala}?")}
+        job.payload = {**job.payload, "template": broken}
+        db.add(job)
+        db.commit()
+        jobs.drain(db, seed=SEED)
+    page = as_editor.client.get(url).text
+    assert "A version you asked to publish was not published:" in page
+    assert "{gala}" in page and escape(published.prompt) in page
+    # Saving the template again settles it: the notice goes.
+    as_editor.post(url, **fields, prompt=published.prompt, action="draft")
+    assert "pending-publish" not in as_editor.client.get(url).text
+
+
+def test_run_jobs_leaves_the_work_to_a_server_process_that_runs_it(bundled_app):
+    runner = jobs.Leadership(get_engine(bundled_app))
+    assert runner.acquire()
+    try:
+        result = bundled_app.test_cli_runner().invoke(args=["run-jobs"])
+    finally:
+        runner.release()
+    assert result.exit_code == 0
+    assert "A server process runs the background jobs now" in result.output

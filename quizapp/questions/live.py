@@ -120,6 +120,7 @@ def catch_up(session: Session, kept: _Kept, version: tuple[int, dt.datetime] | N
                 new,
                 was_live=known[1] if known else False,
                 is_live=row is not None and not row.retired,
+                later=set(),  # the pairs are not wanted: only the indexes
             )
         elif subject == "template":
             template = session.exec(
@@ -130,6 +131,25 @@ def catch_up(session: Session, kept: _Kept, version: tuple[int, dt.datetime] | N
             context.set_template(template_info(template) if template else None, subject_id)
     kept.version = version
     return True
+
+
+def kept_version(session: Session) -> int | None:
+    """The id of the last change the kept context of ``session``'s database holds (None: it
+    was read before any); call it inside ``context``, which brought it up to date."""
+    with _LOCK:
+        kept = _KEPT.get(_database(session))
+        return kept.version[0] if kept is not None and kept.version is not None else None
+
+
+def bank_changed_since(session: Session, since: int | None, *, before: int) -> bool:
+    """Whether any change to the bank (not to quizzes or reports) was logged after change
+    ``since`` (None: ever) and before change ``before``."""
+    query = select(Change.id).where(
+        col(Change.id) > (since or 0),
+        col(Change.id) < before,
+        col(Change.subject).not_in(sorted(_OUTSIDE_THE_BANK)),
+    )
+    return session.exec(query.limit(1)).first() is not None
 
 
 def advance(session: Session, change_id: int) -> None:

@@ -297,6 +297,7 @@ def _form_page(
         retire_error=retire_error,
         requires_text=edits.requires_text(draft.requires),
         publish_now_facts=edits.PUBLISH_NOW_FACTS,
+        pending=jobs.pending_publish(db, template_id) if template_id else None,
     )
     return page, status
 

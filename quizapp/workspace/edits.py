@@ -71,6 +71,7 @@ from quizapp.questions.preview import Preview, TemplateDraft, can_publish, previ
 from quizapp.workspace.suggest import EntityLike, split_sentences
 
 EDITABLE_STATUSES = ("draft", "published")  # retiring is its own action
+_REVIEWED = "review"  # the change-log action of a review (quizapp.workspace.review)
 
 # Work that would hold a request for seconds goes to the background (quizapp.workspace.jobs),
 # with a progress bar, past these sizes: publishing a template of a kind with more facts, and
@@ -366,6 +367,16 @@ def _queue(
 ) -> BankJob:
     # In the save's own transaction: the work is queued if and only if the save lands. A
     # publish queued again replaces the one still waiting for the same template.
+    if action == "refresh":
+        waiting = session.exec(
+            select(BankJob).where(
+                col(BankJob.action) == action,
+                col(BankJob.subject_id) == subject_id,
+                col(BankJob.state) == "queued",
+            )
+        ).first()
+        if waiting is not None:
+            return waiting  # it will make them from the bank as it is when it runs
     if action == "publish":
         session.exec(
             update(BankJob)
@@ -537,6 +548,7 @@ def save_template(
         )
         made: tuple[QuestionDraft, ...] = ()
         publish_later: dict[str, Any] | None = None
+        asked = template
         if status == "published":
             draft = TemplateDraft(
                 kind,
@@ -548,7 +560,9 @@ def save_template(
                 {role: tuple(types) for role, types in template.requires.items()},
             )
             later = not now and len(context.facts_by_kind.get(kind, {})) > PUBLISH_NOW_FACTS
-            if checked is not None and checked.version == live.version_of(session, change.id):
+            if checked is not None and not live.bank_changed_since(
+                session, checked.version, before=change.id or 0
+            ):
                 preview = checked.preview
             else:
                 sample = live.PREVIEW_FACTS if later else None
@@ -583,8 +597,9 @@ def save_template(
             bank,
             context,
             subject_id=new_id,
-            detail=_diff(old, template),
-            templates={new_id: old},
+            detail=_diff(old, asked),
+            # A published template waiting for its new version is not changed meanwhile.
+            templates={} if template is old else {new_id: old},
             made=made,
             seed=seed,
             pending=Pending(templates={new_id}) if published and not publish_later else None,
@@ -597,14 +612,19 @@ def save_template(
 
 def _refuse_if_changed(session: Session, template_id: str, since: int, change: Change) -> None:
     # Under the bank's lock (the change's row is written): nothing can change it meanwhile.
-    last = session.exec(
-        select(func.max(Change.id)).where(
-            Change.subject == "template",
-            Change.subject_id == template_id,
+    # A review only lets its questions reach quizzes; a load from the files may replace it.
+    changed = session.exec(
+        select(Change.id)
+        .where(
+            col(Change.id) > since,
             col(Change.id) != change.id,
+            ((Change.subject == "template") & (Change.subject_id == template_id))
+            | (Change.subject == BANK_SUBJECT),
+            col(Change.action) != _REVIEWED,
         )
-    ).one()
-    if last is not None and last != since:
+        .limit(1)
+    ).first()
+    if changed is not None:
         message = (
             f"template {template_id} was changed after this publish was asked for:"
             " publish it again from its page"
@@ -614,10 +634,10 @@ def _refuse_if_changed(session: Session, template_id: str, since: int, change: C
 
 @dataclass(frozen=True)
 class Checked:
-    """A full preview of a template about to be published, and the bank's version it saw
-    (``quizapp.questions.live.version_of``)."""
+    """A full preview of a template about to be published, and the last change to the bank it
+    saw (``quizapp.questions.live.kept_version``)."""
 
-    version: tuple[int, dt.datetime] | None
+    version: int | None
     preview: Preview
 
 
@@ -1446,6 +1466,9 @@ def record_files_sync(session: Session, *, action: str, path: str) -> None:
 
     Does not commit: it belongs to the load's or the dump's transaction.
     """
+    # Under the bank's lock, as every change to it: change ids then come in commit order,
+    # which the kept contexts rely on (quizapp.questions.live.catch_up).
+    lock_bank(session)
     session.add(Change(subject=BANK_SUBJECT, subject_id=path[-120:], action=action))
 
 

@@ -8,16 +8,24 @@ has made no question yet, and a pool's other questions keep wrong answers that a
 (their facts did not change), merely not the ones a rebuild would draw now. Once every job is
 done, the questions are exactly what a full rebuild makes (tests/test_bank_jobs.py).
 
-A ``Worker`` thread per process runs them (the app starts one, quizapp.web); ``run_next`` claims
-the oldest waiting job with a conditional update, so two workers never run the same job, and a
-job whose worker died (running for longer than STALE_AFTER) is taken up again from the start:
-each step is whole, so doing one twice changes nothing.
+One process at a time runs them: each process of the app has a ``Worker`` thread (quizapp.web
+starts it), and only the one holding the database's jobs lock (``Leadership``: a PostgreSQL
+advisory lock held by a connection of its own, or a lock on a file beside the SQLite file)
+takes jobs; the others wait to take over. So one process, not every worker, holds the
+generator's context for them. The lock goes with its process: a new runner puts back in the
+queue the jobs its predecessor left running, and they are done again from the start (each step
+is whole, so doing one twice changes nothing). ``claim`` takes a job with a conditional update
+all the same, so that `quizapp run-jobs` and tests may call ``run_next`` directly.
 
-- publish: the draft is tried on every fact of its kind, outside the bank's write lock, its
-  progress committed as it goes; then it is published in one transaction with the questions
-  made (``edits.save_template(now=True, checked=...)``), or, if the preview found errors or
-  the template changed since, the job fails saying why and nothing is published. A rebuild
-  of the quizzes is queued after it.
+A job's progress is written by a thread of its own (``_Progress``): the work may hold the
+generator context's lock (quizapp.questions.live), under which nothing may wait for the
+database's write lock, since a save holds that lock while it waits for the context.
+
+- publish: the draft is tried on every fact of its kind, outside the bank's write lock (saves
+  served by the runner's own process wait for that check: about 4 s at 100,000 facts); then
+  it is published in one transaction with the questions made (``edits.save_template(now=True,
+  checked=...)``), or, if the preview found errors or the template changed since, the job
+  fails saying why and nothing is published. A rebuild of the quizzes is queued after it.
 - quizzes: the unplayed quizzes rebuilt (``QuizBuilder``: the app's settings), after a
   publish or any change to published questions of a big bank (``rebuild_quizzes_soon``):
   at 10,000 facts that alone takes seconds.
@@ -27,18 +35,20 @@ each step is whole, so doing one twice changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import fcntl
 import logging
 import threading
-import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import IO
 
-from sqlalchemy import Engine, func, or_, update
+from sqlalchemy import Connection, Engine, func, text, update
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import TemplateIn
 from quizapp.game.quizzes import build_quizzes
-from quizapp.models import BankJob, Question, utcnow
+from quizapp.models import BankJob, Change, Question, utcnow
 from quizapp.questions import live
 from quizapp.questions.generation import store_pairs
 from quizapp.questions.preview import TemplateDraft, preview_template
@@ -47,8 +57,9 @@ from quizapp.workspace import edits
 log = logging.getLogger(__name__)
 
 STEP = 1_000  # questions made again per transaction of a refresh
-STALE_AFTER = dt.timedelta(minutes=10)  # a running job untouched this long lost its worker
-_PROGRESS_EVERY = 0.5  # seconds between two progress commits of a publish's check
+PROGRESS_EVERY = 0.5  # seconds between two writes of a running job's progress
+TAKE_OVER_EVERY = 5.0  # seconds between a waiting process's tries to become the runner
+_JOBS_LOCK = 0x51_7A_B4_4A  # PostgreSQL advisory lock key of the jobs' runner ("QzBJ")
 
 QUIZZES_NOW_QUESTIONS = 5_000  # past this many questions, quizzes are rebuilt in the background
 
@@ -76,6 +87,28 @@ def latest(session: Session, action: str, subject_id: str) -> BankJob | None:
     return session.exec(query).first()
 
 
+def pending_publish(session: Session, template_id: str) -> BankJob | None:
+    """The publish of a new version of the template that waits, runs, or failed with nothing
+    saved to the template since (its text is then only in the job: the page shows it)."""
+    job = latest(session, "publish", template_id)
+    if job is None or job.state == "done":
+        return None
+    if job.state == "failed":
+        later = session.exec(
+            select(Change.id)
+            .where(
+                col(Change.subject) == "template",
+                col(Change.subject_id) == template_id,
+                col(Change.id) > job.payload.get("change", 0),
+                col(Change.action) != "review",
+            )
+            .limit(1)
+        ).first()
+        if later is not None:
+            return None
+    return job
+
+
 def waiting(session: Session) -> int:
     """How many jobs are queued or running."""
     query = select(BankJob.id).where(col(BankJob.state).in_(("queued", "running")))
@@ -93,30 +126,15 @@ def describe(job: BankJob) -> str:
 
 
 def claim(session: Session) -> BankJob | None:
-    """Take the oldest waiting job (or one whose worker died) for this worker, or None."""
-    stale = utcnow() - STALE_AFTER
+    """Take the oldest waiting job, or None."""
     candidates = session.exec(
-        select(BankJob.id, BankJob.state, BankJob.started_at)
-        .where(
-            or_(
-                col(BankJob.state) == "queued",
-                (col(BankJob.state) == "running") & (col(BankJob.started_at) < stale),
-            )
-        )
-        .order_by(col(BankJob.id))
-        .limit(5)
+        select(BankJob.id).where(col(BankJob.state) == "queued").order_by(col(BankJob.id)).limit(5)
     ).all()
-    for job_id, state, started_at in candidates:
+    for job_id in candidates:
         # Taken only if nobody took it since it was read: the update's condition says so.
         taken = session.exec(
             update(BankJob)
-            .where(
-                col(BankJob.id) == job_id,
-                col(BankJob.state) == state,
-                col(BankJob.started_at).is_(None)
-                if started_at is None
-                else col(BankJob.started_at) == started_at,
-            )
+            .where(col(BankJob.id) == job_id, col(BankJob.state) == "queued")
             .values(state="running", started_at=utcnow(), done=0)
         )
         session.commit()
@@ -144,27 +162,44 @@ def drain(session: Session, *, seed: int, quizzes: QuizBuilder | None = None) ->
     return ran
 
 
+def requeue_orphans(session: Session) -> int:
+    """Put back in the queue the jobs a runner that is gone left running; how many."""
+    result = session.exec(
+        update(BankJob)
+        .where(col(BankJob.state) == "running")
+        .values(state="queued", started_at=None, done=0)
+    )
+    session.commit()
+    return result.rowcount or 0
+
+
 def run(session: Session, job: BankJob, *, seed: int, quizzes: QuizBuilder | None = None) -> None:
     """Run a claimed job to its end: done, or failed with the reason on the row."""
+    progress = _Progress(session.get_bind(), job)
+    progress.start()
     try:
         if job.action == "publish":
-            message = _publish(session, job, seed)
+            message = _publish(session, job, seed, progress)
             # Its own job: the publish is done, and other work may come first.
             rebuild_quizzes_soon(session, editor_id=job.editor_id, quizzes=quizzes, now=False)
         elif job.action == "quizzes":
             message = (quizzes or default_quizzes)(session)
         elif job.action == "refresh":
-            message = _refresh(session, job, seed)
+            message = _refresh(session, job, seed, progress)
         else:
             raise ValueError(f"unknown job action {job.action!r}")
     except edits.EditError as error:
         session.rollback()
+        progress.stop()
         _end(session, job, "failed", "; ".join(p.message for p in error.problems))
     except Exception:
         session.rollback()
+        progress.stop()
         log.exception("bank job %s failed", job.id)
         _end(session, job, "failed", "failed unexpectedly; the server's log says why")
     else:
+        progress.stop()
+        job.total = progress.total
         _end(session, job, "done", message)
 
 
@@ -198,29 +233,61 @@ def rebuild_quizzes_soon(
 
 
 def _end(session: Session, job: BankJob, state: str, message: str) -> None:
+    # Only while it is still this run's: a runner that took over may have queued it again.
+    values: dict[str, object] = {"state": state, "message": message, "finished_at": utcnow()}
+    if state == "done":
+        values["done"] = job.total
     session.exec(
         update(BankJob)
-        .where(col(BankJob.id) == job.id)
-        .values(state=state, message=message, finished_at=utcnow(), done=job.total)
-        if state == "done"
-        else update(BankJob)
-        .where(col(BankJob.id) == job.id)
-        .values(state=state, message=message, finished_at=utcnow())
+        .where(
+            col(BankJob.id) == job.id,
+            col(BankJob.state) == "running",
+            col(BankJob.started_at) == job.started_at,
+        )
+        .values(**values)
     )
     session.commit()
     job.state, job.message = state, message
 
 
-def _progress(session: Session, job: BankJob, done: int, total: int | None = None) -> None:
-    values: dict[str, int] = {"done": done}
-    if total is not None:
-        values["total"] = job.total = total
-    job.done = done
-    session.exec(update(BankJob).where(col(BankJob.id) == job.id).values(**values))
-    session.commit()
+class _Progress:
+    """A running job's progress (``done`` of ``total``), written every PROGRESS_EVERY seconds
+    by a thread with a connection of its own, and read by the job's page."""
+
+    def __init__(self, engine: Engine | Connection, job: BankJob) -> None:
+        self.engine, self.job_id = engine, job.id
+        self.done, self.total = 0, job.total
+        self._written: tuple[int, int] | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="quizapp-job-progress")
+        self._thread.daemon = True
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(PROGRESS_EVERY):
+            now = (self.done, self.total)
+            if now == self._written:
+                continue
+            try:
+                with Session(self.engine) as session:
+                    session.exec(
+                        update(BankJob)
+                        .where(col(BankJob.id) == self.job_id, col(BankJob.state) == "running")
+                        .values(done=now[0], total=now[1])
+                    )
+                    session.commit()
+                self._written = now
+            except Exception:  # the database busy or away: the next tick tries again
+                log.debug("could not write the progress of job %s", self.job_id, exc_info=True)
 
 
-def _publish(session: Session, job: BankJob, seed: int) -> str:
+def _publish(session: Session, job: BankJob, seed: int, progress: _Progress) -> str:
     template = TemplateIn.model_validate(job.payload["template"])
     draft = TemplateDraft(
         template.kind,
@@ -231,23 +298,18 @@ def _publish(session: Session, job: BankJob, seed: int) -> str:
         template.id,
         {role: tuple(types) for role, types in template.requires.items()},
     )
-    # Every fact tried first, with no lock on the bank: editors save on meanwhile.
+    # Every fact tried first, with no lock on the bank: other processes' editors save on.
     with live.context(session) as context:
-        version = live.version_of(session)
-        total = len(context.facts_by_kind.get(template.kind, {}))
-        _progress(session, job, 0, total)
-        tried, last = 0, time.monotonic()
+        version = live.kept_version(session)
+        progress.total = len(context.facts_by_kind.get(template.kind, {}))
 
         def tick(count: int) -> None:
-            nonlocal tried, last
-            tried += count
-            if time.monotonic() - last >= _PROGRESS_EVERY:
-                last = time.monotonic()
-                _progress(session, job, tried)
+            progress.done += count
 
         preview = preview_template(
             context.bank, draft, seed=seed, context=context, on_progress=tick
         )
+    session.expire_all()  # what the publish reads, it reads as it is now
     saved = edits.save_template(
         session,
         editor_id=job.editor_id,
@@ -268,30 +330,79 @@ def _publish(session: Session, job: BankJob, seed: int) -> str:
     return f"Published: makes {saved.questions} {noun}, shown to players once reviewed."
 
 
-def _refresh(session: Session, job: BankJob, seed: int) -> str:
+def _refresh(session: Session, job: BankJob, seed: int, progress: _Progress) -> str:
     kind, role = job.payload["kind"], job.payload["role"]
     with live.context(session) as context:
         pairs = sorted(context.pool_pairs([(kind, role)]))
-    _progress(session, job, 0, len(pairs))
+    progress.total = len(pairs)
     for start in range(0, len(pairs), STEP):
-        step = pairs[start : start + STEP]
-        # The progress write comes first: it takes SQLite's write lock (quizapp.db).
+        # The bank's write lock first, then the context: the order every save takes them in.
+        # On SQLite the first write takes it (quizapp.db): the job's own row, as it is.
         edits.lock_bank(session)
-        _progress_in(session, job, start)
+        session.exec(update(BankJob).where(col(BankJob.id) == job.id).values(done=start))
         with live.context(session) as context:
-            store_pairs(session, context, seed, step)
+            store_pairs(session, context, seed, pairs[start : start + STEP])
         session.commit()
+        progress.done = min(start + STEP, len(pairs))
     noun = "question" if len(pairs) == 1 else "questions"
     return f"Made {len(pairs)} {noun} again with wrong answers drawn from the pool as it is now."
 
 
-def _progress_in(session: Session, job: BankJob, done: int) -> None:
-    job.done = done
-    session.exec(update(BankJob).where(col(BankJob.id) == job.id).values(done=done))
+class Leadership:
+    """The database's jobs lock: held by the one process that runs the jobs, until it ends.
+
+    PostgreSQL: a session-level advisory lock on a connection kept for it. SQLite: an exclusive
+    lock on the file ``<database file>.jobs-lock`` (one machine holds a SQLite file). Either
+    goes when its process does, however it ends.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Connection | None = None
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> bool:
+        if self.engine.dialect.name == "postgresql":
+            connection = self.engine.connect()
+            got = connection.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": _JOBS_LOCK}
+            ).scalar()
+            connection.commit()  # the lock outlives the transaction; the connection keeps it
+            if got:
+                self._connection = connection
+                return True
+            connection.close()
+            return False
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            return True  # a database of this process alone
+        handle = Path(database + ".jobs-lock").open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    def release(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": _JOBS_LOCK}
+                )
+                self._connection.commit()
+            self._connection.close()
+            self._connection = None
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
 
 
 class Worker:
-    """A daemon thread running the database's jobs as they come, one at a time."""
+    """A daemon thread that becomes the runner of the database's jobs when no other process
+    is, and then runs them as they come, one at a time."""
 
     def __init__(
         self,
@@ -302,6 +413,8 @@ class Worker:
         poll: float = 1.0,
     ) -> None:
         self.engine, self.seed, self.quizzes, self.poll = engine, seed, quizzes, poll
+        self.leadership = Leadership(engine)
+        self.leading = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="quizapp-jobs", daemon=True)
 
@@ -313,13 +426,34 @@ class Worker:
         self._thread.join(timeout)
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                with Session(self.engine, expire_on_commit=False) as session:
-                    ran = run_next(session, seed=self.seed, quizzes=self.quizzes)
-            except Exception:
-                # The database may be away for a moment: try again at the next poll.
-                log.exception("the bank's job worker could not take a job")
-                ran = None
-            if ran is None:
-                self._stop.wait(self.poll)
+        try:
+            while not self._stop.is_set():
+                if not self.leading and not self._take_over():
+                    self._stop.wait(TAKE_OVER_EVERY)
+                    continue
+                try:
+                    with Session(self.engine, expire_on_commit=False) as session:
+                        ran = run_next(session, seed=self.seed, quizzes=self.quizzes)
+                except Exception:
+                    # The database may be away for a moment: try again at the next poll.
+                    log.exception("the bank's job worker could not take a job")
+                    ran = None
+                if ran is None:
+                    self._stop.wait(self.poll)
+        finally:
+            self.leadership.release()
+            self.leading = False
+
+    def _take_over(self) -> bool:
+        try:
+            if not self.leadership.acquire():
+                return False
+            with Session(self.engine) as session:
+                if requeued := requeue_orphans(session):
+                    log.warning("%s background jobs left running are queued again", requeued)
+        except Exception:
+            self.leadership.release()
+            log.exception("the bank's job worker could not become the runner")
+            return False
+        self.leading = True
+        return True
