@@ -238,6 +238,21 @@ def app(database_url: str):
     get_engine(app).dispose()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "job_worker: the app may start its background job worker (quizapp.web)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_job_worker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps made here as served (not TESTING) start no job worker, unless a test is marked
+    ``job_worker``: a worker left running would take jobs from later tests' databases (the
+    PostgreSQL tests share one)."""
+    if request.node.get_closest_marker("job_worker") is None:
+        monkeypatch.setattr("quizapp.web.editor_jobs.start_worker", lambda app: None)
+
+
 @pytest.fixture(autouse=True)
 def no_kept_bank_context() -> Iterator[None]:
     """Each test's workspace starts without a generator context kept from another test's

@@ -4,7 +4,6 @@ exactly what a full rebuild makes. Domain tests need no app; the pages' are at t
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import re
 import threading
@@ -350,6 +349,7 @@ def test_run_jobs_command_runs_what_waits(bundled_app, everything_later):
     assert result.output.rstrip().endswith("Ran 2 background jobs.")
 
 
+@pytest.mark.job_worker
 def test_the_apps_first_request_starts_a_worker_that_publishes(db, everything_later, database_url):
     import os
 
@@ -412,8 +412,8 @@ def test_a_template_changed_while_its_publish_waits_is_not_published_over(
 def test_a_big_banks_quizzes_are_rebuilt_in_the_background_once(
     bundled_app, as_editor, monkeypatch
 ):
-    from quizapp.game.quizzes import plan_quizzes
     from quizapp.models import QuizItem
+    from tests.test_editor_templates_web import planned_and_stored_quizzes
 
     monkeypatch.setattr(jobs, "QUIZZES_NOW_QUESTIONS", 0)
     with Session(get_engine(bundled_app)) as db:
@@ -435,21 +435,7 @@ def test_a_big_banks_quizzes_are_rebuilt_in_the_background_once(
         db.expire_all()
         assert db.get(BankJob, waiting[0].id).state == "done"
         # Each unplayed quiz holds what a fresh plan holds, without the retired templates.
-        planned = {
-            plan.id: list(plan.question_ids)
-            for plan in plan_quizzes(db, today=dt.date(2026, 1, 1))
-            if plan.scope != "daily"
-        }
-        built = {
-            quiz_id: list(
-                db.exec(
-                    select(QuizItem.question_id)
-                    .where(QuizItem.quiz_id == quiz_id)
-                    .order_by(QuizItem.position)
-                )
-            )
-            for quiz_id in planned
-        }
+        planned, built = planned_and_stored_quizzes(db)
         assert built == planned
         gone = {t.id for t in published[:2]}
         held = db.exec(select(QuizItem.template_id).where(QuizItem.quiz_id.in_(planned))).all()

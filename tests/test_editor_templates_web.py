@@ -259,23 +259,29 @@ def test_publishing_rebuilds_the_unplayed_quizzes(app, as_editor):
 
     with fresh(app) as db:
         assert db.exec(select(Question.id).where(Question.template_id == NEW_ID)).all()
-        planned = {
-            plan.id: list(plan.question_ids)
-            for plan in plan_quizzes(db, today=dt.date(2026, 1, 1))
-            if plan.scope != "daily"
-        }
-        stored = {
-            quiz_id: list(
-                db.exec(
-                    select(QuizItem.question_id)
-                    .where(QuizItem.quiz_id == quiz_id)
-                    .order_by(QuizItem.position)
-                )
-            )
-            for quiz_id in planned
-        }
+        planned, stored = planned_and_stored_quizzes(db)
     assert planned["event-vma-2010"]
     assert stored == planned
+
+
+def planned_and_stored_quizzes(db: Session) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each automatic quiz but the daily one as a fresh plan makes it, and as it is stored."""
+    planned = {
+        plan.id: list(plan.question_ids)
+        for plan in plan_quizzes(db, today=dt.date(2026, 1, 1))
+        if plan.scope != "daily"
+    }
+    stored = {
+        quiz_id: list(
+            db.exec(
+                select(QuizItem.question_id)
+                .where(QuizItem.quiz_id == quiz_id)
+                .order_by(QuizItem.position)
+            )
+        )
+        for quiz_id in planned
+    }
+    return planned, stored
 
 
 def test_the_preview_of_a_new_template_needs_no_saving(app, as_editor):
