@@ -175,3 +175,4 @@ def _register_pages_and_api(app: "Flask") -> None:
     app.register_blueprint(editor_jobs.bp, url_prefix="/editor/jobs")
     app.register_blueprint(editor_jobs.api_bp, url_prefix="/editor/api/jobs")
     editor_jobs.start_worker(app)
+    editor_jobs.warm_up_for_editors(app)

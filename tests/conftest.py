@@ -240,17 +240,19 @@ def app(database_url: str):
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "job_worker: the app may start its background job worker (quizapp.web)"
+        "markers",
+        "job_worker: the app may start its job worker and read ahead (quizapp.web.editor_jobs)",
     )
 
 
 @pytest.fixture(autouse=True)
 def no_job_worker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Apps made here as served (not TESTING) start no job worker, unless a test is marked
-    ``job_worker``: a worker left running would take jobs from later tests' databases (the
-    PostgreSQL tests share one)."""
+    """Apps made here as served (not TESTING) start no job worker and read no generator
+    context ahead, unless a test is marked ``job_worker``: a thread left running would take
+    jobs from, or leave a context to, later tests' databases (the PostgreSQL tests share one)."""
     if request.node.get_closest_marker("job_worker") is None:
         monkeypatch.setattr("quizapp.web.editor_jobs.start_worker", lambda app: None)
+        monkeypatch.setattr("quizapp.web.editor_jobs.warm_up_for_editors", lambda app: None)
 
 
 @pytest.fixture(autouse=True)

@@ -487,3 +487,39 @@ def test_run_jobs_leaves_the_work_to_a_server_process_that_runs_it(bundled_app):
         runner.release()
     assert result.exit_code == 0
     assert "A server process runs the background jobs now" in result.output
+
+
+@pytest.mark.job_worker
+def test_an_editor_opening_a_saving_page_has_the_context_read_ahead(
+    bundled_app, bundled_database_url, faker
+):
+    import time
+
+    from quizapp import create_app
+    from quizapp.questions import live
+    from tests.conftest import EditorAuth
+
+    served = create_app(
+        {
+            "SECRET_KEY": "a-secret-key-of-the-test-" * 2,
+            "DATABASE_URL": bundled_database_url,
+            "BACKGROUND_JOBS": False,
+        }
+    )
+    with Session(get_engine(served)) as db:
+        make_editor(db, faker, name="Warm")
+    database = get_engine(served).url.render_as_string(hide_password=False)
+    with served.app_context():  # the CSRF token lives in this app's context
+        auth = EditorAuth(served.test_client())
+        assert auth.login("Warm", EDITOR_PASSWORD).status_code == 302
+        assert database not in live._KEPT
+
+        assert auth.client.get("/editor/templates/").status_code == 200
+
+    deadline = time.monotonic() + 60  # a bound on a slow machine, not a speed check
+    while database not in live._KEPT and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert database in live._KEPT
+    # Kept and current: the next call starts nothing.
+    assert live.warm_up(get_engine(served)) is False
+    get_engine(served).dispose()

@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from quizapp.models import Change, Fact, Template
 from quizapp.questions.generation import BankContext, fact_info, snapshot, template_info
 from quizapp.questions.preview import Preview, TemplateDraft, preview_template
+
+log = logging.getLogger(__name__)
 
 # One context per database, used by one thread at a time: a save changes it in place.
 _LOCK = threading.RLock()
@@ -130,6 +134,39 @@ def catch_up(session: Session, kept: _Kept, version: tuple[int, dt.datetime] | N
             ).first()
             context.set_template(template_info(template) if template else None, subject_id)
     kept.version = version
+    return True
+
+
+_WARMING: set[str] = set()  # databases whose context a thread is reading
+
+
+def warm_up(engine: Engine) -> bool:
+    """Start reading the context of ``engine``'s database in a thread of its own, unless it
+    is kept or being read: an editor's first save or preview in this process then waits for
+    what is left of that (seconds at 100,000 facts) rather than for all of it. Whether a
+    thread was started."""
+    database = engine.url.render_as_string(hide_password=False)
+    # Never waits: whoever holds the lock is using the context or reading it already.
+    if database in _KEPT or not _LOCK.acquire(blocking=False):
+        return False
+    try:
+        if database in _KEPT or database in _WARMING:
+            return False
+        _WARMING.add(database)
+    finally:
+        _LOCK.release()
+
+    def read() -> None:
+        try:
+            with Session(engine) as session, context(session):
+                pass
+        except Exception:  # the first save reads it then, and says what is wrong
+            log.warning("could not read the bank's generator context ahead", exc_info=True)
+        finally:
+            with _LOCK:
+                _WARMING.discard(database)
+
+    threading.Thread(target=read, name="quizapp-warm-up", daemon=True).start()
     return True
 
 

@@ -13,7 +13,7 @@ import os
 import threading
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, render_template, url_for
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -24,6 +24,7 @@ from quizapp.core.settings import QuizSettings
 from quizapp.db import get_engine, get_session
 from quizapp.game.quizzes import build_quizzes
 from quizapp.models import BankJob, utcnow
+from quizapp.questions import live
 from quizapp.web import auth
 from quizapp.web.auth import editor_required, error_page
 from quizapp.workspace import jobs
@@ -111,6 +112,23 @@ def quiz_builder(app: Flask) -> jobs.QuizBuilder:
         return build_quizzes(session, today=utcnow().date(), settings=settings).line()
 
     return build
+
+
+# The pages from which editors save facts and templates: opening one starts reading the bank's
+# generator context in this process, if it has none yet (quizapp.questions.live.warm_up).
+_SAVING_PAGES = frozenset({"editor_templates", "editor_templates_api", "editor_articles"})
+
+
+def warm_up_for_editors(app: Flask) -> None:
+    """Read the generator context ahead when an editor opens a page they save from (not in
+    tests: a thread finishing after a test would leave its context to the next)."""
+    if app.testing:
+        return
+
+    @app.before_request
+    def _warm_up() -> None:
+        if request.blueprint in _SAVING_PAGES and current_user.is_authenticated:
+            live.warm_up(get_engine(current_app))
 
 
 _STARTED: dict[tuple[int, int], jobs.Worker] = {}  # by (process, app)
