@@ -14,6 +14,7 @@ from quizapp.game.quizzes import (
     create_quiz,
     ensure_daily_quiz,
     list_quizzes,
+    plan_quizzes,
     publish_quiz,
 )
 from quizapp.models import (
@@ -343,3 +344,18 @@ def test_building_never_touches_editors_quizzes(session, editor):
             (i.question_id, i.prompt) for i in items
         ]
     assert session.get(Quiz, hand_picked.id).status == "draft"
+
+
+def test_planning_some_quizzes_reads_their_questions_and_plans_them_as_planning_all(session):
+    # A retirement replans only the quizzes holding its questions, from their scopes' own
+    # questions (quizapp.game.quizzes.rebuild_quizzes_holding): the same plans as a full run.
+    day = dt.date(2026, 3, 4)
+    everything = {plan.id: plan for plan in plan_quizzes(session, today=day)}
+    scoped = sorted(quiz_id for quiz_id in everything if not quiz_id.startswith("daily-"))
+    assert {q.split("-")[0] for q in scoped} == {"article", "event", "entity"}
+    by_scope = {s: [q for q in scoped if q.startswith(f"{s}-")] for s in ("article", "event")}
+    by_scope["entity"] = [q for q in scoped if q.startswith("entity-")]
+    # Each scope alone (so that no other scope's questions come along), then mixed.
+    for some in (*(ids[:2] for ids in by_scope.values()), by_scope["entity"][-3:], scoped[::3]):
+        planned = plan_quizzes(session, today=day, only=set(some))
+        assert {plan.id: plan for plan in planned} == {q: everything[q] for q in some}

@@ -248,7 +248,7 @@ def plan_quizzes(
             return None
         return _plan(scope, scope_id, *args, **kwargs)
 
-    loaded = _load_rows(session)
+    loaded = _load_rows(session, _questions_of_scopes(only, today))
     clues = _QuestionClues(session)
     by_article: dict[str, list[_Row]] = defaultdict(list)
     by_fact: dict[str, list[_Row]] = defaultdict(list)
@@ -270,9 +270,10 @@ def plan_quizzes(
         plans.append(plan_of("event", event_id, entities[event_id].name, rows, count, clues))
 
     by_entity: dict[str, list[_Row]] = defaultdict(list)
-    for fact_id, entity_id in session.exec(
-        select(FactEntity.fact_id, FactEntity.entity_id).distinct()
-    ):
+    named = select(FactEntity.fact_id, FactEntity.entity_id).distinct()
+    if only is not None:
+        named = named.where(col(FactEntity.entity_id).in_(sorted(_scope_ids(only, "entity"))))
+    for fact_id, entity_id in session.exec(named):
         by_entity[entity_id].extend(by_fact.get(fact_id, ()))
     for entity_id, rows in sorted(by_entity.items()):
         entity = entities[entity_id]
@@ -284,6 +285,32 @@ def plan_quizzes(
     if only is None or f"daily-{today.isoformat()}" in only:
         plans.append(plan_daily([row for row, _ in loaded], today, count, clues))
     return [plan for plan in plans if plan is not None]
+
+
+def _scope_ids(only: Collection[str], scope: str) -> set[str]:
+    return {
+        quiz_id.removeprefix(f"{scope}-") for quiz_id in only if quiz_id.startswith(f"{scope}-")
+    }
+
+
+def _questions_of_scopes(only: Collection[str] | None, today: dt.date) -> Any:
+    """The condition on Question that selects every question the quizzes ``only`` could ask
+    (None: all of them, as for a daily mix, which draws from the whole bank): a scope's quiz
+    is planned from its own questions alone, so planning from these gives the same plans."""
+    if only is None or f"daily-{today.isoformat()}" in only:
+        return None
+    events = _scope_ids(only, "event")
+    return or_(
+        col(Question.article_id).in_(sorted(_scope_ids(only, "article"))),
+        col(Question.article_id).in_(
+            select(Article.id).where(col(Article.event_id).in_(sorted(events)))
+        ),
+        col(Question.fact_id).in_(
+            select(FactEntity.fact_id).where(
+                col(FactEntity.entity_id).in_(sorted(_scope_ids(only, "entity")))
+            )
+        ),
+    )
 
 
 def _plan(
