@@ -421,7 +421,7 @@ class Worker:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 60.0) -> None:
         self._stop.set()
         self._thread.join(timeout)
 
