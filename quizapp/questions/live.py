@@ -48,7 +48,7 @@ def _database(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=False)
 
 
-def version_of(session: Session, before: int | None = None) -> tuple[int, dt.datetime] | None:
+def _version(session: Session, before: int | None = None) -> tuple[int, dt.datetime] | None:
     """The bank's last logged change (before change ``before``, if given) as (id, time)."""
     query = select(Change.id, Change.at).order_by(col(Change.id).desc()).limit(1)
     if before is not None:
@@ -68,7 +68,7 @@ def context(session: Session, *, before: int | None = None) -> Iterator[BankCont
     """
     with _LOCK:
         database = _database(session)
-        version = version_of(session, before)
+        version = _version(session, before)
         kept = _KEPT.get(database)
         if kept is None or (kept.version != version and not catch_up(session, kept, version)):
             kept = _KEPT[database] = _Kept(version, BankContext(snapshot(session)))

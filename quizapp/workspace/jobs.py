@@ -109,12 +109,6 @@ def pending_publish(session: Session, template_id: str) -> BankJob | None:
     return job
 
 
-def waiting(session: Session) -> int:
-    """How many jobs are queued or running."""
-    query = select(BankJob.id).where(col(BankJob.state).in_(("queued", "running")))
-    return len(session.exec(query).all())
-
-
 def describe(job: BankJob) -> str:
     """What the job does, for the editor: "Publishing template x", ..."""
     if job.action == "publish":
@@ -235,8 +229,8 @@ def rebuild_quizzes_soon(
 def _end(session: Session, job: BankJob, state: str, message: str) -> None:
     # Only while it is still this run's: a runner that took over may have queued it again.
     values: dict[str, object] = {"state": state, "message": message, "finished_at": utcnow()}
-    if state == "done":
-        values["done"] = job.total
+    if state == "done":  # a job shorter than a progress tick never had them written
+        values["done"] = values["total"] = job.total
     session.exec(
         update(BankJob)
         .where(
