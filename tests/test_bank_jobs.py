@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from quizapp.core.database import make_engine
 from quizapp.db import get_engine
-from quizapp.models import BankJob, Change, Entity, Fact, FactKind, Question, Template
+from quizapp.models import BankJob, Change, Entity, Fact, FactKind, Question, Quiz, Template
 from quizapp.workspace import edits, jobs
 from tests.factories import EDITOR_PASSWORD, make_editor
 from tests.test_editing import question_rows
@@ -259,7 +259,7 @@ def test_the_worker_thread_runs_queued_work(db, everything_later, database_url):
     engine = make_engine(database_url)
     finished = threading.Event()
 
-    def quizzes(_session: Session) -> str:  # never called: no publish
+    def quizzes(_session: Session, _progress: object) -> str:  # never called: no publish
         finished.set()
         return ""
 
@@ -433,7 +433,10 @@ def test_a_big_banks_quizzes_are_rebuilt_in_the_background_once(
         jobs.drain(db, seed=SEED)
 
         db.expire_all()
-        assert db.get(BankJob, waiting[0].id).state == "done"
+        done = db.get(BankJob, waiting[0].id)
+        assert done.state == "done"
+        # Its progress counted the scopes planned: every quiz is one (and some made none).
+        assert done.done == done.total >= len(db.exec(select(Quiz)).all()) > 0
         # Each unplayed quiz holds what a fresh plan holds, without the retired templates.
         planned, built = planned_and_stored_quizzes(db)
         assert built == planned

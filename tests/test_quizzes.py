@@ -18,10 +18,12 @@ from quizapp.game.quizzes import (
     publish_quiz,
 )
 from quizapp.models import (
+    Article,
     Attempt,
     AttemptAnswer,
     Change,
     Editor,
+    Entity,
     FactEntity,
     Player,
     Question,
@@ -359,3 +361,19 @@ def test_planning_some_quizzes_reads_their_questions_and_plans_them_as_planning_
     for some in (*(ids[:2] for ids in by_scope.values()), by_scope["entity"][-3:], scoped[::3]):
         planned = plan_quizzes(session, today=day, only=set(some))
         assert {plan.id: plan for plan in planned} == {q: everything[q] for q in some}
+
+
+def test_a_rebuild_tells_its_progress_scope_by_scope(session):
+    # The editors' job page shows a rebuild's progress (quizapp.workspace.jobs): one step per
+    # scope considered, each article, event and entity and the day's mix, made a quiz or not.
+    told: list[tuple[int, int]] = []
+
+    build_quizzes(session, today=TODAY, on_progress=lambda done, total: told.append((done, total)))
+
+    articles = session.exec(select(Article)).all()
+    events = {a.event_id for a in articles if a.event_id}
+    named = session.exec(select(FactEntity.entity_id).distinct()).all()
+    entities = {e.id for e in session.exec(select(Entity)) if e.id in named and e.type != "event"}
+    scopes = len(articles) + len(events) + len(entities) + 1
+    assert told == [(n, scopes) for n in range(1, scopes + 1)]
+    assert len(session.exec(select(Quiz)).all()) <= scopes

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,8 @@ from quizapp.models import (
 )
 
 MIN_FACTS = 5  # a scope with fewer facts is no quiz worth a leaderboard
+
+Progress = Callable[[int, int], None]  # (done, total), for a long rebuild's progress bar
 
 
 @dataclass(frozen=True)
@@ -235,39 +237,47 @@ def plan_quizzes(
     today: dt.date,
     count: int = QUESTIONS_PER_QUIZ,
     only: Collection[str] | None = None,
+    on_progress: Progress | None = None,
 ) -> list[QuizPlan]:
     """Plan every scope quiz the current questions allow, and today's daily mix.
 
     Every article, event and entity (but events, which have their own quizzes) whose questions
     cover MIN_FACTS facts or more gets a quiz; `quizapp.game.selection` picks and orders it.
     ``only``: plan just the quizzes with these ids (selection is the costly part).
+    ``on_progress(done, total)``: called after each scope is planned.
     """
-
-    def plan_of(scope: str, scope_id: str, *args: Any, **kwargs: Any) -> QuizPlan | None:
-        if only is not None and f"{scope}-{scope_id}" not in only:
-            return None
-        return _plan(scope, scope_id, *args, **kwargs)
-
     loaded = _load_rows(session, _questions_of_scopes(only, today))
-    clues = _QuestionClues(session)
     by_article: dict[str, list[_Row]] = defaultdict(list)
     by_fact: dict[str, list[_Row]] = defaultdict(list)
     for row, article_id in loaded:
         by_article[article_id].append(row)
         by_fact[row.fact_id].append(row)
 
-    plans: list[QuizPlan | None] = []
-    articles = session.exec(select(Article.id, Article.title, Article.event_id)).all()
+    # Every scope to plan, first, so that the progress has its total.
+    scopes: list[tuple[str, str, str, list[_Row], str | None]] = []
+    of_articles = select(Article.id, Article.title, Article.event_id)
+    if only is not None:
+        of_articles = of_articles.where(
+            or_(
+                col(Article.id).in_(sorted(_scope_ids(only, "article"))),
+                col(Article.event_id).in_(sorted(_scope_ids(only, "event"))),
+            )
+        )
     by_event: dict[str, list[_Row]] = defaultdict(list)
-    for article_id, title, event_id in sorted(articles):
+    for article_id, title, event_id in sorted(session.exec(of_articles).all()):
         if event_id:
             by_event[event_id].extend(by_article.get(article_id, ()))
-        rows = by_article.get(article_id, [])
-        plans.append(plan_of("article", article_id, title, rows, count, clues))
+        scopes.append(("article", article_id, title, by_article.get(article_id, []), None))
 
-    entities = {e.id: e for e in session.exec(select(Entity))}
+    # Names and types only, and with ``only`` only its scopes' (a bank has many entities).
+    named_entities = select(Entity.id, Entity.name, Entity.type)
+    if only is not None:
+        wanted = _scope_ids(only, "entity") | _scope_ids(only, "event")
+        named_entities = named_entities.where(col(Entity.id).in_(sorted(wanted)))
+    entities = {id_: (name, type_) for id_, name, type_ in session.exec(named_entities)}
     for event_id, rows in sorted(by_event.items()):
-        plans.append(plan_of("event", event_id, entities[event_id].name, rows, count, clues))
+        if event_id in entities:  # else not one of ``only``
+            scopes.append(("event", event_id, entities[event_id][0], rows, None))
 
     by_entity: dict[str, list[_Row]] = defaultdict(list)
     named = select(FactEntity.fact_id, FactEntity.entity_id).distinct()
@@ -276,15 +286,25 @@ def plan_quizzes(
     for fact_id, entity_id in session.exec(named):
         by_entity[entity_id].extend(by_fact.get(fact_id, ()))
     for entity_id, rows in sorted(by_entity.items()):
-        entity = entities[entity_id]
-        if entity.type == "event":
-            continue
-        title = f"All about {entity.name}"
-        plans.append(plan_of("entity", entity_id, title, rows, count, clues, topic=entity_id))
+        name, type_ = entities[entity_id]
+        if type_ != "event":
+            scopes.append(("entity", entity_id, f"All about {name}", rows, entity_id))
 
     if only is None or f"daily-{today.isoformat()}" in only:
-        plans.append(plan_daily([row for row, _ in loaded], today, count, clues))
-    return [plan for plan in plans if plan is not None]
+        daily = [row for row, _ in loaded]
+        scopes.append(("daily", today.isoformat(), _daily_title(today), daily, None))
+    if only is not None:
+        scopes = [scope for scope in scopes if f"{scope[0]}-{scope[1]}" in only]
+
+    clues = _QuestionClues(session)
+    plans: list[QuizPlan] = []
+    for done, (scope, scope_id, title, rows, topic) in enumerate(scopes, start=1):
+        plan = _plan(scope, scope_id, title, rows, count, clues, topic=topic)
+        if plan is not None:
+            plans.append(plan)
+        if on_progress is not None:
+            on_progress(done, len(scopes))
+    return plans
 
 
 def _scope_ids(only: Collection[str], scope: str) -> set[str]:
@@ -339,12 +359,19 @@ def plan_daily(
     rows: Sequence[_Row], day: dt.date, count: int, clues: ClueSource
 ) -> QuizPlan | None:
     """The daily mix: the same questions for everyone on ``day``, different each day."""
-    title = f"Daily mix, {day.day} {day:%B %Y}"
-    return _plan("daily", day.isoformat(), title, rows, count, clues)
+    return _plan("daily", day.isoformat(), _daily_title(day), rows, count, clues)
+
+
+def _daily_title(day: dt.date) -> str:
+    return f"Daily mix, {day.day} {day:%B %Y}"
 
 
 def build_quizzes(
-    session: Session, *, today: dt.date, settings: QuizSettings = DEFAULT_QUIZ_SETTINGS
+    session: Session,
+    *,
+    today: dt.date,
+    settings: QuizSettings = DEFAULT_QUIZ_SETTINGS,
+    on_progress: Progress | None = None,
 ) -> QuizBuildReport:
     """Create or refresh every automatic quiz the questions allow, in one transaction.
 
@@ -356,11 +383,12 @@ def build_quizzes(
     it. A quiz with attempts is left exactly as it is. An unplayed quiz gets fresh copies of
     its questions; one whose scope no longer makes a quiz (MIN_FACTS) is removed. Quizzes made
     by editors (``created_by`` set) are never touched: their ids start with ``ed-``, which
-    no automatic quiz id does.
+    no automatic quiz id does. ``on_progress(done, total)``: scopes planned so far.
     """
     report = QuizBuildReport()
     calibrate_questions(session, commit=False)
-    plans = {p.id: p for p in plan_quizzes(session, today=today, count=settings.count)}
+    planned = plan_quizzes(session, today=today, count=settings.count, on_progress=on_progress)
+    plans = {p.id: p for p in planned}
     played = set(session.exec(select(Attempt.quiz_id).distinct()))
     existing = {q.id: q for q in session.exec(select(Quiz).where(col(Quiz.created_by).is_(None)))}
     current_items: dict[str, list[str]] = defaultdict(list)

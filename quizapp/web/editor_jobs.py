@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from quizapp.core.settings import QuizSettings
 from quizapp.db import get_engine, get_session
-from quizapp.game.quizzes import build_quizzes
+from quizapp.game.quizzes import Progress, build_quizzes
 from quizapp.models import BankJob, utcnow
 from quizapp.questions import live
 from quizapp.web import auth
@@ -107,9 +107,12 @@ def quiz_builder(app: Flask) -> jobs.QuizBuilder:
     """How this app rebuilds its unplayed quizzes: with its own settings."""
     settings = QuizSettings.from_config(app.config)
 
-    def build(session: Session) -> str:
+    def build(session: Session, on_progress: Progress | None) -> str:
         # Quizzes that players have scored on are left as they are (build_quizzes skips them).
-        return build_quizzes(session, today=utcnow().date(), settings=settings).line()
+        report = build_quizzes(
+            session, today=utcnow().date(), settings=settings, on_progress=on_progress
+        )
+        return report.line()
 
     return build
 

@@ -47,7 +47,7 @@ from sqlalchemy import Connection, Engine, func, text, update
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import TemplateIn
-from quizapp.game.quizzes import build_quizzes
+from quizapp.game.quizzes import Progress, build_quizzes
 from quizapp.models import BankJob, Change, Question, utcnow
 from quizapp.questions import live
 from quizapp.questions.generation import store_pairs
@@ -63,13 +63,14 @@ _JOBS_LOCK = 0x51_7A_B4_4A  # PostgreSQL advisory lock key of the jobs' runner (
 
 QUIZZES_NOW_QUESTIONS = 5_000  # past this many questions, quizzes are rebuilt in the background
 
-# Rebuilds the unplayed quizzes and says what it did (the app's own settings: quizapp.web).
-QuizBuilder = Callable[[Session], str]
+# Rebuilds the unplayed quizzes and says what it did (the app's own settings: quizapp.web),
+# telling its progress (scopes planned, of how many) to the callback if one is given.
+QuizBuilder = Callable[[Session, Progress | None], str]
 
 
-def default_quizzes(session: Session) -> str:
+def default_quizzes(session: Session, on_progress: Progress | None = None) -> str:
     """The unplayed quizzes rebuilt with the default settings (no app to read them from)."""
-    return build_quizzes(session, today=utcnow().date()).line()
+    return build_quizzes(session, today=utcnow().date(), on_progress=on_progress).line()
 
 
 def get(session: Session, job_id: int) -> BankJob | None:
@@ -177,7 +178,7 @@ def run(session: Session, job: BankJob, *, seed: int, quizzes: QuizBuilder | Non
             # Its own job: the publish is done, and other work may come first.
             rebuild_quizzes_soon(session, editor_id=job.editor_id, quizzes=quizzes, now=False)
         elif job.action == "quizzes":
-            message = (quizzes or default_quizzes)(session)
+            message = (quizzes or default_quizzes)(session, progress.tell)
         elif job.action == "refresh":
             message = _refresh(session, job, seed, progress)
         else:
@@ -212,7 +213,7 @@ def rebuild_quizzes_soon(
             QUIZZES_NOW_QUESTIONS
         )
     if now:
-        (quizzes or default_quizzes)(session)
+        (quizzes or default_quizzes)(session, None)
         session.commit()
         return None
     waiting = session.exec(
@@ -258,6 +259,10 @@ class _Progress:
 
     def start(self) -> None:
         self._thread.start()
+
+    def tell(self, done: int, total: int) -> None:
+        """The work's own count, for work that counts its steps (a `Progress` callback)."""
+        self.done, self.total = done, total
 
     def stop(self) -> None:
         self._stop.set()
