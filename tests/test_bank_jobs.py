@@ -528,4 +528,8 @@ def test_an_editor_opening_a_saving_page_has_the_context_read_ahead(
     # Its thread has given its connection back before the engine goes.
     while database in live._WARMING and time.monotonic() < deadline:
         time.sleep(0.05)
+    # Every published template is planned too: no save pays for its index of right answers.
+    read = live._KEPT[database].context
+    published = {t.id for t in read.bank.templates if t.status == "published"}
+    assert published and published <= set(read.plans)
     get_engine(served).dispose()

@@ -140,6 +140,13 @@ def catch_up(session: Session, kept: _Kept, version: tuple[int, dt.datetime] | N
 _WARMING: set[str] = set()  # databases whose context a thread is reading
 
 
+def read_ahead(session: Session) -> None:
+    """Read (or bring up to date) ``session``'s database's context and plan its published
+    templates, so that a save finds both ready."""
+    with context(session) as kept:
+        kept.plan_published()
+
+
 def warm_up(engine: Engine) -> bool:
     """Start reading the context of ``engine``'s database in a thread of its own, unless it
     is kept or being read: an editor's first save or preview in this process then waits for
@@ -158,8 +165,8 @@ def warm_up(engine: Engine) -> bool:
 
     def read() -> None:
         try:
-            with Session(engine) as session, context(session):
-                pass
+            with Session(engine) as session:
+                read_ahead(session)
         except Exception:  # the first save reads it then, and says what is wrong
             log.warning("could not read the bank's generator context ahead", exc_info=True)
         finally:
