@@ -18,18 +18,21 @@ SQLite file and generates its questions, then times, ``--runs`` times each, in o
   refreshed by a background job, timed too);
 - rebuilding every quiz, once (the background job the publishes queued): from then on the
   bank has quizzes, so a retirement replans those that held the fact;
-- retiring a fact;
+- retiring a fact, and retiring one of today's daily mix (the worst case: the mix draws its
+  facts from the whole bank);
 - correcting a fact right after another worker process corrected one (written here straight
   to the database with its change-log row, as that process would): the kept context catches
   up from the change log instead of reading the whole bank again.
 
-The kept context is built once per size before the timings (printed: what a process pays
-once; the app reads it ahead when an editor opens a templates or articles page). It prints
+The kept context is read once per size before the timings, its published templates planned
+(printed: what a process pays once; the app reads it ahead when an editor opens a templates or
+articles page). It prints
 the median and the slowest run of each in ms with a PASS/MISS against each goal (the
 background jobs have none: they run after the request, with a progress bar), and with
 ``--json`` a last line ``{"sizes": {"10000": {"preview": ms, "save_template": ms,
-"publish_template": ms, "correct_fact": ms, "retire_fact": ms, "correct_winner": ms,
-"correct_after_other": ms, "publish_job": ms, "correct_winner_job": ms}, ...}}`` (medians).
+"publish_template": ms, "correct_fact": ms, "retire_fact": ms, "retire_daily_fact": ms,
+"correct_winner": ms, "correct_after_other": ms, "publish_job": ms, "correct_winner_job": ms,
+"quizzes_job": ms}, ...}}`` (medians).
 It always exits 0.
 
     .venv/bin/python bench/editing.py [--sizes 10000,100000] [--runs 5] [--seed N] [--json]
@@ -63,6 +66,7 @@ ACTIONS = {
     "correct a fact": ("correct_fact", 300),
     "correct a fact: another winner": ("correct_winner", 300),
     "retire a fact": ("retire_fact", 300),
+    "retire a fact of today's daily mix": ("retire_daily_fact", 300),
     "correct a fact after another worker's": ("correct_after_other", 300),
     # Work a save leaves to the background (quizapp/workspace/jobs.py): no goal but progress.
     "publish: its background job": ("publish_job", None),
@@ -119,7 +123,7 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
     from quizapp.bank.files import read_bank
     from quizapp.bank.sync import write_bank
     from quizapp.core.database import create_schema, make_engine
-    from quizapp.models import BankJob, Change, Fact
+    from quizapp.models import BankJob, Change, Fact, QuizItem, utcnow
     from quizapp.questions import live
     from quizapp.questions.generation import rebuild_questions
     from quizapp.questions.preview import TemplateDraft
@@ -183,7 +187,9 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
             background[name].append((time.perf_counter() - started) * 1000)
 
         def rebuild_quizzes(n: int) -> None:
-            # The one rebuild the publishes queued: every quiz, as a fresh bank's first.
+            # The one rebuild the publishes queued (queued here if a small bank's publish was
+            # made in its request): every quiz, as a fresh bank's first.
+            jobs.rebuild_quizzes_soon(session, editor_id=None, now=False)
             jobs.drain(session, seed=seed)
 
         def publish(n: int) -> None:
@@ -233,6 +239,16 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
         def retire_fact(n: int) -> None:
             edits.retire_fact(session, editor_id=None, fact_id=fact_rows[runs + n][0], seed=seed)
 
+        def retire_daily_fact(n: int) -> None:
+            # The worst case: the daily mix draws from the whole bank (one of its questions).
+            held = session.exec(
+                select(QuizItem.fact_id)
+                .where(QuizItem.quiz_id == f"daily-{utcnow().date().isoformat()}")
+                .order_by(QuizItem.position)
+            ).first()
+            assert held is not None, "no daily mix was built"
+            edits.retire_fact(session, editor_id=None, fact_id=held, seed=seed)
+
         after_other: list[float] = []
 
         def correct_after_other(n: int) -> None:
@@ -256,6 +272,7 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
             ("correct a fact", correct_fact),
             ("correct a fact: another winner", correct_winner),
             ("retire a fact", retire_fact),
+            ("retire a fact of today's daily mix", retire_daily_fact),
             ("correct a fact after another worker's", correct_after_other),
         ):
             results[name] = timed(action, 1 if action is rebuild_quizzes else runs)

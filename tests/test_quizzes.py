@@ -7,13 +7,16 @@ from sqlmodel import Session, select
 
 from quizapp.core.database import make_engine
 from quizapp.core.settings import QuizSettings
+from quizapp.game import quizzes
 from quizapp.game.quizzes import (
     QuizError,
     QuizNotFound,
     build_quizzes,
     create_quiz,
+    daily_order,
     ensure_daily_quiz,
     list_quizzes,
+    plan_daily,
     plan_quizzes,
     publish_quiz,
 )
@@ -24,6 +27,7 @@ from quizapp.models import (
     Change,
     Editor,
     Entity,
+    Fact,
     FactEntity,
     Player,
     Question,
@@ -377,3 +381,48 @@ def test_a_rebuild_tells_its_progress_scope_by_scope(session):
     scopes = len(articles) + len(events) + len(entities) + 1
     assert told == [(n, scopes) for n in range(1, scopes + 1)]
     assert len(session.exec(select(Quiz)).all()) <= scopes
+
+
+def test_a_days_order_of_facts_moves_no_fact_when_another_comes_or_goes():
+    facts = [f"fact-{n}" for n in range(500)]
+    day = dt.date(2026, 3, 4)
+
+    order = daily_order(facts, day)
+
+    assert sorted(order) == sorted(facts)
+    assert order[:20] != daily_order(facts, day + dt.timedelta(days=1))[:20], "a new day"
+    assert daily_order(reversed(facts), day) == order, "the input's order does not count"
+    gone = order[7]
+    assert daily_order([f for f in facts if f != gone], day) == [f for f in order if f != gone]
+    assert daily_order([*facts, "fact-new"], day).index(order[0]) <= 1
+
+
+def test_the_daily_mix_reads_only_the_facts_the_day_draws(session, monkeypatch):
+    # A retirement of a daily mix's fact, or the day's first player, replans it from the
+    # questions of DAILY_DRAW facts per question (quizapp.game.quizzes.plan_daily), and gets
+    # what planning every quiz from the whole bank gets.
+    day, count = dt.date(2026, 3, 4), 2
+    monkeypatch.setattr(quizzes, "DAILY_DRAW", 5)  # the bundled bank is small
+    facts = session.exec(select(Fact.id).where(Fact.retired == False)).all()  # noqa: E712
+    asked: list[list[str]] = []
+    read = quizzes._daily_rows(session)
+
+    def rows_of(ids):
+        asked.append(list(ids))
+        return read(ids)
+
+    plan = plan_daily(rows_of, facts, day, count, quizzes._QuestionClues(session))
+
+    assert len(facts) > quizzes.DAILY_DRAW * count
+    assert asked == [daily_order(facts, day)[: quizzes.DAILY_DRAW * count]]
+    assert plan is not None and len(plan.question_ids) == count
+    everything = {p.id: p for p in plan_quizzes(session, today=day, count=count)}
+    assert everything[plan.id] == plan
+    # Ten facts cannot fill ten places here (no two questions that give each other away):
+    # it draws more, and still plans what the whole bank plans.
+    monkeypatch.setattr(quizzes, "DAILY_DRAW", 1)
+    asked.clear()
+    plan = plan_daily(rows_of, facts, day, 10, quizzes._QuestionClues(session))
+    assert [len(ids) for ids in asked] == [10, 31]
+    assert plan is not None and len(plan.question_ids) == 10
+    assert {p.id: p for p in plan_quizzes(session, today=day)}[plan.id] == plan

@@ -12,6 +12,7 @@ Quizzes made by editors (`create_quiz`) are theirs: building never touches them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ from quizapp.models import (
 )
 
 MIN_FACTS = 5  # a scope with fewer facts is no quiz worth a leaderboard
+DAILY_DRAW = 20  # facts a daily mix draws per question, for selection to pick among
 
 Progress = Callable[[int, int], None]  # (done, total), for a long rebuild's progress bar
 
@@ -129,6 +131,16 @@ def _answer_entities_query() -> Any:
     )
 
 
+def _reviewed(query: Any) -> Any:
+    """``query`` on Question kept to the questions automatic quizzes may ask: a fact or
+    template saved in the workspace waits for an editor's review (quizapp.workspace.review)."""
+    return (
+        query.join(Fact, col(Fact.id) == Question.fact_id)
+        .join(Template, col(Template.id) == Question.template_id)
+        .where(col(Fact.reviewed), col(Template.reviewed))
+    )
+
+
 def _load_rows(
     session: Session, where: Any = None, *, topics: bool = True, reviewed: bool = True
 ) -> list[tuple[_Row, str]]:
@@ -142,13 +154,7 @@ def _load_rows(
         Question.id, Question.fact_id, Question.style, Question.difficulty, Question.article_id
     )
     if reviewed:
-        # The review gate: a fact or template saved in the workspace waits for an editor's
-        # review (quizapp.workspace.review) before an automatic quiz asks its questions.
-        query = (
-            query.join(Fact, col(Fact.id) == Question.fact_id)
-            .join(Template, col(Template.id) == Question.template_id)
-            .where(col(Fact.reviewed), col(Template.reviewed))
-        )
+        query = _reviewed(query)
     statements = select(Question.id, Question.answer).where(Question.style == "true_false")
     if where is not None:
         query, statements = query.where(where), statements.where(where)
@@ -291,20 +297,24 @@ def plan_quizzes(
             scopes.append(("entity", entity_id, f"All about {name}", rows, entity_id))
 
     if only is None or f"daily-{today.isoformat()}" in only:
-        daily = [row for row, _ in loaded]
-        scopes.append(("daily", today.isoformat(), _daily_title(today), daily, None))
+        scopes.append(("daily", today.isoformat(), _daily_title(today), [], None))
     if only is not None:
         scopes = [scope for scope in scopes if f"{scope[0]}-{scope[1]}" in only]
 
     clues = _QuestionClues(session)
-    plans: list[QuizPlan] = []
+    plans: list[QuizPlan | None] = []
     for done, (scope, scope_id, title, rows, topic) in enumerate(scopes, start=1):
-        plan = _plan(scope, scope_id, title, rows, count, clues, topic=topic)
-        if plan is not None:
-            plans.append(plan)
+        if scope == "daily":
+            facts = _daily_facts(session)
+            plan = plan_daily(
+                lambda ids: [r for f in ids for r in by_fact.get(f, ())], facts, today, count, clues
+            )
+        else:
+            plan = _plan(scope, scope_id, title, rows, count, clues, topic=topic)
+        plans.append(plan)
         if on_progress is not None:
             on_progress(done, len(scopes))
-    return plans
+    return [plan for plan in plans if plan is not None]
 
 
 def _scope_ids(only: Collection[str], scope: str) -> set[str]:
@@ -356,10 +366,57 @@ def _plan(
 
 
 def plan_daily(
-    rows: Sequence[_Row], day: dt.date, count: int, clues: ClueSource
+    rows_of: Callable[[Sequence[str]], Sequence[_Row]],
+    facts: Iterable[str],
+    day: dt.date,
+    count: int,
+    clues: ClueSource,
 ) -> QuizPlan | None:
-    """The daily mix: the same questions for everyone on ``day``, different each day."""
-    return _plan("daily", day.isoformat(), _daily_title(day), rows, count, clues)
+    """The daily mix: the same questions for everyone on ``day``, different each day.
+
+    The day draws DAILY_DRAW facts per question from ``facts`` (every fact an automatic quiz
+    may ask), in an order of its own (`daily_order`), and selection picks among their
+    questions (``rows_of(fact ids)``), drawing more only if those cannot fill the quiz. A
+    fact that comes or goes moves no other fact in the order: a retirement or the first
+    player of the day reads the questions of a few hundred facts, not of the whole bank.
+    """
+    drawn = daily_order(facts, day)
+    size = DAILY_DRAW * count
+    while True:
+        rows = rows_of(drawn[:size])
+        plan = _plan("daily", day.isoformat(), _daily_title(day), rows, count, clues)
+        if size >= len(drawn) or (plan is not None and len(plan.question_ids) >= count):
+            return plan
+        size *= 4
+
+
+def daily_order(facts: Iterable[str], day: dt.date) -> list[str]:
+    """The fact ids in ``day``'s order: by a keyed hash of each id alone, so that the order
+    of two facts never depends on which other facts there are."""
+    key = day.isoformat().encode()
+    return sorted(
+        set(facts),
+        key=lambda fact: (hashlib.blake2b(fact.encode(), digest_size=8, key=key).digest(), fact),
+    )
+
+
+def _daily_facts(session: Session) -> list[str]:
+    """Every fact a daily mix may draw: live and reviewed (a fact without a reviewed template's
+    question gives no rows and is passed over)."""
+    return list(session.exec(select(Fact.id).where(col(Fact.reviewed), ~col(Fact.retired))))
+
+
+def _daily_rows(session: Session) -> Callable[[Sequence[str]], Sequence[_Row]]:
+    """The daily mix's ``rows_of``, read from the database."""
+
+    def rows_of(fact_ids: Sequence[str]) -> list[_Row]:
+        return [
+            row
+            for chunk in _chunks(fact_ids)
+            for row, _ in _load_rows(session, col(Question.fact_id).in_(chunk), topics=False)
+        ]
+
+    return rows_of
 
 
 def _daily_title(day: dt.date) -> str:
@@ -484,10 +541,11 @@ def rebuild_quizzes_holding(
         )
     days = [quiz for quiz in quizzes if quiz.scope == "daily"]
     if days:
-        rows = [row for row, _ in _load_rows(session, topics=False)]
+        facts = _daily_facts(session)
         for quiz in days:
             day = dt.date.fromisoformat(quiz.scope_id)
-            plans[quiz.id] = plan_daily(rows, day, quiz.question_count, clues)
+            rows_of = _daily_rows(session)
+            plans[quiz.id] = plan_daily(rows_of, facts, day, quiz.question_count, clues)
     for quiz in quizzes:
         plan = plans.get(quiz.id)
         if plan is None:
@@ -552,8 +610,8 @@ def ensure_daily_quiz(
     quiz = session.get(Quiz, quiz_id)
     if quiz is not None:
         return quiz
-    rows = [row for row, _ in _load_rows(session, topics=False)]
-    plan = plan_daily(rows, day, settings.count, _QuestionClues(session))
+    facts = _daily_facts(session)
+    plan = plan_daily(_daily_rows(session), facts, day, settings.count, _QuestionClues(session))
     if plan is None:
         return None
     try:
