@@ -326,6 +326,24 @@ def test_an_editor_publishes_a_big_template_and_follows_its_progress(
     assert client.get(f"/editor/api/jobs/{job_id}").json["percent"] == 100
 
 
+def test_a_running_jobs_page_says_how_far_it_got(bundled_app, as_editor):
+    with Session(get_engine(bundled_app)) as db:
+        started = BankJob(action="quizzes", subject_id="*", payload={}, state="running")
+        planning = BankJob(action="quizzes", subject_id="*", payload={}, state="running")
+        planning.done, planning.total = 150, 600
+        db.add_all([started, planning])
+        db.commit()
+        ids = started.id, planning.id
+
+    reading = as_editor.client.get(f"/editor/jobs/{ids[0]}").text
+    assert "Under way: reading the bank." in reading and "<progress" not in reading
+    page = as_editor.client.get(f"/editor/jobs/{ids[1]}").text
+    assert "150 of 600 articles, events, topics and the day's mix (25%)" in page
+    assert '<progress class="job-progress" max="100" value="25"' in page
+    bar = as_editor.client.get("/editor/templates/").text
+    assert "Rebuilding the unplayed quizzes</a>:\n      25% done" in bar
+
+
 def test_job_pages_need_an_editor_and_an_existing_job(bundled_app, client, as_editor):
     assert as_editor.client.get("/editor/jobs/999").status_code == 404
     assert as_editor.client.get("/editor/api/jobs/999").status_code == 404
