@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from markupsafe import escape
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from quizapp.core.database import make_engine
@@ -205,7 +206,12 @@ def test_a_job_is_claimed_once_and_one_process_at_a_time_runs_them(db):
         assert first.acquire() and not second.acquire()
         first.release()
         assert second.acquire()
+        # It had got some way: that progress is gone with it, and its page says so.
+        db.exec(update(BankJob).where(BankJob.id == job.id).values(done=40, total=90))
+        db.commit()
         assert jobs.requeue_orphans(other) == 1
+        requeued = other.get(BankJob, job.id)
+        assert (requeued.state, requeued.done, requeued.total) == ("queued", 0, 0)
         again = jobs.claim(other)
         assert again is not None and again.id == job.id
         # The first run, come back late, can no longer end it.
@@ -331,15 +337,19 @@ def test_a_running_jobs_page_says_how_far_it_got(bundled_app, as_editor):
         started = BankJob(action="quizzes", subject_id="*", payload={}, state="running")
         planning = BankJob(action="quizzes", subject_id="*", payload={}, state="running")
         planning.done, planning.total = 150, 600
-        db.add_all([started, planning])
+        writing = BankJob(action="quizzes", subject_id="*", payload={}, state="running")
+        writing.done, writing.total = 600, 600
+        db.add_all([started, planning, writing])
         db.commit()
-        ids = started.id, planning.id
+        ids = started.id, planning.id, writing.id
 
     reading = as_editor.client.get(f"/editor/jobs/{ids[0]}").text
     assert "Under way: reading the bank." in reading and "<progress" not in reading
     page = as_editor.client.get(f"/editor/jobs/{ids[1]}").text
     assert "150 of 600 articles, events, topics and the day's mix (25%)" in page
     assert '<progress class="job-progress" max="100" value="25"' in page
+    writing = as_editor.client.get(f"/editor/jobs/{ids[2]}").text
+    assert "All 600 articles, events, topics and the day's mix are planned: writing" in writing
     bar = as_editor.client.get("/editor/templates/").text
     assert "Rebuilding the unplayed quizzes</a>:\n      25% done" in bar
 
@@ -454,7 +464,7 @@ def test_a_big_banks_quizzes_are_rebuilt_in_the_background_once(
         done = db.get(BankJob, waiting[0].id)
         assert done.state == "done"
         # Its progress counted the scopes planned: every quiz is one (and some made none).
-        assert done.done == done.total >= len(db.exec(select(Quiz)).all()) > 0
+        assert done.total >= len(db.exec(select(Quiz)).all()) > 0
         # Each unplayed quiz holds what a fresh plan holds, without the retired templates.
         planned, built = planned_and_stored_quizzes(db)
         assert built == planned

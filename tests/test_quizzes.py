@@ -33,6 +33,7 @@ from quizapp.models import (
     Question,
     Quiz,
     QuizItem,
+    Template,
 )
 from tests.conftest import BUNDLED_BANK, create_tables, empty_database
 
@@ -403,26 +404,42 @@ def test_the_daily_mix_reads_only_the_facts_the_day_draws(session, monkeypatch):
     # what planning every quiz from the whole bank gets.
     day, count = dt.date(2026, 3, 4), 2
     monkeypatch.setattr(quizzes, "DAILY_DRAW", 5)  # the bundled bank is small
-    facts = session.exec(select(Fact.id).where(Fact.retired == False)).all()  # noqa: E712
-    asked: list[list[str]] = []
-    read = quizzes._daily_rows(session)
+    live = session.exec(select(Fact.id).where(Fact.retired == False)).all()  # noqa: E712
+    first = daily_order(live, day, first=3)
+    # The review gate among the first facts drawn: a fact waiting for review, and a template.
+    waiting = session.get(Fact, first[0])
+    waiting.reviewed = False
+    held = session.exec(select(Question).where(Question.fact_id == first[1])).first()
+    template = session.get(Template, held.template_id)
+    template.reviewed = False
+    session.add_all([waiting, template])
+    session.flush()  # rolled back at the end: the module's bank stays as loaded
+    try:
+        facts = quizzes._daily_facts(session)
+        assert first[0] not in facts and first[1] in facts
+        asked: list[list[str]] = []
+        read = quizzes._daily_rows(session)
 
-    def rows_of(ids):
-        asked.append(list(ids))
-        return read(ids)
+        def rows_of(ids):
+            asked.append(list(ids))
+            return read(ids)
 
-    plan = plan_daily(rows_of, facts, day, count, quizzes._QuestionClues(session))
+        plan = plan_daily(rows_of, facts, day, count, quizzes._QuestionClues(session))
 
-    assert len(facts) > quizzes.DAILY_DRAW * count
-    assert asked == [daily_order(facts, day)[: quizzes.DAILY_DRAW * count]]
-    assert plan is not None and len(plan.question_ids) == count
-    everything = {p.id: p for p in plan_quizzes(session, today=day, count=count)}
-    assert everything[plan.id] == plan
-    # Ten facts cannot fill ten places here (no two questions that give each other away):
-    # it draws more, and still plans what the whole bank plans.
-    monkeypatch.setattr(quizzes, "DAILY_DRAW", 1)
-    asked.clear()
-    plan = plan_daily(rows_of, facts, day, 10, quizzes._QuestionClues(session))
-    assert [len(ids) for ids in asked] == [10, 31]
-    assert plan is not None and len(plan.question_ids) == 10
-    assert {p.id: p for p in plan_quizzes(session, today=day)}[plan.id] == plan
+        assert len(facts) > quizzes.DAILY_DRAW * count
+        assert asked == [daily_order(facts, day)[: quizzes.DAILY_DRAW * count]]
+        assert plan is not None and len(plan.question_ids) == count
+        asks = session.exec(select(Question).where(Question.id.in_(plan.question_ids))).all()
+        assert all(q.fact_id != first[0] and q.template_id != template.id for q in asks)
+        everything = {p.id: p for p in plan_quizzes(session, today=day, count=count)}
+        assert everything[plan.id] == plan
+        # Ten facts cannot fill ten places here (no two questions that give each other away):
+        # it draws more, and still plans what the whole bank plans.
+        monkeypatch.setattr(quizzes, "DAILY_DRAW", 1)
+        asked.clear()
+        plan = plan_daily(rows_of, facts, day, 10, quizzes._QuestionClues(session))
+        assert [len(ids) for ids in asked] == [10, len(facts)]
+        assert plan is not None and len(plan.question_ids) == 10
+        assert {p.id: p for p in plan_quizzes(session, today=day)}[plan.id] == plan
+    finally:
+        session.rollback()

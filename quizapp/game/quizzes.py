@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, delete, func, insert, or_
 from sqlalchemy.exc import IntegrityError
@@ -106,6 +107,20 @@ class _Row:
             truth=self.truth,
             answers_topic=topic is not None and topic in self.answer_entities,
         )
+
+
+class _Scope(NamedTuple):
+    """A quiz to plan: its scope, the questions it may ask, its topic (an entity's quiz)."""
+
+    scope: str
+    scope_id: str
+    title: str
+    rows: list[_Row]
+    topic: str | None = None
+
+    @property
+    def quiz_id(self) -> str:
+        return f"{self.scope}-{self.scope_id}"
 
 
 _CHUNK = 500  # ids per IN (...) list
@@ -260,7 +275,7 @@ def plan_quizzes(
         by_fact[row.fact_id].append(row)
 
     # Every scope to plan, first, so that the progress has its total.
-    scopes: list[tuple[str, str, str, list[_Row], str | None]] = []
+    scopes: list[_Scope] = []
     of_articles = select(Article.id, Article.title, Article.event_id)
     if only is not None:
         of_articles = of_articles.where(
@@ -273,7 +288,7 @@ def plan_quizzes(
     for article_id, title, event_id in sorted(session.exec(of_articles).all()):
         if event_id:
             by_event[event_id].extend(by_article.get(article_id, ()))
-        scopes.append(("article", article_id, title, by_article.get(article_id, []), None))
+        scopes.append(_Scope("article", article_id, title, by_article.get(article_id, [])))
 
     # Names and types only, and with ``only`` only its scopes' (a bank has many entities).
     named_entities = select(Entity.id, Entity.name, Entity.type)
@@ -282,8 +297,8 @@ def plan_quizzes(
         named_entities = named_entities.where(col(Entity.id).in_(sorted(wanted)))
     entities = {id_: (name, type_) for id_, name, type_ in session.exec(named_entities)}
     for event_id, rows in sorted(by_event.items()):
-        if event_id in entities:  # else not one of ``only``
-            scopes.append(("event", event_id, entities[event_id][0], rows, None))
+        if event_id in entities:  # with ``only``, just its events' names were read
+            scopes.append(_Scope("event", event_id, entities[event_id][0], rows))
 
     by_entity: dict[str, list[_Row]] = defaultdict(list)
     named = select(FactEntity.fact_id, FactEntity.entity_id).distinct()
@@ -294,23 +309,23 @@ def plan_quizzes(
     for entity_id, rows in sorted(by_entity.items()):
         name, type_ = entities[entity_id]
         if type_ != "event":
-            scopes.append(("entity", entity_id, f"All about {name}", rows, entity_id))
+            scopes.append(_Scope("entity", entity_id, f"All about {name}", rows, entity_id))
 
     if only is None or f"daily-{today.isoformat()}" in only:
-        scopes.append(("daily", today.isoformat(), _daily_title(today), [], None))
+        scopes.append(_Scope("daily", today.isoformat(), _daily_title(today), []))
     if only is not None:
-        scopes = [scope for scope in scopes if f"{scope[0]}-{scope[1]}" in only]
+        scopes = [scope for scope in scopes if scope.quiz_id in only]
 
     clues = _QuestionClues(session)
     plans: list[QuizPlan | None] = []
-    for done, (scope, scope_id, title, rows, topic) in enumerate(scopes, start=1):
-        if scope == "daily":
+    for done, it in enumerate(scopes, start=1):
+        if it.scope == "daily":  # its rows are its drawn facts' (the whole bank was read)
             facts = _daily_facts(session)
             plan = plan_daily(
                 lambda ids: [r for f in ids for r in by_fact.get(f, ())], facts, today, count, clues
             )
         else:
-            plan = _plan(scope, scope_id, title, rows, count, clues, topic=topic)
+            plan = _plan(it.scope, it.scope_id, it.title, it.rows, count, clues, topic=it.topic)
         plans.append(plan)
         if on_progress is not None:
             on_progress(done, len(scopes))
@@ -325,8 +340,9 @@ def _scope_ids(only: Collection[str], scope: str) -> set[str]:
 
 def _questions_of_scopes(only: Collection[str] | None, today: dt.date) -> Any:
     """The condition on Question that selects every question the quizzes ``only`` could ask
-    (None: all of them, as for a daily mix, which draws from the whole bank): a scope's quiz
-    is planned from its own questions alone, so planning from these gives the same plans."""
+    (None: all of them, when the day's mix is one: it is planned from what is read here): a
+    scope's quiz is planned from its own questions alone, so planning from these gives the
+    same plans."""
     if only is None or f"daily-{today.isoformat()}" in only:
         return None
     events = _scope_ids(only, "event")
@@ -380,24 +396,35 @@ def plan_daily(
     fact that comes or goes moves no other fact in the order: a retirement or the first
     player of the day reads the questions of a few hundred facts, not of the whole bank.
     """
-    drawn = daily_order(facts, day)
-    size = DAILY_DRAW * count
+    keyed = _daily_keys(facts, day)
+    size = max(DAILY_DRAW * count, 1)
     while True:
-        rows = rows_of(drawn[:size])
-        plan = _plan("daily", day.isoformat(), _daily_title(day), rows, count, clues)
-        if size >= len(drawn) or (plan is not None and len(plan.question_ids) >= count):
+        drawn = _first(keyed, size)
+        plan = _plan("daily", day.isoformat(), _daily_title(day), rows_of(drawn), count, clues)
+        if size >= len(keyed) or (plan is not None and len(plan.question_ids) >= count):
             return plan
         size *= 4
 
 
-def daily_order(facts: Iterable[str], day: dt.date) -> list[str]:
-    """The fact ids in ``day``'s order: by a keyed hash of each id alone, so that the order
-    of two facts never depends on which other facts there are."""
+def daily_order(facts: Iterable[str], day: dt.date, first: int | None = None) -> list[str]:
+    """The fact ids in ``day``'s order (only its ``first`` ones, if given): by a keyed hash
+    of each id alone, so that the order of two facts never depends on which others there are."""
+    keyed = _daily_keys(facts, day)
+    return _first(keyed, len(keyed) if first is None else first)
+
+
+def _daily_keys(facts: Iterable[str], day: dt.date) -> list[tuple[bytes, str]]:
     key = day.isoformat().encode()
-    return sorted(
-        set(facts),
-        key=lambda fact: (hashlib.blake2b(fact.encode(), digest_size=8, key=key).digest(), fact),
-    )
+    return [
+        (hashlib.blake2b(fact.encode(), digest_size=8, key=key).digest(), fact)
+        for fact in set(facts)
+    ]
+
+
+def _first(keyed: list[tuple[bytes, str]], count: int) -> list[str]:
+    # A day's mix wants a few hundred of a bank's facts: no need to sort them all.
+    ordered = sorted(keyed) if count >= len(keyed) else heapq.nsmallest(count, keyed)
+    return [fact for _, fact in ordered]
 
 
 def _daily_facts(session: Session) -> list[str]:
@@ -541,10 +568,9 @@ def rebuild_quizzes_holding(
         )
     days = [quiz for quiz in quizzes if quiz.scope == "daily"]
     if days:
-        facts = _daily_facts(session)
+        facts, rows_of = _daily_facts(session), _daily_rows(session)
         for quiz in days:
             day = dt.date.fromisoformat(quiz.scope_id)
-            rows_of = _daily_rows(session)
             plans[quiz.id] = plan_daily(rows_of, facts, day, quiz.question_count, clues)
     for quiz in quizzes:
         plan = plans.get(quiz.id)

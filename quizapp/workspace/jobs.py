@@ -47,6 +47,7 @@ from sqlalchemy import Connection, Engine, func, text, update
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import TemplateIn
+from quizapp.game.feedback import calibrate_questions
 from quizapp.game.quizzes import Progress, build_quizzes
 from quizapp.models import BankJob, Change, Question, utcnow
 from quizapp.questions import live
@@ -162,7 +163,7 @@ def requeue_orphans(session: Session) -> int:
     result = session.exec(
         update(BankJob)
         .where(col(BankJob.state) == "running")
-        .values(state="queued", started_at=None, done=0)
+        .values(state="queued", started_at=None, done=0, total=0)
     )
     session.commit()
     return result.rowcount or 0
@@ -178,6 +179,9 @@ def run(session: Session, job: BankJob, *, seed: int, quizzes: QuizBuilder | Non
             # Its own job: the publish is done, and other work may come first.
             rebuild_quizzes_soon(session, editor_id=job.editor_id, quizzes=quizzes, now=False)
         elif job.action == "quizzes":
+            # Calibrated and committed first: on SQLite the rebuild's transaction would
+            # otherwise hold the write lock while it plans, and no progress could be written.
+            calibrate_questions(session)
             message = (quizzes or default_quizzes)(session, progress.tell)
         elif job.action == "refresh":
             message = _refresh(session, job, seed, progress)
