@@ -18,8 +18,8 @@ SQLite file and generates its questions, then times, ``--runs`` times each, in o
   refreshed by a background job, timed too);
 - rebuilding every quiz, once (the background job the publishes queued): from then on the
   bank has quizzes, so a retirement replans those that held the fact;
-- retiring a fact, and retiring one of today's daily mix (the worst case: the mix draws its
-  facts from the whole bank);
+- retiring a fact, and retiring one of today's daily mix (the costliest quiz to replan: the
+  mix draws among all of the bank's facts);
 - correcting a fact right after another worker process corrected one (written here straight
   to the database with its change-log row, as that process would): the kept context catches
   up from the change log instead of reading the whole bank again.
@@ -240,7 +240,7 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
             edits.retire_fact(session, editor_id=None, fact_id=fact_rows[runs + n][0], seed=seed)
 
         def retire_daily_fact(n: int) -> None:
-            # The worst case: the daily mix draws from the whole bank (one of its questions).
+            # The costliest to replan: the daily mix draws among all of the bank's facts.
             held = session.exec(
                 select(QuizItem.fact_id)
                 .where(QuizItem.quiz_id == f"daily-{utcnow().date().isoformat()}")

@@ -9,9 +9,10 @@ templates by `quizapp generate` and can be rebuilt at any time.
 """
 
 import datetime as dt
+import hashlib
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, Column, Index, Table, Text, false, inspect, true
+from sqlalchemy import JSON, BigInteger, Column, Index, Table, Text, false, inspect, true
 from sqlmodel import Field, SQLModel, col
 
 STYLES = ("multiple_choice", "true_false", "typed")
@@ -85,6 +86,17 @@ class Article(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
 
 
+def draw_key(fact_id: str) -> int:
+    """A fact's draw key: 62 bits of a hash of its id (below 2**62, so that the database can
+    combine two keys in a signed 64-bit integer)."""
+    digest = hashlib.blake2b(fact_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 2
+
+
+def _draw_of_row(context: Any) -> int:
+    return draw_key(context.get_current_parameters()["id"])
+
+
 class Fact(SQLModel, table=True):
     """One thing an article says, with named roles and the sentence that proves it."""
 
@@ -106,6 +118,13 @@ class Fact(SQLModel, table=True):
     # (quizapp.workspace.review): automatic quizzes ask only reviewed facts' questions. Rows
     # loaded from the files (the editors' reviewed copy) and rows older than the gate are true.
     reviewed: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    # Its place in every day's draw for the daily mix (quizapp.game.quizzes.plan_daily): a
+    # hash of its id, stored so that the database picks a day's facts without the bank's ids
+    # being read. Set on insert from the id; 0 only for rows written by hand.
+    draw: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, nullable=False, default=_draw_of_row, server_default="0"),
+    )
 
 
 class FactEntity(SQLModel, table=True):

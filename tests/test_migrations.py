@@ -20,7 +20,7 @@ from quizapp import create_app
 from quizapp.core import migrate
 from quizapp.core.database import create_schema, make_engine
 from quizapp.core.text import lookalike_key
-from quizapp.models import Editor, Entity, Fact, FactKind, Player, Template
+from quizapp.models import Editor, Entity, Fact, FactKind, Player, Template, draw_key
 
 MODEL_TABLES = set(SQLModel.metadata.tables)
 
@@ -267,6 +267,40 @@ def test_0007_gives_existing_kinds_no_cue_phrases_and_keeps_them_on_the_way_down
     assert "cues" not in columns and "same_fact" in columns
     with engine.connect() as conn:
         assert conn.execute(text("SELECT description FROM fact_kind")).scalar_one() == "K"
+
+
+def test_0009_gives_existing_facts_their_draw_keys(engine):
+    # A database at 0008 holding facts: after 0009 each has the key the app would give it,
+    # so that the daily mix draws from them as from facts written since.
+    migrate.upgrade(engine, "0008")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO fact_kind (name, description, roles) VALUES ('k', '', '{}')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO article (id, title, date, source, text) "
+                "VALUES ('a', 'A', '2011-08-29', 'S', 'T')"
+            )
+        )
+        for fact_id in ("f1", "f2"):
+            conn.execute(
+                text(
+                    "INSERT INTO fact (id, kind, article_id, roles, evidence, retired) "
+                    "VALUES (:id, 'k', 'a', '{}', 'T', false)"
+                ),
+                {"id": fact_id},
+            )
+
+    migrate.upgrade(engine)
+
+    assert migrate.check(engine) == []
+    with Session(engine) as session:
+        draws = dict(session.exec(select(Fact.id, Fact.draw)).all())
+    assert draws == {"f1": draw_key("f1"), "f2": draw_key("f2")}
+    assert all(0 < draw < 2**62 for draw in draws.values())
+    migrate.downgrade(engine, "0008")
+    assert "draw" not in {c["name"] for c in inspect(engine).get_columns("fact")}
 
 
 def test_downgrade_to_base_leaves_no_tables(engine):

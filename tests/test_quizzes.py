@@ -34,6 +34,7 @@ from quizapp.models import (
     Quiz,
     QuizItem,
     Template,
+    draw_key,
 )
 from tests.conftest import BUNDLED_BANK, create_tables, empty_database
 
@@ -385,17 +386,30 @@ def test_a_rebuild_tells_its_progress_scope_by_scope(session):
 
 
 def test_a_days_order_of_facts_moves_no_fact_when_another_comes_or_goes():
-    facts = [f"fact-{n}" for n in range(500)]
+    facts = [(f"fact-{n}", draw_key(f"fact-{n}")) for n in range(500)]
     day = dt.date(2026, 3, 4)
 
     order = daily_order(facts, day)
 
-    assert sorted(order) == sorted(facts)
+    assert sorted(order) == sorted(f for f, _ in facts)
     assert order[:20] != daily_order(facts, day + dt.timedelta(days=1))[:20], "a new day"
     assert daily_order(reversed(facts), day) == order, "the input's order does not count"
+    assert daily_order(facts, day, first=20) == order[:20]
     gone = order[7]
-    assert daily_order([f for f in facts if f != gone], day) == [f for f in order if f != gone]
-    assert daily_order([*facts, "fact-new"], day).index(order[0]) <= 1
+    assert daily_order([f for f in facts if f[0] != gone], day) == [f for f in order if f != gone]
+    new = ("fact-new", draw_key("fact-new"))
+    assert daily_order([*facts, new], day).index(order[0]) <= 1
+
+
+def test_the_database_draws_a_days_facts_in_that_order(session):
+    # Every fact written gets its key from its id, and the database orders facts by it as
+    # daily_order does (SQLite has no exclusive or: quizapp.game.quizzes says how it does it).
+    facts = quizzes._daily_facts(session)
+    assert facts and all(draw == draw_key(fact) for fact, draw in facts)
+    for day in (dt.date(2026, 3, 4), dt.date(2027, 2, 10), dt.date(2031, 12, 31)):
+        drawn = quizzes._drawn_from_database(session, day)
+        assert drawn(7) == daily_order(facts, day, first=7)
+        assert drawn(len(facts) + 5) == daily_order(facts, day)
 
 
 def test_the_daily_mix_reads_only_the_facts_the_day_draws(session, monkeypatch):
@@ -404,8 +418,7 @@ def test_the_daily_mix_reads_only_the_facts_the_day_draws(session, monkeypatch):
     # what planning every quiz from the whole bank gets.
     day, count = dt.date(2026, 3, 4), 2
     monkeypatch.setattr(quizzes, "DAILY_DRAW", 5)  # the bundled bank is small
-    live = session.exec(select(Fact.id).where(Fact.retired == False)).all()  # noqa: E712
-    first = daily_order(live, day, first=3)
+    first = daily_order(quizzes._daily_facts(session), day, first=3)
     # The review gate among the first facts drawn: a fact waiting for review, and a template.
     waiting = session.get(Fact, first[0])
     waiting.reviewed = False
@@ -416,7 +429,7 @@ def test_the_daily_mix_reads_only_the_facts_the_day_draws(session, monkeypatch):
     session.flush()  # rolled back at the end: the module's bank stays as loaded
     try:
         facts = quizzes._daily_facts(session)
-        assert first[0] not in facts and first[1] in facts
+        assert first[0] not in dict(facts) and first[1] in dict(facts)
         asked: list[list[str]] = []
         read = quizzes._daily_rows(session)
 
@@ -424,10 +437,11 @@ def test_the_daily_mix_reads_only_the_facts_the_day_draws(session, monkeypatch):
             asked.append(list(ids))
             return read(ids)
 
-        plan = plan_daily(rows_of, facts, day, count, quizzes._QuestionClues(session))
+        drawn = quizzes._drawn_from_database(session, day)
+        plan = plan_daily(rows_of, drawn, day, count, quizzes._QuestionClues(session))
 
         assert len(facts) > quizzes.DAILY_DRAW * count
-        assert asked == [daily_order(facts, day)[: quizzes.DAILY_DRAW * count]]
+        assert asked == [daily_order(facts, day, first=quizzes.DAILY_DRAW * count)]
         assert plan is not None and len(plan.question_ids) == count
         asks = session.exec(select(Question).where(Question.id.in_(plan.question_ids))).all()
         assert all(q.fact_id != first[0] and q.template_id != template.id for q in asks)
@@ -437,7 +451,7 @@ def test_the_daily_mix_reads_only_the_facts_the_day_draws(session, monkeypatch):
         # it draws more, and still plans what the whole bank plans.
         monkeypatch.setattr(quizzes, "DAILY_DRAW", 1)
         asked.clear()
-        plan = plan_daily(rows_of, facts, day, 10, quizzes._QuestionClues(session))
+        plan = plan_daily(rows_of, drawn, day, 10, quizzes._QuestionClues(session))
         assert [len(ids) for ids in asked] == [10, len(facts)]
         assert plan is not None and len(plan.question_ids) == 10
         assert {p.id: p for p in plan_quizzes(session, today=day)}[plan.id] == plan

@@ -12,7 +12,7 @@ Quizzes made by editors (`create_quiz`) are theirs: building never touches them.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import functools
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -50,6 +50,7 @@ from quizapp.models import (
     Quiz,
     QuizItem,
     Template,
+    draw_key,
 )
 
 MIN_FACTS = 5  # a scope with fewer facts is no quiz worth a leaderboard
@@ -319,10 +320,13 @@ def plan_quizzes(
     clues = _QuestionClues(session)
     plans: list[QuizPlan | None] = []
     for done, it in enumerate(scopes, start=1):
-        if it.scope == "daily":  # its rows are its drawn facts' (the whole bank was read)
-            facts = _daily_facts(session)
+        if it.scope == "daily":  # the whole bank was read: drawn and planned from memory
             plan = plan_daily(
-                lambda ids: [r for f in ids for r in by_fact.get(f, ())], facts, today, count, clues
+                lambda ids: [r for f in ids for r in by_fact.get(f, ())],
+                functools.partial(daily_order, _daily_facts(session), today),
+                today,
+                count,
+                clues,
             )
         else:
             plan = _plan(it.scope, it.scope_id, it.title, it.rows, count, clues, topic=it.topic)
@@ -383,54 +387,70 @@ def _plan(
 
 def plan_daily(
     rows_of: Callable[[Sequence[str]], Sequence[_Row]],
-    facts: Iterable[str],
+    drawn: Callable[[int], Sequence[str]],
     day: dt.date,
     count: int,
     clues: ClueSource,
 ) -> QuizPlan | None:
     """The daily mix: the same questions for everyone on ``day``, different each day.
 
-    The day draws DAILY_DRAW facts per question from ``facts`` (every fact an automatic quiz
-    may ask), in an order of its own (`daily_order`), and selection picks among their
+    The day draws DAILY_DRAW facts per question (``drawn(n)``: the first n of the live,
+    reviewed facts in the day's order, `daily_order`) and selection picks among their
     questions (``rows_of(fact ids)``), drawing more only if those cannot fill the quiz. A
     fact that comes or goes moves no other fact in the order: a retirement or the first
     player of the day reads the questions of a few hundred facts, not of the whole bank.
     """
-    keyed = _daily_keys(facts, day)
     size = max(DAILY_DRAW * count, 1)
     while True:
-        drawn = _first(keyed, size)
-        plan = _plan("daily", day.isoformat(), _daily_title(day), rows_of(drawn), count, clues)
-        if size >= len(keyed) or (plan is not None and len(plan.question_ids) >= count):
+        facts = drawn(size)
+        plan = _plan("daily", day.isoformat(), _daily_title(day), rows_of(facts), count, clues)
+        if len(facts) < size or (plan is not None and len(plan.question_ids) >= count):
             return plan
         size *= 4
 
 
-def daily_order(facts: Iterable[str], day: dt.date, first: int | None = None) -> list[str]:
-    """The fact ids in ``day``'s order (only its ``first`` ones, if given): by a keyed hash
-    of each id alone, so that the order of two facts never depends on which others there are."""
-    keyed = _daily_keys(facts, day)
-    return _first(keyed, len(keyed) if first is None else first)
-
-
-def _daily_keys(facts: Iterable[str], day: dt.date) -> list[tuple[bytes, str]]:
-    key = day.isoformat().encode()
-    return [
-        (hashlib.blake2b(fact.encode(), digest_size=8, key=key).digest(), fact)
-        for fact in set(facts)
-    ]
-
-
-def _first(keyed: list[tuple[bytes, str]], count: int) -> list[str]:
-    # A day's mix wants a few hundred of a bank's facts: no need to sort them all.
-    ordered = sorted(keyed) if count >= len(keyed) else heapq.nsmallest(count, keyed)
+def daily_order(
+    facts: Iterable[tuple[str, int]], day: dt.date, first: int | None = None
+) -> list[str]:
+    """The ids of ``facts`` (id, draw key: `quizapp.models.draw_key`) in ``day``'s order, only
+    the ``first`` ones if given: by each key combined with the day's (exclusive or), so the
+    order of two facts never depends on which others there are. As `_drawn_from_database`."""
+    mask = _day_mask(day)
+    keyed = [(draw ^ mask, fact) for fact, draw in facts]
+    ordered = (
+        sorted(keyed) if first is None or first >= len(keyed) else heapq.nsmallest(first, keyed)
+    )
     return [fact for _, fact in ordered]
 
 
-def _daily_facts(session: Session) -> list[str]:
-    """Every fact a daily mix may draw: live and reviewed (a fact without a reviewed template's
-    question gives no rows and is passed over)."""
-    return list(session.exec(select(Fact.id).where(col(Fact.reviewed), ~col(Fact.retired))))
+def _day_mask(day: dt.date) -> int:
+    return draw_key(day.isoformat())
+
+
+def _daily_facts(session: Session) -> list[tuple[str, int]]:
+    """Every fact a daily mix may draw, with its draw key: live and reviewed (a fact without a
+    reviewed template's question gives no rows and is passed over)."""
+    query = select(Fact.id, Fact.draw).where(col(Fact.reviewed), ~col(Fact.retired))
+    return [(fact, draw or 0) for fact, draw in session.exec(query)]
+
+
+def _drawn_from_database(session: Session, day: dt.date) -> Callable[[int], list[str]]:
+    """The daily mix's ``drawn``, ordered by the database: a bank's ids are never all read."""
+    mask = _day_mask(day)
+    draw = col(Fact.draw)
+    # a XOR b, which SQLite has no operator for: both are below 2**62, so nothing overflows.
+    order = draw.bitwise_or(mask) - draw.bitwise_and(mask)
+
+    def drawn(count: int) -> list[str]:
+        query = (
+            select(Fact.id)
+            .where(col(Fact.reviewed), ~col(Fact.retired))
+            .order_by(order, col(Fact.id))
+            .limit(count)
+        )
+        return list(session.exec(query))
+
+    return drawn
 
 
 def _daily_rows(session: Session) -> Callable[[Sequence[str]], Sequence[_Row]]:
@@ -568,10 +588,11 @@ def rebuild_quizzes_holding(
         )
     days = [quiz for quiz in quizzes if quiz.scope == "daily"]
     if days:
-        facts, rows_of = _daily_facts(session), _daily_rows(session)
+        rows_of = _daily_rows(session)
         for quiz in days:
             day = dt.date.fromisoformat(quiz.scope_id)
-            plans[quiz.id] = plan_daily(rows_of, facts, day, quiz.question_count, clues)
+            drawn = _drawn_from_database(session, day)
+            plans[quiz.id] = plan_daily(rows_of, drawn, day, quiz.question_count, clues)
     for quiz in quizzes:
         plan = plans.get(quiz.id)
         if plan is None:
@@ -636,8 +657,8 @@ def ensure_daily_quiz(
     quiz = session.get(Quiz, quiz_id)
     if quiz is not None:
         return quiz
-    facts = _daily_facts(session)
-    plan = plan_daily(_daily_rows(session), facts, day, settings.count, _QuestionClues(session))
+    drawn = _drawn_from_database(session, day)
+    plan = plan_daily(_daily_rows(session), drawn, day, settings.count, _QuestionClues(session))
     if plan is None:
         return None
     try:
