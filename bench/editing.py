@@ -179,10 +179,11 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
             # rebuild of the quizzes a publish queues after it (timed once, below).
             started = time.perf_counter()
             while (job := jobs.claim(session)) is not None:
-                if job.action == "quizzes":  # put back: it waits for the last publish
-                    session.exec(update(BankJob).where(BankJob.id == job.id).values(state="queued"))
+                if job.action == "quizzes":  # left out: the rebuild below covers it, timed once
+                    done = update(BankJob).where(BankJob.id == job.id).values(state="done")
+                    session.exec(done)
                     session.commit()
-                    break
+                    continue
                 jobs.run(session, job, seed=seed)
             background[name].append((time.perf_counter() - started) * 1000)
 
