@@ -413,18 +413,26 @@ def daily_order(
     facts: Iterable[tuple[str, int]], day: dt.date, first: int | None = None
 ) -> list[str]:
     """The ids of ``facts`` (id, draw key: `quizapp.models.draw_key`) in ``day``'s order, only
-    the ``first`` ones if given: by each key combined with the day's (exclusive or), so the
-    order of two facts never depends on which others there are. As `_drawn_from_database`."""
-    mask = _day_mask(day)
-    keyed = [(draw ^ mask, fact) for fact, draw in facts]
+    the ``first`` ones if given: by each key turned and combined with the day's (`_day_key`),
+    so the order of two facts never depends on which others there are. As
+    `_drawn_from_database`."""
+    mask, turn = _day_key(day)
+    low = 2 ** (_DRAW_BITS - turn)
+    keyed = [(((draw % low) * 2**turn + draw // low) ^ mask, fact) for fact, draw in facts]
     ordered = (
         sorted(keyed) if first is None or first >= len(keyed) else heapq.nsmallest(first, keyed)
     )
     return [fact for _, fact in ordered]
 
 
-def _day_mask(day: dt.date) -> int:
-    return draw_key(day.isoformat())
+_DRAW_BITS = 62  # draw keys are below 2**62 (quizapp.models.draw_key)
+
+
+def _day_key(day: dt.date) -> tuple[int, int]:
+    """The day's mask and turn. Facts nearest a mask (exclusive or) share its first bits, so
+    two days with alike masks would draw alike facts: each day first turns (rotates) every key
+    by its own number of bits, which other days' nearness then does not follow."""
+    return draw_key(day.isoformat()), draw_key(f"turn {day.isoformat()}") % _DRAW_BITS
 
 
 def _daily_facts(session: Session) -> list[tuple[str, int]]:
@@ -436,16 +444,23 @@ def _daily_facts(session: Session) -> list[tuple[str, int]]:
 
 def _drawn_from_database(session: Session, day: dt.date) -> Callable[[int], list[str]]:
     """The daily mix's ``drawn``, ordered by the database: a bank's ids are never all read."""
-    mask = _day_mask(day)
+    mask, turn = _day_key(day)
+    low = 2 ** (_DRAW_BITS - turn)
     draw = col(Fact.draw)
-    # a XOR b, which SQLite has no operator for: both are below 2**62, so nothing overflows.
-    order = draw.bitwise_or(mask) - draw.bitwise_and(mask)
+    # The turn and a XOR b (SQLite has no operator for it) in arithmetic that stays below
+    # 2**62: nothing overflows a signed 64-bit integer on either database.
+    turned = (draw % low) * 2**turn + draw // low
+    order = turned.bitwise_or(mask) - turned.bitwise_and(mask)
+    # Ties (only keys written by hand, 0) go by id as Python orders strings: by code point.
+    by_id: Any = col(Fact.id)
+    if session.get_bind().dialect.name == "postgresql":
+        by_id = col(Fact.id).collate("C")
 
     def drawn(count: int) -> list[str]:
         query = (
             select(Fact.id)
             .where(col(Fact.reviewed), ~col(Fact.retired))
-            .order_by(order, col(Fact.id))
+            .order_by(order, by_id)
             .limit(count)
         )
         return list(session.exec(query))
