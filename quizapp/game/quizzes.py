@@ -268,7 +268,7 @@ def plan_quizzes(
     ``only``: plan just the quizzes with these ids (selection is the costly part).
     ``on_progress(done, total)``: called after each scope is planned.
     """
-    loaded = _load_rows(session, _questions_of_scopes(only, today))
+    loaded = _load_scopes_rows(session, only, today)
     by_article: dict[str, list[_Row]] = defaultdict(list)
     by_fact: dict[str, list[_Row]] = defaultdict(list)
     for row, article_id in loaded:
@@ -342,25 +342,31 @@ def _scope_ids(only: Collection[str], scope: str) -> set[str]:
     }
 
 
-def _questions_of_scopes(only: Collection[str] | None, today: dt.date) -> Any:
-    """The condition on Question that selects every question the quizzes ``only`` could ask
-    (None: all of them, when the day's mix is one: it is planned from what is read here): a
-    scope's quiz is planned from its own questions alone, so planning from these gives the
-    same plans."""
+def _load_scopes_rows(
+    session: Session, only: Collection[str] | None, today: dt.date
+) -> list[tuple[_Row, str]]:
+    """Every question the quizzes ``only`` could ask (all of them when ``only`` is None or
+    holds the day's mix, which is planned from what is read here): a scope's quiz is planned
+    from its own questions alone, so planning from these gives the same plans.
+
+    One query per kind of scope, not one query with OR: PostgreSQL answers an OR of these
+    conditions by reading every question, but each alone through its index."""
     if only is None or f"daily-{today.isoformat()}" in only:
-        return None
-    events = _scope_ids(only, "event")
-    return or_(
-        col(Question.article_id).in_(sorted(_scope_ids(only, "article"))),
-        col(Question.article_id).in_(
-            select(Article.id).where(col(Article.event_id).in_(sorted(events)))
-        ),
-        col(Question.fact_id).in_(
-            select(FactEntity.fact_id).where(
-                col(FactEntity.entity_id).in_(sorted(_scope_ids(only, "entity")))
-            )
-        ),
-    )
+        return _load_rows(session)
+    conditions = []
+    if articles := _scope_ids(only, "article"):
+        conditions.append(col(Question.article_id).in_(sorted(articles)))
+    if events := _scope_ids(only, "event"):
+        of_events = select(Article.id).where(col(Article.event_id).in_(sorted(events)))
+        conditions.append(col(Question.article_id).in_(of_events))
+    if entities := _scope_ids(only, "entity"):
+        named = select(FactEntity.fact_id).where(col(FactEntity.entity_id).in_(sorted(entities)))
+        conditions.append(col(Question.fact_id).in_(named))
+    found: dict[str, tuple[_Row, str]] = {}
+    for condition in conditions:
+        for row, article_id in _load_rows(session, condition):
+            found.setdefault(row.id, (row, article_id))
+    return list(found.values())
 
 
 def _plan(
@@ -577,12 +583,14 @@ def rebuild_quizzes_holding(
     leaves them.
     """
     report = QuizBuildReport()
-    held = select(QuizItem.quiz_id).where(
-        or_(
-            col(QuizItem.fact_id).in_(sorted(fact_ids)),
-            col(QuizItem.template_id).in_(sorted(template_ids)),
-        )
-    )
+    # Only the lists given: an empty one would still make PostgreSQL read every item.
+    holding = [
+        *([col(QuizItem.fact_id).in_(sorted(fact_ids))] if fact_ids else []),
+        *([col(QuizItem.template_id).in_(sorted(template_ids))] if template_ids else []),
+    ]
+    if not holding:
+        return report
+    held = select(QuizItem.quiz_id).where(or_(*holding))
     played = select(Attempt.quiz_id)
     quizzes = session.exec(
         select(Quiz).where(
