@@ -350,6 +350,7 @@ def test_a_running_jobs_page_says_how_far_it_got(bundled_app, as_editor):
     assert '<progress class="job-progress" max="100" value="25"' in page
     writing = as_editor.client.get(f"/editor/jobs/{ids[2]}").text
     assert "All 600 articles, events, topics and the day's mix are planned: writing" in writing
+    assert "Rebuilding the unplayed quizzes</a>:\n      finishing" in writing
     bar = as_editor.client.get("/editor/templates/").text
     assert "Rebuilding the unplayed quizzes</a>:\n      25% done" in bar
 
