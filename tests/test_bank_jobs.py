@@ -10,14 +10,16 @@ import threading
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import update
+from sqlalchemy import text, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from quizapp.core.database import make_engine
+from quizapp.core.database import create_schema, make_engine
 from quizapp.db import get_engine
 from quizapp.models import BankJob, Change, Entity, Fact, FactKind, Question, Quiz, Template
 from quizapp.workspace import edits, jobs
 from tests.factories import EDITOR_PASSWORD, make_editor
+from tests.services import fresh_pg_schema
 from tests.test_editing import question_rows
 from tests.test_editing_scoped import SEED, STEPS, an_edit, full_rebuild
 from tests.test_editing_scoped import db as db  # noqa: F401  (the fixture, shared)
@@ -284,6 +286,71 @@ def test_the_worker_thread_runs_queued_work(db, everything_later, database_url):
     assert [db.get(BankJob, j).state for j in saved.jobs] == ["done"] * len(saved.jobs)
     assert question_rows(db) == full_rebuild(db)
     assert not finished.is_set()
+
+
+def test_the_worker_rides_out_an_outage_with_a_warning_and_goes_on(tmp_path, monkeypatch, caplog):
+    engine = make_engine(f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+    create_schema(engine)
+    polls: list[str] = []
+    polled_after = threading.Event()
+    held = iter([False])  # the lock's connection ended once, then all is well
+
+    def run_next(_session: Session, **_kwargs: object) -> None:
+        polls.append("poll")
+        if len(polls) == 1:
+            raise OperationalError(
+                "SELECT 1",
+                {},
+                Exception("terminating connection due to administrator command"),
+                connection_invalidated=True,
+            )
+        polled_after.set()
+
+    monkeypatch.setattr(jobs, "run_next", run_next)
+    monkeypatch.setattr(jobs.Leadership, "held", lambda _self: next(held, True))
+    caplog.set_level("WARNING", logger=jobs.__name__)
+    worker = jobs.Worker(engine, seed=SEED, poll=0.05)
+    worker.start()
+    try:
+        assert polled_after.wait(30), "the worker stopped polling after the outage"
+    finally:
+        worker.stop()
+        engine.dispose()
+    records = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    # One line each, no traceback: the log of a database restart stays readable.
+    assert (
+        "WARNING",
+        "the bank's job worker lost the jobs lock; taking it again",
+        None,
+    ) in records
+    assert (
+        "WARNING",
+        "database unavailable for the bank's job worker: "
+        "terminating connection due to administrator command",
+        None,
+    ) in records
+    assert not [r for r in records if r[0] != "WARNING"]
+
+
+def test_a_runner_whose_connection_the_server_ended_holds_the_lock_no_more():
+    with fresh_pg_schema() as url:
+        engine = make_engine(url)
+        first, second = jobs.Leadership(engine), jobs.Leadership(engine)
+        try:
+            assert first.acquire() and first.held() and not second.acquire()
+            pid = first._connection.execute(text("SELECT pg_backend_pid()")).scalar()
+            first._connection.commit()
+            with engine.connect() as operator:
+                operator.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            # The server let the lock go with the connection: the runner knows it, and the
+            # next process takes over.
+            assert not first.held()
+            first.release()
+            assert second.acquire()
+        finally:
+            second.release()
+            first.release()
+            engine.dispose()
 
 
 # --- The pages ------------------------------------------------------------------------------------

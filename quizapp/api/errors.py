@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from quizapp.api.schemas import ErrorDetail, ErrorResponse, FieldProblem
-from quizapp.core.database import OUTAGE_ERRORS
+from quizapp.core.database import OUTAGE_ERRORS, outage_cause
 from quizapp.core.problems import Problem
 from quizapp.db import close_session
 from quizapp.game.play import Conflict, Forbidden, InvalidInput, NotFound, PlayError
@@ -160,10 +160,8 @@ def drop_failed_session(error: Exception) -> None:
     page) may use it.
     """
     close_session()
-    # The driver's own message: SQLAlchemy's would add the statement and its parameters.
-    cause = getattr(error, "orig", None) or error
     current_app.logger.warning(
-        "database unavailable for %s %s: %s", request.method, request.path, cause
+        "database unavailable for %s %s: %s", request.method, request.path, outage_cause(error)
     )
 
 

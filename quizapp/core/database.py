@@ -26,6 +26,12 @@ SQLITE_BUSY_TIMEOUT_S = 15
 OUTAGE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError)
 
 
+def outage_cause(error: Exception) -> object:
+    """What to log for an outage: the driver's own message (SQLAlchemy's would add the
+    statement and its parameters)."""
+    return getattr(error, "orig", None) or error
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url``; SQLite gets configured for a few concurrent workers.
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from quizapp.core.database import OUTAGE_ERRORS, outage_cause
 from quizapp.models import Change, Fact, Template
 from quizapp.questions.generation import BankContext, fact_info, snapshot, template_info
 from quizapp.questions.preview import Preview, TemplateDraft, preview_template
@@ -167,6 +168,8 @@ def warm_up(engine: Engine) -> bool:
         try:
             with Session(engine) as session:
                 read_ahead(session)
+        except OUTAGE_ERRORS as error:  # the first save reads it then
+            log.warning("database unavailable for reading the bank ahead: %s", outage_cause(error))
         except Exception:  # the first save reads it then, and says what is wrong
             log.warning("could not read the bank's generator context ahead", exc_info=True)
         finally:

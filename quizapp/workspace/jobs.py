@@ -14,7 +14,10 @@ advisory lock held by a connection of its own, or a lock on a file beside the SQ
 takes jobs; the others wait to take over. So one process, not every worker, holds the
 generator's context for them. The lock goes with its process: a new runner puts back in the
 queue the jobs its predecessor left running, and they are done again from the start (each step
-is whole, so doing one twice changes nothing). ``claim`` takes a job with a conditional update
+is whole, so doing one twice changes nothing). On PostgreSQL the lock also goes with its
+connection, which the server may end (a restart, an operator): the runner sees that at its next
+poll and competes for the lock again; a database that is away is a one-line warning in the log
+and a retry at the next poll, not a traceback. ``claim`` takes a job with a conditional update
 all the same, so that `quizapp run-jobs` and tests may call ``run_next`` directly.
 
 A job's progress is written by a thread of its own (``_Progress``): the work may hold the
@@ -47,6 +50,7 @@ from sqlalchemy import Connection, Engine, func, text, update
 from sqlmodel import Session, col, select
 
 from quizapp.bank.files import TemplateIn
+from quizapp.core.database import OUTAGE_ERRORS, outage_cause
 from quizapp.game.feedback import calibrate_questions
 from quizapp.game.quizzes import Progress, build_quizzes
 from quizapp.models import BankJob, Change, Question, utcnow
@@ -388,6 +392,18 @@ class Leadership:
         self._file = handle
         return True
 
+    def held(self) -> bool:
+        """Whether the lock is still this process's: on PostgreSQL it goes with its connection,
+        which the server may end at any time (SQLite: a file lock lasts as long as its process)."""
+        if self._connection is None:
+            return self._file is not None or self.engine.dialect.name != "postgresql"
+        try:
+            self._connection.execute(text("SELECT 1"))
+            self._connection.commit()
+        except OUTAGE_ERRORS:
+            return False
+        return True
+
     def release(self) -> None:
         if self._connection is not None:
             with contextlib.suppress(Exception):
@@ -434,9 +450,22 @@ class Worker:
                 if not self.leading and not self._take_over():
                     self._stop.wait(TAKE_OVER_EVERY)
                     continue
+                if self.leading and not self.leadership.held():
+                    # Its connection was ended (a restart, a failover, an operator): the lock
+                    # went with it, and another process may be the runner now.
+                    log.warning("the bank's job worker lost the jobs lock; taking it again")
+                    self.leadership.release()
+                    self.leading = False
+                    continue
                 try:
                     with Session(self.engine, expire_on_commit=False) as session:
                         ran = run_next(session, seed=self.seed, quizzes=self.quizzes)
+                except OUTAGE_ERRORS as error:
+                    # Expected while the database restarts: one line, not a traceback.
+                    log.warning(
+                        "database unavailable for the bank's job worker: %s", outage_cause(error)
+                    )
+                    ran = None
                 except Exception:
                     # The database may be away for a moment: try again at the next poll.
                     log.exception("the bank's job worker could not take a job")
@@ -454,6 +483,10 @@ class Worker:
             with Session(self.engine) as session:
                 if requeued := requeue_orphans(session):
                     log.warning("%s background jobs left running are queued again", requeued)
+        except OUTAGE_ERRORS as error:
+            self.leadership.release()
+            log.warning("database unavailable for the bank's job worker: %s", outage_cause(error))
+            return False
         except Exception:
             self.leadership.release()
             log.exception("the bank's job worker could not become the runner")
