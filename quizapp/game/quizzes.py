@@ -590,12 +590,16 @@ def rebuild_quizzes_holding(
     ]
     if not holding:
         return report
-    held = select(QuizItem.quiz_id).where(or_(*holding))
-    played = select(Attempt.quiz_id)
+    # The few quizzes holding them first, then those among them: as one query, PostgreSQL
+    # without fresh statistics (right after a rebuild of the quizzes) probes every quiz.
+    held = session.exec(select(QuizItem.quiz_id).where(or_(*holding)).distinct()).all()
+    if not held:
+        return report
+    played = select(Attempt.id).where(col(Attempt.quiz_id) == Quiz.id)
     quizzes = session.exec(
-        select(Quiz).where(
-            col(Quiz.id).in_(held), col(Quiz.id).not_in(played), col(Quiz.created_by).is_(None)
-        )
+        select(Quiz)
+        .where(col(Quiz.id).in_(sorted(held)), ~played.exists(), col(Quiz.created_by).is_(None))
+        .order_by(col(Quiz.id))
     ).all()
     if not quizzes:
         return report
