@@ -296,6 +296,23 @@ def measure(facts: int, runs: int, seed: int, server: str | None) -> dict[str, l
     return results
 
 
+def database_name(server: str | None) -> str:
+    """Which database the figures are of: a SQLite file, or the PostgreSQL server's version."""
+    if server is None:
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}, a file"
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(server)
+    try:
+        with engine.connect() as connection:
+            version = connection.execute(text("SHOW server_version")).scalar()
+    finally:
+        engine.dispose()
+    return f"PostgreSQL {version} (--postgresql)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -322,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"machine: {hardware()}")
     print(f"software: {runtime()}; quizapp sources {source_digest()}")
+    print(f"database: {database_name(args.postgresql)}")
     print(f"load average at the start: {load_average()}")
     if warning := busy_warning():
         print(warning)
