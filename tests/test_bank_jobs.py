@@ -628,4 +628,6 @@ def test_an_editor_opening_a_saving_page_has_the_context_read_ahead(
     read = live._KEPT[database].context
     published = {t.id for t in read.bank.templates if t.status == "published"}
     assert published and published <= set(read.plans)
+    # And the short forms a typed question accepts: no first typed preview waits for them.
+    assert "short_forms" in vars(read)
     get_engine(served).dispose()
