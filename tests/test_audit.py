@@ -312,6 +312,19 @@ def test_an_item_whose_evidence_tells_a_later_answer_gives_it_away():
     assert audit(bank).findings == []
 
 
+def test_a_possessive_in_an_earlier_text_still_names_the_answer():
+    bank = clean_bank()
+    said, win = bank.questions[3], bank.questions[0]
+    # "Ann Archer's" names Ann Archer: folded whole it would read "ann archers".
+    told = f"Video of the Year at the {EVENT} was Ann Archer’s, and Ben Brook told her: We made it."
+    bank.quiz_items = [read_item(0, said, told), read_item(1, win, SPEECH)]
+
+    [finding] = audit(bank).findings
+
+    assert (finding.code, finding.question_id) == ("quiz-give-away", "q-win-mc")
+    assert "shows 'Ann Archer', the answer to item 2" in finding.message
+
+
 def test_naming_the_answer_without_what_the_later_prompt_asks_about_gives_nothing_away():
     bank = clean_bank()
     said, win = bank.questions[3], bank.questions[0]

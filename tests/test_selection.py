@@ -61,6 +61,44 @@ def test_a_name_is_matched_folded_and_as_whole_words_only():
     assert not partial.gives_away(later) and not Clues("queen bee", ()).gives_away(later)
 
 
+def test_a_name_in_the_possessive_is_still_named():
+    # "Dave Grohl's" in a feedback sentence names Dave Grohl, whom the later prompt asks about.
+    earlier = make_clues(
+        style="multiple_choice",
+        prompt="At which event did Lady Gaga appear as Jo Calderone?",
+        choices=[],
+        solution="2011 MTV Video Music Awards",
+        explanation=None,
+        evidence="Foo Fighter Dave Grohl's first introduction to Gaga as Jo Calderone.",
+        answer_forms=["2011 MTV Video Music Awards"],
+    )
+    later = make_clues(
+        style="typed",
+        prompt="When Dave Grohl met Lady Gaga, which alter ego was Lady Gaga appearing as?",
+        choices=[],
+        solution="Jo Calderone",
+        explanation=None,
+        evidence="Dave Grohl met Gaga as her alter ego Jo Calderone.",
+        answer_forms=["Jo Calderone", "Calderone"],
+        context_entities=[["Dave Grohl", "Grohl"], ["Lady Gaga", "Gaga"], ["Destiny's Child"]],
+    )
+
+    assert later.context == (("dave grohl", "grohl"), ("gaga", "lady gaga"))
+    assert earlier.gives_away(later)
+    # Names with an 's of their own are read the same way on both sides.
+    band = make_clues(
+        style="typed",
+        prompt="Which of Destiny's Child's members sang?",
+        choices=[],
+        solution="Beyonce",
+        explanation=None,
+        evidence="Beyonce sang.",
+        answer_forms=["Beyonce"],
+        context_entities=[["Destiny's Child"]],
+    )
+    assert band.context == (("destiny child",),)
+
+
 def test_a_true_false_statement_hides_its_evidence_not_the_word_true():
     statement = make_clues(
         style="true_false",

@@ -6,7 +6,7 @@ take to be the same name.
 
 import pytest
 
-from quizapp.core.text import fold, slugify, unique_id, words
+from quizapp.core.text import drop_possessives, fold, slugify, unique_id, words
 
 # text, folded, slug
 CASES = [
@@ -75,3 +75,20 @@ def test_control_characters_fast_scan_matches_unicode_cc():
     assert scanned == cc
     assert text.control_characters("a\x00b\x85c\u200bd\ttab", allowed="\t") == ["\x00", "\x85"]
     assert text.control_characters("Top Player ✓ \u2028") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "without"),
+    [
+        ("Dave Grohl's first introduction", "Dave Grohl first introduction"),
+        ("Beyoncé’s VMAs", "Beyoncé VMAs"),
+        ("Destiny's Child's reunion", "Destiny Child reunion"),
+        ("KANYE'S MIC", "KANYE MIC"),
+        # Not possessives: an apostrophe inside a name, or ending a plural, stays.
+        ("Guns N' Roses", "Guns N' Roses"),
+        ("O'Shea Jackson", "O'Shea Jackson"),
+        ("the Jonas Brothers' tour", "the Jonas Brothers' tour"),
+    ],
+)
+def test_a_possessive_s_is_dropped_for_finding_names(text, without):
+    assert drop_possessives(text) == without

@@ -17,6 +17,10 @@ Words (``words``)
     ``Oʻahu`` -> ``oahu``); ``&`` is the word ``and``; anything else separates words. Each word
     keeps where it stands in the original text, so a caller can point back at it.
 
+Names in prose (``drop_possessives``)
+    A possessive's "'s" is no part of the name it follows ("Dave Grohl's" names Dave Grohl):
+    the checks that look for names in shown text drop it from the text and the names alike.
+
 Slugs (``slugify``, ``unique_id``)
     Ids made from titles and names: lower-case ASCII letters, digits and ``-``.
 """
@@ -102,6 +106,21 @@ def fold(text: str) -> str:
     ``"Beyoncé"`` -> ``"beyonce"``, ``"Røyksopp"`` -> ``"royksopp"``.
     """
     return " ".join(word.text for word in words(text))
+
+
+# "'s" ending a word: a possessive ("Dave Grohl's"), or a contraction that names nothing.
+_POSSESSIVE = re.compile(
+    "(?<=[^\\W_])[" + re.escape("".join(sorted(APOSTROPHES))) + "][sS](?![^\\W_])"
+)
+
+
+def drop_possessives(text: str) -> str:
+    """``text`` without the "'s" that ends a possessive: "Dave Grohl's first meeting" ->
+    "Dave Grohl first meeting". For finding names in prose, where "Grohl's" names Grohl;
+    pass the names through it too ("Destiny's Child" -> "Destiny Child"), since ``fold`` keeps
+    the s ("destinys"). Not for grading: a player who types "Destinys Child" matches as before.
+    """
+    return _POSSESSIVE.sub("", text)
 
 
 def slugify(text: str, *, limit: int = 60) -> str:

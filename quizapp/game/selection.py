@@ -29,15 +29,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from quizapp.core.text import fold
+from quizapp.core.text import drop_possessives, fold
 
 # Between the pieces of text a player sees: folds to nothing, so no form matches across two.
 _PIECE_BREAK = " | "
 # How many questions' clues to ask for at once (one database round trip).
 CLUE_BATCH = 64
+
+
 # The same texts come back again and again: a fact's evidence in each of its questions, a
-# name in every question that offers it as a choice.
-_fold = lru_cache(maxsize=1 << 16)(fold)
+# name in every question that offers it as a choice. Possessives go: "Dave Grohl's" in an
+# evidence sentence names Dave Grohl.
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    return fold(drop_possessives(text))
 
 
 @dataclass(frozen=True)

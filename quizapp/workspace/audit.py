@@ -55,7 +55,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from quizapp.bank import slots
-from quizapp.core.text import fold
+from quizapp.core.text import drop_possessives, fold
 from quizapp.models import (
     Entity,
     Fact,
@@ -105,6 +105,13 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def _words(text: str) -> tuple[str, ...]:
     return tuple(_fold(text).split())
+
+
+@lru_cache(maxsize=1 << 16)
+def _mention_words(text: str) -> tuple[str, ...]:
+    """``text``'s words for finding names in what a player was shown: "Grohl's" names Grohl
+    (names go through it too)."""
+    return _words(drop_possessives(text))
 
 
 # --- Input: what the audit reads, as plain data --------------------------------------------------
@@ -928,7 +935,7 @@ def _quiz_give_aways(bank: _Bank, items: Sequence[QuizItemRecord]) -> Iterator[F
             if earlier.fact_id == later.fact_id:
                 continue  # repeated-fact says so already
             pieces = [earlier.prompt, earlier.solution, earlier.explanation or "", earlier.evidence]
-            shown = [_words(piece) for piece in pieces if piece]
+            shown = [_mention_words(piece) for piece in pieces if piece]
             found = next((f for words in shown if (f := _named(words, forms, ()))), "")
             if not found or not all(any(_named(w, c, ()) for w in shown) for c in context):
                 continue
@@ -952,7 +959,7 @@ def _hidden(bank: _Bank, item: QuizItemRecord) -> tuple[list[str], list[list[str
     answer, and the forms of each other entity of its fact its prompt names (an earlier text
     names the answer beside them to tell it). A true/false item's answer is its evidence."""
     if item.style == "true_false":
-        return ([item.evidence], []) if item.evidence else None
+        return ([drop_possessives(item.evidence)], []) if item.evidence else None
     forms = [form for part in item.accepted for form in part]
     fact = bank.data.facts.get(item.fact_id)
     template = bank.data.templates.get(item.template_id)
@@ -960,11 +967,12 @@ def _hidden(bank: _Bank, item: QuizItemRecord) -> tuple[list[str], list[list[str
     if fact is not None and template is not None:
         answer_ids = bank.entity_ids(fact, template.answer_role)
         forms += [form for i in answer_ids for form in bank.data.entities[i].forms]
-        prompt = _words(item.prompt)
+        prompt = _mention_words(item.prompt)
         for role in fact.roles:
             for entity_id in bank.entity_ids(fact, role):
-                entity_forms = bank.data.entities[entity_id].forms
+                entity_forms = [drop_possessives(f) for f in bank.data.entities[entity_id].forms]
                 if entity_id not in answer_ids and _named(prompt, entity_forms, ()):
                     context.append(entity_forms)
-    forms = [form for form in dict.fromkeys(forms) if _words(form)]
+    # As the shown texts are read (_mention_words): "Destiny's Child" stands as "Destiny Child".
+    forms = [form for form in dict.fromkeys(map(drop_possessives, forms)) if _words(form)]
     return (forms, context) if forms else None
