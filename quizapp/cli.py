@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 
 from quizapp.bank.files import BankError, read_bank
 from quizapp.bank.sync import mark_reviewed, write_bank
+from quizapp.core.database import OUTAGE_ERRORS, outage_cause
 from quizapp.core.settings import QuizSettings
 from quizapp.db import get_engine, get_session
 from quizapp.game.feedback import MIN_ANSWERS, calibrate_questions
@@ -160,6 +161,11 @@ def run_jobs_command() -> None:
             ran += 1
             click.echo(f"Job {job.id} ({jobs.describe(job)}): {job.state}. {job.message or ''}")
         click.echo(f"Ran {ran} background job{'' if ran == 1 else 's'}.")
+    except OUTAGE_ERRORS as error:
+        raise click.ClickException(
+            f"the database became unavailable ({outage_cause(error)}); run `quizapp run-jobs` "
+            "again once it is back: the job it cut short is done again from the start"
+        ) from error
     finally:
         leadership.release()
 

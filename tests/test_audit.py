@@ -325,6 +325,18 @@ def test_a_possessive_in_an_earlier_text_still_names_the_answer():
     assert "shows 'Ann Archer', the answer to item 2" in finding.message
 
 
+def test_a_name_with_an_s_of_its_own_is_quoted_as_written():
+    bank = clean_bank()
+    said, win = bank.questions[3], bank.questions[0]
+    bank.entities["ann"] = dataclasses.replace(bank.entities["ann"], aliases=("Ann's Band",))
+    # Told in the possessive, and without the apostrophe: both name the alias.
+    for told in (f"Ann Band won Video of the Year at the {EVENT}.", "Ann's Band's night."):
+        shown = f"{told} Video of the Year at the {EVENT}."
+        bank.quiz_items = [read_item(0, said, shown), read_item(1, win, SPEECH)]
+        [finding] = audit(bank).findings
+        assert 'shows "Ann\'s Band", the answer to item 2' in finding.message, told
+
+
 def test_naming_the_answer_without_what_the_later_prompt_asks_about_gives_nothing_away():
     bank = clean_bank()
     said, win = bank.questions[3], bank.questions[0]

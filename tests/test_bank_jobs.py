@@ -298,12 +298,7 @@ def test_the_worker_rides_out_an_outage_with_a_warning_and_goes_on(tmp_path, mon
     def run_next(_session: Session, **_kwargs: object) -> None:
         polls.append("poll")
         if len(polls) == 1:
-            raise OperationalError(
-                "SELECT 1",
-                {},
-                Exception("terminating connection due to administrator command"),
-                connection_invalidated=True,
-            )
+            raise dropped_connection()
         polled_after.set()
 
     monkeypatch.setattr(jobs, "run_next", run_next)
@@ -330,6 +325,57 @@ def test_the_worker_rides_out_an_outage_with_a_warning_and_goes_on(tmp_path, mon
         None,
     ) in records
     assert not [r for r in records if r[0] != "WARNING"]
+
+
+def dropped_connection() -> OperationalError:
+    return OperationalError(
+        "SELECT 1",
+        {},
+        Exception("terminating connection due to administrator command"),
+        connection_invalidated=True,
+    )
+
+
+def test_a_job_an_outage_cut_short_is_queued_again_and_done(db, database_url, monkeypatch, caplog):
+    job = BankJob(
+        action="refresh",
+        subject_id="award_win:winner",
+        payload={"kind": "award_win", "role": "winner"},
+    )
+    db.add(job)
+    db.commit()
+    refresh = jobs._refresh
+    runs: list[str] = []
+
+    def cut_short_once(session: Session, job: BankJob, seed: int, progress: object) -> str:
+        runs.append(job.state)
+        if len(runs) == 1:
+            raise dropped_connection()
+        return refresh(session, job, seed, progress)
+
+    monkeypatch.setattr(jobs, "_refresh", cut_short_once)
+    caplog.set_level("WARNING", logger=jobs.__name__)
+    # The outage is no verdict on the job: the worker queues it again at its next poll that
+    # reaches the database, and does it.
+    engine = make_engine(database_url)
+    worker = jobs.Worker(engine, seed=SEED, poll=0.05)
+    worker.start()
+    try:
+        for _ in range(600):  # up to a minute on a slow machine
+            db.expire_all()
+            if db.get(BankJob, job.id).state == "done":
+                break
+            threading.Event().wait(0.1)
+    finally:
+        worker.stop()
+        engine.dispose()
+    db.expire_all()
+    assert db.get(BankJob, job.id).state == "done"
+    assert len(runs) == 2
+    assert question_rows(db) == full_rebuild(db)
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert ("WARNING", "1 background job(s) cut short by the outage queued again") in messages
+    assert not [m for m in messages if m[0] != "WARNING"]
 
 
 def test_a_runner_whose_connection_the_server_ended_holds_the_lock_no_more():
@@ -443,6 +489,30 @@ def test_run_jobs_command_runs_what_waits(bundled_app, everything_later):
     )
     assert "(Rebuilding the unplayed quizzes): done. Quizzes: " in result.output
     assert result.output.rstrip().endswith("Ran 2 background jobs.")
+
+
+def test_run_jobs_command_says_what_to_do_when_the_database_goes_away(
+    bundled_app, everything_later, monkeypatch
+):
+    with Session(get_engine(bundled_app)) as db:
+        saved = edits.save_template(db, editor_id=None, status="published", seed=SEED, **GOOD)
+
+    def cut_short(*_args: object) -> str:
+        raise dropped_connection()
+
+    monkeypatch.setattr(jobs, "_publish", cut_short)
+    result = bundled_app.test_cli_runner().invoke(args=["run-jobs"])
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert (
+        "Error: the database became unavailable (terminating connection due to administrator "
+        "command); run `quizapp run-jobs` again once it is back"
+    ) in result.output
+    monkeypatch.undo()
+    # Which it does: the job cut short is done from the start.
+    again = bundled_app.test_cli_runner().invoke(args=["run-jobs"])
+    assert f"Job {saved.jobs[0]} (Publishing template {NEW_ID}): done." in again.output
 
 
 @pytest.mark.job_worker

@@ -17,9 +17,10 @@ Words (``words``)
     ``Oʻahu`` -> ``oahu``); ``&`` is the word ``and``; anything else separates words. Each word
     keeps where it stands in the original text, so a caller can point back at it.
 
-Names in prose (``drop_possessives``)
+Names in prose (``drop_possessives``, ``name_readings``)
     A possessive's "'s" is no part of the name it follows ("Dave Grohl's" names Dave Grohl):
-    the checks that look for names in shown text drop it from the text and the names alike.
+    the checks that look for names in shown text read the text and the names both as written
+    and without it. The grader does not: it compares a typed answer as ``fold`` reads it.
 
 Slugs (``slugify``, ``unique_id``)
     Ids made from titles and names: lower-case ASCII letters, digits and ``-``.
@@ -120,7 +121,20 @@ def drop_possessives(text: str) -> str:
     pass the names through it too ("Destiny's Child" -> "Destiny Child"), since ``fold`` keeps
     the s ("destinys"). Not for grading: a player who types "Destinys Child" matches as before.
     """
-    return _POSSESSIVE.sub("", text)
+    # Composed first: an accent typed after its letter ("e" + U+0301) is no word character.
+    return _POSSESSIVE.sub("", unicodedata.normalize("NFC", text))
+
+
+def name_readings(text: str) -> tuple[str, ...]:
+    """The folded readings of a name or a text, for finding names in prose: as written, and
+    with its possessives dropped (``drop_possessives``) when that differs and leaves more
+    than one short word ("A's" does not become every "a"). Matching any reading of a name
+    against any reading of a text finds "Dave Grohl's" for Dave Grohl and "Macys" for
+    "Macy's" alike."""
+    plain, dropped = fold(text), fold(drop_possessives(text))
+    if dropped == plain or (" " not in dropped and len(dropped) < 3):
+        return (plain,)
+    return (plain, dropped)
 
 
 def slugify(text: str, *, limit: int = 60) -> str:

@@ -592,15 +592,18 @@ def rebuild_quizzes_holding(
         return report
     # The few quizzes holding them first, then those among them: as one query, PostgreSQL
     # without fresh statistics (right after a rebuild of the quizzes) probes every quiz.
-    held = session.exec(select(QuizItem.quiz_id).where(or_(*holding)).distinct()).all()
-    if not held:
-        return report
+    held = sorted(session.exec(select(QuizItem.quiz_id).where(or_(*holding)).distinct()))
     played = select(Attempt.id).where(col(Attempt.quiz_id) == Quiz.id)
-    quizzes = session.exec(
-        select(Quiz)
-        .where(col(Quiz.id).in_(sorted(held)), ~played.exists(), col(Quiz.created_by).is_(None))
-        .order_by(col(Quiz.id))
-    ).all()
+    # In chunks: a template's retirement may reach more quizzes than a statement takes ids.
+    quizzes = [
+        quiz
+        for chunk in _chunks(held)
+        for quiz in session.exec(
+            select(Quiz)
+            .where(col(Quiz.id).in_(chunk), ~played.exists(), col(Quiz.created_by).is_(None))
+            .order_by(col(Quiz.id))
+        )
+    ]
     if not quizzes:
         return report
     calibrate_questions(session, commit=False)  # the order build_quizzes would give them

@@ -29,20 +29,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from quizapp.core.text import drop_possessives, fold
+from quizapp.core.text import fold, name_readings
 
 # Between the pieces of text a player sees: folds to nothing, so no form matches across two.
 _PIECE_BREAK = " | "
 # How many questions' clues to ask for at once (one database round trip).
 CLUE_BATCH = 64
-
-
 # The same texts come back again and again: a fact's evidence in each of its questions, a
-# name in every question that offers it as a choice. Possessives go: "Dave Grohl's" in an
-# evidence sentence names Dave Grohl.
-@lru_cache(maxsize=1 << 16)
-def _fold(text: str) -> str:
-    return fold(drop_possessives(text))
+# name in every question that offers it as a choice.
+_fold = lru_cache(maxsize=1 << 16)(fold)
+# Each read as written and without possessives: "Dave Grohl's" in an evidence sentence
+# names Dave Grohl.
+_readings = lru_cache(maxsize=1 << 16)(name_readings)
 
 
 @dataclass(frozen=True)
@@ -100,16 +98,16 @@ def make_clues(
     """
     del choices
     pieces = [prompt, solution, explanation or "", evidence]
-    shown = _PIECE_BREAK.join(_fold(piece) for piece in pieces)
+    shown = _PIECE_BREAK.join(r for piece in pieces for r in _readings(piece))
     hidden: tuple[str, ...]
     context: list[tuple[str, ...]] = []
     if style == "true_false":
         hidden = (_fold(evidence),)
     else:
-        hidden = tuple(sorted({_fold(form) for form in answer_forms} - {""}))
-        padded_prompt = f" {_fold(prompt)} "
+        hidden = tuple(sorted({r for form in answer_forms for r in _readings(form)} - {""}))
+        padded_prompt = f" {_PIECE_BREAK.join(_readings(prompt))} "
         for forms in context_entities:
-            folded = tuple(sorted({_fold(form) for form in forms} - {""}))
+            folded = tuple(sorted({r for form in forms for r in _readings(form)} - {""}))
             if any(f" {form} " in padded_prompt for form in folded):
                 context.append(folded)
     return Clues(shown, tuple(form for form in hidden if form), tuple(sorted(set(context))))

@@ -55,7 +55,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from quizapp.bank import slots
-from quizapp.core.text import drop_possessives, fold
+from quizapp.core.text import drop_possessives, fold, name_readings
 from quizapp.models import (
     Entity,
     Fact,
@@ -108,10 +108,22 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _mention_words(text: str) -> tuple[str, ...]:
-    """``text``'s words for finding names in what a player was shown: "Grohl's" names Grohl
-    (names go through it too)."""
-    return _words(drop_possessives(text))
+def _shown_words(text: str) -> tuple[tuple[str, ...], ...]:
+    """``text``'s words in each of its readings (`name_readings`), for finding names in what
+    a player was shown: "Grohl's" names Grohl."""
+    return tuple(tuple(reading.split()) for reading in name_readings(text))
+
+
+def _form_readings(forms: Iterable[str]) -> dict[str, str]:
+    """Each form's readings as `_named` takes them (as written, and without possessives when
+    `name_readings` keeps that), each mapped to its form, so a finding quotes the name as
+    written."""
+    readings: dict[str, str] = {}
+    for form in forms:
+        readings.setdefault(form, form)
+        if len(name_readings(form)) > 1:
+            readings.setdefault(drop_possessives(form), form)
+    return readings
 
 
 # --- Input: what the audit reads, as plain data --------------------------------------------------
@@ -935,14 +947,14 @@ def _quiz_give_aways(bank: _Bank, items: Sequence[QuizItemRecord]) -> Iterator[F
             if earlier.fact_id == later.fact_id:
                 continue  # repeated-fact says so already
             pieces = [earlier.prompt, earlier.solution, earlier.explanation or "", earlier.evidence]
-            shown = [_mention_words(piece) for piece in pieces if piece]
+            shown = [words for piece in pieces if piece for words in _shown_words(piece)]
             found = next((f for words in shown if (f := _named(words, forms, ()))), "")
             if not found or not all(any(_named(w, c, ()) for w in shown) for c in context):
                 continue
             what = (
                 "states the sentence that decides"
                 if later.style == "true_false"
-                else f"shows {found!r}, the answer to"
+                else f"shows {forms[found]!r}, the answer to"
             )
             yield bank.finding(
                 WARNING,
@@ -954,12 +966,13 @@ def _quiz_give_aways(bank: _Bank, items: Sequence[QuizItemRecord]) -> Iterator[F
             )
 
 
-def _hidden(bank: _Bank, item: QuizItemRecord) -> tuple[list[str], list[list[str]]] | None:
-    """What an earlier item must not show for ``item`` to stay a question: the forms of its
-    answer, and the forms of each other entity of its fact its prompt names (an earlier text
-    names the answer beside them to tell it). A true/false item's answer is its evidence."""
+def _hidden(bank: _Bank, item: QuizItemRecord) -> tuple[dict[str, str], list[list[str]]] | None:
+    """What an earlier item must not show for ``item`` to stay a question: the readings of
+    its answer's forms (`_form_readings`), and those of each other entity of its fact its
+    prompt names (an earlier text names the answer beside them to tell it). A true/false
+    item's answer is its evidence."""
     if item.style == "true_false":
-        return ([drop_possessives(item.evidence)], []) if item.evidence else None
+        return ({item.evidence: item.evidence}, []) if item.evidence else None
     forms = [form for part in item.accepted for form in part]
     fact = bank.data.facts.get(item.fact_id)
     template = bank.data.templates.get(item.template_id)
@@ -967,12 +980,12 @@ def _hidden(bank: _Bank, item: QuizItemRecord) -> tuple[list[str], list[list[str
     if fact is not None and template is not None:
         answer_ids = bank.entity_ids(fact, template.answer_role)
         forms += [form for i in answer_ids for form in bank.data.entities[i].forms]
-        prompt = _mention_words(item.prompt)
+        prompt = _shown_words(item.prompt)
         for role in fact.roles:
             for entity_id in bank.entity_ids(fact, role):
-                entity_forms = [drop_possessives(f) for f in bank.data.entities[entity_id].forms]
-                if entity_id not in answer_ids and _named(prompt, entity_forms, ()):
+                entity_forms = list(_form_readings(bank.data.entities[entity_id].forms))
+                named = any(_named(words, entity_forms, ()) for words in prompt)
+                if entity_id not in answer_ids and named:
                     context.append(entity_forms)
-    # As the shown texts are read (_mention_words): "Destiny's Child" stands as "Destiny Child".
-    forms = [form for form in dict.fromkeys(map(drop_possessives, forms)) if _words(form)]
-    return (forms, context) if forms else None
+    readings = {r: form for r, form in _form_readings(forms).items() if _words(r)}
+    return (readings, context) if readings else None

@@ -17,7 +17,7 @@ queue the jobs its predecessor left running, and they are done again from the st
 is whole, so doing one twice changes nothing). On PostgreSQL the lock also goes with its
 connection, which the server may end (a restart, an operator): the runner sees that at its next
 poll and competes for the lock again; a database that is away is a one-line warning in the log
-and a retry at the next poll, not a traceback. ``claim`` takes a job with a conditional update
+and a retry at the next poll, not a traceback, and a job it cut short is queued again then. ``claim`` takes a job with a conditional update
 all the same, so that `quizapp run-jobs` and tests may call ``run_next`` directly.
 
 A job's progress is written by a thread of its own (``_Progress``): the work may hold the
@@ -195,6 +195,12 @@ def run(session: Session, job: BankJob, *, seed: int, quizzes: QuizBuilder | Non
         session.rollback()
         progress.stop()
         _end(session, job, "failed", "; ".join(p.message for p in error.problems))
+    except OUTAGE_ERRORS:
+        # Not the job's fault: it stays running until its runner queues it again (the
+        # worker, at its first poll that reaches the database; or the next runner).
+        session.rollback()
+        progress.stop()
+        raise
     except Exception:
         session.rollback()
         progress.stop()
@@ -400,7 +406,7 @@ class Leadership:
         try:
             self._connection.execute(text("SELECT 1"))
             self._connection.commit()
-        except OUTAGE_ERRORS:
+        except Exception:  # whatever ails the connection, the lock cannot be counted on
             return False
         return True
 
@@ -411,7 +417,8 @@ class Leadership:
                     text("SELECT pg_advisory_unlock(:key)"), {"key": _JOBS_LOCK}
                 )
                 self._connection.commit()
-            self._connection.close()
+            with contextlib.suppress(Exception):  # a connection the server ended
+                self._connection.close()
             self._connection = None
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
@@ -434,6 +441,7 @@ class Worker:
         self.engine, self.seed, self.quizzes, self.poll = engine, seed, quizzes, poll
         self.leadership = Leadership(engine)
         self.leading = False
+        self._interrupted = False  # an outage may have cut a job short
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="quizapp-jobs", daemon=True)
 
@@ -459,12 +467,22 @@ class Worker:
                     continue
                 try:
                     with Session(self.engine, expire_on_commit=False) as session:
+                        if self._interrupted:
+                            # A job the outage cut short is still marked running: it is this
+                            # runner's (no other runs jobs), so it goes back in the queue.
+                            if requeued := requeue_orphans(session):
+                                log.warning(
+                                    "%s background job(s) cut short by the outage queued again",
+                                    requeued,
+                                )
+                            self._interrupted = False
                         ran = run_next(session, seed=self.seed, quizzes=self.quizzes)
                 except OUTAGE_ERRORS as error:
                     # Expected while the database restarts: one line, not a traceback.
                     log.warning(
                         "database unavailable for the bank's job worker: %s", outage_cause(error)
                     )
+                    self._interrupted = True
                     ran = None
                 except Exception:
                     # The database may be away for a moment: try again at the next poll.
