@@ -17,8 +17,9 @@ queue the jobs its predecessor left running, and they are done again from the st
 is whole, so doing one twice changes nothing). On PostgreSQL the lock also goes with its
 connection, which the server may end (a restart, an operator): the runner sees that at its next
 poll and competes for the lock again; a database that is away is a one-line warning in the log
-and a retry at the next poll, not a traceback, and a job it cut short is queued again then. ``claim`` takes a job with a conditional update
-all the same, so that `quizapp run-jobs` and tests may call ``run_next`` directly.
+and a retry at the next poll, not a traceback, and a job it cut short is queued again then.
+``claim`` takes a job with a conditional update all the same, so that `quizapp run-jobs` and
+tests may call ``run_next`` directly.
 
 A job's progress is written by a thread of its own (``_Progress``): the work may hold the
 generator context's lock (quizapp.questions.live), under which nothing may wait for the
