@@ -86,8 +86,10 @@ def order_of(live: LiveGame, quiz_id: str) -> list[str]:
         )
 
 
-def focused_label(page) -> str | None:
-    return page.evaluate("() => document.activeElement?.getAttribute('aria-label') ?? null")
+def expect_focus_on(page, label: str) -> None:
+    """The element labelled ``label`` gets the focus: the browser applies ``autofocus`` after
+    the page has loaded, at its next rendering, so this waits for it (up to expect's timeout)."""
+    expect(page.locator(f'[aria-label="{label}"]')).to_be_focused()
 
 
 def log_in(page, live: LiveGame) -> None:
@@ -147,16 +149,16 @@ def test_an_editor_reorders_a_draft_with_the_keyboard_and_players_get_that_order
     page.locator("h1").focus()
     move_with_keyboard(page, "Move question 2 up", "Enter")
     assert order_of(studio, quiz_id) == [presenter, announced, y, x]
-    assert focused_label(page) == "Move question 1 down"  # at the top, Up is disabled
+    expect_focus_on(page, "Move question 1 down")  # at the top, Up is disabled
     expect(page.locator(".quiz-audit")).not_to_contain_text("'Cher'")
 
     # Question 4 up with Space, then up again with Enter straight away: focus stayed on it.
     move_with_keyboard(page, "Move question 4 up", " ")
     assert order_of(studio, quiz_id) == [presenter, announced, x, y]
-    assert focused_label(page) == "Move question 3 up"
+    expect_focus_on(page, "Move question 3 up")
     press_and_load(page, "Enter")
     assert order_of(studio, quiz_id) == [presenter, x, announced, y]
-    assert focused_label(page) == "Move question 2 up"
+    expect_focus_on(page, "Move question 2 up")
     # The question whose evidence names the city now comes after the one asking it.
     expect(page.locator(".quiz-audit")).not_to_contain_text("'Los Angeles'")
 
