@@ -187,7 +187,8 @@ def test_republishing_a_published_template_keeps_its_questions_until_the_job(db,
     assert question_rows(db) == full_rebuild(db)
 
 
-def test_a_job_is_claimed_once_and_one_process_at_a_time_runs_them(db):
+def queued_refresh(db: Session) -> BankJob:
+    """A refresh of the award winners' wrong answers, queued."""
     job = BankJob(
         action="refresh",
         subject_id="award_win:winner",
@@ -195,6 +196,11 @@ def test_a_job_is_claimed_once_and_one_process_at_a_time_runs_them(db):
     )
     db.add(job)
     db.commit()
+    return job
+
+
+def test_a_job_is_claimed_once_and_one_process_at_a_time_runs_them(db):
+    job = queued_refresh(db)
     engine = db.get_bind()
     other = Session(engine)
     first, second = jobs.Leadership(engine), jobs.Leadership(engine)
@@ -337,13 +343,7 @@ def dropped_connection() -> OperationalError:
 
 
 def test_a_job_an_outage_cut_short_is_queued_again_and_done(db, database_url, monkeypatch, caplog):
-    job = BankJob(
-        action="refresh",
-        subject_id="award_win:winner",
-        payload={"kind": "award_win", "role": "winner"},
-    )
-    db.add(job)
-    db.commit()
+    job = queued_refresh(db)
     refresh = jobs._refresh
     runs: list[str] = []
 
