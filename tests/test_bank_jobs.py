@@ -10,7 +10,7 @@ import threading
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import text, update
+from sqlalchemy import Engine, text, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -231,6 +231,25 @@ def test_a_job_is_claimed_once_and_one_process_at_a_time_runs_them(db):
         other.close()
 
 
+def worker_runs_until_done(
+    db: Session, engine: Engine, job_ids: list[int], quizzes: jobs.QuizBuilder | None = None
+) -> None:
+    """Run a worker thread on ``engine`` until the jobs are done (or a minute, on a slow
+    machine, has passed), then stop it and dispose of the engine."""
+    worker = jobs.Worker(engine, seed=SEED, quizzes=quizzes, poll=0.05)
+    worker.start()
+    try:
+        for _ in range(600):
+            db.expire_all()
+            if all(db.get(BankJob, j).state == "done" for j in job_ids):
+                break
+            threading.Event().wait(0.1)
+    finally:
+        worker.stop()
+        engine.dispose()
+    db.expire_all()
+
+
 def test_the_worker_thread_runs_queued_work(db, everything_later, database_url):
     rows = db.exec(
         select(Fact).where(Fact.kind == "award_win", ~Fact.retired).order_by(Fact.id)
@@ -270,25 +289,13 @@ def test_the_worker_thread_runs_queued_work(db, everything_later, database_url):
         seed=SEED,
     )
     assert again.jobs == saved.jobs
-    engine = make_engine(database_url)
     finished = threading.Event()
 
     def quizzes(_session: Session, _progress: object) -> str:  # never called: no publish
         finished.set()
         return ""
 
-    worker = jobs.Worker(engine, seed=SEED, quizzes=quizzes, poll=0.05)
-    worker.start()
-    try:
-        for _ in range(600):  # up to a minute on a slow machine
-            db.expire_all()
-            if all(db.get(BankJob, j).state == "done" for j in saved.jobs):
-                break
-            threading.Event().wait(0.1)
-    finally:
-        worker.stop()
-        engine.dispose()
-    db.expire_all()
+    worker_runs_until_done(db, make_engine(database_url), saved.jobs, quizzes=quizzes)
     assert [db.get(BankJob, j).state for j in saved.jobs] == ["done"] * len(saved.jobs)
     assert question_rows(db) == full_rebuild(db)
     assert not finished.is_set()
@@ -357,19 +364,7 @@ def test_a_job_an_outage_cut_short_is_queued_again_and_done(db, database_url, mo
     caplog.set_level("WARNING", logger=jobs.__name__)
     # The outage is no verdict on the job: the worker queues it again at its next poll that
     # reaches the database, and does it.
-    engine = make_engine(database_url)
-    worker = jobs.Worker(engine, seed=SEED, poll=0.05)
-    worker.start()
-    try:
-        for _ in range(600):  # up to a minute on a slow machine
-            db.expire_all()
-            if db.get(BankJob, job.id).state == "done":
-                break
-            threading.Event().wait(0.1)
-    finally:
-        worker.stop()
-        engine.dispose()
-    db.expire_all()
+    worker_runs_until_done(db, make_engine(database_url), [job.id])
     assert db.get(BankJob, job.id).state == "done"
     assert len(runs) == 2
     assert question_rows(db) == full_rebuild(db)
