@@ -486,7 +486,7 @@ class Worker:
                     self._interrupted = True
                     ran = None
                 except Exception:
-                    # The database may be away for a moment: try again at the next poll.
+                    # Unexpected, so with its traceback; the next poll tries again.
                     log.exception("the bank's job worker could not take a job")
                     ran = None
                 if ran is None:
